@@ -1,0 +1,153 @@
+package io.streamcast.jobs.forecast;
+
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+
+/**
+ * The explicit serializer of {@link SeriesState}: a compact, versioned binary layout, so state survives
+ * savepoints and upgrades without Kryo.
+ *
+ * <p>Each record starts with its layout version, so a later release reads records written by this one
+ * (and refuses, with a message, a version it does not know). Layout version 1:
+ * <pre>
+ *   byte   version (1)
+ *   long   lastTimestamp
+ *   int    events
+ *   int    modelTag
+ *   long   scalerCount, double scalerMean, double scalerM2
+ *   short  n, float[n] recurrent
+ *   short  n, float[n] forecast
+ *   short  n, float[n] anomaly
+ * </pre>
+ * That is 47 + 4 × (floats in the three arrays) bytes: for one LSTM layer of 32 units (64 floats) and
+ * 8 forecast steps, 47 + 288 = 335 bytes plus the anomaly statistics.
+ */
+public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The layout version this serializer writes. */
+    public static final byte LAYOUT_VERSION = 1;
+
+    public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<SeriesState> duplicate() {
+        return this; // stateless
+    }
+
+    @Override
+    public SeriesState createInstance() {
+        return new SeriesState();
+    }
+
+    @Override
+    public SeriesState copy(SeriesState from) {
+        return from.copy();
+    }
+
+    @Override
+    public SeriesState copy(SeriesState from, SeriesState reuse) {
+        return from.copyInto(reuse);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(SeriesState s, DataOutputView out) throws IOException {
+        out.writeByte(LAYOUT_VERSION);
+        out.writeLong(s.lastTimestamp);
+        out.writeInt(s.events);
+        out.writeInt(s.modelTag);
+        out.writeLong(s.scalerCount);
+        out.writeDouble(s.scalerMean);
+        out.writeDouble(s.scalerM2);
+        writeFloats(s.recurrent, out);
+        writeFloats(s.forecast, out);
+        writeFloats(s.anomaly, out);
+    }
+
+    @Override
+    public SeriesState deserialize(DataInputView in) throws IOException {
+        return deserialize(new SeriesState(), in);
+    }
+
+    @Override
+    public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
+        int version = in.readByte();
+        if (version != LAYOUT_VERSION) {
+            throw new IOException("series state layout version " + version + " is not supported by this release "
+                    + "(it reads version " + LAYOUT_VERSION + "); restore with the release that wrote the savepoint "
+                    + "or a newer one");
+        }
+        reuse.lastTimestamp = in.readLong();
+        reuse.events = in.readInt();
+        reuse.modelTag = in.readInt();
+        reuse.scalerCount = in.readLong();
+        reuse.scalerMean = in.readDouble();
+        reuse.scalerM2 = in.readDouble();
+        reuse.recurrent = readFloats(reuse.recurrent, in);
+        reuse.forecast = readFloats(reuse.forecast, in);
+        reuse.anomaly = readFloats(reuse.anomaly, in);
+        return reuse;
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    private static void writeFloats(float[] a, DataOutputView out) throws IOException {
+        if (a.length > Short.MAX_VALUE) {
+            throw new IOException("state array of " + a.length + " floats exceeds " + Short.MAX_VALUE);
+        }
+        out.writeShort(a.length);
+        for (float v : a) {
+            out.writeFloat(v);
+        }
+    }
+
+    private static float[] readFloats(float[] reuse, DataInputView in) throws IOException {
+        int n = in.readShort();
+        float[] a = reuse != null && reuse.length == n ? reuse : new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = in.readFloat();
+        }
+        return a;
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof SeriesStateSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return SeriesStateSerializer.class.hashCode();
+    }
+
+    @Override
+    public TypeSerializerSnapshot<SeriesState> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Snapshot of this serializer's configuration (it has none: the layout version is in every record). */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<SeriesState> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}
