@@ -1,0 +1,144 @@
+package io.streamcast.connectors.event;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Objects;
+
+/**
+ * An input record that could not become an {@link Event}, with the reason and where it came from.
+ *
+ * <p>For Kafka input, {@code topic}, {@code partition} and {@code offset} locate the record. For a
+ * recorded file, {@code topic} is {@code "file:" + path}, {@code partition} is {@link #NO_PARTITION}
+ * and {@code offset} is the 1-based line number. {@code raw} is the record decoded as UTF-8 (an
+ * oversized record is cut to its first {@link EventValidation#RAW_PREVIEW_CHARS} characters so that
+ * the dead-letter topic does not reject it in turn); {@code detail} says in words what was wrong;
+ * {@code seenAt} is the wall-clock time in epoch millis at which it was rejected.
+ *
+ * <p>A Flink POJO; on the wire {@code {"raw","reason","detail","topic","partition","offset","seenAt"}}
+ * with the reason as its {@linkplain DeadLetterReason#code() code}.
+ */
+@JsonPropertyOrder({"raw", "reason", "detail", "topic", "partition", "offset", "seenAt"})
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class DeadLetter {
+
+    /** The partition of a record that did not come from Kafka. */
+    public static final int NO_PARTITION = -1;
+
+    private String raw;
+    private DeadLetterReason reason;
+    private String detail;
+    private String topic;
+    private int partition;
+    private long offset;
+    private long seenAt;
+
+    /** For Flink's POJO serializer and Jackson. */
+    public DeadLetter() {}
+
+    public DeadLetter(
+            String raw,
+            DeadLetterReason reason,
+            String detail,
+            String topic,
+            int partition,
+            long offset,
+            long seenAt) {
+        this.raw = raw;
+        this.reason = reason;
+        this.detail = detail;
+        this.topic = topic;
+        this.partition = partition;
+        this.offset = offset;
+        this.seenAt = seenAt;
+    }
+
+    /** Where the record came from: {@code topic-partition@offset}, or {@code file:path:line}. */
+    public String origin() {
+        return partition == NO_PARTITION ? topic + ":" + offset : topic + "-" + partition + "@" + offset;
+    }
+
+    public String getRaw() {
+        return raw;
+    }
+
+    public void setRaw(String raw) {
+        this.raw = raw;
+    }
+
+    public DeadLetterReason getReason() {
+        return reason;
+    }
+
+    public void setReason(DeadLetterReason reason) {
+        this.reason = reason;
+    }
+
+    public String getDetail() {
+        return detail;
+    }
+
+    public void setDetail(String detail) {
+        this.detail = detail;
+    }
+
+    public String getTopic() {
+        return topic;
+    }
+
+    public void setTopic(String topic) {
+        this.topic = topic;
+    }
+
+    public int getPartition() {
+        return partition;
+    }
+
+    public void setPartition(int partition) {
+        this.partition = partition;
+    }
+
+    public long getOffset() {
+        return offset;
+    }
+
+    public void setOffset(long offset) {
+        this.offset = offset;
+    }
+
+    public long getSeenAt() {
+        return seenAt;
+    }
+
+    public void setSeenAt(long seenAt) {
+        this.seenAt = seenAt;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DeadLetter)) {
+            return false;
+        }
+        DeadLetter other = (DeadLetter) o;
+        return partition == other.partition
+                && offset == other.offset
+                && seenAt == other.seenAt
+                && Objects.equals(raw, other.raw)
+                && reason == other.reason
+                && Objects.equals(detail, other.detail)
+                && Objects.equals(topic, other.topic);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(raw, reason, detail, topic, partition, offset, seenAt);
+    }
+
+    @Override
+    public String toString() {
+        return "DeadLetter{" + (reason == null ? null : reason.code()) + " at " + origin()
+                + ": " + detail + ", raw='" + raw + "'}";
+    }
+}

@@ -1,0 +1,189 @@
+package io.streamcast.connectors.output;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What the forecast job emits for each event: the event ({@code key}, {@code ts}, {@code value}),
+ * the forecast for the next K steps with its prediction interval ({@code forecast[i]},
+ * {@code lower[i]}, {@code upper[i]} for step i+1), how anomalous the event was against the
+ * previous forecast ({@code anomalyScore}, {@code anomalyLikelihood}, {@code isAnomaly}), and the
+ * version of the model that produced it.
+ *
+ * <p>A Flink POJO ({@code double[]} fields use Flink's primitive-array serializer, not Kryo).
+ * On the wire:
+ * {@code {"key","ts","value","forecast":[..],"lower":[..],"upper":[..],"anomalyScore",
+ * "anomalyLikelihood","isAnomaly","modelVersion"}}; see {@link io.streamcast.connectors.json.JsonCodec}.
+ */
+@JsonPropertyOrder({
+    "key", "ts", "value", "forecast", "lower", "upper",
+    "anomalyScore", "anomalyLikelihood", "isAnomaly", "modelVersion"
+})
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class ForecastRecord {
+
+    private String key;
+    private long ts;
+    private double value;
+    private double[] forecast;
+    private double[] lower;
+    private double[] upper;
+    private double anomalyScore;
+    private double anomalyLikelihood;
+    private boolean anomaly;
+    private String modelVersion;
+
+    /** For Flink's POJO serializer and Jackson. */
+    public ForecastRecord() {}
+
+    public ForecastRecord(
+            String key,
+            long ts,
+            double value,
+            double[] forecast,
+            double[] lower,
+            double[] upper,
+            double anomalyScore,
+            double anomalyLikelihood,
+            boolean anomaly,
+            String modelVersion) {
+        this.key = key;
+        this.ts = ts;
+        this.value = value;
+        this.forecast = forecast;
+        this.lower = lower;
+        this.upper = upper;
+        this.anomalyScore = anomalyScore;
+        this.anomalyLikelihood = anomalyLikelihood;
+        this.anomaly = anomaly;
+        this.modelVersion = modelVersion;
+    }
+
+    /** Number of forecast steps K (length of {@code forecast}; 0 when there is none). */
+    public int horizon() {
+        return forecast == null ? 0 : forecast.length;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+
+    public long getTs() {
+        return ts;
+    }
+
+    public void setTs(long ts) {
+        this.ts = ts;
+    }
+
+    public double getValue() {
+        return value;
+    }
+
+    public void setValue(double value) {
+        this.value = value;
+    }
+
+    public double[] getForecast() {
+        return forecast;
+    }
+
+    public void setForecast(double[] forecast) {
+        this.forecast = forecast;
+    }
+
+    public double[] getLower() {
+        return lower;
+    }
+
+    public void setLower(double[] lower) {
+        this.lower = lower;
+    }
+
+    public double[] getUpper() {
+        return upper;
+    }
+
+    public void setUpper(double[] upper) {
+        this.upper = upper;
+    }
+
+    public double getAnomalyScore() {
+        return anomalyScore;
+    }
+
+    public void setAnomalyScore(double anomalyScore) {
+        this.anomalyScore = anomalyScore;
+    }
+
+    public double getAnomalyLikelihood() {
+        return anomalyLikelihood;
+    }
+
+    public void setAnomalyLikelihood(double anomalyLikelihood) {
+        this.anomalyLikelihood = anomalyLikelihood;
+    }
+
+    @JsonProperty("isAnomaly")
+    public boolean isAnomaly() {
+        return anomaly;
+    }
+
+    @JsonProperty("isAnomaly")
+    public void setAnomaly(boolean anomaly) {
+        this.anomaly = anomaly;
+    }
+
+    public String getModelVersion() {
+        return modelVersion;
+    }
+
+    public void setModelVersion(String modelVersion) {
+        this.modelVersion = modelVersion;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ForecastRecord)) {
+            return false;
+        }
+        ForecastRecord other = (ForecastRecord) o;
+        return ts == other.ts
+                && Double.compare(value, other.value) == 0
+                && Double.compare(anomalyScore, other.anomalyScore) == 0
+                && Double.compare(anomalyLikelihood, other.anomalyLikelihood) == 0
+                && anomaly == other.anomaly
+                && Objects.equals(key, other.key)
+                && Arrays.equals(forecast, other.forecast)
+                && Arrays.equals(lower, other.lower)
+                && Arrays.equals(upper, other.upper)
+                && Objects.equals(modelVersion, other.modelVersion);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hash(key, ts, value, anomalyScore, anomalyLikelihood, anomaly, modelVersion);
+        h = 31 * h + Arrays.hashCode(forecast);
+        h = 31 * h + Arrays.hashCode(lower);
+        return 31 * h + Arrays.hashCode(upper);
+    }
+
+    @Override
+    public String toString() {
+        return "ForecastRecord{key='" + key + "', ts=" + ts + ", value=" + value
+                + ", forecast=" + Arrays.toString(forecast) + ", lower=" + Arrays.toString(lower)
+                + ", upper=" + Arrays.toString(upper) + ", anomalyScore=" + anomalyScore
+                + ", anomalyLikelihood=" + anomalyLikelihood + ", isAnomaly=" + anomaly
+                + ", modelVersion='" + modelVersion + "'}";
+    }
+}
