@@ -1,0 +1,377 @@
+package io.streamcast.model.core.cell;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD kernels on the incubating Vector API, register-blocked for a matrix–vector product of a few dozen
+ * to a few hundred columns.
+ *
+ * <p>Layout: the hidden width is padded to a multiple of the vector length L ({@code Hp}); every gate is
+ * cut into column blocks of L lanes. Weights are packed at construction in groups of blocks, row by row:
+ * {@code [group][k][block in group][gate][L]}, padded columns zero. A step broadcasts the scalar input
+ * {@code xh[k]} and issues one FMA per (block, gate) accumulator, all kept in registers across the k
+ * loop; the packed rows of one k are contiguous, so weights stream through L1 sequentially. LSTM uses
+ * groups of 2 blocks × 4 gates = 8 independent accumulators, enough to hide FMA latency on two FMA ports.
+ *
+ * <p>The padded lanes compute on zero weights and are never copied back to the caller's state, so odd H
+ * needs no masked loads. Results equal the scalar kernels up to float rounding (FMA and summation order,
+ * and {@link VectorMath}'s few-ulp activations).
+ *
+ * <p>This class references {@code jdk.incubator.vector} and is only loaded by {@link Kernels} after it has
+ * checked that the module is present.
+ */
+final class VectorCells {
+
+    private static final VectorSpecies<Float> S = VectorMath.SPECIES;
+    private static final int L = S.length();
+
+    private VectorCells() {
+    }
+
+    static RecurrentCell create(LayerWeights weights) {
+        return switch (weights.type()) {
+            case RNN -> new Rnn(weights);
+            case LSTM -> new Lstm(weights);
+            case GRU -> new Gru(weights);
+        };
+    }
+
+    /** H rounded up to a multiple of the vector length. */
+    static int padded(int h) {
+        return (h + L - 1) / L * L;
+    }
+
+    /**
+     * Packs the selected gates' columns into {@code [group][k][block in group][gate][L]} with groups of
+     * {@code groupBlocks} blocks (the last group may be smaller). Rows: W's D rows if {@code input}, then
+     * RW's H rows if {@code recurrent}.
+     *
+     * @param gateIndex the gate blocks of {@code lw} to pack, in the order the kernel wants them
+     */
+    static float[] pack(LayerWeights lw, int[] gateIndex, boolean input, boolean recurrent, int groupBlocks) {
+        int d = lw.inputSize();
+        int h = lw.hiddenSize();
+        int cols = lw.columns();
+        int g = gateIndex.length;
+        int blocks = padded(h) / L;
+        int rows = (input ? d : 0) + (recurrent ? h : 0);
+        float[] packed = new float[rows * blocks * g * L];
+        int pos = 0;
+        for (int b0 = 0; b0 < blocks; b0 += groupBlocks) {
+            int gb = Math.min(groupBlocks, blocks - b0);
+            for (int k = 0; k < rows; k++) {
+                float[] src = (input && k < d) ? lw.w() : lw.rw();
+                int srcRow = (input && k < d) ? k : k - (input ? d : 0);
+                for (int blk = b0; blk < b0 + gb; blk++) {
+                    for (int gi : gateIndex) {
+                        for (int lane = 0; lane < L; lane++) {
+                            int j = blk * L + lane;
+                            packed[pos++] = j < h ? src[srcRow * cols + gi * h + j] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+        return packed;
+    }
+
+    /** Packs the selected gates' bias as {@code [block][gate][L]}, padded lanes zero. */
+    static float[] packBias(LayerWeights lw, int[] gateIndex) {
+        int h = lw.hiddenSize();
+        int blocks = padded(h) / L;
+        float[] packed = new float[blocks * gateIndex.length * L];
+        int pos = 0;
+        for (int blk = 0; blk < blocks; blk++) {
+            for (int gi : gateIndex) {
+                for (int lane = 0; lane < L; lane++) {
+                    int j = blk * L + lane;
+                    packed[pos++] = j < h ? lw.b()[gi * h + j] : 0f;
+                }
+            }
+        }
+        return packed;
+    }
+
+    private abstract static class Base implements RecurrentCell {
+        final LayerWeights weights;
+        final int d;
+        final int h;
+        final int hp;
+        final int blocks;
+        /** [x, h] of this step, h copied because the state is overwritten in place. */
+        final float[] xh;
+        /** The new h, padded to Hp. */
+        final float[] hOut;
+
+        Base(LayerWeights weights) {
+            this.weights = weights;
+            this.d = weights.inputSize();
+            this.h = weights.hiddenSize();
+            this.hp = padded(h);
+            this.blocks = hp / L;
+            this.xh = new float[d + hp];
+            this.hOut = new float[hp];
+        }
+
+        @Override
+        public final LayerWeights weights() {
+            return weights;
+        }
+
+        final void loadInput(float[] x, int xOff, float[] state, int sOff) {
+            System.arraycopy(x, xOff, xh, 0, d);
+            System.arraycopy(state, sOff, xh, d, h);
+        }
+    }
+
+    /** h' = tanh(x·W + h·RW + b); groups of 4 blocks (4 accumulators). */
+    static final class Rnn extends Base {
+        private static final int[] GATES = {0};
+        private static final int GROUP = 4;
+        private final float[] wp;
+        private final float[] bp;
+
+        Rnn(LayerWeights weights) {
+            super(weights);
+            this.wp = pack(weights, GATES, true, true, GROUP);
+            this.bp = packBias(weights, GATES);
+        }
+
+        @Override
+        public void step(float[] x, int xOff, float[] state, int sOff) {
+            loadInput(x, xOff, state, sOff);
+            final int rows = d + h;
+            final float[] wp = this.wp;
+            final float[] xh = this.xh;
+            int base = 0;
+            int blk = 0;
+            for (; blk + GROUP <= blocks; blk += GROUP) {
+                FloatVector z0 = FloatVector.fromArray(S, bp, blk * L);
+                FloatVector z1 = FloatVector.fromArray(S, bp, (blk + 1) * L);
+                FloatVector z2 = FloatVector.fromArray(S, bp, (blk + 2) * L);
+                FloatVector z3 = FloatVector.fromArray(S, bp, (blk + 3) * L);
+                for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
+                    FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                    z0 = FloatVector.fromArray(S, wp, p).fma(xk, z0);
+                    z1 = FloatVector.fromArray(S, wp, p + L).fma(xk, z1);
+                    z2 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, z2);
+                    z3 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, z3);
+                }
+                VectorMath.tanh(z0).intoArray(hOut, blk * L);
+                VectorMath.tanh(z1).intoArray(hOut, (blk + 1) * L);
+                VectorMath.tanh(z2).intoArray(hOut, (blk + 2) * L);
+                VectorMath.tanh(z3).intoArray(hOut, (blk + 3) * L);
+                base += rows * 4 * L;
+            }
+            for (; blk < blocks; blk++) {
+                FloatVector z0 = FloatVector.fromArray(S, bp, blk * L);
+                for (int k = 0, p = base; k < rows; k++, p += L) {
+                    z0 = FloatVector.fromArray(S, wp, p).fma(FloatVector.broadcast(S, xh[k]), z0);
+                }
+                VectorMath.tanh(z0).intoArray(hOut, blk * L);
+                base += rows * L;
+            }
+            System.arraycopy(hOut, 0, state, sOff, h);
+        }
+    }
+
+    /** DL4J LSTM (a, f, o, i); groups of 2 blocks × 4 gates (8 accumulators). */
+    static final class Lstm extends Base {
+        private static final int[] GATES = {0, 1, 2, 3};
+        private static final int GROUP = 2;
+        private final float[] wp;
+        private final float[] bp;
+        /** c of this step, padded to Hp. */
+        private final float[] cBuf;
+
+        Lstm(LayerWeights weights) {
+            super(weights);
+            this.wp = pack(weights, GATES, true, true, GROUP);
+            this.bp = packBias(weights, GATES);
+            this.cBuf = new float[hp];
+        }
+
+        @Override
+        public void step(float[] x, int xOff, float[] state, int sOff) {
+            loadInput(x, xOff, state, sOff);
+            System.arraycopy(state, sOff + h, cBuf, 0, h);
+            final int rows = d + h;
+            final float[] wp = this.wp;
+            final float[] bp = this.bp;
+            final float[] xh = this.xh;
+            int base = 0;
+            int blk = 0;
+            for (; blk + GROUP <= blocks; blk += GROUP) {
+                int bb = blk * 4 * L;
+                FloatVector a0 = FloatVector.fromArray(S, bp, bb);
+                FloatVector f0 = FloatVector.fromArray(S, bp, bb + L);
+                FloatVector o0 = FloatVector.fromArray(S, bp, bb + 2 * L);
+                FloatVector i0 = FloatVector.fromArray(S, bp, bb + 3 * L);
+                FloatVector a1 = FloatVector.fromArray(S, bp, bb + 4 * L);
+                FloatVector f1 = FloatVector.fromArray(S, bp, bb + 5 * L);
+                FloatVector o1 = FloatVector.fromArray(S, bp, bb + 6 * L);
+                FloatVector i1 = FloatVector.fromArray(S, bp, bb + 7 * L);
+                for (int k = 0, p = base; k < rows; k++, p += 8 * L) {
+                    FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                    a0 = FloatVector.fromArray(S, wp, p).fma(xk, a0);
+                    f0 = FloatVector.fromArray(S, wp, p + L).fma(xk, f0);
+                    o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, o0);
+                    i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, i0);
+                    a1 = FloatVector.fromArray(S, wp, p + 4 * L).fma(xk, a1);
+                    f1 = FloatVector.fromArray(S, wp, p + 5 * L).fma(xk, f1);
+                    o1 = FloatVector.fromArray(S, wp, p + 6 * L).fma(xk, o1);
+                    i1 = FloatVector.fromArray(S, wp, p + 7 * L).fma(xk, i1);
+                }
+                update(a0, f0, o0, i0, blk * L);
+                update(a1, f1, o1, i1, (blk + 1) * L);
+                base += rows * 8 * L;
+            }
+            if (blk < blocks) {
+                int bb = blk * 4 * L;
+                FloatVector a0 = FloatVector.fromArray(S, bp, bb);
+                FloatVector f0 = FloatVector.fromArray(S, bp, bb + L);
+                FloatVector o0 = FloatVector.fromArray(S, bp, bb + 2 * L);
+                FloatVector i0 = FloatVector.fromArray(S, bp, bb + 3 * L);
+                for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
+                    FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                    a0 = FloatVector.fromArray(S, wp, p).fma(xk, a0);
+                    f0 = FloatVector.fromArray(S, wp, p + L).fma(xk, f0);
+                    o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, o0);
+                    i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, i0);
+                }
+                update(a0, f0, o0, i0, blk * L);
+            }
+            System.arraycopy(hOut, 0, state, sOff, h);
+            System.arraycopy(cBuf, 0, state, sOff + h, h);
+        }
+
+        /** c' = f⊙c + i⊙a; h' = o⊙tanh(c') for the L lanes starting at column j. */
+        private void update(FloatVector za, FloatVector zf, FloatVector zo, FloatVector zi, int j) {
+            FloatVector a = VectorMath.tanh(za);
+            FloatVector f = VectorMath.sigmoid(zf);
+            FloatVector o = VectorMath.sigmoid(zo);
+            FloatVector i = VectorMath.sigmoid(zi);
+            FloatVector c = f.mul(FloatVector.fromArray(S, cBuf, j)).add(i.mul(a));
+            c.intoArray(cBuf, j);
+            o.mul(VectorMath.tanh(c)).intoArray(hOut, j);
+        }
+    }
+
+    /**
+     * ND4J GRUCell (r, u, c). Two passes because ĉ needs r⊙h: pass 1 accumulates r and u over [x, h] and
+     * the input part of ĉ over x; pass 2 adds (r⊙h)·RWc. Groups of 2 blocks in both passes.
+     */
+    static final class Gru extends Base {
+        private static final int GROUP = 2;
+        private final float[] wru;
+        private final float[] bru;
+        private final float[] wcx;
+        private final float[] wch;
+        private final float[] bc;
+        private final float[] uBuf;
+        private final float[] zcBuf;
+        private final float[] rh;
+
+        Gru(LayerWeights weights) {
+            super(weights);
+            int[] ru = {0, 1};
+            int[] c = {2};
+            this.wru = pack(weights, ru, true, true, GROUP);
+            this.bru = packBias(weights, ru);
+            this.wcx = pack(weights, c, true, false, GROUP);
+            this.wch = pack(weights, c, false, true, GROUP);
+            this.bc = packBias(weights, c);
+            this.uBuf = new float[hp];
+            this.zcBuf = new float[hp];
+            this.rh = new float[hp];
+        }
+
+        @Override
+        public void step(float[] x, int xOff, float[] state, int sOff) {
+            loadInput(x, xOff, state, sOff);
+            final int rows = d + h;
+            final float[] xh = this.xh;
+            // pass 1: r, u over [x, h]; input part of ĉ over x
+            int base = 0;
+            int baseC = 0;
+            int blk = 0;
+            for (; blk < blocks; blk += GROUP) {
+                boolean pair = blk + 1 < blocks;
+                int bb = blk * 2 * L;
+                FloatVector r0 = FloatVector.fromArray(S, bru, bb);
+                FloatVector u0 = FloatVector.fromArray(S, bru, bb + L);
+                FloatVector c0 = FloatVector.fromArray(S, bc, blk * L);
+                if (pair) {
+                    FloatVector r1 = FloatVector.fromArray(S, bru, bb + 2 * L);
+                    FloatVector u1 = FloatVector.fromArray(S, bru, bb + 3 * L);
+                    FloatVector c1 = FloatVector.fromArray(S, bc, (blk + 1) * L);
+                    for (int k = 0, p = baseC; k < d; k++, p += 2 * L) {
+                        FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                        c0 = FloatVector.fromArray(S, wcx, p).fma(xk, c0);
+                        c1 = FloatVector.fromArray(S, wcx, p + L).fma(xk, c1);
+                    }
+                    for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
+                        FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                        r0 = FloatVector.fromArray(S, wru, p).fma(xk, r0);
+                        u0 = FloatVector.fromArray(S, wru, p + L).fma(xk, u0);
+                        r1 = FloatVector.fromArray(S, wru, p + 2 * L).fma(xk, r1);
+                        u1 = FloatVector.fromArray(S, wru, p + 3 * L).fma(xk, u1);
+                    }
+                    gates(r0, u0, c0, blk * L);
+                    gates(r1, u1, c1, (blk + 1) * L);
+                    base += rows * 4 * L;
+                    baseC += d * 2 * L;
+                } else {
+                    for (int k = 0, p = baseC; k < d; k++, p += L) {
+                        c0 = FloatVector.fromArray(S, wcx, p).fma(FloatVector.broadcast(S, xh[k]), c0);
+                    }
+                    for (int k = 0, p = base; k < rows; k++, p += 2 * L) {
+                        FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                        r0 = FloatVector.fromArray(S, wru, p).fma(xk, r0);
+                        u0 = FloatVector.fromArray(S, wru, p + L).fma(xk, u0);
+                    }
+                    gates(r0, u0, c0, blk * L);
+                }
+            }
+            // pass 2: ĉ = tanh(zc + (r⊙h)·RWc); h' = u⊙h + (1−u)⊙ĉ
+            base = 0;
+            for (blk = 0; blk < blocks; blk += GROUP) {
+                boolean pair = blk + 1 < blocks;
+                FloatVector c0 = FloatVector.fromArray(S, zcBuf, blk * L);
+                if (pair) {
+                    FloatVector c1 = FloatVector.fromArray(S, zcBuf, (blk + 1) * L);
+                    for (int k = 0, p = base; k < h; k++, p += 2 * L) {
+                        FloatVector rk = FloatVector.broadcast(S, rh[k]);
+                        c0 = FloatVector.fromArray(S, wch, p).fma(rk, c0);
+                        c1 = FloatVector.fromArray(S, wch, p + L).fma(rk, c1);
+                    }
+                    output(c0, blk * L);
+                    output(c1, (blk + 1) * L);
+                    base += h * 2 * L;
+                } else {
+                    for (int k = 0, p = base; k < h; k++, p += L) {
+                        c0 = FloatVector.fromArray(S, wch, p).fma(FloatVector.broadcast(S, rh[k]), c0);
+                    }
+                    output(c0, blk * L);
+                }
+            }
+            System.arraycopy(hOut, 0, state, sOff, h);
+        }
+
+        private void gates(FloatVector zr, FloatVector zu, FloatVector zc, int j) {
+            FloatVector r = VectorMath.sigmoid(zr);
+            r.mul(FloatVector.fromArray(S, xh, d + j)).intoArray(rh, j);
+            VectorMath.sigmoid(zu).intoArray(uBuf, j);
+            zc.intoArray(zcBuf, j);
+        }
+
+        private void output(FloatVector zc, int j) {
+            FloatVector c = VectorMath.tanh(zc);
+            FloatVector u = FloatVector.fromArray(S, uBuf, j);
+            FloatVector hPrev = FloatVector.fromArray(S, xh, d + j);
+            // u⊙h + (1−u)⊙ĉ = ĉ + u⊙(h − ĉ)
+            hPrev.sub(c).fma(u, c).intoArray(hOut, j);
+        }
+    }
+}
