@@ -1,0 +1,216 @@
+package io.streamcast.model.training;
+
+import io.streamcast.model.core.cell.CellType;
+import io.streamcast.model.core.feature.FeatureSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Every setting of a training run, immutable, validated in one place ({@link Builder#build()}).
+ *
+ * <p>Defaults (chosen so the default model trains in well under two minutes on a few dozen series of a few
+ * thousand points on two cores): LSTM, 1 layer, 32 units, horizon 8, tBPTT 50, up to 30 epochs with patience 5,
+ * Adam lr 5e-3, element-wise gradient clipping 1.0, seed 42, calendar features on, 16 sequences of 200 steps per
+ * minibatch, the last 20% of each series validates, one ND4J thread.
+ *
+ * @param input              a CSV file or a directory searched recursively for {@code *.csv}
+ * @param out                where the core model artifact is written; the DL4J model zip goes beside it
+ *                           ({@link #dl4jModelPath()})
+ * @param cell               recurrent cell: {@code lstm} or {@code rnn} ({@code gru} is refused: DL4J's
+ *                           MultiLayerNetwork has no GRU layer)
+ * @param layers             stacked recurrent layers, 1..8
+ * @param hidden             units per layer, 1..1024
+ * @param horizon            forecast steps K, 1..1000
+ * @param tbptt              truncated-BPTT length, 1..sequenceLength
+ * @param epochs             maximum epochs, 1..10000
+ * @param lr                 Adam learning rate, (0, 1]
+ * @param clip               element-wise gradient clipping threshold, 0 = off
+ * @param seed               seed of initialisation and shuffling; same seed and data give identical weights
+ * @param calendar           add hour-of-day and day-of-week features (sin/cos, UTC)
+ * @param patience           stop after this many epochs without a better validation MSE; 0 = never stop early
+ * @param batchSize          training sequences per minibatch
+ * @param sequenceLength     steps per training sequence
+ * @param validationFraction fraction of each series, at its end, held out for validation, (0, 0.9]
+ * @param threads            ND4J (OpenMP) threads; 1 is fastest for models this small on a shared machine
+ * @param progress           draw a progress bar per epoch on stderr
+ * @param modelVersion       version label stored in the artifact; null = {@code <cell>-h<hidden>-<yyyyMMdd>}
+ */
+public record TrainOptions(Path input, Path out, CellType cell, int layers, int hidden, int horizon, int tbptt,
+        int epochs, double lr, double clip, long seed, boolean calendar, int patience, int batchSize,
+        int sequenceLength, double validationFraction, int threads, boolean progress, String modelVersion) {
+
+    public static final CellType DEFAULT_CELL = CellType.LSTM;
+    public static final int DEFAULT_LAYERS = 1;
+    public static final int DEFAULT_HIDDEN = 32;
+    public static final int DEFAULT_HORIZON = 8;
+    public static final int DEFAULT_TBPTT = 50;
+    public static final int DEFAULT_EPOCHS = 30;
+    public static final double DEFAULT_LR = 5e-3;
+    public static final double DEFAULT_CLIP = 1.0;
+    public static final long DEFAULT_SEED = 42L;
+    public static final boolean DEFAULT_CALENDAR = true;
+    public static final int DEFAULT_PATIENCE = 5;
+    public static final int DEFAULT_BATCH_SIZE = 16;
+    public static final int DEFAULT_SEQUENCE_LENGTH = 200;
+    public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
+    public static final int DEFAULT_THREADS = 1;
+
+    /** Validates; prefer {@link #builder(Path, Path)}. */
+    public TrainOptions {
+        List<String> problems = problems(input, out, cell, layers, hidden, horizon, tbptt, epochs, lr, clip,
+                patience, batchSize, sequenceLength, validationFraction, threads, modelVersion);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid training options: " + String.join("; ", problems));
+        }
+    }
+
+    /** A builder with every default set. */
+    public static Builder builder(Path input, Path out) {
+        return new Builder(input, out);
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder(input, out).cell(cell).layers(layers).hidden(hidden).horizon(horizon).tbptt(tbptt)
+                .epochs(epochs).lr(lr).clip(clip).seed(seed).calendar(calendar).patience(patience)
+                .batchSize(batchSize).sequenceLength(sequenceLength).validationFraction(validationFraction)
+                .threads(threads).progress(progress).modelVersion(modelVersion);
+    }
+
+    /** The feature list these options train on. */
+    public FeatureSpec features() {
+        return calendar ? FeatureSpec.VALUE_AND_CALENDAR : FeatureSpec.VALUE_ONLY;
+    }
+
+    /** The DL4J model zip written beside the artifact: {@code <out without extension>.dl4j.zip}. */
+    public Path dl4jModelPath() {
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return out.resolveSibling(stem + ".dl4j.zip");
+    }
+
+    /** Parses a cell name as the CLI spells it: {@code lstm}, {@code gru} or {@code rnn} (any case). */
+    public static CellType parseCell(String name) {
+        Objects.requireNonNull(name, "cell");
+        try {
+            return CellType.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cell '" + name + "' is not one of lstm, gru, rnn", e);
+        }
+    }
+
+    private static List<String> problems(Path input, Path out, CellType cell, int layers, int hidden, int horizon,
+            int tbptt, int epochs, double lr, double clip, int patience, int batchSize, int sequenceLength,
+            double validationFraction, int threads, String modelVersion) {
+        List<String> p = new ArrayList<>();
+        if (input == null) {
+            p.add("input is required");
+        }
+        if (out == null) {
+            p.add("out is required");
+        } else if (Files.isDirectory(out)) {
+            p.add("out " + out + " is a directory; give the artifact's file name");
+        }
+        if (cell == null) {
+            p.add("cell is required (lstm or rnn)");
+        } else if (cell == CellType.GRU) {
+            p.add("cell gru cannot be trained: Deeplearning4j 1.0.0-M2.1's MultiLayerNetwork has no GRU layer "
+                    + "(use lstm or rnn)");
+        }
+        range(p, "layers", layers, 1, 8);
+        range(p, "hidden", hidden, 1, 1024);
+        range(p, "horizon", horizon, 1, 1000);
+        range(p, "epochs", epochs, 1, 10_000);
+        range(p, "batchSize", batchSize, 1, 100_000);
+        range(p, "sequenceLength", sequenceLength, 1, 1_000_000);
+        range(p, "threads", threads, 1, 1024);
+        if (tbptt < 1) {
+            p.add("tbptt must be >= 1, got " + tbptt);
+        } else if (tbptt > sequenceLength && sequenceLength >= 1) {
+            p.add("tbptt " + tbptt + " is longer than sequenceLength " + sequenceLength);
+        }
+        if (!(lr > 0 && lr <= 1)) {
+            p.add("lr must be in (0, 1], got " + lr);
+        }
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            p.add("clip must be >= 0 (0 = off), got " + clip);
+        }
+        if (patience < 0) {
+            p.add("patience must be >= 0 (0 = no early stopping), got " + patience);
+        }
+        if (!(validationFraction > 0 && validationFraction <= 0.9)) {
+            p.add("validationFraction must be in (0, 0.9], got " + validationFraction);
+        }
+        if (modelVersion != null && modelVersion.isBlank()) {
+            p.add("modelVersion must not be blank when given");
+        }
+        return p;
+    }
+
+    private static void range(List<String> p, String name, int v, int min, int max) {
+        if (v < min || v > max) {
+            p.add(name + " must be in [" + min + ", " + max + "], got " + v);
+        }
+    }
+
+    /** Mutable builder; {@link #build()} validates everything at once and reports every problem. */
+    public static final class Builder {
+        private Path input;
+        private Path out;
+        private CellType cell = DEFAULT_CELL;
+        private int layers = DEFAULT_LAYERS;
+        private int hidden = DEFAULT_HIDDEN;
+        private int horizon = DEFAULT_HORIZON;
+        private int tbptt = DEFAULT_TBPTT;
+        private int epochs = DEFAULT_EPOCHS;
+        private double lr = DEFAULT_LR;
+        private double clip = DEFAULT_CLIP;
+        private long seed = DEFAULT_SEED;
+        private boolean calendar = DEFAULT_CALENDAR;
+        private int patience = DEFAULT_PATIENCE;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private int sequenceLength = DEFAULT_SEQUENCE_LENGTH;
+        private double validationFraction = DEFAULT_VALIDATION_FRACTION;
+        private int threads = DEFAULT_THREADS;
+        private boolean progress = true;
+        private String modelVersion;
+
+        private Builder(Path input, Path out) {
+            this.input = input;
+            this.out = out;
+        }
+
+        public Builder input(Path v) { this.input = v; return this; }
+        public Builder out(Path v) { this.out = v; return this; }
+        public Builder cell(CellType v) { this.cell = v; return this; }
+        public Builder cell(String v) { this.cell = parseCell(v); return this; }
+        public Builder layers(int v) { this.layers = v; return this; }
+        public Builder hidden(int v) { this.hidden = v; return this; }
+        public Builder horizon(int v) { this.horizon = v; return this; }
+        public Builder tbptt(int v) { this.tbptt = v; return this; }
+        public Builder epochs(int v) { this.epochs = v; return this; }
+        public Builder lr(double v) { this.lr = v; return this; }
+        public Builder clip(double v) { this.clip = v; return this; }
+        public Builder seed(long v) { this.seed = v; return this; }
+        public Builder calendar(boolean v) { this.calendar = v; return this; }
+        public Builder patience(int v) { this.patience = v; return this; }
+        public Builder batchSize(int v) { this.batchSize = v; return this; }
+        public Builder sequenceLength(int v) { this.sequenceLength = v; return this; }
+        public Builder validationFraction(double v) { this.validationFraction = v; return this; }
+        public Builder threads(int v) { this.threads = v; return this; }
+        public Builder progress(boolean v) { this.progress = v; return this; }
+        public Builder modelVersion(String v) { this.modelVersion = v; return this; }
+
+        /** @throws IllegalArgumentException listing every invalid option with its value */
+        public TrainOptions build() {
+            return new TrainOptions(input, out, cell, layers, hidden, horizon, tbptt, epochs, lr, clip, seed,
+                    calendar, patience, batchSize, sequenceLength, validationFraction, threads, progress,
+                    modelVersion);
+        }
+    }
+}

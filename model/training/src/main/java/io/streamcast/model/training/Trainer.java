@@ -1,0 +1,279 @@
+package io.streamcast.model.training;
+
+import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.Forecaster;
+import io.streamcast.model.core.artifact.ModelArtifact;
+import io.streamcast.model.core.artifact.ModelArtifactWriter;
+import io.streamcast.model.core.artifact.Provenance;
+import io.streamcast.model.core.feature.ScalerPolicy;
+import io.streamcast.model.training.data.Series;
+import io.streamcast.model.training.data.SeriesReader;
+import io.streamcast.model.training.dataset.SequenceDataSets;
+import io.streamcast.model.training.dataset.SeriesFeatures;
+import io.streamcast.model.training.dataset.ValidationMetrics;
+import io.streamcast.model.training.export.ModelExporter;
+import io.streamcast.model.training.net.NetworkFactory;
+import io.streamcast.model.training.net.NetworkSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a forecasting network on recorded series and writes the core model artifact.
+ *
+ * <p>Steps: read the series ({@link SeriesReader}); run each through the core feature pipeline
+ * ({@link SeriesFeatures}); cut training sequences and hold out the last part of every series
+ * ({@link SequenceDataSets}); train a DL4J network ({@link NetworkFactory}) with truncated BPTT for up to
+ * {@code epochs} epochs, scoring validation MSE after each and keeping the best parameters (early stopping after
+ * {@code patience} epochs without improvement); export ({@link ModelExporter}); score the exported model by
+ * stepping the core {@code Forecaster} over every series exactly as the stream would; write the artifact and the
+ * DL4J zip.
+ *
+ * <p>Speed: ND4J's OpenMP pool oversubscribes a small shared machine and is slower than one thread for models of
+ * this size, so the run sets ND4J to {@code threads} threads (default 1). For the same effect from the first op,
+ * start the JVM with {@code OMP_NUM_THREADS=1}.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final DateTimeFormatter VERSION_DATE = DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    /** The scaling policy training uses; stored in the artifact so the stream scales identically. */
+    public static final ScalerPolicy SCALER_POLICY = ScalerPolicy.DEFAULT;
+
+    private Trainer() {
+    }
+
+    /**
+     * Reads {@code options.input()}, trains, and writes the artifact to {@code options.out()} and the DL4J zip to
+     * {@link TrainOptions#dl4jModelPath()}. Progress lines and the final accuracy table go to {@code log}; the
+     * per-epoch progress bar to stderr when {@code options.progress()}.
+     *
+     * @throws IOException if reading the data or writing the outputs fails
+     * @throws io.streamcast.model.training.data.SeriesFormatException for a malformed input row
+     * @throws IllegalArgumentException if no series is long enough to train on
+     */
+    public static TrainResult train(TrainOptions options, PrintStream log) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(log, "log");
+        Instant start = Instant.now();
+        List<Series> series;
+        try {
+            series = SeriesReader.read(options.input());
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        TrainedModel trained = fit(series, options, log);
+        String version = options.modelVersion() != null ? options.modelVersion()
+                : options.cell().name().toLowerCase(Locale.ROOT) + "-h" + options.hidden() + "-"
+                        + VERSION_DATE.format(start);
+        Map<String, Double> metrics = new LinkedHashMap<>(trained.metrics().asMap());
+        metrics.put("best_epoch", (double) trained.bestEpoch());
+        metrics.put("epochs_run", (double) trained.epochsRun());
+        metrics.put("train_seconds", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        Provenance provenance = new Provenance(
+                options.input().toAbsolutePath().normalize() + " (" + trained.seriesKeys().size() + " series)",
+                trained.points(), options.seed(), trained.epochsRun(), options.lr(), options.tbptt(), options.clip(),
+                Instant.now(), metrics);
+        ModelArtifact artifact = ModelArtifact.of(trained.model(), SCALER_POLICY, provenance, version);
+        Path out = options.out().toAbsolutePath();
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        ModelArtifactWriter.write(artifact, out);
+        Path zip = options.dl4jModelPath().toAbsolutePath();
+        ModelSerializer.writeModel(trained.network(), zip.toFile(), true);
+        Duration elapsed = Duration.between(start, Instant.now());
+        log.printf(Locale.ROOT, "wrote %s (model version %s) and %s in %.1f s%n", out, version, zip,
+                elapsed.toMillis() / 1000.0);
+        return new TrainResult(out, zip, version, trained.metrics(), trained.bestEpoch(), trained.epochsRun(),
+                trained.seriesKeys().size(), trained.points(), elapsed);
+    }
+
+    /**
+     * Trains on series already in memory and returns the network and its export without writing anything.
+     * {@code options.input()} and {@code out()} are not used.
+     */
+    public static TrainedModel fit(List<Series> series, TrainOptions options, PrintStream log) {
+        Nd4j.getEnvironment().setMaxMasterThreads(options.threads());
+        Nd4j.getEnvironment().setMaxThreads(options.threads());
+
+        List<SeriesFeatures> tables = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        long points = 0;
+        int minLength = minimumLength(options);
+        for (Series s : series) {
+            if (s.size() < minLength) {
+                log.printf(Locale.ROOT, "skipping series '%s' (%s): %d points, need at least %d%n", s.key(),
+                        s.source(), s.size(), minLength);
+                continue;
+            }
+            tables.add(SeriesFeatures.compute(s, options.features(), SCALER_POLICY, options.horizon()));
+            keys.add(s.key());
+            points += s.size();
+        }
+        if (tables.isEmpty()) {
+            throw new IllegalArgumentException("no series with at least " + minLength + " points among "
+                    + series.size() + " read from " + options.input());
+        }
+        SequenceDataSets data = new SequenceDataSets(tables, options.validationFraction(), options.sequenceLength());
+        NetworkSpec spec = new NetworkSpec(options.cell(), options.features().size(), options.layers(),
+                options.hidden(), options.horizon(), options.tbptt(), options.lr(), options.clip(), options.seed());
+        MultiLayerNetwork net = NetworkFactory.create(spec);
+        log.printf(Locale.ROOT, "training %s: %d series, %d points, %d sequences of <= %d steps, %d batches/epoch, "
+                        + "%d parameters, features %s%n", describe(options), tables.size(), points,
+                data.sequenceCount(), data.sequenceLength(), data.batchCount(options.batchSize()), net.numParams(),
+                options.features().features());
+
+        Random shuffle = new Random(options.seed());
+        INDArray validationInput = data.validationFeatures();
+        double bestMse = Double.POSITIVE_INFINITY;
+        INDArray bestParams = null;
+        ValidationMetrics bestMetrics = null;
+        int bestEpoch = 0;
+        int sinceBest = 0;
+        int epoch = 0;
+        while (epoch < options.epochs()) {
+            epoch++;
+            List<DataSet> batches = data.trainBatches(options.batchSize(), shuffle);
+            double lossSum = 0;
+            try (ProgressBar bar = options.progress() ? progressBar(epoch, options.epochs(), batches.size()) : null) {
+                for (int i = 0; i < batches.size(); i++) {
+                    net.fit(batches.get(i));
+                    lossSum += net.score();
+                    if (bar != null) {
+                        bar.step();
+                        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / (i + 1)));
+                    }
+                }
+            }
+            ValidationMetrics m = evaluate(net, data, validationInput);
+            boolean better = m.mse() < bestMse;
+            if (better) {
+                bestMse = m.mse();
+                bestParams = net.params().dup();
+                bestMetrics = m;
+                bestEpoch = epoch;
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+            log.printf(Locale.ROOT, "epoch %d/%d  train loss %.5f  val mse %.5f  val mae h1 %.5g (persistence %.5g)%s%n",
+                    epoch, options.epochs(), lossSum / batches.size(), m.mse(), m.mae1(), m.persistenceMae1(),
+                    better ? "  *" : "");
+            if (options.patience() > 0 && sinceBest >= options.patience()) {
+                log.printf(Locale.ROOT, "early stop: no better validation MSE for %d epochs; keeping epoch %d%n",
+                        sinceBest, bestEpoch);
+                break;
+            }
+        }
+        if (bestParams == null) {
+            throw new IllegalStateException("training diverged: validation MSE was never finite (try a lower lr, "
+                    + "got " + options.lr() + ")");
+        }
+        net.setParams(bestParams);
+
+        ForecastModel model = ModelExporter.export(net, options.features());
+        ValidationMetrics coreMetrics = evaluate(model, data);
+        double gap = Math.abs(coreMetrics.mse() - bestMetrics.mse()) / Math.max(bestMetrics.mse(), 1e-12);
+        if (gap > 1e-3) {
+            LOG.warn("the exported model's validation MSE {} differs from DL4J's {} (relative {}): check the export",
+                    coreMetrics.mse(), bestMetrics.mse(), gap);
+        }
+        printTable(log, coreMetrics, tables.size());
+        return new TrainedModel(net, model, coreMetrics, bestMetrics, bestEpoch, epoch, List.copyOf(keys), points);
+    }
+
+    /** Shortest series that yields both a training label and two validation steps. */
+    static int minimumLength(TrainOptions o) {
+        int n = 2;
+        while (true) {
+            int split = SequenceDataSets.splitIndex(n, o.validationFraction());
+            if (split - 1 - o.horizon() >= 1 && n - split >= 2) {
+                return n;
+            }
+            n++;
+        }
+    }
+
+    /** Validation metrics from DL4J's own forward pass over every full series. */
+    static ValidationMetrics evaluate(MultiLayerNetwork net, SequenceDataSets data, INDArray validationInput) {
+        INDArray out = net.output(validationInput, false);
+        long[] shape = out.shape(); // [S, K, T]
+        int k = (int) shape[1];
+        int t = (int) shape[2];
+        float[] flat = out.dup('c').data().asFloat();
+        return ValidationMetrics.compute(data, (s, step, j) -> flat[(s * k + j - 1) * t + step]);
+    }
+
+    /** Validation metrics of the exported model, stepped by the core {@link Forecaster} one event at a time. */
+    public static ValidationMetrics evaluate(ForecastModel model, SequenceDataSets data) {
+        Forecaster forecaster = model.newForecaster();
+        int k = model.horizon();
+        List<float[]> predictions = new ArrayList<>();
+        float[] x = new float[model.inputSize()];
+        float[] out = new float[k];
+        for (SeriesFeatures sf : data.series()) {
+            float[] state = model.newState();
+            float[] p = new float[sf.length() * k];
+            for (int step = 0; step < sf.length(); step++) {
+                sf.features(step, x);
+                forecaster.step(x, state, out);
+                System.arraycopy(out, 0, p, step * k, k);
+            }
+            predictions.add(p);
+        }
+        return ValidationMetrics.compute(data, (s, step, j) -> predictions.get(s)[step * k + j - 1]);
+    }
+
+    private static ProgressBar progressBar(int epoch, int epochs, int batches) {
+        return new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+                .setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
+    }
+
+    private static void printTable(PrintStream log, ValidationMetrics m, int seriesCount) {
+        log.printf(Locale.ROOT, "validation (last part of %d series, %d scored points), MAE in original units:%n",
+                seriesCount, m.points());
+        log.printf(Locale.ROOT, "  %-5s %14s %14s %8s%n", "step", "model", "persistence", "ratio");
+        for (int j = 0; j < m.mae().length; j++) {
+            log.printf(Locale.ROOT, "  %-5d %14.6g %14.6g %8.3f%n", j + 1, m.mae()[j], m.persistenceMae()[j],
+                    m.mae()[j] / m.persistenceMae()[j]);
+        }
+        log.printf(Locale.ROOT, "  step 1: model MAE %.6g vs persistence %.6g (%s)%n", m.mae1(), m.persistenceMae1(),
+                m.mae1() < m.persistenceMae1() ? "beats persistence" : "does NOT beat persistence");
+    }
+
+    private static String describe(TrainOptions o) {
+        return String.format(Locale.ROOT, "%s layers=%d hidden=%d horizon=%d tbptt=%d epochs<=%d patience=%d lr=%g "
+                        + "clip=%g seed=%d batch=%d", o.cell().name().toLowerCase(Locale.ROOT), o.layers(), o.hidden(),
+                o.horizon(), o.tbptt(), o.epochs(), o.patience(), o.lr(), o.clip(), o.seed(), o.batchSize());
+    }
+}

@@ -1,0 +1,224 @@
+package io.streamcast.model.training.dataset;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Training and validation tensors for truncated BPTT, in DL4J's recurrent layout {@code [batch, features, time]}.
+ *
+ * <p>Each series is split in time: the first {@code 1 - validationFraction} of its steps train, the rest validate.
+ * The training part is cut into sequences of at most {@code sequenceLength} steps (each starts from a zero
+ * recurrent state, as a new key does in the stream); shorter sequences are padded at the end and masked. A
+ * training label at step t is used only when all K targets lie inside the training part ({@code t + K < split}), so
+ * no validation value leaks into training. Labels at t = 0 (the scaler has seen one value) and labels with a
+ * target beyond {@link #TARGET_LIMIT} are masked as well.
+ *
+ * <p>Validation runs every series from its first step (so the recurrent state is warm, as in the stream) and
+ * scores only steps {@code t >= split}; see {@link ValidationMetrics}.
+ */
+public final class SequenceDataSets {
+    private final List<SeriesFeatures> series;
+    private final int[] splits;
+    private final int featureCount;
+    private final int horizon;
+    private final int sequenceLength;
+    private final List<Segment> segments;
+    private final long trainLabelSteps;
+
+    /**
+     * Training labels with a scaled target beyond this many standard deviations are masked. Such targets come
+     * from a scaler that has seen almost nothing (the first steps of a series, a long flat stretch held up only by
+     * the std floor) or from isolated spikes; squared error on them would swamp every ordinary step.
+     */
+    public static final float TARGET_LIMIT = 50f;
+
+    private record Segment(int series, int start, int length) { }
+
+    /**
+     * @param series             feature/target tables, all with the same feature count and horizon
+     * @param validationFraction fraction of each series, at its end, held out for validation (0 &lt; f &lt; 1)
+     * @param sequenceLength     training sequence length (a multiple of the tBPTT length works best)
+     */
+    public SequenceDataSets(List<SeriesFeatures> series, double validationFraction, int sequenceLength) {
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("no series to build datasets from");
+        }
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validationFraction must be in (0, 1), got " + validationFraction);
+        }
+        if (sequenceLength <= 0) {
+            throw new IllegalArgumentException("sequenceLength must be positive, got " + sequenceLength);
+        }
+        this.series = List.copyOf(series);
+        this.featureCount = series.get(0).featureCount();
+        this.horizon = series.get(0).horizon();
+        this.sequenceLength = sequenceLength;
+        this.splits = new int[series.size()];
+        List<Segment> segs = new ArrayList<>();
+        long labels = 0;
+        for (int s = 0; s < series.size(); s++) {
+            SeriesFeatures sf = series.get(s);
+            if (sf.featureCount() != featureCount || sf.horizon() != horizon) {
+                throw new IllegalArgumentException("series '" + sf.series().key() + "' has F=" + sf.featureCount()
+                        + " K=" + sf.horizon() + ", expected F=" + featureCount + " K=" + horizon);
+            }
+            int split = splitIndex(sf.length(), validationFraction);
+            splits[s] = split;
+            int lastLabel = split - 1 - horizon; // last t whose K targets are all before the split
+            if (lastLabel < 0) {
+                continue;
+            }
+            labels += lastLabel + 1;
+            for (int start = 0; start <= lastLabel; start += sequenceLength) {
+                segs.add(new Segment(s, start, Math.min(sequenceLength, split - start)));
+            }
+        }
+        if (segs.isEmpty()) {
+            throw new IllegalArgumentException("no series is long enough to train on: each needs more than "
+                    + horizon + " steps before its validation part");
+        }
+        this.segments = List.copyOf(segs);
+        this.trainLabelSteps = labels;
+    }
+
+    /** First validation step of a series of length n: the last {@code fraction} of its steps validate. */
+    public static int splitIndex(int n, double fraction) {
+        return n - (int) Math.round(n * fraction);
+    }
+
+    public List<SeriesFeatures> series() {
+        return series;
+    }
+
+    /** First validation step of series {@code s}. */
+    public int split(int s) {
+        return splits[s];
+    }
+
+    public int featureCount() {
+        return featureCount;
+    }
+
+    public int horizon() {
+        return horizon;
+    }
+
+    public int sequenceCount() {
+        return segments.size();
+    }
+
+    /** Time steps that carry a training label, over all series. */
+    public long trainLabelSteps() {
+        return trainLabelSteps;
+    }
+
+    /** Number of minibatches per epoch for a batch size. */
+    public int batchCount(int batchSize) {
+        return (segments.size() + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * The training minibatches of one epoch, sequences shuffled with {@code random} (seeded by the caller, so
+     * the order is reproducible).
+     */
+    public List<DataSet> trainBatches(int batchSize, Random random) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+        List<Segment> order = new ArrayList<>(segments);
+        Collections.shuffle(order, random);
+        List<DataSet> out = new ArrayList<>();
+        for (int from = 0; from < order.size(); from += batchSize) {
+            out.add(batch(order.subList(from, Math.min(order.size(), from + batchSize))));
+        }
+        return out;
+    }
+
+    private DataSet batch(List<Segment> segs) {
+        int b = segs.size();
+        int len = 0;
+        for (Segment sg : segs) {
+            len = Math.max(len, sg.length());
+        }
+        float[] f = new float[b * featureCount * len];
+        float[] l = new float[b * horizon * len];
+        float[] fm = new float[b * len];
+        float[] lm = new float[b * len];
+        boolean needMask = false;
+        for (int i = 0; i < b; i++) {
+            Segment sg = segs.get(i);
+            SeriesFeatures sf = series.get(sg.series());
+            int lastLabel = splits[sg.series()] - 1 - horizon;
+            for (int k = 0; k < sg.length(); k++) {
+                int t = sg.start() + k;
+                for (int c = 0; c < featureCount; c++) {
+                    f[(i * featureCount + c) * len + k] = sf.feature(t, c);
+                }
+                fm[i * len + k] = 1f;
+                if (t <= lastLabel && trainable(sf, t)) {
+                    lm[i * len + k] = 1f;
+                    for (int j = 1; j <= horizon; j++) {
+                        l[(i * horizon + j - 1) * len + k] = sf.target(t, j);
+                    }
+                } else {
+                    needMask = true;
+                }
+            }
+            if (sg.length() < len) {
+                needMask = true;
+            }
+        }
+        INDArray features = Nd4j.create(f, new long[] {b, featureCount, len}, 'c');
+        INDArray labels = Nd4j.create(l, new long[] {b, horizon, len}, 'c');
+        if (!needMask) {
+            return new DataSet(features, labels);
+        }
+        return new DataSet(features, labels, Nd4j.create(fm, new long[] {b, len}, 'c'),
+                Nd4j.create(lm, new long[] {b, len}, 'c'));
+    }
+
+    private boolean trainable(SeriesFeatures sf, int t) {
+        if (t == 0) {
+            return false;
+        }
+        for (int j = 1; j <= horizon; j++) {
+            float y = sf.target(t, j);
+            if (!(Math.abs(y) <= TARGET_LIMIT)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Every series from its first step, padded at the end to the longest one: {@code [S, F, Tmax]}. The network is
+     * causal, so padding after a series' end does not change its outputs; metrics ignore padded steps.
+     */
+    public INDArray validationFeatures() {
+        int s = series.size();
+        int len = 0;
+        for (SeriesFeatures sf : series) {
+            len = Math.max(len, sf.length());
+        }
+        float[] f = new float[s * featureCount * len];
+        for (int i = 0; i < s; i++) {
+            SeriesFeatures sf = series.get(i);
+            for (int t = 0; t < sf.length(); t++) {
+                for (int c = 0; c < featureCount; c++) {
+                    f[(i * featureCount + c) * len + t] = sf.feature(t, c);
+                }
+            }
+        }
+        return Nd4j.create(f, new long[] {s, featureCount, len}, 'c');
+    }
+
+    /** How long a training sequence is. */
+    public int sequenceLength() {
+        return sequenceLength;
+    }
+}

@@ -1,0 +1,112 @@
+package io.streamcast.model.training.dataset;
+
+import io.streamcast.model.core.feature.FeatureEncoder;
+import io.streamcast.model.core.feature.FeatureSpec;
+import io.streamcast.model.core.feature.OnlineScaler;
+import io.streamcast.model.core.feature.ScalerPolicy;
+import io.streamcast.model.training.data.Series;
+import java.util.Objects;
+
+/**
+ * One series run through the core feature pipeline exactly as the streaming job runs it.
+ *
+ * <p>At each step t: {@code scaler.observe(v_t)}; {@code x_t = encoder.encode(scaler.scale(v_t), ts_t)};
+ * the targets are {@code y_t[j-1] = scaler_t.scale(v_{t+j})} for j = 1..K, scaled with the scaler <em>as of t</em>
+ * (the streaming job unscales the forecast made at t with that same scaler). Targets past the end of the series
+ * are {@link Float#NaN}.
+ *
+ * <p>Because the scaler is affine, the unscaling at t is kept as two numbers: {@code unscale_t(z) = offset[t] +
+ * slope[t] * z}. That is all metrics in original units need, without copying scaler internals.
+ */
+public final class SeriesFeatures {
+    private final Series series;
+    private final int featureCount;
+    private final int horizon;
+    private final float[] x;      // [n][F] row-major
+    private final float[] y;      // [n][K] row-major, NaN past the end
+    private final double[] offset;
+    private final double[] slope;
+
+    private SeriesFeatures(Series series, int featureCount, int horizon, float[] x, float[] y, double[] offset,
+            double[] slope) {
+        this.series = series;
+        this.featureCount = featureCount;
+        this.horizon = horizon;
+        this.x = x;
+        this.y = y;
+        this.offset = offset;
+        this.slope = slope;
+    }
+
+    /** Runs the pipeline over {@code series} with a fresh scaler, as a new key in the stream starts. */
+    public static SeriesFeatures compute(Series series, FeatureSpec spec, ScalerPolicy policy, int horizon) {
+        Objects.requireNonNull(series, "series");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(policy, "policy");
+        if (horizon <= 0) {
+            throw new IllegalArgumentException("horizon must be positive, got " + horizon);
+        }
+        int n = series.size();
+        int f = spec.size();
+        float[] x = new float[n * f];
+        float[] y = new float[n * horizon];
+        double[] offset = new double[n];
+        double[] slope = new double[n];
+        OnlineScaler scaler = new OnlineScaler(policy);
+        FeatureEncoder encoder = new FeatureEncoder(spec);
+        float[] row = new float[f];
+        for (int t = 0; t < n; t++) {
+            double v = series.value(t);
+            scaler.observe(v);
+            encoder.encode(scaler.scale(v), series.timestamp(t), row);
+            System.arraycopy(row, 0, x, t * f, f);
+            for (int j = 1; j <= horizon; j++) {
+                y[t * horizon + j - 1] = t + j < n ? (float) scaler.scale(series.value(t + j)) : Float.NaN;
+            }
+            offset[t] = scaler.unscale(0.0);
+            slope[t] = scaler.unscale(1.0) - offset[t];
+        }
+        return new SeriesFeatures(series, f, horizon, x, y, offset, slope);
+    }
+
+    public Series series() {
+        return series;
+    }
+
+    public int length() {
+        return series.size();
+    }
+
+    public int featureCount() {
+        return featureCount;
+    }
+
+    public int horizon() {
+        return horizon;
+    }
+
+    /** Feature {@code i} of the input at step t. */
+    public float feature(int t, int i) {
+        return x[t * featureCount + i];
+    }
+
+    /** Copies the input at step t into {@code out[0, F)}. */
+    public void features(int t, float[] out) {
+        System.arraycopy(x, t * featureCount, out, 0, featureCount);
+    }
+
+    /** Scaled target for step t + j (j in 1..K), or NaN past the end of the series. */
+    public float target(int t, int j) {
+        return y[t * horizon + j - 1];
+    }
+
+    /** A model output made at step t (scaled units) back in the series' original units. */
+    public double unscale(int t, double z) {
+        return offset[t] + slope[t] * z;
+    }
+
+    /** Original value at step t. */
+    public double value(int t) {
+        return series.value(t);
+    }
+}
