@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
@@ -43,6 +45,12 @@ public final class EventParser implements Serializable {
 
     /** 9999-12-31T23:59:59.999Z. */
     static final long MAX_TIMESTAMP_MILLIS = 253_402_300_799_999L;
+
+    /** ISO local date-time followed by an offset in any of the forms +01:00, +0100, +01. */
+    private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .appendPattern("[XXX][XX][X]")
+            .toFormatter();
 
     private final EventValidation validation;
     private transient ObjectMapper mapper;
@@ -224,7 +232,7 @@ public final class EventParser implements Serializable {
             }
             String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
             if (hasOffset(iso)) {
-                return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
+                return OffsetDateTime.parse(iso, OFFSET_DATE_TIME).toInstant().toEpochMilli();
             }
             if (iso.length() == 10) {
                 return LocalDate.parse(iso).atStartOfDay(validation.localZone()).toInstant().toEpochMilli();
