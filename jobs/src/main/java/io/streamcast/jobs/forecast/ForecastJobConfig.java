@@ -72,6 +72,14 @@ public record ForecastJobConfig(
         return fromConfiguration(new Configuration());
     }
 
+    /** This config with other Kafka bootstrap servers. */
+    public ForecastJobConfig withBootstrapServers(String servers) {
+        return new ForecastJobConfig(servers, kafkaPropertiesFile, eventsTopic, forecastsTopic, anomaliesTopic,
+                deadLetterTopic, groupId, deliveryGuarantee, transactionalIdPrefix, checkpointInterval, outOfOrderness,
+                idleness, bucketInterval, bucketAggregate, warmUpEvents, anomalyThreshold, stateTtl, maxMessageBytes,
+                maxAbsValue, maxParallelism);
+    }
+
     /** Kafka bootstrap servers, or an error saying how to set them. */
     public String requireBootstrapServers() {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {

@@ -17,15 +17,12 @@ import java.io.IOException;
  * <pre>
  *   byte   version (1)
  *   long   lastTimestamp
- *   int    events
  *   int    modelTag
  *   long   scalerCount, double scalerMean, double scalerM2
  *   short  n, float[n] recurrent
- *   short  n, float[n] forecast
- *   short  n, float[n] anomaly
+ *   short  n, float[n] stats
  * </pre>
- * That is 47 + 4 × (floats in the three arrays) bytes: for one LSTM layer of 32 units (64 floats) and
- * 8 forecast steps, 47 + 288 = 335 bytes plus the anomaly statistics.
+ * That is 41 + 4 × (floats in the two arrays) bytes.
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
@@ -70,14 +67,12 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     public void serialize(SeriesState s, DataOutputView out) throws IOException {
         out.writeByte(LAYOUT_VERSION);
         out.writeLong(s.lastTimestamp);
-        out.writeInt(s.events);
         out.writeInt(s.modelTag);
         out.writeLong(s.scalerCount);
         out.writeDouble(s.scalerMean);
         out.writeDouble(s.scalerM2);
         writeFloats(s.recurrent, out);
-        writeFloats(s.forecast, out);
-        writeFloats(s.anomaly, out);
+        writeFloats(s.stats, out);
     }
 
     @Override
@@ -94,14 +89,12 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
                     + "or a newer one");
         }
         reuse.lastTimestamp = in.readLong();
-        reuse.events = in.readInt();
         reuse.modelTag = in.readInt();
         reuse.scalerCount = in.readLong();
         reuse.scalerMean = in.readDouble();
         reuse.scalerM2 = in.readDouble();
         reuse.recurrent = readFloats(reuse.recurrent, in);
-        reuse.forecast = readFloats(reuse.forecast, in);
-        reuse.anomaly = readFloats(reuse.anomaly, in);
+        reuse.stats = readFloats(reuse.stats, in);
         return reuse;
     }
 

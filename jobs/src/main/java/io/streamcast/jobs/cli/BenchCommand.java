@@ -1,0 +1,41 @@
+package io.streamcast.jobs.cli;
+
+import io.streamcast.jobs.bench.KernelBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code streamcast bench}: benchmarks whose results are written into {@code docs/benchmarks.md}. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks; each writes its table into docs/benchmarks.md (and JSON beside it).",
+        subcommands = {BenchCommand.Kernel.class})
+final class BenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "kernel", mixinStandardHelpOptions = true,
+            description = "JMH: LSTM steps/s of the scalar and Vector API kernels vs DL4J rnnTimeStep (per-key swap and "
+                    + "batched over 256 keys), H = 32/64, D = 1/4/8, one thread; GFLOP/s and fraction of the measured FMA peak.")
+    static final class Kernel implements Callable<Integer> {
+        @Option(names = "--quick", description = "Fewer and shorter iterations (a smoke run, not for quoting).")
+        boolean quick;
+
+        @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "Markdown file (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Path json = out.resolveSibling("benchmarks-kernel.json");
+            new KernelBench(quick, System.out).run(out, json);
+            System.out.println("wrote " + out + " and " + json);
+            return 0;
+        }
+    }
+}
