@@ -141,47 +141,65 @@ final class VectorCells {
         @Override
         public void step(float[] x, int xOff, float[] state, int sOff) {
             loadInput(x, xOff, state, sOff);
-            final int rows = d + h;
-            final float[] wp = this.wp;
-            final float[] xh = this.xh;
-            int base = 0;
             int blk = 0;
+            int base = 0;
+            int rows = d + h;
             for (; blk + GROUP <= blocks; blk += GROUP) {
-                FloatVector z0 = FloatVector.fromArray(S, bp, blk * L);
-                FloatVector z1 = FloatVector.fromArray(S, bp, (blk + 1) * L);
-                FloatVector z2 = FloatVector.fromArray(S, bp, (blk + 2) * L);
-                FloatVector z3 = FloatVector.fromArray(S, bp, (blk + 3) * L);
-                for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
-                    FloatVector xk = FloatVector.broadcast(S, xh[k]);
-                    z0 = FloatVector.fromArray(S, wp, p).fma(xk, z0);
-                    z1 = FloatVector.fromArray(S, wp, p + L).fma(xk, z1);
-                    z2 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, z2);
-                    z3 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, z3);
-                }
-                VectorMath.tanh(z0).intoArray(hOut, blk * L);
-                VectorMath.tanh(z1).intoArray(hOut, (blk + 1) * L);
-                VectorMath.tanh(z2).intoArray(hOut, (blk + 2) * L);
-                VectorMath.tanh(z3).intoArray(hOut, (blk + 3) * L);
-                base += rows * 4 * L;
+                group4(base, blk * L);
+                base += rows * GROUP * L;
             }
             for (; blk < blocks; blk++) {
-                FloatVector z0 = FloatVector.fromArray(S, bp, blk * L);
-                for (int k = 0, p = base; k < rows; k++, p += L) {
-                    z0 = FloatVector.fromArray(S, wp, p).fma(FloatVector.broadcast(S, xh[k]), z0);
-                }
-                VectorMath.tanh(z0).intoArray(hOut, blk * L);
+                single(base, blk * L);
                 base += rows * L;
             }
+            VectorMath.tanh(hOut, hOut, 0, hp);
             System.arraycopy(hOut, 0, state, sOff, h);
+        }
+
+        private void group4(int base, int j) {
+            final float[] wp = this.wp;
+            final float[] xh = this.xh;
+            final int rows = d + h;
+            FloatVector z0 = FloatVector.fromArray(S, bp, j);
+            FloatVector z1 = FloatVector.fromArray(S, bp, j + L);
+            FloatVector z2 = FloatVector.fromArray(S, bp, j + 2 * L);
+            FloatVector z3 = FloatVector.fromArray(S, bp, j + 3 * L);
+            for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
+                FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                z0 = FloatVector.fromArray(S, wp, p).fma(xk, z0);
+                z1 = FloatVector.fromArray(S, wp, p + L).fma(xk, z1);
+                z2 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, z2);
+                z3 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, z3);
+            }
+            z0.intoArray(hOut, j);
+            z1.intoArray(hOut, j + L);
+            z2.intoArray(hOut, j + 2 * L);
+            z3.intoArray(hOut, j + 3 * L);
+        }
+
+        private void single(int base, int j) {
+            final float[] wp = this.wp;
+            final float[] xh = this.xh;
+            final int rows = d + h;
+            FloatVector z0 = FloatVector.fromArray(S, bp, j);
+            for (int k = 0, p = base; k < rows; k++, p += L) {
+                z0 = FloatVector.fromArray(S, wp, p).fma(FloatVector.broadcast(S, xh[k]), z0);
+            }
+            z0.intoArray(hOut, j);
         }
     }
 
-    /** DL4J LSTM (a, f, o, i); groups of 2 blocks × 4 gates (8 accumulators). */
+    /**
+     * DL4J LSTM (a, f, o, i); groups of 2 blocks × 4 gates (8 accumulators). Pre-activations go to a
+     * gate-major scratch {@code z = [a | f | o | i]} (each Hp wide) so that the three sigmoids run as one
+     * contiguous pass over [Hp, 4Hp).
+     */
     static final class Lstm extends Base {
         private static final int[] GATES = {0, 1, 2, 3};
         private static final int GROUP = 2;
         private final float[] wp;
         private final float[] bp;
+        private final float[] z;
         /** c of this step, padded to Hp. */
         private final float[] cBuf;
 
@@ -189,6 +207,7 @@ final class VectorCells {
             super(weights);
             this.wp = pack(weights, GATES, true, true, GROUP);
             this.bp = packBias(weights, GATES);
+            this.z = new float[4 * hp];
             this.cBuf = new float[hp];
         }
 
@@ -196,71 +215,101 @@ final class VectorCells {
         public void step(float[] x, int xOff, float[] state, int sOff) {
             loadInput(x, xOff, state, sOff);
             System.arraycopy(state, sOff + h, cBuf, 0, h);
-            final int rows = d + h;
-            final float[] wp = this.wp;
-            final float[] bp = this.bp;
-            final float[] xh = this.xh;
+            int rows = d + h;
             int base = 0;
             int blk = 0;
             for (; blk + GROUP <= blocks; blk += GROUP) {
-                int bb = blk * 4 * L;
-                FloatVector a0 = FloatVector.fromArray(S, bp, bb);
-                FloatVector f0 = FloatVector.fromArray(S, bp, bb + L);
-                FloatVector o0 = FloatVector.fromArray(S, bp, bb + 2 * L);
-                FloatVector i0 = FloatVector.fromArray(S, bp, bb + 3 * L);
-                FloatVector a1 = FloatVector.fromArray(S, bp, bb + 4 * L);
-                FloatVector f1 = FloatVector.fromArray(S, bp, bb + 5 * L);
-                FloatVector o1 = FloatVector.fromArray(S, bp, bb + 6 * L);
-                FloatVector i1 = FloatVector.fromArray(S, bp, bb + 7 * L);
-                for (int k = 0, p = base; k < rows; k++, p += 8 * L) {
-                    FloatVector xk = FloatVector.broadcast(S, xh[k]);
-                    a0 = FloatVector.fromArray(S, wp, p).fma(xk, a0);
-                    f0 = FloatVector.fromArray(S, wp, p + L).fma(xk, f0);
-                    o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, o0);
-                    i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, i0);
-                    a1 = FloatVector.fromArray(S, wp, p + 4 * L).fma(xk, a1);
-                    f1 = FloatVector.fromArray(S, wp, p + 5 * L).fma(xk, f1);
-                    o1 = FloatVector.fromArray(S, wp, p + 6 * L).fma(xk, o1);
-                    i1 = FloatVector.fromArray(S, wp, p + 7 * L).fma(xk, i1);
-                }
-                update(a0, f0, o0, i0, blk * L);
-                update(a1, f1, o1, i1, (blk + 1) * L);
+                pair(base, blk);
                 base += rows * 8 * L;
             }
             if (blk < blocks) {
-                int bb = blk * 4 * L;
-                FloatVector a0 = FloatVector.fromArray(S, bp, bb);
-                FloatVector f0 = FloatVector.fromArray(S, bp, bb + L);
-                FloatVector o0 = FloatVector.fromArray(S, bp, bb + 2 * L);
-                FloatVector i0 = FloatVector.fromArray(S, bp, bb + 3 * L);
-                for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
-                    FloatVector xk = FloatVector.broadcast(S, xh[k]);
-                    a0 = FloatVector.fromArray(S, wp, p).fma(xk, a0);
-                    f0 = FloatVector.fromArray(S, wp, p + L).fma(xk, f0);
-                    o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, o0);
-                    i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, i0);
-                }
-                update(a0, f0, o0, i0, blk * L);
+                single(base, blk);
             }
+            VectorMath.tanh(z, z, 0, hp);
+            VectorMath.sigmoid(z, hp, 4 * hp);
+            combine();
             System.arraycopy(hOut, 0, state, sOff, h);
             System.arraycopy(cBuf, 0, state, sOff + h, h);
         }
 
-        /** c' = f⊙c + i⊙a; h' = o⊙tanh(c') for the L lanes starting at column j. */
-        private void update(FloatVector za, FloatVector zf, FloatVector zo, FloatVector zi, int j) {
-            FloatVector a = VectorMath.tanh(za);
-            FloatVector f = VectorMath.sigmoid(zf);
-            FloatVector o = VectorMath.sigmoid(zo);
-            FloatVector i = VectorMath.sigmoid(zi);
-            FloatVector c = f.mul(FloatVector.fromArray(S, cBuf, j)).add(i.mul(a));
-            c.intoArray(cBuf, j);
-            o.mul(VectorMath.tanh(c)).intoArray(hOut, j);
+        private void pair(int base, int blk) {
+            final float[] wp = this.wp;
+            final float[] xh = this.xh;
+            final int rows = d + h;
+            int bb = blk * 4 * L;
+            FloatVector a0 = FloatVector.fromArray(S, bp, bb);
+            FloatVector f0 = FloatVector.fromArray(S, bp, bb + L);
+            FloatVector o0 = FloatVector.fromArray(S, bp, bb + 2 * L);
+            FloatVector i0 = FloatVector.fromArray(S, bp, bb + 3 * L);
+            FloatVector a1 = FloatVector.fromArray(S, bp, bb + 4 * L);
+            FloatVector f1 = FloatVector.fromArray(S, bp, bb + 5 * L);
+            FloatVector o1 = FloatVector.fromArray(S, bp, bb + 6 * L);
+            FloatVector i1 = FloatVector.fromArray(S, bp, bb + 7 * L);
+            for (int k = 0, p = base; k < rows; k++, p += 8 * L) {
+                FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                a0 = FloatVector.fromArray(S, wp, p).fma(xk, a0);
+                f0 = FloatVector.fromArray(S, wp, p + L).fma(xk, f0);
+                o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, o0);
+                i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, i0);
+                a1 = FloatVector.fromArray(S, wp, p + 4 * L).fma(xk, a1);
+                f1 = FloatVector.fromArray(S, wp, p + 5 * L).fma(xk, f1);
+                o1 = FloatVector.fromArray(S, wp, p + 6 * L).fma(xk, o1);
+                i1 = FloatVector.fromArray(S, wp, p + 7 * L).fma(xk, i1);
+            }
+            int j = blk * L;
+            a0.intoArray(z, j);
+            f0.intoArray(z, hp + j);
+            o0.intoArray(z, 2 * hp + j);
+            i0.intoArray(z, 3 * hp + j);
+            a1.intoArray(z, j + L);
+            f1.intoArray(z, hp + j + L);
+            o1.intoArray(z, 2 * hp + j + L);
+            i1.intoArray(z, 3 * hp + j + L);
+        }
+
+        private void single(int base, int blk) {
+            final float[] wp = this.wp;
+            final float[] xh = this.xh;
+            final int rows = d + h;
+            int bb = blk * 4 * L;
+            FloatVector a0 = FloatVector.fromArray(S, bp, bb);
+            FloatVector f0 = FloatVector.fromArray(S, bp, bb + L);
+            FloatVector o0 = FloatVector.fromArray(S, bp, bb + 2 * L);
+            FloatVector i0 = FloatVector.fromArray(S, bp, bb + 3 * L);
+            for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
+                FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                a0 = FloatVector.fromArray(S, wp, p).fma(xk, a0);
+                f0 = FloatVector.fromArray(S, wp, p + L).fma(xk, f0);
+                o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, o0);
+                i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, i0);
+            }
+            int j = blk * L;
+            a0.intoArray(z, j);
+            f0.intoArray(z, hp + j);
+            o0.intoArray(z, 2 * hp + j);
+            i0.intoArray(z, 3 * hp + j);
+        }
+
+        /** c' = f⊙c + i⊙a; h' = o⊙tanh(c'), on the activated gates in z. */
+        private void combine() {
+            final float[] z = this.z;
+            for (int j = 0; j < hp; j += L) {
+                FloatVector a = FloatVector.fromArray(S, z, j);
+                FloatVector f = FloatVector.fromArray(S, z, hp + j);
+                FloatVector i = FloatVector.fromArray(S, z, 3 * hp + j);
+                f.fma(FloatVector.fromArray(S, cBuf, j), i.mul(a)).intoArray(cBuf, j);
+            }
+            VectorMath.tanh(cBuf, hOut, 0, hp);
+            for (int j = 0; j < hp; j += L) {
+                FloatVector.fromArray(S, z, 2 * hp + j).mul(FloatVector.fromArray(S, hOut, j)).intoArray(hOut, j);
+            }
         }
     }
 
     /**
      * ND4J GRUCell (r, u, c). Two passes because ĉ needs r⊙h: pass 1 accumulates r and u over [x, h] and
-     * the input part of ĉ over x; pass 2 adds (r⊙h)·RWc. Groups of 2 blocks in both passes.
+     * the input part of ĉ over x; pass 2 adds (r⊙h)·RWc. Groups of 2 blocks in both passes. Scratch
+     * {@code z = [r | u | c]}, each Hp wide.
      */
     static final class Gru extends Base {
         private static final int GROUP = 2;
@@ -269,8 +318,7 @@ final class VectorCells {
         private final float[] wcx;
         private final float[] wch;
         private final float[] bc;
-        private final float[] uBuf;
-        private final float[] zcBuf;
+        private final float[] z;
         private final float[] rh;
 
         Gru(LayerWeights weights) {
@@ -282,96 +330,121 @@ final class VectorCells {
             this.wcx = pack(weights, c, true, false, GROUP);
             this.wch = pack(weights, c, false, true, GROUP);
             this.bc = packBias(weights, c);
-            this.uBuf = new float[hp];
-            this.zcBuf = new float[hp];
+            this.z = new float[3 * hp];
             this.rh = new float[hp];
         }
 
         @Override
         public void step(float[] x, int xOff, float[] state, int sOff) {
             loadInput(x, xOff, state, sOff);
-            final int rows = d + h;
-            final float[] xh = this.xh;
-            // pass 1: r, u over [x, h]; input part of ĉ over x
+            int rows = d + h;
             int base = 0;
             int baseC = 0;
-            int blk = 0;
-            for (; blk < blocks; blk += GROUP) {
-                boolean pair = blk + 1 < blocks;
-                int bb = blk * 2 * L;
-                FloatVector r0 = FloatVector.fromArray(S, bru, bb);
-                FloatVector u0 = FloatVector.fromArray(S, bru, bb + L);
-                FloatVector c0 = FloatVector.fromArray(S, bc, blk * L);
-                if (pair) {
-                    FloatVector r1 = FloatVector.fromArray(S, bru, bb + 2 * L);
-                    FloatVector u1 = FloatVector.fromArray(S, bru, bb + 3 * L);
-                    FloatVector c1 = FloatVector.fromArray(S, bc, (blk + 1) * L);
-                    for (int k = 0, p = baseC; k < d; k++, p += 2 * L) {
-                        FloatVector xk = FloatVector.broadcast(S, xh[k]);
-                        c0 = FloatVector.fromArray(S, wcx, p).fma(xk, c0);
-                        c1 = FloatVector.fromArray(S, wcx, p + L).fma(xk, c1);
-                    }
-                    for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
-                        FloatVector xk = FloatVector.broadcast(S, xh[k]);
-                        r0 = FloatVector.fromArray(S, wru, p).fma(xk, r0);
-                        u0 = FloatVector.fromArray(S, wru, p + L).fma(xk, u0);
-                        r1 = FloatVector.fromArray(S, wru, p + 2 * L).fma(xk, r1);
-                        u1 = FloatVector.fromArray(S, wru, p + 3 * L).fma(xk, u1);
-                    }
-                    gates(r0, u0, c0, blk * L);
-                    gates(r1, u1, c1, (blk + 1) * L);
+            for (int blk = 0; blk < blocks; blk += GROUP) {
+                if (blk + 1 < blocks) {
+                    gatesPair(base, baseC, blk);
                     base += rows * 4 * L;
                     baseC += d * 2 * L;
                 } else {
-                    for (int k = 0, p = baseC; k < d; k++, p += L) {
-                        c0 = FloatVector.fromArray(S, wcx, p).fma(FloatVector.broadcast(S, xh[k]), c0);
-                    }
-                    for (int k = 0, p = base; k < rows; k++, p += 2 * L) {
-                        FloatVector xk = FloatVector.broadcast(S, xh[k]);
-                        r0 = FloatVector.fromArray(S, wru, p).fma(xk, r0);
-                        u0 = FloatVector.fromArray(S, wru, p + L).fma(xk, u0);
-                    }
-                    gates(r0, u0, c0, blk * L);
+                    gatesSingle(base, baseC, blk);
                 }
             }
-            // pass 2: ĉ = tanh(zc + (r⊙h)·RWc); h' = u⊙h + (1−u)⊙ĉ
+            VectorMath.sigmoid(z, 0, 2 * hp);
+            for (int j = 0; j < hp; j += L) {
+                FloatVector.fromArray(S, z, j).mul(FloatVector.fromArray(S, xh, d + j)).intoArray(rh, j);
+            }
             base = 0;
-            for (blk = 0; blk < blocks; blk += GROUP) {
-                boolean pair = blk + 1 < blocks;
-                FloatVector c0 = FloatVector.fromArray(S, zcBuf, blk * L);
-                if (pair) {
-                    FloatVector c1 = FloatVector.fromArray(S, zcBuf, (blk + 1) * L);
-                    for (int k = 0, p = base; k < h; k++, p += 2 * L) {
-                        FloatVector rk = FloatVector.broadcast(S, rh[k]);
-                        c0 = FloatVector.fromArray(S, wch, p).fma(rk, c0);
-                        c1 = FloatVector.fromArray(S, wch, p + L).fma(rk, c1);
-                    }
-                    output(c0, blk * L);
-                    output(c1, (blk + 1) * L);
+            for (int blk = 0; blk < blocks; blk += GROUP) {
+                if (blk + 1 < blocks) {
+                    candidatePair(base, blk);
                     base += h * 2 * L;
                 } else {
-                    for (int k = 0, p = base; k < h; k++, p += L) {
-                        c0 = FloatVector.fromArray(S, wch, p).fma(FloatVector.broadcast(S, rh[k]), c0);
-                    }
-                    output(c0, blk * L);
+                    candidateSingle(base, blk);
                 }
+            }
+            VectorMath.tanh(z, z, 2 * hp, 3 * hp);
+            for (int j = 0; j < hp; j += L) {
+                FloatVector u = FloatVector.fromArray(S, z, hp + j);
+                FloatVector c = FloatVector.fromArray(S, z, 2 * hp + j);
+                FloatVector hPrev = FloatVector.fromArray(S, xh, d + j);
+                // u⊙h + (1−u)⊙ĉ = ĉ + u⊙(h − ĉ)
+                hPrev.sub(c).fma(u, c).intoArray(hOut, j);
             }
             System.arraycopy(hOut, 0, state, sOff, h);
         }
 
-        private void gates(FloatVector zr, FloatVector zu, FloatVector zc, int j) {
-            FloatVector r = VectorMath.sigmoid(zr);
-            r.mul(FloatVector.fromArray(S, xh, d + j)).intoArray(rh, j);
-            VectorMath.sigmoid(zu).intoArray(uBuf, j);
-            zc.intoArray(zcBuf, j);
+        private void gatesPair(int base, int baseC, int blk) {
+            final float[] xh = this.xh;
+            final int rows = d + h;
+            int bb = blk * 2 * L;
+            FloatVector r0 = FloatVector.fromArray(S, bru, bb);
+            FloatVector u0 = FloatVector.fromArray(S, bru, bb + L);
+            FloatVector r1 = FloatVector.fromArray(S, bru, bb + 2 * L);
+            FloatVector u1 = FloatVector.fromArray(S, bru, bb + 3 * L);
+            FloatVector c0 = FloatVector.fromArray(S, bc, blk * L);
+            FloatVector c1 = FloatVector.fromArray(S, bc, (blk + 1) * L);
+            for (int k = 0, p = baseC; k < d; k++, p += 2 * L) {
+                FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                c0 = FloatVector.fromArray(S, wcx, p).fma(xk, c0);
+                c1 = FloatVector.fromArray(S, wcx, p + L).fma(xk, c1);
+            }
+            for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
+                FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                r0 = FloatVector.fromArray(S, wru, p).fma(xk, r0);
+                u0 = FloatVector.fromArray(S, wru, p + L).fma(xk, u0);
+                r1 = FloatVector.fromArray(S, wru, p + 2 * L).fma(xk, r1);
+                u1 = FloatVector.fromArray(S, wru, p + 3 * L).fma(xk, u1);
+            }
+            int j = blk * L;
+            r0.intoArray(z, j);
+            r1.intoArray(z, j + L);
+            u0.intoArray(z, hp + j);
+            u1.intoArray(z, hp + j + L);
+            c0.intoArray(z, 2 * hp + j);
+            c1.intoArray(z, 2 * hp + j + L);
         }
 
-        private void output(FloatVector zc, int j) {
-            FloatVector c = VectorMath.tanh(zc);
-            FloatVector u = FloatVector.fromArray(S, uBuf, j);
-            FloatVector hPrev = FloatVector.fromArray(S, xh, d + j);
-            // u⊙h + (1−u)⊙ĉ = ĉ + u⊙(h − ĉ)
-            hPrev.sub(c).fma(u, c).intoArray(hOut, j);
+        private void gatesSingle(int base, int baseC, int blk) {
+            final float[] xh = this.xh;
+            final int rows = d + h;
+            int bb = blk * 2 * L;
+            FloatVector r0 = FloatVector.fromArray(S, bru, bb);
+            FloatVector u0 = FloatVector.fromArray(S, bru, bb + L);
+            FloatVector c0 = FloatVector.fromArray(S, bc, blk * L);
+            for (int k = 0, p = baseC; k < d; k++, p += L) {
+                c0 = FloatVector.fromArray(S, wcx, p).fma(FloatVector.broadcast(S, xh[k]), c0);
+            }
+            for (int k = 0, p = base; k < rows; k++, p += 2 * L) {
+                FloatVector xk = FloatVector.broadcast(S, xh[k]);
+                r0 = FloatVector.fromArray(S, wru, p).fma(xk, r0);
+                u0 = FloatVector.fromArray(S, wru, p + L).fma(xk, u0);
+            }
+            int j = blk * L;
+            r0.intoArray(z, j);
+            u0.intoArray(z, hp + j);
+            c0.intoArray(z, 2 * hp + j);
+        }
+
+        private void candidatePair(int base, int blk) {
+            int j = blk * L;
+            FloatVector c0 = FloatVector.fromArray(S, z, 2 * hp + j);
+            FloatVector c1 = FloatVector.fromArray(S, z, 2 * hp + j + L);
+            for (int k = 0, p = base; k < h; k++, p += 2 * L) {
+                FloatVector rk = FloatVector.broadcast(S, rh[k]);
+                c0 = FloatVector.fromArray(S, wch, p).fma(rk, c0);
+                c1 = FloatVector.fromArray(S, wch, p + L).fma(rk, c1);
+            }
+            c0.intoArray(z, 2 * hp + j);
+            c1.intoArray(z, 2 * hp + j + L);
+        }
+
+        private void candidateSingle(int base, int blk) {
+            int j = blk * L;
+            FloatVector c0 = FloatVector.fromArray(S, z, 2 * hp + j);
+            for (int k = 0, p = base; k < h; k++, p += L) {
+                c0 = FloatVector.fromArray(S, wch, p).fma(FloatVector.broadcast(S, rh[k]), c0);
+            }
+            c0.intoArray(z, 2 * hp + j);
         }
     }
 }

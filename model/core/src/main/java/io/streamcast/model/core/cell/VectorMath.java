@@ -45,50 +45,60 @@ final class VectorMath {
     private VectorMath() {
     }
 
-    /** e^r − 1 − r for the reduced argument |r| ≤ ln2/2, i.e. r²·P(r). */
-    private static FloatVector expm1Reduced(FloatVector r) {
-        FloatVector p = FloatVector.broadcast(SPECIES, P0);
-        p = p.fma(r, FloatVector.broadcast(SPECIES, P1));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, P2));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, P3));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, P4));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, P5));
-        return p.mul(r.mul(r)).add(r);
+    /*
+     * The functions below work on arrays, one loop per function, with the math written out in the loop
+     * body. Why: C2 only keeps Vector API values in registers when every operation is inlined into one
+     * compilation unit; a kernel that calls exp/tanh per vector from a large method hits C2's inlining
+     * node budget, falls back to real calls with boxed vectors and runs ten times slower. A small method
+     * with one hot loop is its own compilation root and is always fully intrinsified. Lengths are
+     * multiples of the vector length (the kernels pad H).
+     */
+
+    /** a[j] = σ(a[j]) = 1 / (1 + e^−a[j]) for j in [from, to). */
+    static void sigmoid(float[] a, int from, int to) {
+        for (int j = from; j < to; j += SPECIES.length()) {
+            FloatVector y = FloatVector.fromArray(SPECIES, a, j).neg().max(EXP_LO).min(EXP_HI);
+            FloatVector t = y.fma(LOG2E, ROUND_MAGIC);
+            FloatVector n = t.sub(ROUND_MAGIC);
+            FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), y);
+            r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(SPECIES, P0);
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P1));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P2));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P3));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P4));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P5));
+            FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+            // t's low mantissa bits hold n (two's complement); shifting by 23 leaves exactly n << 23.
+            IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = er.reinterpretAsInts().add(scale).reinterpretAsFloats();
+            FloatVector.broadcast(SPECIES, 1f).div(e.add(1f)).intoArray(a, j);
+        }
     }
 
-    /** e^y for every lane. */
-    static FloatVector exp(FloatVector y) {
-        y = y.max(EXP_LO).min(EXP_HI);
-        FloatVector t = y.fma(LOG2E, ROUND_MAGIC);
-        FloatVector n = t.sub(ROUND_MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), y);
-        r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
-        FloatVector p = expm1Reduced(r).add(1f);
-        // t's low mantissa bits hold n (two's complement); shifting by 23 leaves exactly n << 23.
-        IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
-        return p.reinterpretAsInts().add(scale).reinterpretAsFloats();
-    }
-
-    /** σ(x) = 1 / (1 + e^−x) for every lane. */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        return one.div(exp(x.neg()).add(1f));
-    }
-
-    /** tanh(x) for every lane. */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector y = x.abs().mul(-2f).max(EXPM1_LO);
-        FloatVector t = y.fma(LOG2E, ROUND_MAGIC);
-        FloatVector n = t.sub(ROUND_MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), y);
-        r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
-        FloatVector q = expm1Reduced(r);
-        FloatVector twoN = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE_BITS)
-                .reinterpretAsFloats();
-        // expm1(y) = 2ⁿ(1 + q) − 1 = 2ⁿ·q + (2ⁿ − 1); both terms are exact or once-rounded, no cancellation.
-        FloatVector m = q.fma(twoN, twoN.sub(1f));
-        FloatVector magnitude = m.neg().div(m.add(2f));
-        IntVector sign = x.reinterpretAsInts().and(0x80000000);
-        return magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    /** dst[j] = tanh(src[j]) for j in [from, to); {@code src} and {@code dst} may be the same array. */
+    static void tanh(float[] src, float[] dst, int from, int to) {
+        for (int j = from; j < to; j += SPECIES.length()) {
+            FloatVector x = FloatVector.fromArray(SPECIES, src, j);
+            FloatVector y = x.abs().mul(-2f).max(EXPM1_LO);
+            FloatVector t = y.fma(LOG2E, ROUND_MAGIC);
+            FloatVector n = t.sub(ROUND_MAGIC);
+            FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), y);
+            r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(SPECIES, P0);
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P1));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P2));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P3));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P4));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P5));
+            FloatVector q = p.mul(r.mul(r)).add(r); // e^r − 1
+            FloatVector twoN = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(ONE_BITS)
+                    .reinterpretAsFloats();
+            // expm1(y) = 2ⁿ(1 + q) − 1 = 2ⁿ·q + (2ⁿ − 1): both terms exact or once-rounded, no cancellation.
+            FloatVector m = q.fma(twoN, twoN.sub(1f));
+            FloatVector magnitude = m.neg().div(m.add(2f));
+            IntVector sign = x.reinterpretAsInts().and(0x80000000);
+            magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(dst, j);
+        }
     }
 }
