@@ -43,7 +43,9 @@ public final class ModelArtifactWriter {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        // a plain sibling name rather than createTempFile, which would make the model owner-readable only
+        Path tmp = absolute.resolveSibling(absolute.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + System.nanoTime() + ".tmp");
         try {
             Files.write(tmp, bytes);
             try {

@@ -44,7 +44,7 @@ final class VectorCells {
 
     /**
      * Packs the selected gates' columns into {@code [group][k][block in group][gate][L]} with groups of
-     * {@code groupBlocks} blocks (the last group may be smaller). Rows: W's D rows if {@code input}, then
+     * {@code groupBlocks} blocks; blocks left over after the full groups form groups of one. Rows: W's D rows if {@code input}, then
      * RW's H rows if {@code recurrent}.
      *
      * @param gateIndex the gate blocks of {@code lw} to pack, in the order the kernel wants them
@@ -58,8 +58,9 @@ final class VectorCells {
         int rows = (input ? d : 0) + (recurrent ? h : 0);
         float[] packed = new float[rows * blocks * g * L];
         int pos = 0;
-        for (int b0 = 0; b0 < blocks; b0 += groupBlocks) {
-            int gb = Math.min(groupBlocks, blocks - b0);
+        for (int b0 = 0; b0 < blocks; ) {
+            // full groups first, then the remaining blocks one by one, as the kernels walk them
+            int gb = blocks - b0 >= groupBlocks ? groupBlocks : 1;
             for (int k = 0; k < rows; k++) {
                 float[] src = (input && k < d) ? lw.w() : lw.rw();
                 int srcRow = (input && k < d) ? k : k - (input ? d : 0);
@@ -72,6 +73,7 @@ final class VectorCells {
                     }
                 }
             }
+            b0 += gb;
         }
         return packed;
     }
