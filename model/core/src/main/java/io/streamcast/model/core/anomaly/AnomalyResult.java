@@ -1,0 +1,60 @@
+package io.streamcast.model.core.anomaly;
+
+/**
+ * The outcome of scoring one event: a small mutable holder that {@link AnomalyScorer#score} fills in
+ * place, so one instance per operator can be reused for every event without allocation.
+ * Not thread-safe. See {@link AnomalyScorer} for the exact meaning of each number.
+ */
+public final class AnomalyResult {
+
+    double standardisedResidual;
+    double anomalyScore;
+    double averagedScore;
+    double tailProbability = 0.5;
+    double anomalyLikelihood = 0.5;
+    double logLikelihood;
+    boolean spatialAnomaly;
+    boolean warmedUp;
+    double detectionScore;
+    boolean anomaly;
+
+    /** Residual minus its running centre, divided by the running robust scale (NaN if no residual). */
+    public double standardisedResidual() { return standardisedResidual; }
+
+    /** Raw anomaly score in [0, 1] of this event alone. */
+    public double anomalyScore() { return anomalyScore; }
+
+    /** Exponentially weighted short average of raw scores, in [0, 1]. */
+    public double averagedScore() { return averagedScore; }
+
+    /** Reported (filtered) upper-tail probability of the averaged score; 0.5 while learning. */
+    public double tailProbability() { return tailProbability; }
+
+    /** Anomaly likelihood in [0, 1]: 1 − {@link #tailProbability()}; 0.5 while learning. */
+    public double anomalyLikelihood() { return anomalyLikelihood; }
+
+    /** The likelihood on NAB's log scale, {@code log(1.0000000001 − L) / log(1e-10)}, in [0, 1]. */
+    public double logLikelihood() { return logLikelihood; }
+
+    /** Whether the value fell outside the seen range widened by the spatial tolerance. */
+    public boolean spatialAnomaly() { return spatialAnomaly; }
+
+    /** Whether the key has seen more than the configured warm-up events. */
+    public boolean warmedUp() { return warmedUp; }
+
+    /**
+     * The number compared with the threshold: 0 during warm-up, 1 for a spatial anomaly, else
+     * {@link #logLikelihood()}.
+     */
+    public double detectionScore() { return detectionScore; }
+
+    /** Whether this event is reported as an anomaly. */
+    public boolean isAnomaly() { return anomaly; }
+
+    @Override
+    public String toString() {
+        return "AnomalyResult{score=" + anomalyScore + ", likelihood=" + anomalyLikelihood
+                + ", logLikelihood=" + logLikelihood + ", spatial=" + spatialAnomaly
+                + ", anomaly=" + anomaly + '}';
+    }
+}

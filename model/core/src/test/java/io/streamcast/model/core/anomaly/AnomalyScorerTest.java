@@ -1,0 +1,230 @@
+package io.streamcast.model.core.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class AnomalyScorerTest {
+
+    private static final double LEVEL = 100.0;
+    private static final int STATIONARY_EVENTS = 3000;
+
+    /** Feeds one event and returns the index of the event if it was flagged, else -1. */
+    private static final class Run {
+        final AnomalyScorer scorer;
+        final float[] state = new float[AnomalyScorer.STATE_SIZE];
+        final AnomalyResult result = new AnomalyResult();
+        final List<Integer> flagged = new ArrayList<>();
+        int events;
+
+        Run(AnomalyConfig config) {
+            scorer = new AnomalyScorer(config);
+            scorer.init(state, 0);
+        }
+
+        AnomalyResult feed(double value, double residual) {
+            scorer.score(state, 0, value, residual, result);
+            if (result.isAnomaly()) {
+                flagged.add(events);
+            }
+            events++;
+            return result;
+        }
+
+        /** Stationary noise: unit Gaussian residuals around a constant level. */
+        void stationary(Random random, int n) {
+            for (int i = 0; i < n; i++) {
+                double r = random.nextGaussian();
+                feed(LEVEL + r, r);
+            }
+        }
+    }
+
+    @Test
+    void spikeAfterStationaryNoisyStretchScoresHighAndIsFlaggedOnce() {
+        Run run = new Run(AnomalyConfig.defaults());
+        Random random = new Random(42);
+        run.stationary(random, STATIONARY_EVENTS);
+        assertThat(run.flagged).as("flags during the stationary stretch").isEmpty();
+
+        AnomalyResult spike = run.feed(LEVEL + 25.0, 25.0);
+        assertThat(spike.anomalyScore()).isEqualTo(1.0);
+        assertThat(spike.spatialAnomaly()).isTrue();
+        assertThat(spike.isAnomaly()).isTrue();
+
+        run.stationary(random, 500);
+        assertThat(run.flagged).containsExactly(STATIONARY_EVENTS);
+    }
+
+    @Test
+    void sustainedRunOfLargeResidualsIsFlaggedAtItsOnsetOnly() {
+        // no range check: only the likelihood can flag
+        Run run = new Run(AnomalyConfig.builder().spatialCheck(false).build());
+        Random random = new Random(7);
+        run.stationary(random, STATIONARY_EVENTS);
+        int onset = run.events;
+        for (int i = 0; i < 400; i++) {
+            double r = 3.0 + random.nextGaussian();
+            run.feed(LEVEL + r, r);
+        }
+        run.stationary(random, 500);
+
+        assertThat(run.flagged).hasSize(1);
+        assertThat(run.flagged.get(0)).isBetween(onset, onset + 60);
+    }
+
+    @Test
+    void singleResidualSpikeRaisesRawScoreButNotLikelihoodWithDefaultAveraging() {
+        // documents the trade-off of the long default averaging window: an isolated residual spike
+        // inside the seen range is scored 1 but not flagged
+        Run run = new Run(AnomalyConfig.defaults());
+        Random random = new Random(3);
+        run.stationary(random, STATIONARY_EVENTS);
+        AnomalyResult spike = run.feed(LEVEL, 25.0);
+        assertThat(spike.anomalyScore()).isEqualTo(1.0);
+        assertThat(spike.spatialAnomaly()).isFalse();
+        assertThat(spike.isAnomaly()).isFalse();
+    }
+
+    @Test
+    void nothingIsFlaggedDuringWarmUp() {
+        AnomalyConfig config = AnomalyConfig.builder().warmUpEvents(500).learningPeriod(0).estimationSamples(1).build();
+        Run run = new Run(config);
+        Random random = new Random(11);
+        for (int i = 0; i < 500; i++) {
+            // ever wider values and residuals: out of range and surprising at every step
+            double v = (i % 2 == 0 ? 1 : -1) * Math.pow(1.05, i) * (1 + random.nextDouble());
+            AnomalyResult r = run.feed(v, v);
+            assertThat(r.warmedUp()).isFalse();
+            assertThat(r.detectionScore()).isZero();
+            assertThat(r.isAnomaly()).isFalse();
+        }
+        assertThat(run.flagged).isEmpty();
+
+        AnomalyResult first = run.feed(1e30, 1e30);
+        assertThat(first.warmedUp()).isTrue();
+        assertThat(first.isAnomaly()).as("the same kind of event right after the warm-up").isTrue();
+    }
+
+    @Test
+    void flatSeriesGivesNoAnomalies() {
+        Run run = new Run(AnomalyConfig.defaults());
+        for (int i = 0; i < 10_000; i++) {
+            AnomalyResult r = run.feed(5.0, 0.0);
+            assertThat(r.anomalyScore()).isZero();
+            assertThat(r.spatialAnomaly()).isFalse();
+            assertThat(r.anomalyLikelihood()).isLessThanOrEqualTo(0.5);
+        }
+        assertThat(run.flagged).isEmpty();
+    }
+
+    @Test
+    void likelihoodIsExactlyHalfDuringTheLearningPeriod() {
+        AnomalyConfig config = AnomalyConfig.builder().learningPeriod(120).estimationSamples(30).build();
+        Run run = new Run(config);
+        Random random = new Random(5);
+        for (int i = 0; i < 150; i++) {
+            double r = i % 10 == 0 ? 50.0 : random.nextGaussian();
+            AnomalyResult res = run.feed(LEVEL + r, r);
+            assertThat(res.anomalyLikelihood()).isEqualTo(0.5);
+            assertThat(res.tailProbability()).isEqualTo(0.5);
+            assertThat(res.logLikelihood()).isCloseTo(Math.log(0.5) / Math.log(1e-10), within(1e-9));
+        }
+        boolean moved = false;
+        for (int i = 0; i < 200; i++) {
+            double r = random.nextGaussian();
+            moved |= run.feed(LEVEL + r, r).anomalyLikelihood() != 0.5;
+        }
+        assertThat(moved).as("likelihood leaves 0.5 after learning + estimation").isTrue();
+    }
+
+    @Test
+    void spatialCheckFlagsValuesOutsideTheSeenRangeWidenedByFivePercent() {
+        AnomalyConfig config = AnomalyConfig.builder().warmUpEvents(0).build();
+        AnomalyScorer scorer = new AnomalyScorer(config);
+        float[] state = new float[AnomalyScorer.STATE_SIZE];
+        scorer.init(state, 0);
+        AnomalyResult r = new AnomalyResult();
+
+        scorer.score(state, 0, 0.0, 0.0, r);
+        assertThat(r.spatialAnomaly()).as("first value: no range yet").isFalse();
+        scorer.score(state, 0, 10.0, 0.0, r);
+        assertThat(r.spatialAnomaly()).as("second value: range was a single point").isFalse();
+
+        scorer.score(state, 0, 10.5, 0.0, r);   // max + 5% of range (10) = 10.5: inside
+        assertThat(r.spatialAnomaly()).isFalse();
+        // the range is now [0, 10.5]; tolerance 0.525
+        scorer.score(state, 0, 11.1, 0.0, r);
+        assertThat(r.spatialAnomaly()).isTrue();
+        assertThat(r.detectionScore()).isEqualTo(1.0);
+        assertThat(r.isAnomaly()).isTrue();
+        scorer.score(state, 0, 11.1, 0.0, r);
+        assertThat(r.spatialAnomaly()).as("the range has grown to include it").isFalse();
+        scorer.score(state, 0, -0.6, 0.0, r);   // min − 5% of 11.1 = −0.555
+        assertThat(r.spatialAnomaly()).isTrue();
+
+        AnomalyScorer off = new AnomalyScorer(config.toBuilder().spatialCheck(false).build());
+        off.init(state, 0);
+        off.score(state, 0, 0.0, 0.0, r);
+        off.score(state, 0, 1.0, 0.0, r);
+        off.score(state, 0, 1e9, 0.0, r);
+        assertThat(r.spatialAnomaly()).isFalse();
+    }
+
+    @Test
+    void missingResidualScoresZeroAndStillCountsTheEvent() {
+        Run run = new Run(AnomalyConfig.defaults());
+        AnomalyResult r = run.feed(1.0, Double.NaN);
+        assertThat(r.anomalyScore()).isZero();
+        assertThat(r.standardisedResidual()).isNaN();
+        assertThat(AnomalyScorer.count(run.state, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void keysInterleavedInOneArrayMatchKeysInSeparateArrays() {
+        AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.builder().warmUpEvents(10).learningPeriod(20).build());
+        int size = AnomalyScorer.STATE_SIZE;
+        float[] shared = new float[1 + 2 * size];
+        float[] a = new float[size];
+        float[] b = new float[size];
+        scorer.init(shared, 1);
+        scorer.init(shared, 1 + size);
+        scorer.init(a, 0);
+        scorer.init(b, 0);
+        AnomalyResult r = new AnomalyResult();
+        Random random = new Random(9);
+        for (int i = 0; i < 1000; i++) {
+            double va = random.nextGaussian();
+            double vb = 5 * random.nextGaussian();
+            scorer.score(shared, 1, va, va, r);
+            scorer.score(shared, 1 + size, vb, vb / 5, r);
+            scorer.score(a, 0, va, va, r);
+            scorer.score(b, 0, vb, vb / 5, r);
+        }
+        assertThat(shared[0]).isZero();
+        assertThat(java.util.Arrays.copyOfRange(shared, 1, 1 + size)).containsExactly(a);
+        assertThat(java.util.Arrays.copyOfRange(shared, 1 + size, 1 + 2 * size)).containsExactly(b);
+    }
+
+    @Test
+    void initWritesTheDocumentedLayout() {
+        float[] state = new float[AnomalyScorer.STATE_SIZE];
+        java.util.Arrays.fill(state, 7f);
+        new AnomalyScorer(AnomalyConfig.defaults()).init(state, 0);
+        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(9);
+        assertThat(state).containsExactly(0f, 0f, 0f, 0f, 0f, 0f, AnomalyScorer.MAX_COUNT, Float.NaN, Float.NaN);
+    }
+
+    @Test
+    void rejectsARegionThatDoesNotFit() {
+        AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.defaults());
+        assertThatThrownBy(() -> scorer.init(new float[10], 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("state region [2, 11) does not fit in an array of length 10");
+    }
+}

@@ -1,0 +1,174 @@
+package io.streamcast.model.core.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+
+class PredictionIntervalsTest {
+
+    private static final int K = 8;
+
+    /**
+     * Random walk with persistence forecasts: the horizon-k error is the sum of k innovations, so
+     * its spread grows like sqrt(k). Returns the empirical coverage per horizon and the mean
+     * lower/upper offsets from the forecast.
+     */
+    private static double[][] simulate(DoubleSupplier innovation, int events, int burnIn) {
+        PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(K).build());
+        float[] state = new float[intervals.stateSize()];
+        intervals.init(state, 0);
+        float[] forecast = new float[K];
+        float[] lower = new float[K];
+        float[] upper = new float[K];
+        Deque<float[][]> made = new ArrayDeque<>();  // newest first: {lower, upper}
+        long[] hit = new long[K];
+        long[] seen = new long[K];
+        double[] lowOffset = new double[K];
+        double[] highOffset = new double[K];
+        double value = 0;
+        for (int t = 0; t < events; t++) {
+            value += innovation.getAsDouble();
+            int k = 1;
+            for (float[][] past : made) {
+                if (t >= burnIn && !Float.isNaN(past[0][k - 1])) {
+                    seen[k - 1]++;
+                    if (value >= past[0][k - 1] && value <= past[1][k - 1]) {
+                        hit[k - 1]++;
+                    }
+                }
+                k++;
+            }
+            java.util.Arrays.fill(forecast, (float) value);
+            intervals.observe(state, 0, value, 1.0, forecast);
+            intervals.bounds(state, 0, forecast, 1.0, lower, upper);
+            if (t >= burnIn) {
+                for (int j = 0; j < K; j++) {
+                    lowOffset[j] += (forecast[j] - lower[j]) / (events - burnIn);
+                    highOffset[j] += (upper[j] - forecast[j]) / (events - burnIn);
+                }
+            }
+            made.addFirst(new float[][] {lower.clone(), upper.clone()});
+            if (made.size() > K) {
+                made.removeLast();
+            }
+        }
+        double[] coverage = new double[K];
+        for (int j = 0; j < K; j++) {
+            coverage[j] = hit[j] / (double) seen[j];
+        }
+        return new double[][] {coverage, lowOffset, highOffset};
+    }
+
+    @Test
+    void coverageOnGaussianErrorsIsNearNominalAtEveryHorizon() {
+        Random random = new Random(1);
+        double[][] r = simulate(random::nextGaussian, 60_000, 5_000);
+        for (int j = 0; j < K; j++) {
+            assertThat(r[0][j]).as("coverage of horizon %d", j + 1).isBetween(0.88, 0.92);
+        }
+        // widths follow each horizon's own error size: about 1.645 * sqrt(k)
+        assertThat(r[2][0]).isBetween(1.45, 1.85);
+        assertThat(r[2][K - 1] / r[2][0]).isBetween(Math.sqrt(K) * 0.85, Math.sqrt(K) * 1.15);
+        assertThat(r[1][0] / r[2][0]).as("symmetric errors, symmetric interval").isBetween(0.9, 1.1);
+    }
+
+    @Test
+    void skewedErrorsGiveAnAsymmetricIntervalAndNominalPooledCoverage() {
+        Random random = new Random(2);
+        // centred exponential innovations: long upper tail, less skewed as k innovations add up
+        double[][] r = simulate(() -> -Math.log(1 - random.nextDouble()) - 1.0, 60_000, 5_000);
+        assertThat(r[2][0]).as("upper offset beyond lower offset").isGreaterThan(1.5 * r[1][0]);
+        // the shape is shared by all horizons, so coverage is nominal when weighted by how often
+        // each horizon is observed (periods 1, 2, 4, 4, 8, 8, 8, 8), and each horizon's own
+        // coverage drifts with how far its error shape differs from the pooled one
+        double[] weight = {8, 4, 2, 2, 1, 1, 1, 1};
+        double pooled = 0;
+        for (int j = 0; j < K; j++) {
+            pooled += weight[j] * r[0][j] / 20.0;
+            assertThat(r[0][j]).as("coverage of horizon %d", j + 1).isBetween(0.83, 0.96);
+        }
+        assertThat(pooled).isBetween(0.885, 0.915);
+    }
+
+    @Test
+    void horizonsAreObservedOnTheirPowerOfTwoSchedule() {
+        PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(K).build());
+        float[] state = new float[intervals.stateSize()];
+        intervals.init(state, 0);
+        float[] forecast = new float[K];
+        for (int t = 0; t < 101; t++) {
+            intervals.observe(state, 0, t, 1.0, forecast);
+        }
+        // events 0..100; horizon k (period P) saw fills at 0, P, 2P, ... up to 100 - k
+        assertThat(intervals.observations(state, 0, 1)).isEqualTo(100);
+        assertThat(intervals.observations(state, 0, 2)).isEqualTo(50);
+        assertThat(intervals.observations(state, 0, 3)).isEqualTo(25);   // P = 4: fills 0..96
+        assertThat(intervals.observations(state, 0, 5)).isEqualTo(12);   // P = 8: fills 0..88
+        assertThat(intervals.observations(state, 0, 8)).isEqualTo(12);   // P = 8: fills 0..88
+    }
+
+    @Test
+    void boundsAreNaNUntilAHorizonHasEnoughObservations() {
+        IntervalConfig config = IntervalConfig.builder().horizon(2).minObservations(10).build();
+        PredictionIntervals intervals = new PredictionIntervals(config);
+        float[] state = new float[intervals.stateSize()];
+        intervals.init(state, 0);
+        float[] forecast = {0f, 0f};
+        float[] lower = new float[2];
+        float[] upper = new float[2];
+        Random random = new Random(4);
+        for (int t = 0; t < 11; t++) {
+            intervals.observe(state, 0, random.nextGaussian(), 1.0, forecast);
+        }
+        // 11 events: horizon 1 has 10 observations, horizon 2 (period 2) has 5
+        assertThat(intervals.bounds(state, 0, forecast, 1.0, lower, upper)).isEqualTo(1);
+        assertThat(lower[0]).isLessThan(0f);
+        assertThat(upper[0]).isGreaterThan(0f);
+        assertThat(lower[1]).isNaN();
+        assertThat(upper[1]).isNaN();
+    }
+
+    @Test
+    void slotZeroHoldsThePreviousOneStepForecast() {
+        PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(3).build());
+        float[] state = new float[1 + intervals.stateSize()];
+        intervals.init(state, 1);
+        assertThat(PredictionIntervals.pendingOneStepForecast(state, 1)).isNaN();
+        intervals.observe(state, 1, 1.0, 1.0, new float[] {4f, 5f, 6f});
+        assertThat(PredictionIntervals.pendingOneStepForecast(state, 1)).isEqualTo(4f);
+        intervals.observe(state, 1, 4.5, 1.0, null);
+        assertThat(PredictionIntervals.pendingOneStepForecast(state, 1)).isNaN();
+        assertThat(state[0]).as("the region before the offset is untouched").isZero();
+    }
+
+    @Test
+    void stateLayoutSizeIsTwoKPlusThree() {
+        assertThat(PredictionIntervals.stateSize(8)).isEqualTo(19);
+        assertThat(new PredictionIntervals(IntervalConfig.defaults()).stateSize()).isEqualTo(19);
+    }
+
+    @Test
+    void configValidationMessagesArePinned() {
+        assertThatThrownBy(() -> IntervalConfig.builder().horizon(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("horizon must be in [1, 1024], got 0");
+        assertThatThrownBy(() -> IntervalConfig.builder().coverage(1.0).build())
+                .hasMessage("coverage must be in (0, 1), got 1.0");
+        assertThatThrownBy(() -> IntervalConfig.builder().scaleHalfLife(-3).build())
+                .hasMessage("scaleHalfLife must be a finite number > 0, got -3.0");
+        assertThatThrownBy(() -> IntervalConfig.builder().quantileStep(0).build())
+                .hasMessage("quantileStep must be in (0, 1], got 0.0");
+        assertThatThrownBy(() -> IntervalConfig.builder().minObservations(0).build())
+                .hasMessage("minObservations must be >= 1, got 0");
+        PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.defaults());
+        float[] state = new float[intervals.stateSize()];
+        intervals.init(state, 0);
+        assertThatThrownBy(() -> intervals.observe(state, 0, 1.0, 1.0, new float[3]))
+                .hasMessage("forecast has 3 values, expected at least 8");
+    }
+}
