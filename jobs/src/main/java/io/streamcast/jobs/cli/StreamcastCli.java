@@ -3,10 +3,11 @@ package io.streamcast.jobs.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code streamcast.jar}: one command line for training, inspection, benchmarks and the jobs. */
+/** Entry point of {@code streamcast.jar}: one command line for the jobs, training, inspection and benchmarks. */
 @Command(name = "streamcast", mixinStandardHelpOptions = true, version = "streamcast 0.1.0",
         description = "Per-key LSTM forecasting and anomaly scoring of live time series in Apache Flink.",
-        subcommands = {RunCommand.class, SampleCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, TrainCommand.class, InspectModelCommand.class, SampleCommand.class,
+                BenchCommand.class})
 public final class StreamcastCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -15,7 +16,20 @@ public final class StreamcastCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** The command line with its error handling: a bad argument prints its message (no stack trace) and exits 2. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new StreamcastCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StreamcastCli()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

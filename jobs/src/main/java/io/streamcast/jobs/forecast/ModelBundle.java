@@ -3,7 +3,6 @@ package io.streamcast.jobs.forecast;
 import io.streamcast.model.core.artifact.ModelArtifact;
 import io.streamcast.model.core.artifact.ModelArtifactReader;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -11,9 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -34,7 +30,7 @@ public final class ModelBundle implements Serializable {
 
     private ModelBundle(byte[] bytes, String source) {
         this.bytes = bytes;
-        this.sha256 = sha256(bytes);
+        this.sha256 = ModelArtifactReader.sha256(bytes);
         try {
             this.modelVersion = load().modelVersion();
         } catch (IOException e) {
@@ -71,7 +67,7 @@ public final class ModelBundle implements Serializable {
 
     /** Parses the artifact (checksum and shapes checked by the reader). */
     public ModelArtifact load() throws IOException {
-        return ModelArtifactReader.read(new ByteArrayInputStream(bytes));
+        return ModelArtifactReader.fromBytes(bytes);
     }
 
     public String sha256() {
@@ -84,14 +80,6 @@ public final class ModelBundle implements Serializable {
 
     public int sizeBytes() {
         return bytes.length;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 
     @Override

@@ -1,0 +1,175 @@
+package io.streamcast.jobs.forecast;
+
+import io.streamcast.connectors.event.DeadLetter;
+import io.streamcast.connectors.event.DeadLetterReason;
+import io.streamcast.connectors.event.Event;
+import io.streamcast.connectors.event.ParsedEvent;
+import io.streamcast.connectors.output.ForecastRecord;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.streamcast.jobs.forecast.TestModels.FIVE_MINUTES;
+import static io.streamcast.jobs.forecast.TestModels.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The keyed forecast function in a test harness: outputs, state contents, timers, warm-up, out-of-order. */
+class ForecastFunctionTest {
+
+    static final ModelBundle MODEL = TestModels.bundle();
+
+    static ForecastJobConfig config(Map<String, String> settings) {
+        return ForecastJobConfig.fromConfiguration(Configuration.fromMap(settings));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ParsedEvent, ForecastRecord> harness(ModelBundle model,
+            ForecastJobConfig config) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ForecastFunction(model, config)),
+                ForecastJob::keyOf, Types.STRING);
+        h.setup();
+        return h;
+    }
+
+    static void feed(KeyedOneInputStreamOperatorTestHarness<String, ParsedEvent, ForecastRecord> h, List<Event> events)
+            throws Exception {
+        long offset = 0;
+        for (Event e : events) {
+            h.processElement(new StreamRecord<>(TestModels.parsed(e, offset++), e.getTimestampMillis()));
+        }
+    }
+
+    static SeriesState stateOf(KeyedOneInputStreamOperatorTestHarness<String, ParsedEvent, ForecastRecord> h, String key)
+            throws Exception {
+        h.getOperator().getKeyedStateBackend().setCurrentKey(key);
+        ValueState<SeriesState> s = h.getOperator().getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, SeriesStateSerializer.INSTANCE));
+        return s.value();
+    }
+
+    @Test
+    void forecastsEqualSteppingTheModelDirectlyAndStateHoldsTheKeysProgress() throws Exception {
+        List<Event> a = TestModels.series("a", 120, 50.0, 1);
+        List<Event> b = TestModels.series("b", 80, 9000.0, 2);
+        try (var h = harness(MODEL, ForecastJobConfig.defaults())) {
+            h.open();
+            feed(h, a);
+            feed(h, b);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertThat(out).hasSize(200);
+            assertForecastsEqual(out.subList(0, 120), TestModels.referenceForecasts(MODEL, a));
+            assertForecastsEqual(out.subList(120, 200), TestModels.referenceForecasts(MODEL, b));
+            assertThat(out).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(TestModels.VERSION));
+
+            SeriesState sa = stateOf(h, "a");
+            assertThat(sa.lastTimestamp).isEqualTo(a.get(119).getTimestampMillis());
+            assertThat(sa.scalerCount).isEqualTo(120);
+            assertThat(sa.scalerMean).isCloseTo(a.stream().mapToDouble(Event::getValue).average().orElseThrow(), within(1e-9));
+            assertThat(sa.recurrent).hasSize(16).isNotEqualTo(new float[16]);
+            assertThat(sa.modelTag).isEqualTo(TestModels.VERSION.hashCode());
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anEventNotNewerThanTheKeysLastIsDeadLetteredAndChangesNothing() throws Exception {
+        List<Event> a = TestModels.series("a", 10, 50.0, 1);
+        try (var h = harness(MODEL, ForecastJobConfig.defaults())) {
+            h.open();
+            feed(h, a);
+            SeriesState before = stateOf(h, "a").copy();
+            Event late = new Event("a", a.get(5).getTimestampMillis(), 51.0);
+            Event duplicate = new Event("a", a.get(9).getTimestampMillis(), 52.0);
+            h.processElement(new StreamRecord<>(TestModels.parsed(late, 100), late.getTimestampMillis()));
+            h.processElement(new StreamRecord<>(TestModels.parsed(duplicate, 101), duplicate.getTimestampMillis()));
+
+            assertThat(h.extractOutputValues()).hasSize(10);
+            List<DeadLetter> dead = h.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+            assertThat(dead).hasSize(2).allSatisfy(d -> {
+                assertThat(d.getReason()).isEqualTo(DeadLetterReason.OUT_OF_ORDER);
+                assertThat(d.getTopic()).isEqualTo("events");
+            });
+            assertThat(dead.get(0).getOffset()).isEqualTo(100);
+            assertThat(dead.get(0).getRaw()).contains("\"key\":\"a\"").contains("51.0");
+            assertThat(dead.get(0).getDetail()).contains(Long.toString(late.getTimestampMillis()));
+            assertThat(stateOf(h, "a")).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void noAnomalyIsFlaggedDuringWarmUpButASpatialAnomalyIsFlaggedAfterIt() throws Exception {
+        ForecastJobConfig cfg = config(Map.of("streamcast.anomaly.warm-up-events", "40"));
+        List<Event> events = new java.util.ArrayList<>(TestModels.series("a", 100, 50.0, 3));
+        // far outside the range seen so far: a spatial anomaly whenever it is not suppressed
+        events.set(20, new Event("a", events.get(20).getTimestampMillis(), 5_000.0));
+        events.set(90, new Event("a", events.get(90).getTimestampMillis(), 50_000.0));
+        try (var h = harness(MODEL, cfg)) {
+            h.open();
+            feed(h, events);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertThat(out.subList(0, 40)).noneMatch(ForecastRecord::isAnomaly);
+            assertThat(out.get(90).isAnomaly()).isTrue();
+            assertThat(out.get(90).getAnomalyScore()).isBetween(0.0, 1.0);
+        }
+    }
+
+    @Test
+    void anIdleKeysStateIsClearedByItsTimerAfterTheTtl() throws Exception {
+        ForecastJobConfig cfg = config(Map.of("streamcast.state.ttl", "1 h"));
+        try (var h = harness(MODEL, cfg)) {
+            h.open();
+            feed(h, TestModels.series("idle", 5, 10.0, 4));
+            feed(h, List.of(new Event("busy", T0, 1.0)));
+            long lastIdle = T0 + 4 * FIVE_MINUTES;
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+
+            h.processElement(new StreamRecord<>(TestModels.parsed(new Event("busy", lastIdle + Duration.ofMinutes(50).toMillis(), 2.0), 9)));
+            h.processWatermark(lastIdle + Duration.ofMinutes(59).toMillis());
+            assertThat(h.numKeyedStateEntries()).as("nothing expired before the TTL").isEqualTo(2);
+
+            h.processWatermark(lastIdle + Duration.ofMinutes(60 + 8).toMillis());
+            assertThat(h.numKeyedStateEntries()).as("only the idle key expired").isEqualTo(1);
+            assertThat(stateOf(h, "idle")).isNull();
+            assertThat(stateOf(h, "busy")).isNotNull();
+        }
+    }
+
+    @Test
+    void stateSnapshotRestoresIntoANewInstanceAndTheKeyContinuesExactly() throws Exception {
+        List<Event> a = TestModels.series("a", 60, 50.0, 5);
+        List<double[]> reference = TestModels.referenceForecasts(MODEL, a);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(MODEL, ForecastJobConfig.defaults())) {
+            h.open();
+            feed(h, a.subList(0, 30));
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(MODEL, ForecastJobConfig.defaults())) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, a.subList(30, 60));
+            assertForecastsEqual(h.extractOutputValues(), reference.subList(30, 60));
+        }
+    }
+
+    static void assertForecastsEqual(List<ForecastRecord> actual, List<double[]> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.size(); i++) {
+            assertThat(actual.get(i).getForecast()).as("forecast %d of key %s", i, actual.get(i).getKey())
+                    .containsExactly(expected.get(i));
+        }
+    }
+}

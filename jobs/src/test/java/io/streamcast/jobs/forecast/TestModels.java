@@ -1,0 +1,104 @@
+package io.streamcast.jobs.forecast;
+
+import io.streamcast.connectors.event.Event;
+import io.streamcast.connectors.event.ParsedEvent;
+import io.streamcast.model.core.DenseHead;
+import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.Forecaster;
+import io.streamcast.model.core.artifact.ModelArtifact;
+import io.streamcast.model.core.artifact.ModelArtifactWriter;
+import io.streamcast.model.core.artifact.Provenance;
+import io.streamcast.model.core.cell.CellType;
+import io.streamcast.model.core.cell.LayerWeights;
+import io.streamcast.model.core.feature.FeatureEncoder;
+import io.streamcast.model.core.feature.FeatureSpec;
+import io.streamcast.model.core.feature.OnlineScaler;
+import io.streamcast.model.core.feature.ScalerPolicy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Small deterministic models and series for the job's tests, and the reference forecasts to hold it to. */
+public final class TestModels {
+
+    public static final String VERSION = "test-lstm-h8-v1";
+    public static final long T0 = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
+    public static final long FIVE_MINUTES = 300_000L;
+
+    private TestModels() {}
+
+    /** One LSTM layer of {@code hidden} units over value + calendar features, horizon 4, seeded weights. */
+    public static ForecastModel lstm(int hidden, long seed) {
+        FeatureSpec features = FeatureSpec.VALUE_AND_CALENDAR;
+        int d = features.size();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int g = 4 * hidden;
+        double a = 1.0 / Math.sqrt(hidden);
+        LayerWeights layer = new LayerWeights(CellType.LSTM, d, hidden, random(rnd, d * g, a), random(rnd, hidden * g, a),
+                random(rnd, g, a));
+        int k = 4;
+        DenseHead head = new DenseHead(hidden, k, random(rnd, hidden * k, a), random(rnd, k, 0.1));
+        return new ForecastModel(List.of(layer), head, features, k);
+    }
+
+    public static ModelBundle bundle(int hidden, long seed, String version) {
+        ModelArtifact artifact = ModelArtifact.of(lstm(hidden, seed), ScalerPolicy.DEFAULT, Provenance.none(Instant.EPOCH),
+                version);
+        return ModelBundle.fromBytes(ModelArtifactWriter.toBytes(artifact), version);
+    }
+
+    public static ModelBundle bundle() {
+        return bundle(8, 11L, VERSION);
+    }
+
+    /** A noisy daily sine around {@code level}, one point every five minutes from {@link #T0}. */
+    public static List<Event> series(String key, int n, double level, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Event> out = new ArrayList<>(n);
+        for (int t = 0; t < n; t++) {
+            double v = level * (1 + 0.3 * Math.sin(2 * Math.PI * t / 288.0) + 0.02 * (rnd.nextDouble() - 0.5));
+            out.add(new Event(key, T0 + t * FIVE_MINUTES, v));
+        }
+        return out;
+    }
+
+    public static ParsedEvent parsed(Event e, long offset) {
+        return ParsedEvent.valid(e, "events", 0, offset);
+    }
+
+    /**
+     * The forecasts the job must emit for one key, computed by stepping the model-core classes directly
+     * over the key's values: observe, encode, step, unscale (float forecasts widened to double).
+     */
+    public static List<double[]> referenceForecasts(ModelBundle bundle, List<Event> events) throws Exception {
+        ModelArtifact a = bundle.load();
+        Forecaster f = a.model().newForecaster();
+        FeatureEncoder enc = new FeatureEncoder(a.model().features());
+        OnlineScaler scaler = new OnlineScaler(a.scaler());
+        float[] state = a.model().newState();
+        float[] x = new float[a.model().inputSize()];
+        float[] out = new float[a.model().horizon()];
+        List<double[]> forecasts = new ArrayList<>();
+        for (Event e : events) {
+            scaler.observe(e.getValue());
+            enc.encode(scaler.scale(e.getValue()), e.getTimestampMillis(), x);
+            f.step(x, state, out);
+            double[] fc = new double[out.length];
+            for (int j = 0; j < out.length; j++) {
+                fc[j] = (float) scaler.unscale(out[j]);
+            }
+            forecasts.add(fc);
+        }
+        return forecasts;
+    }
+
+    private static float[] random(SplittableRandom rnd, int n, double a) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) rnd.nextDouble(-a, a);
+        }
+        return w;
+    }
+}
