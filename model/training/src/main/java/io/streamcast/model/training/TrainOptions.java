@@ -14,8 +14,14 @@ import java.util.Objects;
  *
  * <p>Defaults (chosen so the default model trains in well under two minutes on a few dozen series of a few
  * thousand points on two cores): LSTM, 1 layer, 32 units, horizon 8, tBPTT 50, up to 30 epochs with patience 5,
- * Adam lr 5e-3, element-wise gradient clipping 1.0, seed 42, calendar features on, 16 sequences of 200 steps per
- * minibatch, the last 20% of each series validates, one ND4J thread.
+ * Adam lr 5e-3, element-wise gradient clipping 1.0, seed 42, calendar features on, sequences of 100 steps, an
+ * automatic batch size, the last 20% of each series validates, one ND4J thread.
+ *
+ * <p>Why those sequence and batch settings: DL4J's recurrent layers loop over time one step at a time, and on a
+ * small model each step costs about the same whatever the batch size, so an epoch costs about
+ * {@code trainingSteps / batchSize} sequential steps. The automatic batch size ({@link #effectiveBatchSize(int)})
+ * aims at {@value #AUTO_BATCHES_PER_EPOCH} minibatches per epoch: small data sets still get enough updates, large
+ * ones keep an epoch short.
  *
  * @param input              a CSV file or a directory searched recursively for {@code *.csv}
  * @param out                where the core model artifact is written; the DL4J model zip goes beside it
@@ -32,7 +38,7 @@ import java.util.Objects;
  * @param seed               seed of initialisation and shuffling; same seed and data give identical weights
  * @param calendar           add hour-of-day and day-of-week features (sin/cos, UTC)
  * @param patience           stop after this many epochs without a better validation MSE; 0 = never stop early
- * @param batchSize          training sequences per minibatch
+ * @param batchSize          training sequences per minibatch; 0 = automatic ({@link #effectiveBatchSize(int)})
  * @param sequenceLength     steps per training sequence
  * @param validationFraction fraction of each series, at its end, held out for validation, (0, 0.9]
  * @param threads            ND4J (OpenMP) threads; 1 is fastest for models this small on a shared machine
@@ -54,8 +60,13 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
     public static final long DEFAULT_SEED = 42L;
     public static final boolean DEFAULT_CALENDAR = true;
     public static final int DEFAULT_PATIENCE = 5;
-    public static final int DEFAULT_BATCH_SIZE = 16;
-    public static final int DEFAULT_SEQUENCE_LENGTH = 200;
+    public static final int DEFAULT_BATCH_SIZE = 0;
+    public static final int DEFAULT_SEQUENCE_LENGTH = 100;
+    /** Minibatches per epoch the automatic batch size aims at. */
+    public static final int AUTO_BATCHES_PER_EPOCH = 16;
+    /** Bounds of the automatic batch size. */
+    public static final int AUTO_MIN_BATCH = 8;
+    public static final int AUTO_MAX_BATCH = 128;
     public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
     public static final int DEFAULT_THREADS = 1;
 
@@ -94,6 +105,18 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         return out.resolveSibling(stem + ".dl4j.zip");
     }
 
+    /**
+     * The batch size to train with for {@code sequences} training sequences: {@link #batchSize()} if set, else
+     * {@code ceil(sequences / 16)} clamped to [8, 128].
+     */
+    public int effectiveBatchSize(int sequences) {
+        if (batchSize > 0) {
+            return batchSize;
+        }
+        int auto = (sequences + AUTO_BATCHES_PER_EPOCH - 1) / AUTO_BATCHES_PER_EPOCH;
+        return Math.max(AUTO_MIN_BATCH, Math.min(AUTO_MAX_BATCH, auto));
+    }
+
     /** Parses a cell name as the CLI spells it: {@code lstm}, {@code gru} or {@code rnn} (any case). */
     public static CellType parseCell(String name) {
         Objects.requireNonNull(name, "cell");
@@ -126,7 +149,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         range(p, "hidden", hidden, 1, 1024);
         range(p, "horizon", horizon, 1, 1000);
         range(p, "epochs", epochs, 1, 10_000);
-        range(p, "batchSize", batchSize, 1, 100_000);
+        range(p, "batchSize", batchSize, 0, 100_000);
         range(p, "sequenceLength", sequenceLength, 1, 1_000_000);
         range(p, "threads", threads, 1, 1024);
         if (tbptt < 1) {

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Speed: ND4J's OpenMP pool oversubscribes a small shared machine and is slower than one thread for models of
  * this size, so the run sets ND4J to {@code threads} threads (default 1). For the same effect from the first op,
- * start the JVM with {@code OMP_NUM_THREADS=1}.
+ * start the JVM with {@code OMP_NUM_THREADS=1}. Loading this class also sets
+ * {@code org.bytedeco.javacpp.maxphysicalbytes=0} unless given (see the static initialiser).
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -63,6 +64,14 @@ public final class Trainer {
 
     /** The scaling policy training uses; stored in the artifact so the stream scales identically. */
     public static final ScalerPolicy SCALER_POLICY = ScalerPolicy.DEFAULT;
+
+    static {
+        // JavaCPP otherwise measures the process's physical memory on allocations, which costs more than the
+        // arithmetic of a small recurrent network. Only effective if ND4J has not been loaded yet.
+        if (System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxphysicalbytes", "0");
+        }
+    }
 
     private Trainer() {
     }
@@ -143,13 +152,14 @@ public final class Trainer {
         NetworkSpec spec = new NetworkSpec(options.cell(), options.features().size(), options.layers(),
                 options.hidden(), options.horizon(), options.tbptt(), options.lr(), options.clip(), options.seed());
         MultiLayerNetwork net = NetworkFactory.create(spec);
-        log.printf(Locale.ROOT, "training %s: %d series, %d points, %d sequences of <= %d steps, %d batches/epoch, "
+        int batchSize = options.effectiveBatchSize(data.sequenceCount());
+        log.printf(Locale.ROOT, "training %s: %d series, %d points, %d sequences of <= %d steps, batch %d, %d batches/epoch, "
                         + "%d parameters, features %s%n", describe(options), tables.size(), points,
-                data.sequenceCount(), data.sequenceLength(), data.batchCount(options.batchSize()), net.numParams(),
+                data.sequenceCount(), data.sequenceLength(), batchSize, data.batchCount(batchSize), net.numParams(),
                 options.features().features());
 
         Random shuffle = new Random(options.seed());
-        INDArray validationInput = data.validationFeatures();
+        SequenceDataSets.ValidationWindows validationInput = data.validationWindows();
         double bestMse = Double.POSITIVE_INFINITY;
         INDArray bestParams = null;
         ValidationMetrics bestMetrics = null;
@@ -158,7 +168,8 @@ public final class Trainer {
         int epoch = 0;
         while (epoch < options.epochs()) {
             epoch++;
-            List<DataSet> batches = data.trainBatches(options.batchSize(), shuffle);
+            long epochStart = System.nanoTime();
+            List<DataSet> batches = data.trainBatches(batchSize, shuffle);
             double lossSum = 0;
             try (ProgressBar bar = options.progress() ? progressBar(epoch, options.epochs(), batches.size()) : null) {
                 for (int i = 0; i < batches.size(); i++) {
@@ -170,7 +181,9 @@ public final class Trainer {
                     }
                 }
             }
+            long trainEnd = System.nanoTime();
             ValidationMetrics m = evaluate(net, data, validationInput);
+            long validationEnd = System.nanoTime();
             boolean better = m.mse() < bestMse;
             if (better) {
                 bestMse = m.mse();
@@ -181,8 +194,9 @@ public final class Trainer {
             } else {
                 sinceBest++;
             }
-            log.printf(Locale.ROOT, "epoch %d/%d  train loss %.5f  val mse %.5f  val mae h1 %.5g (persistence %.5g)%s%n",
-                    epoch, options.epochs(), lossSum / batches.size(), m.mse(), m.mae1(), m.persistenceMae1(),
+            log.printf(Locale.ROOT, "epoch %d/%d  train loss %.5f  val mse %.5f (persistence %.5f)  val mae h1 %.5g (persistence %.5g)"
+                            + "  %.1f+%.1f s%s%n", epoch, options.epochs(), lossSum / batches.size(), m.mse(), m.persistenceMse(), m.mae1(),
+                    m.persistenceMae1(), (trainEnd - epochStart) / 1e9, (validationEnd - trainEnd) / 1e9,
                     better ? "  *" : "");
             if (options.patience() > 0 && sinceBest >= options.patience()) {
                 log.printf(Locale.ROOT, "early stop: no better validation MSE for %d epochs; keeping epoch %d%n",
@@ -219,14 +233,16 @@ public final class Trainer {
         }
     }
 
-    /** Validation metrics from DL4J's own forward pass over every full series. */
-    static ValidationMetrics evaluate(MultiLayerNetwork net, SequenceDataSets data, INDArray validationInput) {
-        INDArray out = net.output(validationInput, false);
-        long[] shape = out.shape(); // [S, K, T]
+    /** Validation metrics from DL4J's own forward pass over the validation windows (burn-in, then scored steps). */
+    static ValidationMetrics evaluate(MultiLayerNetwork net, SequenceDataSets data,
+            SequenceDataSets.ValidationWindows windows) {
+        INDArray out = net.output(windows.features(), false);
+        long[] shape = out.shape(); // [W, K, L]
         int k = (int) shape[1];
-        int t = (int) shape[2];
+        int len = (int) shape[2];
         float[] flat = out.dup('c').data().asFloat();
-        return ValidationMetrics.compute(data, (s, step, j) -> flat[(s * k + j - 1) * t + step]);
+        return ValidationMetrics.compute(data,
+                (s, step, j) -> flat[(windows.window(s, step) * k + j - 1) * len + windows.offset(s, step)]);
     }
 
     /** Validation metrics of the exported model, stepped by the core {@link Forecaster} one event at a time. */
@@ -273,7 +289,7 @@ public final class Trainer {
 
     private static String describe(TrainOptions o) {
         return String.format(Locale.ROOT, "%s layers=%d hidden=%d horizon=%d tbptt=%d epochs<=%d patience=%d lr=%g "
-                        + "clip=%g seed=%d batch=%d", o.cell().name().toLowerCase(Locale.ROOT), o.layers(), o.hidden(),
-                o.horizon(), o.tbptt(), o.epochs(), o.patience(), o.lr(), o.clip(), o.seed(), o.batchSize());
+                        + "clip=%g seed=%d", o.cell().name().toLowerCase(Locale.ROOT), o.layers(), o.hidden(),
+                o.horizon(), o.tbptt(), o.epochs(), o.patience(), o.lr(), o.clip(), o.seed());
     }
 }

@@ -197,7 +197,9 @@ public final class SequenceDataSets {
 
     /**
      * Every series from its first step, padded at the end to the longest one: {@code [S, F, Tmax]}. The network is
-     * causal, so padding after a series' end does not change its outputs; metrics ignore padded steps.
+     * causal, so padding after a series' end does not change its outputs; metrics ignore padded steps. Exact but
+     * slow in DL4J (its recurrent layers loop over time step by step); {@link #validationWindows()} is the fast
+     * approximation used between epochs.
      */
     public INDArray validationFeatures() {
         int s = series.size();
@@ -215,6 +217,78 @@ public final class SequenceDataSets {
             }
         }
         return Nd4j.create(f, new long[] {s, featureCount, len}, 'c');
+    }
+
+    /**
+     * The validation part of every series cut into windows of {@code sequenceLength} scored steps, each preceded
+     * by up to {@code sequenceLength} unscored burn-in steps that warm the recurrent state from zero. All windows
+     * form one batch, so a forward pass costs {@code 2 * sequenceLength} sequential steps instead of the longest
+     * series' length. The scores differ slightly from a pass over the full history (the state has seen only the
+     * burn-in); the final metrics are computed over the full history with the core forecaster.
+     */
+    public ValidationWindows validationWindows() {
+        int burnIn = sequenceLength;
+        List<int[]> windows = new ArrayList<>(); // {series, inputStart, scoredStart, end}
+        int[] firstWindow = new int[series.size()];
+        for (int s = 0; s < series.size(); s++) {
+            firstWindow[s] = windows.size();
+            int n = series.get(s).length();
+            for (int start = splits[s]; start < n; start += sequenceLength) {
+                windows.add(new int[] {s, Math.max(0, start - burnIn), start, Math.min(n, start + sequenceLength)});
+            }
+        }
+        int len = 0;
+        for (int[] w : windows) {
+            len = Math.max(len, w[3] - w[1]);
+        }
+        int count = windows.size();
+        float[] f = new float[count * featureCount * len];
+        int[] inputStart = new int[count];
+        for (int i = 0; i < count; i++) {
+            int[] w = windows.get(i);
+            SeriesFeatures sf = series.get(w[0]);
+            inputStart[i] = w[1];
+            for (int t = w[1]; t < w[3]; t++) {
+                for (int c = 0; c < featureCount; c++) {
+                    f[(i * featureCount + c) * len + (t - w[1])] = sf.feature(t, c);
+                }
+            }
+        }
+        return new ValidationWindows(Nd4j.create(f, new long[] {count, featureCount, len}, 'c'), firstWindow,
+                inputStart, splits.clone(), sequenceLength);
+    }
+
+    /**
+     * Validation windows as one batch {@code [W, F, L]} and where each scored step of each series sits in it.
+     */
+    public static final class ValidationWindows {
+        private final INDArray features;
+        private final int[] firstWindow;
+        private final int[] inputStart;
+        private final int[] splits;
+        private final int scoredLength;
+
+        ValidationWindows(INDArray features, int[] firstWindow, int[] inputStart, int[] splits, int scoredLength) {
+            this.features = features;
+            this.firstWindow = firstWindow;
+            this.inputStart = inputStart;
+            this.splits = splits;
+            this.scoredLength = scoredLength;
+        }
+
+        public INDArray features() {
+            return features;
+        }
+
+        /** Window of series {@code s} that scores step t (t at or after the series' split). */
+        public int window(int s, int t) {
+            return firstWindow[s] + (t - splits[s]) / scoredLength;
+        }
+
+        /** Position of step t of series {@code s} inside its window. */
+        public int offset(int s, int t) {
+            return t - inputStart[window(s, t)];
+        }
     }
 
     /** How long a training sequence is. */

@@ -12,11 +12,12 @@ import java.util.Map;
  * {@code mae[j-1]} and {@code persistenceMae[j-1]} are in the series' original units.
  *
  * @param mse            mean squared error in scaled units over every scored (t, j)
+ * @param persistenceMse the persistence baseline's mean squared error in scaled units
  * @param mae            mean absolute error per horizon step, original units
  * @param persistenceMae the persistence baseline's mean absolute error per horizon step, original units
  * @param points         scored (t, j) pairs
  */
-public record ValidationMetrics(double mse, double[] mae, double[] persistenceMae, long points) {
+public record ValidationMetrics(double mse, double persistenceMse, double[] mae, double[] persistenceMae, long points) {
 
     /** A model's output at series s, step t, horizon step j (1-based), in scaled units. */
     @FunctionalInterface
@@ -28,6 +29,7 @@ public record ValidationMetrics(double mse, double[] mae, double[] persistenceMa
     public static ValidationMetrics compute(SequenceDataSets data, Predictions predictions) {
         int k = data.horizon();
         double se = 0;
+        double pse = 0;
         long n = 0;
         double[] ae = new double[k];
         double[] pae = new double[k];
@@ -40,6 +42,8 @@ public record ValidationMetrics(double mse, double[] mae, double[] persistenceMa
                     double z = predictions.get(s, t, j);
                     double d = z - sf.target(t, j);
                     se += d * d;
+                    double pd = sf.feature(t, 0) - sf.target(t, j);
+                    pse += pd * pd;
                     n++;
                     double actual = sf.value(t + j);
                     ae[j - 1] += Math.abs(sf.unscale(t, z) - actual);
@@ -55,7 +59,7 @@ public record ValidationMetrics(double mse, double[] mae, double[] persistenceMa
             ae[j] = count[j] == 0 ? Double.NaN : ae[j] / count[j];
             pae[j] = count[j] == 0 ? Double.NaN : pae[j] / count[j];
         }
-        return new ValidationMetrics(se / n, ae, pae, n);
+        return new ValidationMetrics(se / n, pse / n, ae, pae, n);
     }
 
     /** MAE of horizon step 1, original units. */
@@ -90,6 +94,7 @@ public record ValidationMetrics(double mse, double[] mae, double[] persistenceMa
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("val_mse_scaled", mse);
+        m.put("val_mse_scaled_persistence", persistenceMse);
         m.put("val_mae", mae1());
         m.put("val_mae_persistence", persistenceMae1());
         m.put("val_mae_mean", maeMean());
