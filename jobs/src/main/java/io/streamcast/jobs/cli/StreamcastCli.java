@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamcast", mixinStandardHelpOptions = true, version = "streamcast 0.1.0",
         description = "Per-key LSTM forecasting and anomaly scoring of live time series in Apache Flink.",
         subcommands = {RunCommand.class, TrainCommand.class, InspectModelCommand.class, SampleCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, ReplayCommand.class, EvaluateCommand.class, PlotCommand.class})
 public final class StreamcastCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -9,6 +9,7 @@ import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.local.TopicReader;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -165,8 +166,8 @@ class ForecastJobITCase {
                         Thread.sleep(pauseMillis);
                     }
                 }
-                if (t % 37 == 5 && t / 37 < malformed.size()) {
-                    producer.send(new ProducerRecord<>(topic, 1, null, malformed.get(t / 37).getBytes(StandardCharsets.UTF_8)));
+                if (t % 29 == 5 && t / 29 < malformed.size()) {
+                    producer.send(new ProducerRecord<>(topic, 1, null, malformed.get(t / 29).getBytes(StandardCharsets.UTF_8)));
                     counts.merge(new TopicPartition(topic, 1), 1L, Long::sum);
                 }
             }
@@ -254,16 +255,20 @@ class ForecastJobITCase {
         producer.start();
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (TopicReader.forEach(kafka.bootstrapServers(), faulty.forecastsTopic(), Duration.ofSeconds(30), r -> { }) < 800) {
+        long committedBeforeFailure;
+        while ((committedBeforeFailure = TopicReader.forEach(kafka.bootstrapServers(), faulty.forecastsTopic(),
+                Duration.ofSeconds(30), r -> { })) < 800) {
             assertThat(System.nanoTime()).as("committed output before the failure").isLessThan(deadline);
             Thread.sleep(100);
         }
+        assertThat(committedBeforeFailure).as("the failure lands mid-stream").isLessThan(6000);
         cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
         cluster.startTaskManager();
         producer.join();
         job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
         JobID failedOnce = job.getJobID();
-        assertThat(failedOnce).isNotNull();
+        assertThat(cluster.getArchivedExecutionGraph(failedOnce).get(30, TimeUnit.SECONDS)
+                .getStatusTimestamp(JobStatus.RESTARTING)).as("the job did fail over").isPositive();
 
         ForecastJobConfig clean = otherOutputs(faulty, "fault-free");
         StreamExecutionEnvironment env2 = environment(false);
