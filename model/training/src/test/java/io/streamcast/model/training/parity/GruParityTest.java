@@ -1,0 +1,105 @@
+package io.streamcast.model.training.parity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.streamcast.model.core.cell.CellType;
+import io.streamcast.model.core.cell.KernelKind;
+import io.streamcast.model.core.cell.Kernels;
+import io.streamcast.model.core.cell.LayerWeights;
+import io.streamcast.model.core.cell.RecurrentCell;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.GRUCell;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.GRUWeights;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The core GRU cell against ND4J's {@code gruCell} op ({@link GRUCell} through {@code Nd4j.exec}) over 1,000 steps.
+ *
+ * <p>DL4J 1.0.0-M2.1's MultiLayerNetwork has no GRU layer, so the reference is the op itself. The core layout is
+ * ND4J's split by rows: {@code Wru [D+H, 2H]} = rows of W's (r, u) blocks, then rows of RW's (r, u) blocks;
+ * {@code Wc [D+H, H]} likewise with the c block; {@code bru} = b's (r, u) blocks, {@code bc} = b's c block.
+ */
+class GruParityTest {
+    private static final int D = 5;
+    private static final int H = 24;
+
+    @ParameterizedTest
+    @EnumSource(KernelKind.class)
+    void coreGruCellMatchesNd4jGruCellOp(KernelKind kind) {
+        assumeTrue(kind == KernelKind.SCALAR || Kernels.vectorAvailable(), "Vector API module not present");
+        Random r = new Random(17);
+        LayerWeights w = new LayerWeights(CellType.GRU, D, H, gaussian(r, D * 3 * H, 0.4),
+                gaussian(r, H * 3 * H, 0.3), gaussian(r, 3 * H, 0.5));
+        GRUWeights nd4j = GRUWeights.builder()
+                .iRuWeights(stackRows(w.w(), D, w.rw(), H, 3 * H, 0, 2 * H))
+                .iCWeight(stackRows(w.w(), D, w.rw(), H, 3 * H, 2 * H, 3 * H))
+                .iRUBias(Nd4j.create(slice(w.b(), 0, 2 * H), new long[] {2 * H}, 'c'))
+                .iCBias(Nd4j.create(slice(w.b(), 2 * H, 3 * H), new long[] {H}, 'c'))
+                .build();
+
+        RecurrentCell cell = Kernels.create(w, kind);
+        float[][] x = Parity.inputs(Parity.STEPS, D, 4);
+        float[] state = new float[H];
+        INDArray h = Nd4j.zeros(DataType.FLOAT, 1, H);
+        float[] core = new float[Parity.STEPS * H];
+        float[] ref = new float[Parity.STEPS * H];
+        for (int t = 0; t < Parity.STEPS; t++) {
+            cell.step(x[t], 0, state, 0);
+            INDArray xt = Nd4j.create(x[t], new long[] {1, D}, 'c');
+            INDArray[] outputs = Nd4j.exec(gruCell(xt, h, nd4j)); // r, u, c, h
+            h = outputs[3];
+            System.arraycopy(state, 0, core, t * H, H);
+            System.arraycopy(h.reshape(H).toFloatVector(), 0, ref, t * H, H);
+        }
+        assertThat(Parity.norm(ref)).as("ND4J h is not trivially zero").isGreaterThan(10.0);
+        assertThat(Parity.normwiseRelativeError(core, ref)).as("GRU h, %s kernel", kind)
+                .isLessThanOrEqualTo(Parity.TOLERANCE);
+    }
+
+    /**
+     * The {@code gruCell} op with its six inputs. Built with {@link DynamicCustomOp#builder} because in ND4J
+     * 1.0.0-M2.1 the {@code GRUCell(INDArray, INDArray, GRUWeights)} constructor registers the arrays as outputs,
+     * and execution then fails with "gruCell: no operands provided".
+     */
+    private static DynamicCustomOp gruCell(INDArray x, INDArray h, GRUWeights w) {
+        long batch = x.size(0);
+        long hidden = h.size(1);
+        return DynamicCustomOp.builder(new GRUCell().opName())
+                .addInputs(x, h, w.getIRuWeights(), w.getICWeight(), w.getIRUBias(), w.getICBias())
+                .addOutputs(Nd4j.create(DataType.FLOAT, batch, hidden), Nd4j.create(DataType.FLOAT, batch, hidden),
+                        Nd4j.create(DataType.FLOAT, batch, hidden), Nd4j.create(DataType.FLOAT, batch, hidden))
+                .build();
+    }
+
+    private static float[] gaussian(Random r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    private static float[] slice(float[] a, int from, int to) {
+        return java.util.Arrays.copyOfRange(a, from, to);
+    }
+
+    /** Columns [c0, c1) of top [rowsTop][cols] stacked over the same columns of bottom [rowsBottom][cols]. */
+    private static INDArray stackRows(float[] top, int rowsTop, float[] bottom, int rowsBottom, int cols, int c0,
+            int c1) {
+        int width = c1 - c0;
+        float[] out = new float[(rowsTop + rowsBottom) * width];
+        for (int i = 0; i < rowsTop; i++) {
+            System.arraycopy(top, i * cols + c0, out, i * width, width);
+        }
+        for (int i = 0; i < rowsBottom; i++) {
+            System.arraycopy(bottom, i * cols + c0, out, (rowsTop + i) * width, width);
+        }
+        return Nd4j.create(out, new long[] {rowsTop + rowsBottom, width}, 'c');
+    }
+}
