@@ -16,9 +16,13 @@ public final class StreamcastCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The command line with its error handling: a bad argument prints its message (no stack trace) and exits 2. */
+    /** The command line with its error handling. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new StreamcastCli());
+        return withErrorHandling(new CommandLine(new StreamcastCli()));
+    }
+
+    /** A bad argument ({@link IllegalArgumentException}) prints its message, no stack trace, and exits 2. */
+    public static CommandLine withErrorHandling(CommandLine cli) {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("error: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.model.core.anomaly.AnomalyConfig;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -68,12 +69,13 @@ public final class ForecastOptions {
             .withDescription("How a bucket's events become one value: MEAN, SUM, COUNT or LAST.");
 
     public static final ConfigOption<Integer> WARM_UP_EVENTS = ConfigOptions.key("streamcast.anomaly.warm-up-events")
-            .intType().defaultValue(100)
+            .intType().defaultValue(AnomalyConfig.DEFAULT_WARM_UP_EVENTS)
             .withDescription("No anomaly is flagged for a key before it has seen this many events.");
 
     public static final ConfigOption<Double> ANOMALY_THRESHOLD = ConfigOptions.key("streamcast.anomaly.threshold")
-            .doubleType().defaultValue(0.5)
-            .withDescription("An event is flagged when its log-scaled anomaly likelihood is at least this (0..1).");
+            .doubleType().defaultValue(AnomalyConfig.DEFAULT_THRESHOLD)
+            .withDescription("An event is flagged when its detection score (1 for a value outside the key's seen range, "
+                    + "else the log-scaled anomaly likelihood) is at least this (0..1].");
 
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("streamcast.state.ttl")
             .durationType().defaultValue(Duration.ofDays(7))

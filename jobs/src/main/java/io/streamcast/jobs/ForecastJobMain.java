@@ -1,0 +1,75 @@
+package io.streamcast.jobs;
+
+import io.streamcast.jobs.cli.StreamcastCli;
+import io.streamcast.jobs.forecast.ForecastJob;
+import io.streamcast.jobs.forecast.ForecastJobConfig;
+import io.streamcast.jobs.forecast.ForecastOptions;
+import io.streamcast.jobs.forecast.KafkaWiring;
+import io.streamcast.jobs.forecast.ModelBundle;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The forecast job's entry point on a Flink cluster:
+ * {@code flink run -d -c io.streamcast.jobs.ForecastJobMain streamcast-cluster.jar --bootstrap-servers HOST:PORT}.
+ * It only wires: Kafka source and sinks from the options, the model read on the client and shipped in the
+ * job graph, then {@code execute} on the environment the Flink CLI provides.
+ */
+@Command(name = "forecast-job", mixinStandardHelpOptions = true,
+        description = "Submit the Streamcast forecast job (Kafka in, Kafka out) to the Flink cluster the CLI targets.")
+public final class ForecastJobMain implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model artifact on the submitting machine (default: the bundled model).")
+    Path model;
+
+    @Option(names = "--kafka-properties", paramLabel = "FILE", description = "Extra Kafka client properties (e.g. SASL/SSL); "
+            + "the file must be readable where the job's tasks run.")
+    Path kafkaProperties;
+
+    @Option(names = "--bounded", description = "Stop at the offsets that are the latest when the job starts (replays).")
+    boolean bounded;
+
+    @Option(names = "--job-name", defaultValue = "streamcast-forecast", description = "Job name (default: ${DEFAULT-VALUE}).")
+    String jobName;
+
+    @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Any job option (see the README).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> conf = new LinkedHashMap<>(settings);
+        conf.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        if (kafkaProperties != null) {
+            conf.put(ForecastOptions.KAFKA_PROPERTIES_FILE.key(), kafkaProperties.toString());
+        }
+        ForecastJobConfig config = ForecastJobConfig.fromConfiguration(Configuration.fromMap(conf));
+        ModelBundle bundle = model == null ? ModelBundle.bundledDefault() : ModelBundle.fromFile(model);
+
+        Configuration pipeline = new Configuration();
+        pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(pipeline);
+        new ForecastJob(config, bundle, KafkaWiring.source(config, bounded), KafkaWiring.forecastsSink(config),
+                KafkaWiring.anomaliesSink(config), KafkaWiring.deadLetterSink(config)).build(env);
+        env.execute(jobName);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = StreamcastCli.withErrorHandling(new CommandLine(new ForecastJobMain())).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+}
