@@ -1,0 +1,167 @@
+package io.streamcast.model.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.Forecaster;
+import io.streamcast.model.core.artifact.ModelArtifact;
+import io.streamcast.model.core.artifact.ModelArtifactReader;
+import io.streamcast.model.core.cell.KernelKind;
+import io.streamcast.model.training.data.Series;
+import io.streamcast.model.training.dataset.SeriesFeatures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainerTest {
+    private static final List<Series> SINES = SineSeries.make(3, 1_200, 5);
+    private static TrainedModel sineModel;
+
+    private static TrainOptions.Builder small() {
+        return TrainOptions.builder(Path.of("unused"), Path.of("unused.scm"))
+                .calendar(false).hidden(16).horizon(4).tbptt(25).sequenceLength(50).epochs(12).patience(4)
+                .lr(1e-2).progress(false);
+    }
+
+    @BeforeAll
+    static void trainOnSines() {
+        sineModel = Trainer.fit(SINES, small().build(), quiet());
+    }
+
+    @Test
+    void tinyRunOnNoisySinesBeatsPersistenceOnValidation() {
+        assertThat(sineModel.metrics().mae1()).isLessThan(sineModel.metrics().persistenceMae1());
+        assertThat(sineModel.metrics().mse()).isLessThan(sineModel.metrics().persistenceMse());
+        assertThat(sineModel.bestEpoch()).isBetween(1, sineModel.epochsRun());
+    }
+
+    @Test
+    void exportedForecasterAgreesWithDl4jOnValidation() {
+        // the metrics of the exported model (core Forecaster over full history) and DL4J's (burn-in windows)
+        // are computed by different code paths; they must tell the same story
+        double core = sineModel.metrics().mse();
+        double dl4j = sineModel.dl4jMetrics().mse();
+        assertThat(core).isCloseTo(dl4j, org.assertj.core.data.Percentage.withPercentage(25));
+    }
+
+    @Test
+    void trainedModelMatchesRnnTimeStepOverAThousandSteps() {
+        MultiLayerNetwork net = sineModel.network();
+        ForecastModel model = sineModel.model();
+        SeriesFeatures sf = SeriesFeatures.compute(SINES.get(1), model.features(), Trainer.SCALER_POLICY,
+                model.horizon());
+        int k = model.horizon();
+        int steps = 1_000;
+        for (KernelKind kind : KernelKind.values()) {
+            if (kind == KernelKind.VECTOR && !io.streamcast.model.core.cell.Kernels.vectorAvailable()) {
+                continue;
+            }
+            Forecaster f = model.newForecaster(kind);
+            float[] state = model.newState();
+            float[] x = new float[model.inputSize()];
+            float[] out = new float[k];
+            float[] core = new float[steps * k];
+            float[] dl4j = new float[steps * k];
+            net.rnnClearPreviousState();
+            for (int t = 0; t < steps; t++) {
+                sf.features(t, x);
+                f.step(x, state, out);
+                System.arraycopy(out, 0, core, t * k, k);
+                INDArray y = net.rnnTimeStep(Nd4j.create(x, new long[] {1, x.length, 1}, 'c'));
+                System.arraycopy(y.reshape(k).toFloatVector(), 0, dl4j, t * k, k);
+            }
+            double diff = 0;
+            double ref = 0;
+            for (int i = 0; i < core.length; i++) {
+                diff += Math.pow((double) core[i] - dl4j[i], 2);
+                ref += (double) dl4j[i] * dl4j[i];
+            }
+            assertThat(Math.sqrt(ref)).isGreaterThan(10.0);
+            assertThat(Math.sqrt(diff / ref)).as("%s kernel", kind).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    @Test
+    void sameSeedGivesIdenticalWeightsAndAnotherSeedDoesNot() {
+        TrainOptions options = small().epochs(2).patience(0).build();
+        TrainedModel a = Trainer.fit(SINES, options, quiet());
+        TrainedModel b = Trainer.fit(SINES, options, quiet());
+        TrainedModel c = Trainer.fit(SINES, options.toBuilder().seed(options.seed() + 1).build(), quiet());
+        assertThat(a.network().params().toFloatVector()).containsExactly(b.network().params().toFloatVector());
+        assertThat(a.model().layers()).isEqualTo(b.model().layers());
+        assertThat(a.model().head()).isEqualTo(b.model().head());
+        assertThat(a.network().params().toFloatVector()).isNotEqualTo(c.network().params().toFloatVector());
+    }
+
+    @Test
+    void trainWritesAReadableArtifactWithProvenanceAndTheDl4jZip(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("nested"));
+        writeCsv(data.resolve("a.csv"), SINES.get(0));
+        writeCsv(data.resolve("nested/b.csv"), SINES.get(1));
+        Path out = dir.resolve("models/sine.scm");
+        TrainOptions options = small().input(data).out(out).epochs(2).patience(0).seed(9).modelVersion("sine-test")
+                .build();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainResult result = Trainer.train(options, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        assertThat(result.artifact()).isEqualTo(out.toAbsolutePath()).exists();
+        assertThat(result.dl4jModel()).isEqualTo(dir.resolve("models/sine.dl4j.zip").toAbsolutePath()).exists();
+        assertThat(result.series()).isEqualTo(2);
+        assertThat(result.points()).isEqualTo(2_400);
+        assertThat(result.epochsRun()).isEqualTo(2);
+
+        ModelArtifact artifact = ModelArtifactReader.read(out);
+        assertThat(artifact.modelVersion()).isEqualTo("sine-test");
+        assertThat(artifact.provenance().seed()).isEqualTo(9);
+        assertThat(artifact.provenance().tbpttLength()).isEqualTo(25);
+        assertThat(artifact.provenance().learningRate()).isEqualTo(1e-2);
+        assertThat(artifact.provenance().rows()).isEqualTo(2_400);
+        assertThat(artifact.provenance().data()).contains("data").contains("2 series");
+        assertThat(artifact.provenance().validationMetrics())
+                .containsEntry("val_mae", result.metrics().mae1())
+                .containsEntry("val_mae_persistence", result.metrics().persistenceMae1());
+        assertThat(artifact.model().features()).isEqualTo(options.features());
+
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(result.dl4jModel().toFile());
+        ForecastModel fromZip = io.streamcast.model.training.export.ModelExporter.export(restored, options.features());
+        assertThat(fromZip.layers()).isEqualTo(artifact.model().layers());
+        assertThat(fromZip.head()).isEqualTo(artifact.model().head());
+
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("epoch 1/2").contains("epoch 2/2").contains("persistence").contains("wrote");
+    }
+
+    @Test
+    void refusesDataWithNoSeriesLongEnough() {
+        List<Series> tiny = SineSeries.make(2, 7, 1); // horizon 4 needs 8 points
+        assertThatThrownBy(() -> Trainer.fit(tiny, small().build(), quiet()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no series with at least 8 points among 2");
+    }
+
+    private static void writeCsv(Path file, Series s) throws IOException {
+        StringBuilder b = new StringBuilder("timestamp,value\n");
+        for (int i = 0; i < s.size(); i++) {
+            b.append(java.time.Instant.ofEpochMilli(s.timestamp(i)).toString().replace('T', ' ').replace("Z", ""))
+                    .append(',').append(s.value(i)).append('\n');
+        }
+        Files.writeString(file, b);
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(java.io.OutputStream.nullOutputStream());
+    }
+}
