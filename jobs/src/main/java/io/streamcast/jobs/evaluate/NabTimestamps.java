@@ -11,11 +11,12 @@ import java.time.format.DateTimeParseException;
  * space or {@code T}, optional fractional seconds, optional offset ({@code 2014-04-10 07:15:00.000000} equals
  * {@code 2014-04-10 07:15:00}). Timestamps with an offset are compared in UTC.
  */
-final class NabTimestamps {
+public final class NabTimestamps {
 
     private NabTimestamps() {}
 
-    static LocalDateTime parse(String text) {
+    /** Parses {@code text}; offsets are converted to UTC. */
+    public static LocalDateTime parse(String text) {
         String s = text.strip();
         String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
         try {
