@@ -217,7 +217,7 @@ public final class Trainer {
             LOG.warn("the exported model's validation MSE {} differs from DL4J's {} (relative {}): check the export",
                     coreMetrics.mse(), bestMetrics.mse(), gap);
         }
-        printTable(log, coreMetrics, tables.size());
+        printTable(log, coreMetrics, keys);
         return new TrainedModel(net, model, coreMetrics, bestMetrics, bestEpoch, epoch, List.copyOf(keys), points);
     }
 
@@ -275,16 +275,24 @@ public final class Trainer {
                 .build();
     }
 
-    private static void printTable(PrintStream log, ValidationMetrics m, int seriesCount) {
+    private static void printTable(PrintStream log, ValidationMetrics m, List<String> keys) {
         log.printf(Locale.ROOT, "validation (last part of %d series, %d scored points), MAE in original units:%n",
-                seriesCount, m.points());
+                keys.size(), m.points());
         log.printf(Locale.ROOT, "  %-5s %14s %14s %8s%n", "step", "model", "persistence", "ratio");
         for (int j = 0; j < m.mae().length; j++) {
             log.printf(Locale.ROOT, "  %-5d %14.6g %14.6g %8.3f%n", j + 1, m.mae()[j], m.persistenceMae()[j],
                     m.mae()[j] / m.persistenceMae()[j]);
         }
-        log.printf(Locale.ROOT, "  step 1: model MAE %.6g vs persistence %.6g (%s)%n", m.mae1(), m.persistenceMae1(),
-                m.mae1() < m.persistenceMae1() ? "beats persistence" : "does NOT beat persistence");
+        int shown = Math.min(keys.size(), 30);
+        log.printf(Locale.ROOT, "  per series, step 1%s:%n", shown < keys.size() ? " (first " + shown + ")" : "");
+        for (int s = 0; s < shown; s++) {
+            log.printf(Locale.ROOT, "  %-40s %14.6g %14.6g %8.3f%n", keys.get(s), m.seriesMae1()[s],
+                    m.seriesPersistenceMae1()[s], m.seriesMae1()[s] / m.seriesPersistenceMae1()[s]);
+        }
+        log.printf(Locale.ROOT, "  step 1: model MAE %.6g vs persistence %.6g (%s); mean per-series ratio %.3f%n",
+                m.mae1(), m.persistenceMae1(),
+                m.mae1() < m.persistenceMae1() ? "beats persistence" : "does NOT beat persistence",
+                m.meanSeriesRatio1());
     }
 
     private static String describe(TrainOptions o) {

@@ -16,8 +16,11 @@ import java.util.Map;
  * @param mae            mean absolute error per horizon step, original units
  * @param persistenceMae the persistence baseline's mean absolute error per horizon step, original units
  * @param points         scored (t, j) pairs
+ * @param seriesMae1     per series (in data order), the horizon-1 MAE in that series' units
+ * @param seriesPersistenceMae1 per series, the persistence baseline's horizon-1 MAE
  */
-public record ValidationMetrics(double mse, double persistenceMse, double[] mae, double[] persistenceMae, long points) {
+public record ValidationMetrics(double mse, double persistenceMse, double[] mae, double[] persistenceMae, long points,
+        double[] seriesMae1, double[] seriesPersistenceMae1) {
 
     /** A model's output at series s, step t, horizon step j (1-based), in scaled units. */
     @FunctionalInterface
@@ -34,8 +37,12 @@ public record ValidationMetrics(double mse, double persistenceMse, double[] mae,
         double[] ae = new double[k];
         double[] pae = new double[k];
         long[] count = new long[k];
-        for (int s = 0; s < data.series().size(); s++) {
+        int seriesCount = data.series().size();
+        double[] sae = new double[seriesCount];
+        double[] spae = new double[seriesCount];
+        for (int s = 0; s < seriesCount; s++) {
             SeriesFeatures sf = data.series().get(s);
+            long scored = 0;
             for (int t = data.split(s); t < sf.length() - 1; t++) {
                 double last = sf.value(t);
                 for (int j = 1; j <= k && t + j < sf.length(); j++) {
@@ -46,11 +53,20 @@ public record ValidationMetrics(double mse, double persistenceMse, double[] mae,
                     pse += pd * pd;
                     n++;
                     double actual = sf.value(t + j);
-                    ae[j - 1] += Math.abs(sf.unscale(t, z) - actual);
-                    pae[j - 1] += Math.abs(last - actual);
+                    double err = Math.abs(sf.unscale(t, z) - actual);
+                    double persistenceErr = Math.abs(last - actual);
+                    ae[j - 1] += err;
+                    pae[j - 1] += persistenceErr;
                     count[j - 1]++;
+                    if (j == 1) {
+                        sae[s] += err;
+                        spae[s] += persistenceErr;
+                        scored++;
+                    }
                 }
             }
+            sae[s] = scored == 0 ? Double.NaN : sae[s] / scored;
+            spae[s] = scored == 0 ? Double.NaN : spae[s] / scored;
         }
         if (n == 0) {
             throw new IllegalArgumentException("no validation steps: every series' validation part is shorter than 2 steps");
@@ -59,7 +75,7 @@ public record ValidationMetrics(double mse, double persistenceMse, double[] mae,
             ae[j] = count[j] == 0 ? Double.NaN : ae[j] / count[j];
             pae[j] = count[j] == 0 ? Double.NaN : pae[j] / count[j];
         }
-        return new ValidationMetrics(se / n, pse / n, ae, pae, n);
+        return new ValidationMetrics(se / n, pse / n, ae, pae, n, sae, spae);
     }
 
     /** MAE of horizon step 1, original units. */
@@ -90,6 +106,23 @@ public record ValidationMetrics(double mse, double persistenceMse, double[] mae,
         return s / a.length;
     }
 
+    /**
+     * Mean over series of (model MAE / persistence MAE) at horizon 1: a scale-free summary that a series with
+     * large units cannot dominate, unlike the pooled {@link #mae1()}. Below 1 means better than persistence on the
+     * typical series. Series whose persistence MAE is 0 are left out.
+     */
+    public double meanSeriesRatio1() {
+        double sum = 0;
+        int n = 0;
+        for (int s = 0; s < seriesMae1.length; s++) {
+            if (seriesPersistenceMae1[s] > 0 && Double.isFinite(seriesMae1[s])) {
+                sum += seriesMae1[s] / seriesPersistenceMae1[s];
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
     /** Flat name → value map for the artifact's provenance. */
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -103,6 +136,7 @@ public record ValidationMetrics(double mse, double persistenceMse, double[] mae,
             m.put("val_mae_h" + (j + 1), mae[j]);
             m.put("val_mae_persistence_h" + (j + 1), persistenceMae[j]);
         }
+        m.put("val_mae_ratio_series_mean", meanSeriesRatio1());
         m.put("val_points", (double) points);
         return m;
     }
