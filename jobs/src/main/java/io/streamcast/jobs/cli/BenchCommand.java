@@ -1,6 +1,7 @@
 package io.streamcast.jobs.cli;
 
 import io.streamcast.jobs.bench.KernelBench;
+import io.streamcast.jobs.bench.PipelineBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -10,7 +11,7 @@ import java.util.concurrent.Callable;
 /** {@code streamcast bench}: benchmarks whose results are written into {@code docs/benchmarks.md}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each writes its table into docs/benchmarks.md (and JSON beside it).",
-        subcommands = {BenchCommand.Kernel.class})
+        subcommands = {BenchCommand.Kernel.class, BenchCommand.Pipeline.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -34,6 +35,26 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path json = out.resolveSibling("benchmarks-kernel.json");
             new KernelBench(quick, System.out).run(out, json);
+            System.out.println("wrote " + out + " and " + json);
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = "The real job in a local mini-cluster: throughput (1k/100k/1M keys, heap and RocksDB, parallelism 1 "
+                    + "and 2), Kafka exactly-once, latency at half load, state bytes per key, and DL4J-in-the-job as baseline. "
+                    + "Run with a large heap, e.g. STREAMCAST_JAVA_OPTS=-Xmx12g.")
+    static final class Pipeline implements Callable<Integer> {
+        @Option(names = "--quick", description = "Smaller runs, one each (a smoke run, not for quoting).")
+        boolean quick;
+
+        @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "Markdown file (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Path json = out.resolveSibling("benchmarks-pipeline.json");
+            new PipelineBench(quick, System.out).run(out, json);
             System.out.println("wrote " + out + " and " + json);
             return 0;
         }
