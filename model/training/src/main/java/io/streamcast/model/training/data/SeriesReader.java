@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@link SeriesFormatException} naming the file and line: training on silently skipped rows would hide a broken
  * recording. Rows of one series that are out of time order are sorted (stable) and a warning is logged.
  *
- * <p>A directory input is searched recursively for {@code *.csv} files, in sorted path order so the result does
+ * <p>A directory input is searched recursively (following symbolic links) for {@code *.csv} files, in sorted path
+ * order so the result does
  * not depend on the file system.
  */
 public final class SeriesReader {
@@ -64,7 +66,7 @@ public final class SeriesReader {
         }
         if (Files.isDirectory(input)) {
             List<Path> files;
-            try (Stream<Path> walk = Files.walk(input)) {
+            try (Stream<Path> walk = Files.walk(input, FileVisitOption.FOLLOW_LINKS)) {
                 files = walk.filter(Files::isRegularFile)
                         .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
                         .sorted(Comparator.comparing(Path::toString))
