@@ -98,7 +98,7 @@ public final class Dl4jStepFunction extends KeyedProcessFunction<String, ParsedE
         Map<String, INDArray> after = net.rnnGetPreviousState(0);
         System.arraycopy(after.get("prevAct").toFloatVector(), 0, hc, 0, hidden);
         System.arraycopy(after.get("prevMem").toFloatVector(), 0, hc, hidden, hidden);
-        float[] z = y.toFloatVector();
+        float[] z = y.reshape(horizon).toFloatVector();
 
         double[] forecast = new double[horizon];
         for (int j = 0; j < horizon; j++) {
