@@ -11,6 +11,7 @@ import io.streamcast.jobs.forecast.ForecastJobConfig;
 import io.streamcast.jobs.forecast.ForecastOptions;
 import io.streamcast.jobs.forecast.KafkaWiring;
 import io.streamcast.jobs.forecast.ModelBundle;
+import io.streamcast.jobs.local.LocalRun;
 import io.streamcast.jobs.local.TopicReader;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -104,7 +105,7 @@ public final class PipelineBench {
 
         BenchReport.writeSection(markdown, "pipeline", toMarkdown());
         writeJson(json);
-        deleteRecursively(work);
+        LocalRun.deleteRecursively(work);
         return rows;
     }
 
@@ -221,7 +222,7 @@ public final class PipelineBench {
 
     private void stateRun(int keys) throws Exception {
         Path checkpoints = work.resolve("checkpoints");
-        deleteRecursively(checkpoints);
+        LocalRun.deleteRecursively(checkpoints);
         long heapBefore = usedHeapAfterGc();
         CountingSink.reset(false);
         double rate = 200_000;
@@ -300,17 +301,6 @@ public final class PipelineBench {
     private static long directorySize(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

@@ -227,7 +227,8 @@ public final class LocalRun {
         }
     }
 
-    static void deleteRecursively(java.nio.file.Path dir) throws IOException {
+    /** Deletes a file tree if it exists. */
+    public static void deleteRecursively(java.nio.file.Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

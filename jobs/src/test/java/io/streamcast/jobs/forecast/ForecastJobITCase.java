@@ -79,28 +79,27 @@ class ForecastJobITCase {
 
     /** Fresh topics and a config pointing at them. */
     static ForecastJobConfig freshConfig(String name) {
-        String id = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> s = new HashMap<>();
-        s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        s.put(ForecastOptions.EVENTS_TOPIC.key(), id + "-events");
-        s.put(ForecastOptions.FORECASTS_TOPIC.key(), id + "-forecasts");
-        s.put(ForecastOptions.ANOMALIES_TOPIC.key(), id + "-anomalies");
-        s.put(ForecastOptions.DEAD_LETTER_TOPIC.key(), id + "-dlq");
-        s.put(ForecastOptions.GROUP_ID.key(), id);
-        s.put(ForecastOptions.TRANSACTIONAL_ID_PREFIX.key(), id);
-        s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
-        s.put(ForecastOptions.WARM_UP_EVENTS.key(), "50");
-        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(Configuration.fromMap(s));
+        String id = unique(name);
+        ForecastJobConfig c = config(id + "-events", id);
         kafka.createTopics(2, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic(), c.deadLetterTopic());
         return c;
     }
 
-    /** The output side of a config: same input, other output topics and consumer group. */
+    /** The same input as {@code c}, fresh output topics and consumer group. */
     static ForecastJobConfig otherOutputs(ForecastJobConfig c, String name) {
-        String id = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        ForecastJobConfig o = config(c.eventsTopic(), unique(name));
+        kafka.createTopics(2, o.forecastsTopic(), o.anomaliesTopic(), o.deadLetterTopic());
+        return o;
+    }
+
+    static String unique(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static ForecastJobConfig config(String eventsTopic, String id) {
         Map<String, String> s = new HashMap<>();
         s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        s.put(ForecastOptions.EVENTS_TOPIC.key(), c.eventsTopic());
+        s.put(ForecastOptions.EVENTS_TOPIC.key(), eventsTopic);
         s.put(ForecastOptions.FORECASTS_TOPIC.key(), id + "-forecasts");
         s.put(ForecastOptions.ANOMALIES_TOPIC.key(), id + "-anomalies");
         s.put(ForecastOptions.DEAD_LETTER_TOPIC.key(), id + "-dlq");
@@ -108,9 +107,7 @@ class ForecastJobITCase {
         s.put(ForecastOptions.TRANSACTIONAL_ID_PREFIX.key(), id);
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
         s.put(ForecastOptions.WARM_UP_EVENTS.key(), "50");
-        ForecastJobConfig o = ForecastJobConfig.fromConfiguration(Configuration.fromMap(s));
-        kafka.createTopics(2, o.forecastsTopic(), o.anomaliesTopic(), o.deadLetterTopic());
-        return o;
+        return ForecastJobConfig.fromConfiguration(Configuration.fromMap(s));
     }
 
     static StreamExecutionEnvironment environment(boolean restarts) {
