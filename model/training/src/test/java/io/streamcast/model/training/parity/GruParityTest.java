@@ -63,6 +63,81 @@ class GruParityTest {
     }
 
     /**
+     * ND4J's whole-sequence {@code gru} op (the one {@code SameDiff.rnn().gru(...)} builds) is a different GRU: with
+     * {@code Wx [D, 3H]}, {@code Wh [H, 3H]}, {@code b [3H]} in blocks (r, u, c) it computes
+     * {@code ĉ = tanh(x·Wxc + bc + r⊙(h·Whc))}, the reset gate applied <em>after</em> the recurrent product (the
+     * cuDNN/PyTorch form), while the core cell and {@code gruCell} compute {@code tanh(x·Wc + (r⊙h)·RWc + bc)}.
+     * Pinned here because a GRU trained with that op cannot be exported to the core cell as is.
+     */
+    @org.junit.jupiter.api.Test
+    void nd4jSequenceGruOpAppliesTheResetGateAfterTheRecurrentProduct() {
+        int steps = 200;
+        Random r = new Random(23);
+        float[] wx = gaussian(r, D * 3 * H, 0.5);
+        float[] wh = gaussian(r, H * 3 * H, 0.5);
+        float[] b = gaussian(r, 3 * H, 0.5);
+        float[][] x = Parity.inputs(steps, D, 8);
+        float[] xs = new float[steps * D];
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(x[t], 0, xs, t * D, D);
+        }
+        INDArray out = Nd4j.create(DataType.FLOAT, steps, 1, H);
+        Nd4j.exec(DynamicCustomOp.builder("gru")
+                .addInputs(Nd4j.create(xs, new long[] {steps, 1, D}, 'c'), Nd4j.zeros(DataType.FLOAT, 1, H),
+                        Nd4j.create(wx, new long[] {D, 3 * H}, 'c'), Nd4j.create(wh, new long[] {H, 3 * H}, 'c'),
+                        Nd4j.create(b, new long[] {3 * H}, 'c'))
+                .addOutputs(out)
+                .build());
+        float[] op = out.dup('c').data().asFloat();
+
+        float[] core = new float[steps * H];
+        RecurrentCell cell = Kernels.create(new LayerWeights(CellType.GRU, D, H, wx, wh, b), KernelKind.SCALAR);
+        float[] state = new float[H];
+        float[] resetAfter = new float[steps * H];
+        double[] h = new double[H];
+        for (int t = 0; t < steps; t++) {
+            cell.step(x[t], 0, state, 0);
+            System.arraycopy(state, 0, core, t * H, H);
+            h = resetAfterStep(x[t], h, wx, wh, b);
+            for (int j = 0; j < H; j++) {
+                resetAfter[t * H + j] = (float) h[j];
+            }
+        }
+        assertThat(Parity.norm(op)).isGreaterThan(10.0);
+        assertThat(Parity.normwiseRelativeError(resetAfter, op)).as("reset-after reference vs gru op")
+                .isLessThanOrEqualTo(Parity.TOLERANCE);
+        assertThat(Parity.normwiseRelativeError(core, op)).as("core (reset-before) vs gru op").isGreaterThan(1e-2);
+    }
+
+    /** One step of the reset-after GRU in double: blocks (r, u, c); h' = u⊙h + (1−u)⊙ĉ. */
+    private static double[] resetAfterStep(float[] x, double[] h, float[] wx, float[] wh, float[] b) {
+        int cols = 3 * H;
+        double[] z = new double[cols];
+        double[] hz = new double[cols];
+        for (int c = 0; c < cols; c++) {
+            z[c] = b[c];
+            for (int i = 0; i < D; i++) {
+                z[c] += x[i] * wx[i * cols + c];
+            }
+            for (int i = 0; i < H; i++) {
+                hz[c] += h[i] * wh[i * cols + c];
+            }
+        }
+        double[] next = new double[H];
+        for (int j = 0; j < H; j++) {
+            double reset = sigmoid(z[j] + hz[j]);
+            double update = sigmoid(z[H + j] + hz[H + j]);
+            double candidate = Math.tanh(z[2 * H + j] + reset * hz[2 * H + j]);
+            next[j] = update * h[j] + (1 - update) * candidate;
+        }
+        return next;
+    }
+
+    private static double sigmoid(double v) {
+        return 1 / (1 + Math.exp(-v));
+    }
+
+    /**
      * The {@code gruCell} op with its six inputs. Built with {@link DynamicCustomOp#builder} because in ND4J
      * 1.0.0-M2.1 the {@code GRUCell(INDArray, INDArray, GRUWeights)} constructor registers the arrays as outputs,
      * and execution then fails with "gruCell: no operands provided".
