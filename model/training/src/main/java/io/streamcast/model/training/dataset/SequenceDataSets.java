@@ -112,7 +112,10 @@ public final class SequenceDataSets {
         return segments.size();
     }
 
-    /** Time steps that carry a training label, over all series. */
+    /**
+     * Time steps whose K targets all lie in the training part, over all series: an upper bound on the labelled
+     * steps (a few more are masked, see the class comment).
+     */
     public long trainLabelSteps() {
         return trainLabelSteps;
     }

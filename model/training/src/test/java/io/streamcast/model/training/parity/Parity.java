@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Shared helpers of the parity tests: normwise error, random inputs and weights. */
+/** Shared pieces of the parity tests: normwise error, random inputs and weights. */
 final class Parity {
     static final int STEPS = 1_000;
     static final double TOLERANCE = 1e-5;
