@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * <h2>Rows scored</h2>
  * Rows {@code t ≥ start}, {@code start = max(probation, largest lag any method needs)}: probation is NAB's
  * {@code min(floor(0.15 N), 750)}, the lags are every horizon k, the seasonal-naive lag {@code m·ceil(k/m)} and 1.
- * At horizon k only rows where the model gave a forecast count, for the model and the baselines alike.
+ * At horizon k only rows where the model gave a forecast count, for the model and the baselines alike (and rows
+ * whose actual, or a lagged actual a baseline or scale needs, is missing are left out; the reference scorer
+ * refuses such files).
  *
  * <h2>Metrics</h2>
  * MAE; RMSE; NRMSE = RMSE / std(actuals of the scored rows, population); MAPE % over rows whose actual is not 0
@@ -86,9 +88,14 @@ public final class ForecastMetrics {
             int k = e.getKey();
             double[] model = e.getValue();
             int candidates = Math.max(0, n - start);
+            int seasonalLag = seasonalLag(k, m);
             List<Integer> rows = new ArrayList<>();
             for (int t = start; t < n; t++) {
-                if (model == null || Double.isFinite(model[t])) {
+                // rows whose actual (or a value a baseline or scale needs) is missing cannot be scored
+                boolean actuals = Double.isFinite(actual[t]) && Double.isFinite(actual[t - 1])
+                        && Double.isFinite(actual[t - k]) && Double.isFinite(actual[t - m])
+                        && Double.isFinite(actual[t - seasonalLag]);
+                if (actuals && (model == null || Double.isFinite(model[t]))) {
                     rows.add(t);
                 }
             }
@@ -99,7 +106,7 @@ public final class ForecastMetrics {
             double scale1 = meanAbsLagDiff(actual, idx, 1);
             double scaleM = meanAbsLagDiff(actual, idx, m);
             double[] persistence = lagged(actual, k);
-            double[] seasonal = lagged(actual, seasonalLag(k, m));
+            double[] seasonal = lagged(actual, seasonalLag);
             results.add(new HorizonResult(k, idx.length, candidates == 0 ? 0 : (double) idx.length / candidates,
                     model == null ? null : errors(actual, model, idx, scale1, scaleM),
                     errors(actual, persistence, idx, scale1, scaleM),
@@ -110,7 +117,8 @@ public final class ForecastMetrics {
         if (lower != null && upper != null && forecasts.containsKey(1)) {
             double[] f1 = forecasts.get(1);
             for (int t = start; t < n; t++) {
-                if (Double.isFinite(f1[t]) && Double.isFinite(lower[t]) && Double.isFinite(upper[t])) {
+                if (Double.isFinite(actual[t]) && Double.isFinite(f1[t]) && Double.isFinite(lower[t])
+                        && Double.isFinite(upper[t])) {
                     counted++;
                     if (actual[t] >= lower[t] && actual[t] <= upper[t]) {
                         inside++;

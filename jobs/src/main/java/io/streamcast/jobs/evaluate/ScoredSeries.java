@@ -1,12 +1,9 @@
 package io.streamcast.jobs.evaluate;
 
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,40 +89,88 @@ public record ScoredSeries(List<String> timestamps, List<String> values, double[
 
     /** Reads a file written by {@link #write}. */
     public static ScoredSeries read(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
-            List<String> header = p.getHeaderNames();
-            for (String required : List.of("timestamp", "value", "anomaly_score")) {
-                if (!header.contains(required)) {
-                    throw new IllegalArgumentException(file + ": no " + required + " column (expected the output of "
-                            + "evaluate: timestamp,value,anomaly_score,forecast,lower,upper,...)");
-                }
-            }
-            int horizon = header.contains("forecast") ? 1 : 0;
-            while (header.contains("forecast_h" + (horizon + 1))) {
-                horizon++;
-            }
-            List<CSVRecord> records = p.getRecords();
-            int n = records.size();
-            List<String> ts = new ArrayList<>(n);
-            List<String> vs = new ArrayList<>(n);
-            double[] score = new double[n];
-            double[][] f = new double[horizon][n];
-            double[] lo = new double[n];
-            double[] hi = new double[n];
-            for (int t = 0; t < n; t++) {
-                CSVRecord rec = records.get(t);
-                ts.add(rec.get("timestamp"));
-                vs.add(rec.get("value"));
-                score[t] = parse(rec.get("anomaly_score"));
-                for (int k = 1; k <= horizon; k++) {
-                    f[k - 1][t] = parse(rec.get(k == 1 ? "forecast" : "forecast_h" + k));
-                }
-                lo[t] = header.contains("lower") ? parse(rec.get("lower")) : Double.NaN;
-                hi[t] = header.contains("upper") ? parse(rec.get("upper")) : Double.NaN;
-            }
-            return new ScoredSeries(ts, vs, score, f, lo, hi);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException(file + ": empty file");
         }
+        List<String> header = splitCsv(lines.get(0));
+        for (String required : List.of("timestamp", "value", "anomaly_score")) {
+            if (!header.contains(required)) {
+                throw new IllegalArgumentException(file + ": no " + required + " column (expected the output of "
+                        + "evaluate: timestamp,value,anomaly_score,forecast,lower,upper,...)");
+            }
+        }
+        int horizon = header.contains("forecast") ? 1 : 0;
+        while (header.contains("forecast_h" + (horizon + 1))) {
+            horizon++;
+        }
+        int[] fc = new int[horizon];
+        for (int k = 1; k <= horizon; k++) {
+            fc[k - 1] = header.indexOf(k == 1 ? "forecast" : "forecast_h" + k);
+        }
+        int ti = header.indexOf("timestamp");
+        int vi = header.indexOf("value");
+        int si = header.indexOf("anomaly_score");
+        int li = header.indexOf("lower");
+        int ui = header.indexOf("upper");
+        List<List<String>> records = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isEmpty()) {
+                records.add(splitCsv(lines.get(i)));
+            }
+        }
+        int n = records.size();
+        List<String> ts = new ArrayList<>(n);
+        List<String> vs = new ArrayList<>(n);
+        double[] score = new double[n];
+        double[][] f = new double[horizon][n];
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        for (int t = 0; t < n; t++) {
+            List<String> rec = records.get(t);
+            ts.add(cell(rec, ti));
+            vs.add(cell(rec, vi));
+            score[t] = parse(cell(rec, si));
+            for (int k = 0; k < horizon; k++) {
+                f[k][t] = parse(cell(rec, fc[k]));
+            }
+            lo[t] = li < 0 ? Double.NaN : parse(cell(rec, li));
+            hi[t] = ui < 0 ? Double.NaN : parse(cell(rec, ui));
+        }
+        return new ScoredSeries(ts, vs, score, f, lo, hi);
+    }
+
+    private static String cell(List<String> record, int column) {
+        return column >= 0 && column < record.size() ? record.get(column) : "";
+    }
+
+    /** One CSV line (RFC 4180 quoting, as {@link CSVPrinter} writes it; no line breaks inside fields). */
+    static List<String> splitCsv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
     }
 
     /** Shortest text that reads back as the same float (forecasts are computed in float); empty for NaN. */
