@@ -1,6 +1,7 @@
 package io.streamcast.jobs;
 
-import io.streamcast.jobs.cli.StreamcastCli;
+import io.streamcast.jobs.control.ModelControl;
+import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.forecast.ForecastJob;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
 import io.streamcast.jobs.forecast.ForecastOptions;
@@ -22,7 +23,11 @@ import java.util.concurrent.Callable;
  * The forecast job's entry point on a Flink cluster:
  * {@code flink run -d -c io.streamcast.jobs.ForecastJobMain streamcast-cluster.jar --bootstrap-servers HOST:PORT}.
  * It only wires: Kafka source and sinks from the options, the model read on the client and shipped in the
- * job graph, then {@code execute} on the environment the Flink CLI provides.
+ * job graph, the models control topic (hot-swap) unless {@code -D streamcast.model.control.enabled=false},
+ * then {@code execute} on the environment the Flink CLI provides.
+ *
+ * <p>It is the main class of {@code streamcast-cluster.jar}, which carries no Flink runtime, no DL4J and no
+ * Kafka broker: keep this class free of the command line's other commands.
  */
 @Command(name = "forecast-job", mixinStandardHelpOptions = true,
         description = "Submit the Streamcast forecast job (Kafka in, Kafka out) to the Flink cluster the CLI targets.")
@@ -54,20 +59,35 @@ public final class ForecastJobMain implements Callable<Integer> {
         if (kafkaProperties != null) {
             conf.put(ForecastOptions.KAFKA_PROPERTIES_FILE.key(), kafkaProperties.toString());
         }
-        ForecastJobConfig config = ForecastJobConfig.fromConfiguration(Configuration.fromMap(conf));
+        Configuration options = Configuration.fromMap(conf);
+        ForecastJobConfig config = ForecastJobConfig.fromConfiguration(options);
+        ModelControlConfig control = ModelControlConfig.fromConfiguration(options);
         ModelBundle bundle = model == null ? ModelBundle.bundledDefault() : ModelBundle.fromFile(model);
 
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(pipeline);
-        new ForecastJob(config, bundle, KafkaWiring.source(config, bounded), KafkaWiring.forecastsSink(config),
-                KafkaWiring.anomaliesSink(config), KafkaWiring.deadLetterSink(config)).build(env);
+        ForecastJob job = new ForecastJob(config, bundle, KafkaWiring.source(config, bounded),
+                KafkaWiring.forecastsSink(config), KafkaWiring.anomaliesSink(config), KafkaWiring.deadLetterSink(config));
+        job = control.enabled()
+                ? job.withModelControl(control, ModelControl.source(config, control, bounded),
+                        ModelControl.errorsSink(config, control))
+                : job.withSwapPolicy(control);
+        job.build(env);
         env.execute(jobName);
         return 0;
     }
 
     public static void main(String[] args) {
-        int code = StreamcastCli.withErrorHandling(new CommandLine(new ForecastJobMain())).execute(args);
+        CommandLine cli = new CommandLine(new ForecastJobMain());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        int code = cli.execute(args);
         if (code != 0) {
             System.exit(code);
         }

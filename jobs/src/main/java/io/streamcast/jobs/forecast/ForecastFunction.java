@@ -6,26 +6,36 @@ import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.event.ParsedEvent;
 import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.output.ForecastRecord;
-import io.streamcast.model.core.ForecastModel;
-import io.streamcast.model.core.Forecaster;
+import io.streamcast.jobs.control.ActiveModel;
+import io.streamcast.jobs.control.ModelControl;
+import io.streamcast.jobs.control.ModelControlConfig;
+import io.streamcast.jobs.control.ModelControlError;
+import io.streamcast.jobs.control.ModelLoader;
+import io.streamcast.jobs.control.ModelRefusal;
+import io.streamcast.jobs.control.ModelSwapPolicy;
+import io.streamcast.jobs.control.ModelUpdate;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.anomaly.AnomalyResult;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
-import io.streamcast.model.core.anomaly.IntervalConfig;
 import io.streamcast.model.core.anomaly.PredictionIntervals;
-import io.streamcast.model.core.artifact.ModelArtifact;
-import io.streamcast.model.core.feature.FeatureEncoder;
+import io.streamcast.model.core.artifact.ModelArtifactReader;
 import io.streamcast.model.core.feature.OnlineScaler;
-import io.streamcast.model.core.feature.ScalerPolicy;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -37,45 +47,50 @@ import java.util.Objects;
  * {@code stats} array holds the anomaly scorer's {@value AnomalyScorer#STATE_SIZE} floats followed by the
  * prediction intervals' {@code 2K + 3} floats (which include the pending forecasts).
  *
+ * <p>Model hot-swap: the second (broadcast) input carries {@link ModelUpdate}s from the models topic. Every
+ * parallel instance loads and checks the artifact ({@link ModelLoader}: SHA-256, the reader's checksum and
+ * shapes, version) and, if it passes, puts it in service with one reference swap and records it in the
+ * broadcast state {@value ModelControl#STATE_NAME} (with the artifact's bytes, so a restore brings the same
+ * model back even if the file is gone). A refused update leaves the model in service and emits a
+ * {@link ModelControlError} on {@link ModelControl#ERRORS}. Without a restored broadcast state the model is
+ * the {@link ModelBundle} shipped in the job graph. A key whose state was written by another model adopts
+ * the one in service at its next event, as {@link ModelSwapPolicy} says.
+ *
  * <p>An event not newer than its key's last one is sent to the dead-letter output as
  * {@code out-of-order} and changes nothing. A key with no events for the state TTL (in event time) is
  * cleared by a timer. Timers are coalesced to a grid of TTL/8 so a busy key holds few of them.
  *
  * <p>Metrics (operator scope): {@code forecastsOut}, {@code anomalies}, {@code deadLettered.<reason>},
  * {@code stepLatencyNanos} (histogram, every 64th event), {@code keysInState} (keys created minus keys
- * expired by this subtask since it started).
+ * expired by this subtask since it started), {@code modelSwaps}, {@code modelRefusals},
+ * {@code activeModelVersion}.
  */
-public final class ForecastFunction extends KeyedProcessFunction<String, ParsedEvent, ForecastRecord> {
+public final class ForecastFunction extends KeyedBroadcastProcessFunction<String, ParsedEvent, ModelUpdate, ForecastRecord>
+        implements CheckpointedFunction {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
 
     public static final String STATE_NAME = "series-state";
     private static final int LATENCY_SAMPLE_MASK = 63;
 
     private final ModelBundle bundle;
     private final ForecastJobConfig config;
+    private final ModelControlConfig control;
 
     private transient ValueState<SeriesState> state;
-    private transient Forecaster forecaster;
-    private transient FeatureEncoder encoder;
-    private transient ScalerPolicy scalerPolicy;
+    private transient ActiveModel restoredModel;
+    private transient ServingModel serving;
     private transient AnomalyScorer scorer;
-    private transient PredictionIntervals intervals;
     private transient AnomalyResult result;
-    private transient String modelVersion;
-    private transient int modelTag;
-    private transient int horizon;
-    private transient int statsSize;
     private transient long ttlMillis;
     private transient long timerGrid;
-    private transient float[] features;
-    private transient float[] modelOut;
-    private transient float[] forecast;
-    private transient float[] lower;
-    private transient float[] upper;
+    private transient int subtask;
 
     private transient Counter forecastsOut;
     private transient Counter anomalies;
+    private transient Counter modelSwaps;
+    private transient Counter modelRefusals;
     private transient DeadLetters.Counters deadLettered;
     private transient Histogram stepLatency;
     private transient long keysCreated;
@@ -83,53 +98,77 @@ public final class ForecastFunction extends KeyedProcessFunction<String, ParsedE
     private transient long eventsSeen;
 
     public ForecastFunction(ModelBundle bundle, ForecastJobConfig config) {
+        this(bundle, config, ModelControlConfig.defaults());
+    }
+
+    public ForecastFunction(ModelBundle bundle, ForecastJobConfig config, ModelControlConfig control) {
         this.bundle = Objects.requireNonNull(bundle, "bundle");
         this.config = Objects.requireNonNull(config, "config");
+        this.control = Objects.requireNonNull(control, "control");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // the broadcast state is readable here, before open(), so a restored model is in service from the first event
+        BroadcastState<String, ActiveModel> active = context.getOperatorStateStore().getBroadcastState(ModelControl.ACTIVE_MODEL);
+        restoredModel = active.get(ModelControl.ACTIVE_KEY);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // the operator snapshots the broadcast state itself; nothing else is kept outside managed state
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        ModelArtifact artifact = bundle.load();
-        ForecastModel model = artifact.model();
-        forecaster = model.newForecaster();
-        encoder = new FeatureEncoder(model.features());
-        scalerPolicy = artifact.scaler();
-        modelVersion = artifact.modelVersion();
-        modelTag = modelVersion.hashCode();
-        horizon = model.horizon();
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        if (restoredModel != null) {
+            serving = restore(restoredModel);
+            LOG.info("Forecast subtask {}: restored {} from the broadcast state", subtask, serving);
+        } else {
+            serving = new ServingModel(bundle.load(), bundle.sha256());
+            LOG.info("Forecast subtask {}: serving the submitted {}", subtask, serving);
+        }
+        restoredModel = null;
         scorer = new AnomalyScorer(AnomalyConfig.builder()
                 .warmUpEvents(config.warmUpEvents())
                 .threshold(config.anomalyThreshold())
                 .build());
-        intervals = new PredictionIntervals(IntervalConfig.builder().horizon(horizon).build());
-        statsSize = AnomalyScorer.STATE_SIZE + intervals.stateSize();
         result = new AnomalyResult();
         ttlMillis = config.stateTtl().toMillis();
         timerGrid = Math.max(1, ttlMillis / 8);
-        features = new float[model.inputSize()];
-        modelOut = new float[horizon];
-        forecast = new float[horizon];
-        lower = new float[horizon];
-        upper = new float[horizon];
 
         state = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_NAME, SeriesStateSerializer.INSTANCE));
 
         var metrics = getRuntimeContext().getMetricGroup();
         forecastsOut = metrics.counter("forecastsOut");
         anomalies = metrics.counter("anomalies");
+        modelSwaps = metrics.counter("modelSwaps");
+        modelRefusals = metrics.counter("modelRefusals");
         deadLettered = new DeadLetters.Counters(metrics);
         stepLatency = metrics.histogram("stepLatencyNanos", new DescriptiveStatisticsHistogram(1024));
         metrics.gauge("keysInState", () -> keysCreated - keysExpired);
+        metrics.<String, org.apache.flink.metrics.Gauge<String>>gauge("activeModelVersion", () -> serving.version);
+    }
+
+    private static ServingModel restore(ActiveModel m) throws IOException {
+        String sha = ModelArtifactReader.sha256(m.bytes());
+        if (!sha.equals(m.update().getSha256())) {
+            throw new IOException("the restored model " + m.version() + " has SHA-256 " + sha + ", recorded "
+                    + m.update().getSha256() + ": the savepoint's broadcast state is corrupt");
+        }
+        return new ServingModel(ModelArtifactReader.fromBytes(m.bytes()), sha);
     }
 
     @Override
-    public void processElement(ParsedEvent in, Context ctx, Collector<ForecastRecord> out) throws Exception {
+    public void processElement(ParsedEvent in, ReadOnlyContext ctx, Collector<ForecastRecord> out) throws Exception {
+        ServingModel m = serving;
         Event e = in.getEvent();
         long ts = e.getTimestampMillis();
         double value = e.getValue();
         SeriesState s = state.value();
         if (s == null) {
-            s = newState();
+            s = newState(m);
             keysCreated++;
         } else if (ts <= s.lastTimestamp) {
             deadLettered.count(DeadLetterReason.OUT_OF_ORDER);
@@ -137,30 +176,33 @@ public final class ForecastFunction extends KeyedProcessFunction<String, ParsedE
                     "event time " + ts + " is not after the key's last accepted event time " + s.lastTimestamp,
                     in.getTopic(), in.getPartition(), in.getOffset(), System.currentTimeMillis()));
             return;
-        } else if (s.modelTag != modelTag) {
-            adoptModel(s);
+        } else if (s.modelTag != m.modelTag) {
+            adoptModel(s, m);
+        } else if (s.archTag == 0) {
+            s.archTag = m.archTag; // written by layout version 1 with the model in service: same architecture
         }
         boolean sample = (eventsSeen++ & LATENCY_SAMPLE_MASK) == 0;
         long start = sample ? System.nanoTime() : 0L;
 
         // 1. score the new value against the forecast made at the key's previous event
-        OnlineScaler scaler = new OnlineScaler(scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2);
+        OnlineScaler scaler = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2);
         float pending = PredictionIntervals.pendingOneStepForecast(s.stats, AnomalyScorer.STATE_SIZE);
         double residual = Float.isNaN(pending) || scaler.count() == 0 ? Double.NaN : (value - pending) / scaler.std();
         scorer.score(s.stats, 0, value, residual, result);
 
         // 2. step the cells with the new value and its calendar features
         scaler.observe(value);
-        encoder.encode(scaler.scale(value), ts, features);
-        forecaster.step(features, s.recurrent, modelOut);
+        m.encoder.encode(scaler.scale(value), ts, m.features);
+        m.forecaster.step(m.features, s.recurrent, m.modelOut);
 
         // 3. the forecast for the next K steps, in value units, with intervals
-        for (int j = 0; j < horizon; j++) {
-            forecast[j] = (float) scaler.unscale(modelOut[j]);
+        float[] forecast = m.forecast;
+        for (int j = 0; j < m.horizon; j++) {
+            forecast[j] = (float) scaler.unscale(m.modelOut[j]);
         }
         double unit = scaler.std();
-        intervals.observe(s.stats, AnomalyScorer.STATE_SIZE, value, unit, forecast);
-        intervals.bounds(s.stats, AnomalyScorer.STATE_SIZE, forecast, unit, lower, upper);
+        m.intervals.observe(s.stats, AnomalyScorer.STATE_SIZE, value, unit, forecast);
+        m.intervals.bounds(s.stats, AnomalyScorer.STATE_SIZE, forecast, unit, m.lower, m.upper);
 
         s.scalerCount = scaler.count();
         s.scalerMean = scaler.mean();
@@ -177,8 +219,43 @@ public final class ForecastFunction extends KeyedProcessFunction<String, ParsedE
             anomalies.inc();
         }
         forecastsOut.inc();
-        out.collect(new ForecastRecord(e.getKey(), ts, value, toDoubles(forecast), toDoubles(lower), toDoubles(upper),
-                result.anomalyScore(), result.anomalyLikelihood(), anomaly, modelVersion));
+        out.collect(new ForecastRecord(e.getKey(), ts, value, toDoubles(forecast), toDoubles(m.lower), toDoubles(m.upper),
+                result.anomalyScore(), result.anomalyLikelihood(), anomaly, m.version));
+    }
+
+    @Override
+    public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<ForecastRecord> out) throws Exception {
+        ServingModel current = serving;
+        if (Objects.equals(update.getVersion(), current.version)) {
+            if (Objects.equals(update.getSha256(), current.sha256)) {
+                return; // already in service (e.g. the topic read again from the start)
+            }
+            refuse(ctx, update, new ModelRefusal.RefusedException(ModelRefusal.VERSION_CONFLICT,
+                    "version " + update.getVersion() + " is in service with SHA-256 " + current.sha256
+                            + "; a published version must not change: publish the new artifact under a new version"));
+            return;
+        }
+        ModelLoader.Loaded loaded;
+        ServingModel next;
+        try {
+            loaded = ModelLoader.load(update, control.maxArtifactBytes());
+            next = new ServingModel(loaded.artifact(), ModelArtifactReader.sha256(loaded.bytes()));
+        } catch (ModelRefusal.RefusedException refused) {
+            refuse(ctx, update, refused);
+            return;
+        }
+        ctx.getBroadcastState(ModelControl.ACTIVE_MODEL).put(ModelControl.ACTIVE_KEY, loaded.toActiveModel());
+        serving = next;
+        modelSwaps.inc();
+        LOG.info("Forecast subtask {}: swapped {} for {}", subtask, current, next);
+    }
+
+    private void refuse(Context ctx, ModelUpdate update, ModelRefusal.RefusedException refused) {
+        modelRefusals.inc();
+        LOG.warn("Forecast subtask {}: refused model update {} ({}): {}; {} stays in service", subtask, update,
+                refused.reason().code(), refused.getMessage(), serving.version);
+        ctx.output(ModelControl.ERRORS, new ModelControlError(update, refused.reason(), refused.getMessage(),
+                serving.version, subtask, System.currentTimeMillis()));
     }
 
     @Override
@@ -202,29 +279,36 @@ public final class ForecastFunction extends KeyedProcessFunction<String, ParsedE
         return rem == 0 ? expiry : expiry - rem + timerGrid;
     }
 
-    private SeriesState newState() {
-        SeriesState s = new SeriesState(new float[forecaster.stateSize()], new float[statsSize]);
-        s.modelTag = modelTag;
+    private SeriesState newState(ServingModel m) {
+        SeriesState s = new SeriesState(new float[m.forecaster.stateSize()], new float[m.statsSize]);
+        s.modelTag = m.modelTag;
+        s.archTag = m.archTag;
         scorer.init(s.stats, 0);
-        intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
+        m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
         return s;
     }
 
     /**
-     * The key's state was written with another model. With the same state shape it is kept (the new model
-     * continues from it); otherwise the recurrent state and pending forecasts start afresh.
+     * The key's state was written with another model. Its recurrent state and pending forecasts are kept when
+     * the policy allows it and the architecture is the same (for state of layout version 1, whose architecture is
+     * unknown: when the state sizes are the same); otherwise they start afresh. The scaler statistics are the
+     * series' own and always kept; the anomaly statistics too unless the horizon changed their size.
      */
-    private void adoptModel(SeriesState s) {
-        s.modelTag = modelTag;
-        if (s.recurrent.length == forecaster.stateSize() && s.stats.length == statsSize) {
+    private void adoptModel(SeriesState s, ServingModel m) {
+        boolean sameShape = s.recurrent.length == m.forecaster.stateSize() && s.stats.length == m.statsSize;
+        boolean keep = control.onSwap() == ModelSwapPolicy.KEEP_IF_SAME_ARCHITECTURE
+                && sameShape && (s.archTag == 0 || s.archTag == m.archTag);
+        s.modelTag = m.modelTag;
+        s.archTag = m.archTag;
+        if (keep) {
             return;
         }
-        s.recurrent = new float[forecaster.stateSize()];
-        if (s.stats.length != statsSize) {
-            s.stats = new float[statsSize];
+        s.recurrent = new float[m.forecaster.stateSize()];
+        if (s.stats.length != m.statsSize) {
+            s.stats = new float[m.statsSize];
             scorer.init(s.stats, 0);
         }
-        intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
+        m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
     }
 
     private static double[] toDoubles(float[] a) {

@@ -5,14 +5,21 @@ import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.ParsedEvent;
 import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.output.ForecastRecord;
+import io.streamcast.jobs.control.ModelControl;
+import io.streamcast.jobs.control.ModelControlConfig;
+import io.streamcast.jobs.control.ModelControlError;
+import io.streamcast.jobs.control.ModelUpdate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
@@ -26,7 +33,13 @@ import java.util.Objects;
  *   source ─► validate ─► watermarks ─► [bucketing] ─► keyBy(key) ─► forecast ─► forecasts sink
  *               │ bad                        │ late                    │ out-of-order └─► filter ─► anomalies sink
  *               └────────────────────────────┴─────────────────────────┴──► dead-letter sink
+ *
+ *   [models topic ─► parse] ─► broadcast ─► forecast (second input)      ─► model-errors sink
  * </pre>
+ *
+ * The forecast operator always has the broadcast input (see {@link ForecastFunction}); without
+ * {@link #withModelControl model control} it is fed by an operator that never emits, so the operator and its
+ * state are the same whether or not a job reads the models topic.
  *
  * Every stateful operator has a fixed {@code uid}; renaming one breaks savepoint compatibility.
  */
@@ -42,6 +55,10 @@ public final class ForecastJob {
     public static final String UID_FORECASTS_SINK = "forecasts-sink";
     public static final String UID_ANOMALIES_SINK = "anomalies-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String UID_MODEL_UPDATES_SOURCE = "model-updates-source";
+    public static final String UID_MODEL_UPDATES_PARSE = "model-updates-parse";
+    public static final String UID_NO_MODEL_UPDATES = "no-model-updates";
+    public static final String UID_MODEL_ERRORS_SINK = "model-errors-sink";
 
     private final ForecastJobConfig config;
     private final ModelBundle model;
@@ -49,16 +66,45 @@ public final class ForecastJob {
     private final Sink<ForecastRecord> forecastsSink;
     private final Sink<ForecastRecord> anomaliesSink;
     private final Sink<DeadLetter> deadLetterSink;
+    private final ModelControlConfig control;
+    private final Source<String, ?, ?> modelUpdates;
+    private final Sink<ModelControlError> modelErrorsSink;
 
     public ForecastJob(ForecastJobConfig config, ModelBundle model, Source<ParsedEvent, ?, ?> source,
                        Sink<ForecastRecord> forecastsSink, Sink<ForecastRecord> anomaliesSink,
                        Sink<DeadLetter> deadLetterSink) {
+        this(config, model, source, forecastsSink, anomaliesSink, deadLetterSink, ModelControlConfig.defaults(), null, null);
+    }
+
+    private ForecastJob(ForecastJobConfig config, ModelBundle model, Source<ParsedEvent, ?, ?> source,
+                        Sink<ForecastRecord> forecastsSink, Sink<ForecastRecord> anomaliesSink,
+                        Sink<DeadLetter> deadLetterSink, ModelControlConfig control, Source<String, ?, ?> modelUpdates,
+                        Sink<ModelControlError> modelErrorsSink) {
         this.config = Objects.requireNonNull(config, "config");
         this.model = Objects.requireNonNull(model, "model");
         this.source = Objects.requireNonNull(source, "source");
         this.forecastsSink = Objects.requireNonNull(forecastsSink, "forecastsSink");
         this.anomaliesSink = Objects.requireNonNull(anomaliesSink, "anomaliesSink");
         this.deadLetterSink = Objects.requireNonNull(deadLetterSink, "deadLetterSink");
+        this.control = Objects.requireNonNull(control, "control");
+        this.modelUpdates = modelUpdates;
+        this.modelErrorsSink = modelErrorsSink;
+    }
+
+    /**
+     * This job with model hot-swap: JSON {@link io.streamcast.jobs.control.ModelUpdate}s read from
+     * {@code updates} (the models topic), refusals written to {@code errors}.
+     */
+    public ForecastJob withModelControl(ModelControlConfig control, Source<String, ?, ?> updates,
+                                        Sink<ModelControlError> errors) {
+        return new ForecastJob(config, model, source, forecastsSink, anomaliesSink, deadLetterSink, control,
+                Objects.requireNonNull(updates, "updates"), Objects.requireNonNull(errors, "errors"));
+    }
+
+    /** This job with another swap policy (and no model updates unless {@link #withModelControl} was called). */
+    public ForecastJob withSwapPolicy(ModelControlConfig control) {
+        return new ForecastJob(config, model, source, forecastsSink, anomaliesSink, deadLetterSink, control,
+                modelUpdates, modelErrorsSink);
     }
 
     /** Adds the pipeline to {@code env}; the caller executes it. */
@@ -93,11 +139,31 @@ public final class ForecastJob {
             timed = bucketed;
         }
 
+        DataStream<ModelUpdate> updates;
+        DataStream<ModelControlError> modelErrors = null;
+        if (modelUpdates != null) {
+            SingleOutputStreamOperator<ModelUpdate> parsed = env
+                    .fromSource(modelUpdates, ModelControl.neverHoldsBackWatermarks(), "model updates")
+                    .uid(UID_MODEL_UPDATES_SOURCE).setParallelism(1)
+                    .process(new ModelControl.Parse()).uid(UID_MODEL_UPDATES_PARSE).name("parse model updates")
+                    .setParallelism(1);
+            modelErrors = parsed.getSideOutput(ModelControl.ERRORS);
+            updates = parsed;
+        } else {
+            updates = timed.flatMap(new NoModelUpdates()).uid(UID_NO_MODEL_UPDATES).name("no model updates");
+        }
+        BroadcastStream<ModelUpdate> broadcast = updates.broadcast(ModelControl.ACTIVE_MODEL);
+
         SingleOutputStreamOperator<ForecastRecord> forecasts = timed
                 .keyBy(ForecastJob::keyOf)
-                .process(new ForecastFunction(model, config))
+                .connect(broadcast)
+                .process(new ForecastFunction(model, config, control))
                 .uid(UID_FORECAST).name("forecast");
         deadLetters = deadLetters.union(forecasts.getSideOutput(DeadLetters.TAG));
+        if (modelErrorsSink != null) {
+            modelErrors.union(forecasts.getSideOutput(ModelControl.ERRORS))
+                    .sinkTo(modelErrorsSink).uid(UID_MODEL_ERRORS_SINK).name("model errors");
+        }
 
         forecasts.sinkTo(forecastsSink).uid(UID_FORECASTS_SINK).name("forecasts");
         forecasts.filter(ForecastRecord::isAnomaly).uid(UID_ANOMALY_FILTER).name("anomalies only")
@@ -109,6 +175,14 @@ public final class ForecastJob {
         return WatermarkStrategy.<ParsedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
                 .withTimestampAssigner((e, previous) -> e.getEvent().getTimestampMillis())
                 .withIdleness(config.idleness());
+    }
+
+    /** Feeds the forecast operator's broadcast input when the job reads no model updates: emits nothing. */
+    static final class NoModelUpdates implements FlatMapFunction<ParsedEvent, ModelUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(ParsedEvent value, Collector<ModelUpdate> out) {}
     }
 
     static String keyOf(ParsedEvent e) {

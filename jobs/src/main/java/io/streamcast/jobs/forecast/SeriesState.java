@@ -18,6 +18,12 @@ public final class SeriesState {
     public long lastTimestamp = Long.MIN_VALUE;
     /** Identifies the model that produced {@link #recurrent} and the pending forecasts (hash of its version). */
     public int modelTag;
+    /**
+     * Identifies the architecture (cells, sizes, features, horizon) of the model that produced {@link #recurrent};
+     * 0 when unknown (state written by layout version 1). A model swap keeps the recurrent state only when
+     * this matches the new model's.
+     */
+    public int archTag;
     /** Online scaler: number of values observed, their mean and sum of squared deviations (Welford). */
     public long scalerCount;
     public double scalerMean;
@@ -54,6 +60,7 @@ public final class SeriesState {
     private void copyScalarsInto(SeriesState c) {
         c.lastTimestamp = lastTimestamp;
         c.modelTag = modelTag;
+        c.archTag = archTag;
         c.scalerCount = scalerCount;
         c.scalerMean = scalerMean;
         c.scalerM2 = scalerM2;
@@ -75,7 +82,7 @@ public final class SeriesState {
         if (!(o instanceof SeriesState s)) {
             return false;
         }
-        return lastTimestamp == s.lastTimestamp && modelTag == s.modelTag
+        return lastTimestamp == s.lastTimestamp && modelTag == s.modelTag && archTag == s.archTag
                 && scalerCount == s.scalerCount
                 && Double.compare(scalerMean, s.scalerMean) == 0 && Double.compare(scalerM2, s.scalerM2) == 0
                 && Arrays.equals(recurrent, s.recurrent) && Arrays.equals(stats, s.stats);
@@ -83,14 +90,14 @@ public final class SeriesState {
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(lastTimestamp, modelTag, scalerCount, scalerMean, scalerM2);
+        int h = Objects.hash(lastTimestamp, modelTag, archTag, scalerCount, scalerMean, scalerM2);
         h = 31 * h + Arrays.hashCode(recurrent);
         return 31 * h + Arrays.hashCode(stats);
     }
 
     @Override
     public String toString() {
-        return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag
+        return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag + ", archTag=" + archTag
                 + ", scaler=(" + scalerCount + ", " + scalerMean + ", " + scalerM2 + "), recurrent=" + recurrent.length
                 + " floats, stats=" + stats.length + " floats}";
     }

@@ -13,23 +13,28 @@ import java.io.IOException;
  * savepoints and upgrades without Kryo.
  *
  * <p>Each record starts with its layout version, so a later release reads records written by this one
- * (and refuses, with a message, a version it does not know). Layout version 1:
+ * (and refuses, with a message, a version it does not know). Layout version 2, written by this release:
  * <pre>
- *   byte   version (1)
+ *   byte   version (2)
  *   long   lastTimestamp
  *   int    modelTag
+ *   int    archTag
  *   long   scalerCount, double scalerMean, double scalerM2
  *   short  n, float[n] recurrent
  *   short  n, float[n] stats
  * </pre>
- * That is 41 + 4 × (floats in the two arrays) bytes.
+ * That is 45 + 4 × (floats in the two arrays) bytes. Layout version 1 (still read) is the same without
+ * {@code archTag}, which then reads as 0 (unknown).
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
 
     /** The layout version this serializer writes. */
-    public static final byte LAYOUT_VERSION = 1;
+    public static final byte LAYOUT_VERSION = 2;
+
+    /** The first layout version, without the architecture tag; read, never written. */
+    public static final byte LAYOUT_VERSION_1 = 1;
 
     public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer();
 
@@ -68,6 +73,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         out.writeByte(LAYOUT_VERSION);
         out.writeLong(s.lastTimestamp);
         out.writeInt(s.modelTag);
+        out.writeInt(s.archTag);
         out.writeLong(s.scalerCount);
         out.writeDouble(s.scalerMean);
         out.writeDouble(s.scalerM2);
@@ -83,13 +89,14 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     @Override
     public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version != LAYOUT_VERSION) {
+        if (version != LAYOUT_VERSION && version != LAYOUT_VERSION_1) {
             throw new IOException("series state layout version " + version + " is not supported by this release "
-                    + "(it reads version " + LAYOUT_VERSION + "); restore with the release that wrote the savepoint "
-                    + "or a newer one");
+                    + "(it reads versions " + LAYOUT_VERSION_1 + " to " + LAYOUT_VERSION + "); restore with the release "
+                    + "that wrote the savepoint or a newer one");
         }
         reuse.lastTimestamp = in.readLong();
         reuse.modelTag = in.readInt();
+        reuse.archTag = version == LAYOUT_VERSION_1 ? 0 : in.readInt();
         reuse.scalerCount = in.readLong();
         reuse.scalerMean = in.readDouble();
         reuse.scalerM2 = in.readDouble();

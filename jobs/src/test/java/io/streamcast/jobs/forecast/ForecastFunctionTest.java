@@ -12,9 +12,12 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import io.streamcast.jobs.control.ModelControl;
+import io.streamcast.jobs.control.ModelControlConfig;
+import io.streamcast.jobs.control.ModelUpdate;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,21 +32,38 @@ import static org.assertj.core.api.Assertions.within;
 /** The keyed forecast function in a test harness: outputs, state contents, timers, warm-up, out-of-order. */
 class ForecastFunctionTest {
 
+    /** The forecast operator in a keyed broadcast harness (keys are strings; max parallelism 1, one subtask). */
+    static final class Harness extends KeyedBroadcastOperatorTestHarness<String, ParsedEvent, ModelUpdate, ForecastRecord> {
+        Harness(ForecastFunction function) throws Exception {
+            super(new CoBroadcastWithKeyedOperator<>(function, List.of(ModelControl.ACTIVE_MODEL)),
+                    ForecastJob::keyOf, Types.STRING, 1, 1, 0);
+        }
+
+        /** Keyed state entries (as the one-input keyed harness counts them: heap backend entries). */
+        int numKeyedStateEntries() {
+            var backend = ((CoBroadcastWithKeyedOperator<?, ?, ?, ?>) getOperator()).getKeyedStateBackend();
+            return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
+        }
+    }
+
     static final ModelBundle MODEL = TestModels.bundle();
 
     static ForecastJobConfig config(Map<String, String> settings) {
         return ForecastJobConfig.fromConfiguration(Configuration.fromMap(settings));
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, ParsedEvent, ForecastRecord> harness(ModelBundle model,
-            ForecastJobConfig config) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ForecastFunction(model, config)),
-                ForecastJob::keyOf, Types.STRING);
+    /** The forecast operator as the job builds it: keyed events in, model updates broadcast. */
+    static Harness harness(ModelBundle model, ForecastJobConfig config) throws Exception {
+        return harness(model, config, ModelControlConfig.defaults());
+    }
+
+    static Harness harness(ModelBundle model, ForecastJobConfig config, ModelControlConfig control) throws Exception {
+        var h = new Harness(new ForecastFunction(model, config, control));
         h.setup();
         return h;
     }
 
-    static void feed(KeyedOneInputStreamOperatorTestHarness<String, ParsedEvent, ForecastRecord> h, List<Event> events)
+    static void feed(Harness h, List<Event> events)
             throws Exception {
         long offset = 0;
         for (Event e : events) {
@@ -51,10 +71,10 @@ class ForecastFunctionTest {
         }
     }
 
-    static SeriesState stateOf(KeyedOneInputStreamOperatorTestHarness<String, ParsedEvent, ForecastRecord> h, String key)
-            throws Exception {
-        h.getOperator().getKeyedStateBackend().setCurrentKey(key);
-        ValueState<SeriesState> s = h.getOperator().getPartitionedState(VoidNamespace.INSTANCE,
+    static SeriesState stateOf(Harness h, String key) throws Exception {
+        var op = (CoBroadcastWithKeyedOperator<?, ?, ?, ?>) h.getOperator();
+        op.getKeyedStateBackend().setCurrentKey(key);
+        ValueState<SeriesState> s = op.getPartitionedState(VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE,
                 new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, SeriesStateSerializer.INSTANCE));
         return s.value();
@@ -137,10 +157,10 @@ class ForecastFunctionTest {
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
 
             h.processElement(new StreamRecord<>(TestModels.parsed(new Event("busy", lastIdle + Duration.ofMinutes(50).toMillis(), 2.0), 9)));
-            h.processWatermark(lastIdle + Duration.ofMinutes(59).toMillis());
+            h.watermark(lastIdle + Duration.ofMinutes(59).toMillis());
             assertThat(h.numKeyedStateEntries()).as("nothing expired before the TTL").isEqualTo(2);
 
-            h.processWatermark(lastIdle + Duration.ofMinutes(60 + 8).toMillis());
+            h.watermark(lastIdle + Duration.ofMinutes(60 + 8).toMillis());
             assertThat(h.numKeyedStateEntries()).as("only the idle key expired").isEqualTo(1);
             assertThat(stateOf(h, "idle")).isNull();
             assertThat(stateOf(h, "busy")).isNotNull();

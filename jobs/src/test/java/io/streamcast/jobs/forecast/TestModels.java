@@ -94,6 +94,48 @@ public final class TestModels {
         return forecasts;
     }
 
+    /**
+     * The forecasts of one key when the model in service changes: {@code models.get(i)} serves from event
+     * {@code from[i]} on ({@code from[0] == 0}). At each change the recurrent state is kept if {@code keepState},
+     * else started afresh; the scaler statistics always continue.
+     */
+    public static List<double[]> referenceForecasts(List<ModelBundle> models, int[] from, boolean keepState,
+                                                    List<Event> events) throws Exception {
+        List<double[]> forecasts = new ArrayList<>();
+        OnlineScaler scaler = null;
+        float[] state = null;
+        for (int i = 0; i < models.size(); i++) {
+            ModelArtifact a = models.get(i).load();
+            Forecaster f = a.model().newForecaster();
+            FeatureEncoder enc = new FeatureEncoder(a.model().features());
+            scaler = scaler == null ? new OnlineScaler(a.scaler())
+                    : new OnlineScaler(a.scaler(), scaler.count(), scaler.mean(), scaler.m2());
+            if (state == null || !keepState || state.length != a.model().stateSize()) {
+                state = a.model().newState();
+            }
+            float[] x = new float[a.model().inputSize()];
+            float[] out = new float[a.model().horizon()];
+            int end = i + 1 < models.size() ? from[i + 1] : events.size();
+            for (Event e : events.subList(from[i], end)) {
+                scaler.observe(e.getValue());
+                enc.encode(scaler.scale(e.getValue()), e.getTimestampMillis(), x);
+                f.step(x, state, out);
+                double[] fc = new double[out.length];
+                for (int j = 0; j < out.length; j++) {
+                    fc[j] = (float) scaler.unscale(out[j]);
+                }
+                forecasts.add(fc);
+            }
+        }
+        return forecasts;
+    }
+
+    /** The artifact bytes of {@link #bundle(int, long, String)}. */
+    public static byte[] artifactBytes(int hidden, long seed, String version) {
+        return ModelArtifactWriter.toBytes(ModelArtifact.of(lstm(hidden, seed), ScalerPolicy.DEFAULT,
+                Provenance.none(Instant.EPOCH), version));
+    }
+
     private static float[] random(SplittableRandom rnd, int n, double a) {
         float[] w = new float[n];
         for (int i = 0; i < n; i++) {

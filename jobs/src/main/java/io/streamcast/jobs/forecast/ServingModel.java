@@ -1,0 +1,75 @@
+package io.streamcast.jobs.forecast;
+
+import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.Forecaster;
+import io.streamcast.model.core.anomaly.AnomalyScorer;
+import io.streamcast.model.core.anomaly.IntervalConfig;
+import io.streamcast.model.core.anomaly.PredictionIntervals;
+import io.streamcast.model.core.artifact.ModelArtifact;
+import io.streamcast.model.core.cell.LayerWeights;
+import io.streamcast.model.core.feature.FeatureEncoder;
+import io.streamcast.model.core.feature.ScalerPolicy;
+
+/**
+ * One model ready to serve inside a forecast operator instance: the artifact's stepping classes, the
+ * per-model scratch buffers and the tags written into each key's state. Built completely before it replaces
+ * the previous one, so a swap is one reference assignment. Not thread-safe (one per operator instance).
+ */
+final class ServingModel {
+
+    final String version;
+    final String sha256;
+    final int modelTag;
+    final int archTag;
+    final String architecture;
+    final Forecaster forecaster;
+    final FeatureEncoder encoder;
+    final ScalerPolicy scalerPolicy;
+    final PredictionIntervals intervals;
+    final int horizon;
+    final int statsSize;
+    final float[] features;
+    final float[] modelOut;
+    final float[] forecast;
+    final float[] lower;
+    final float[] upper;
+
+    ServingModel(ModelArtifact artifact, String sha256) {
+        ForecastModel model = artifact.model();
+        this.version = artifact.modelVersion();
+        this.sha256 = sha256;
+        this.modelTag = version.hashCode();
+        this.architecture = architectureOf(model);
+        int h = architecture.hashCode();
+        this.archTag = h == 0 ? 1 : h; // 0 means "unknown" in state
+        this.forecaster = model.newForecaster();
+        this.encoder = new FeatureEncoder(model.features());
+        this.scalerPolicy = artifact.scaler();
+        this.horizon = model.horizon();
+        this.intervals = new PredictionIntervals(IntervalConfig.builder().horizon(horizon).build());
+        this.statsSize = AnomalyScorer.STATE_SIZE + intervals.stateSize();
+        this.features = new float[model.inputSize()];
+        this.modelOut = new float[horizon];
+        this.forecast = new float[horizon];
+        this.lower = new float[horizon];
+        this.upper = new float[horizon];
+    }
+
+    /**
+     * What a key's recurrent state depends on: every layer's cell type and sizes (in order), the features and the
+     * horizon. Two models with equal architectures can continue each other's recurrent state.
+     */
+    static String architectureOf(ForecastModel model) {
+        StringBuilder sb = new StringBuilder("layers=");
+        for (LayerWeights l : model.layers()) {
+            sb.append(l.type()).append(':').append(l.inputSize()).append('x').append(l.hiddenSize()).append(';');
+        }
+        return sb.append(" features=").append(model.features().features())
+                .append(" horizon=").append(model.horizon()).toString();
+    }
+
+    @Override
+    public String toString() {
+        return "model " + version + " (sha256 " + sha256 + ", " + architecture + ")";
+    }
+}
