@@ -115,7 +115,9 @@ public final class ForecastPlot {
         scoreAxis.setRange(-0.02, 1.05);
         bottom.setRangeAxis(scoreAxis);
         bottom.setDataset(0, collection(detectedScores));
-        bottom.setRenderer(0, markers());
+        XYLineAndShapeRenderer bottomMarkers = markers();
+        bottomMarkers.setSeriesVisibleInLegend(0, false);  // the top panel's markers carry the legend entry
+        bottom.setRenderer(0, bottomMarkers);
         bottom.setDataset(1, collection(score));
         bottom.setRenderer(1, line(SCORE, 1.0f));
         ValueMarker thr = new ValueMarker(threshold, DETECTION, new BasicStroke(1.0f, BasicStroke.CAP_BUTT,
