@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Starts a standalone Flink 2.2.1 session cluster bound to 127.0.0.1 without flink-dist: a JobManager and a
+# TaskManager, each its own JVM, from jars resolved from Maven Central (scripts/classpath/flink/pom.xml),
+# JVM sizes computed by Flink's BashJavaUtils as its bin/ scripts do.
+#   start-flink.sh [all|jobmanager|taskmanager]     (all by default; 'taskmanager' adds one to a running cluster)
+#   STREAMCAST_FLINK_REST_PORT (8081), STREAMCAST_FLINK_RPC_PORT (6123), STREAMCAST_FLINK_SLOTS (2),
+#   STREAMCAST_STATE_BACKEND (rocksdb)
+# Configuration in $STREAMCAST_CLUSTER_DIR/flink/conf/config.yaml; checkpoints and savepoints under
+# $STREAMCAST_CLUSTER_DIR/{checkpoints,savepoints}; logs in $STREAMCAST_CLUSTER_DIR/logs; web UI on the REST port.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+WHAT="${1:-all}"
+CP="$(classpath flink)"
+CONF="$CLUSTER_DIR/flink/conf"
+mkdir -p "$CONF" "$CLUSTER_DIR/checkpoints" "$CLUSTER_DIR/savepoints"
+
+write_config() {
+  cat > "$CONF/config.yaml" <<YAML
+# Written by scripts/start-flink.sh: a one-machine session cluster bound to 127.0.0.1.
+jobmanager.rpc.address: 127.0.0.1
+jobmanager.rpc.port: $FLINK_RPC_PORT
+jobmanager.bind-host: 127.0.0.1
+jobmanager.memory.process.size: 1024m
+taskmanager.host: 127.0.0.1
+taskmanager.bind-host: 127.0.0.1
+taskmanager.numberOfTaskSlots: $FLINK_SLOTS
+taskmanager.memory.process.size: 1728m
+rest.address: 127.0.0.1
+rest.bind-address: 127.0.0.1
+rest.port: $FLINK_REST_PORT
+parallelism.default: 2
+state.backend.type: ${STREAMCAST_STATE_BACKEND:-rocksdb}
+execution.checkpointing.dir: file://$CLUSTER_DIR/checkpoints
+execution.checkpointing.savepoint-dir: file://$CLUSTER_DIR/savepoints
+restart-strategy.type: fixed-delay
+restart-strategy.fixed-delay.attempts: 1000
+restart-strategy.fixed-delay.delay: 1 s
+heartbeat.interval: 1000
+heartbeat.timeout: 8000
+pipeline.generic-types: false
+env.java.opts.all: $JAVA_OPENS
+YAML
+  cat > "$CONF/log4j.properties" <<'PROPS'
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = MainAppender
+appender.main.name = MainAppender
+appender.main.type = File
+appender.main.fileName = ${sys:log.file}
+appender.main.layout.type = PatternLayout
+appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+logger.kafka.name = org.apache.kafka
+logger.kafka.level = WARN
+PROPS
+  cp "$CONF/log4j.properties" "$CONF/log4j-cli.properties"
+}
+
+# bash_java_utils COMMAND: Flink's computed JVM arguments (line 1) and dynamic properties (line 2).
+bash_java_utils() {
+  "$JAVA" -cp "$CP" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$CONF" 2>/dev/null \
+      | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
+}
+
+rest() { curl -sf "http://127.0.0.1:$FLINK_REST_PORT$1"; }
+taskmanagers() { rest /overview | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p'; }
+has_taskmanagers() { local n; n="$(taskmanagers)"; [[ -n "$n" && "$n" -ge "$1" ]]; }
+
+start_jobmanager() {
+  if running jobmanager; then log "JobManager already running (pid $(cat "$(pid_file jobmanager)"))"; return; fi
+  write_config
+  port_open "$FLINK_REST_PORT" && die "port $FLINK_REST_PORT is in use: set STREAMCAST_FLINK_REST_PORT"
+  local params jvm dyn
+  params="$(bash_java_utils GET_JM_RESOURCE_PARAMS)"
+  jvm="$(sed -n 1p <<< "$params")"; dyn="$(sed -n 2p <<< "$params")"
+  [[ -n "$jvm" ]] || die "BashJavaUtils computed no JobManager JVM parameters (check $CONF/config.yaml)"
+  log "starting JobManager (REST on 127.0.0.1:$FLINK_REST_PORT)"
+  # shellcheck disable=SC2086
+  nohup "$JAVA" $jvm $JAVA_OPENS -Dlog.file="$LOG_DIR/jobmanager.log" \
+      -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$CP" \
+      org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF" \
+      --executionMode cluster $dyn > "$LOG_DIR/jobmanager.out" 2>&1 < /dev/null &
+  echo $! > "$(pid_file jobmanager)"
+  if ! wait_until "${STREAMCAST_FLINK_START_TIMEOUT:-90}" "the JobManager's REST API" rest /overview; then
+    tail -20 "$LOG_DIR/jobmanager.out" "$LOG_DIR/jobmanager.log" >&2 || true
+    stop_process jobmanager 5
+    exit 1
+  fi
+  log "JobManager up (pid $(cat "$(pid_file jobmanager)")): http://127.0.0.1:$FLINK_REST_PORT"
+}
+
+start_taskmanager() {
+  running jobmanager || die "no JobManager running: start-flink.sh all"
+  if running taskmanager; then log "TaskManager already running (pid $(cat "$(pid_file taskmanager)"))"; return; fi
+  local before params jvm dyn n
+  before="$(taskmanagers)"; before="${before:-0}"
+  params="$(bash_java_utils GET_TM_RESOURCE_PARAMS)"
+  jvm="$(sed -n 1p <<< "$params")"; dyn="$(sed -n 2p <<< "$params")"
+  [[ -n "$jvm" ]] || die "BashJavaUtils computed no TaskManager JVM parameters (check $CONF/config.yaml)"
+  n="$(find "$LOG_DIR" -maxdepth 1 -name 'taskmanager-*.out' | wc -l)"; n=$((n + 1))
+  log "starting TaskManager $n ($FLINK_SLOTS slots)"
+  # shellcheck disable=SC2086
+  nohup "$JAVA" $jvm $JAVA_OPENS -Dlog.file="$LOG_DIR/taskmanager-$n.log" \
+      -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$CP" \
+      org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" $dyn \
+      > "$LOG_DIR/taskmanager-$n.out" 2>&1 < /dev/null &
+  echo $! > "$(pid_file taskmanager)"
+  if ! wait_until "${STREAMCAST_FLINK_START_TIMEOUT:-90}" "the TaskManager to register" has_taskmanagers $((before + 1)); then
+    tail -20 "$LOG_DIR/taskmanager-$n.out" "$LOG_DIR/taskmanager-$n.log" >&2 || true
+    stop_process taskmanager 5
+    exit 1
+  fi
+  log "TaskManager up (pid $(cat "$(pid_file taskmanager)"))"
+}
+
+case "$WHAT" in
+  all) start_jobmanager; start_taskmanager ;;
+  jobmanager) start_jobmanager ;;
+  taskmanager) start_taskmanager ;;
+  *) die "usage: start-flink.sh [all|jobmanager|taskmanager]" ;;
+esac
