@@ -17,6 +17,10 @@ import java.util.Objects;
  *
  * <p>The constructor checks that the pieces fit: layer 0 has one input per feature, layer l's input is
  * layer l−1's H, the head reads the last layer's H and has one output per horizon step.
+ *
+ * <p>The {@link HeadMode} says what the head predicts: the scaled future values ({@link HeadMode#DIRECT}) or
+ * their difference from the current scaled value ({@link HeadMode#RESIDUAL}, forecast = {@code x_t[VALUE] +
+ * head(h)}); {@link Forecaster#step} applies it, so its output is always the forecast in scaled units.
  */
 public final class ForecastModel {
 
@@ -24,11 +28,23 @@ public final class ForecastModel {
     private final DenseHead head;
     private final FeatureSpec features;
     private final int horizon;
+    private final HeadMode headMode;
     private final int[] stateOffsets;
     private final int stateSize;
 
+    /** A model whose head predicts the scaled values directly ({@link HeadMode#DIRECT}). */
     public ForecastModel(List<LayerWeights> layers, DenseHead head, FeatureSpec features, int horizon) {
+        this(layers, head, features, horizon, HeadMode.DIRECT);
+    }
+
+    /**
+     * @param headMode {@link HeadMode#DIRECT} or {@link HeadMode#RESIDUAL} (forecast = current scaled value +
+     *        head output)
+     */
+    public ForecastModel(List<LayerWeights> layers, DenseHead head, FeatureSpec features, int horizon,
+            HeadMode headMode) {
         Objects.requireNonNull(layers, "layers");
+        this.headMode = Objects.requireNonNull(headMode, "headMode");
         this.layers = List.copyOf(layers);
         this.head = Objects.requireNonNull(head, "head");
         this.features = Objects.requireNonNull(features, "features");
@@ -81,6 +97,16 @@ public final class ForecastModel {
         return horizon;
     }
 
+    /** What the head predicts; see {@link HeadMode}. */
+    public HeadMode headMode() {
+        return headMode;
+    }
+
+    /** True if the forecast is the current scaled value plus the head's output ({@link HeadMode#RESIDUAL}). */
+    public boolean residual() {
+        return headMode == HeadMode.RESIDUAL;
+    }
+
     /** Input width of layer 0 (= number of features). */
     public int inputSize() {
         return features.size();
@@ -113,7 +139,7 @@ public final class ForecastModel {
 
     @Override
     public String toString() {
-        return "ForecastModel[layers=" + layers + ", head=" + head + ", features=" + features.features()
-                + ", horizon=" + horizon + "]";
+        return "ForecastModel[layers=" + layers + ", head=" + head + " (" + headMode.headerName() + "), features="
+                + features.features() + ", horizon=" + horizon + "]";
     }
 }

@@ -4,11 +4,14 @@ import io.streamcast.model.core.cell.KernelKind;
 import io.streamcast.model.core.cell.Kernels;
 import io.streamcast.model.core.cell.LayerWeights;
 import io.streamcast.model.core.cell.RecurrentCell;
+import io.streamcast.model.core.feature.Feature;
 import java.util.List;
 
 /**
  * Steps a {@link ForecastModel} for one key at a time: every layer advances the key's state (layer l's
- * input is layer l−1's new h), then the dense head turns the last h into the K-step forecast.
+ * input is layer l−1's new h), then the dense head turns the last h into the K-step forecast. For a
+ * {@link HeadMode#RESIDUAL} model the input's scaled value {@code x_t[VALUE]} is added to every head output:
+ * {@code out[j] = x_t[VALUE] + head(h)[j]}; for {@link HeadMode#DIRECT}, {@code out[j] = head(h)[j]}.
  *
  * <p>Allocation-free per step. <b>Not thread-safe</b> (its cells own scratch buffers); create one per
  * thread or operator instance with {@link ForecastModel#newForecaster()}.
@@ -19,6 +22,9 @@ public final class Forecaster {
     private final RecurrentCell[] cells;
     private final int[] offsets;
     private final int lastOffset;
+    private final boolean residual;
+    private final int valueIndex;
+    private final int horizon;
 
     Forecaster(ForecastModel model, KernelKind kernel) {
         this.model = model;
@@ -30,6 +36,9 @@ public final class Forecaster {
             offsets[l] = model.stateOffset(l);
         }
         this.lastOffset = offsets[offsets.length - 1];
+        this.residual = model.residual();
+        this.valueIndex = model.features().indexOf(Feature.VALUE);
+        this.horizon = model.horizon();
     }
 
     public ForecastModel model() {
@@ -53,7 +62,8 @@ public final class Forecaster {
 
     /**
      * Advances the key's state by one time step and writes the forecast for the next K steps, in model
-     * (scaled) units, into {@code out[0, K)}: {@code out[j-1]} is the forecast for t+j.
+     * (scaled) units, into {@code out[0, K)}: {@code out[j-1]} is the forecast for t+j. For a
+     * {@link HeadMode#RESIDUAL} model that is {@code features[VALUE] + head(h)[j-1]}, else {@code head(h)[j-1]}.
      *
      * @param features the encoded input of time t, {@link #inputSize()} floats
      * @param state the key's state, {@link #stateSize()} floats, updated in place
@@ -68,6 +78,12 @@ public final class Forecaster {
         }
         advance(features, state);
         model.head().apply(state, lastOffset, out);
+        if (residual) {
+            float value = features[valueIndex];
+            for (int j = 0; j < horizon; j++) {
+                out[j] += value;
+            }
+        }
     }
 
     /**

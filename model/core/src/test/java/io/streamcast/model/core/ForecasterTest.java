@@ -51,6 +51,68 @@ class ForecasterTest {
         assertThat(worst).isLessThanOrEqualTo(1e-5);
     }
 
+    @ParameterizedTest
+    @EnumSource(KernelKind.class)
+    void residualHeadAddsTheInputValueToTheSameWeightsDirectForecast(KernelKind kind) {
+        ForecastModel direct = TestModels.random(17, FeatureSpec.VALUE_AND_CALENDAR, 4,
+                new CellType[] {CellType.LSTM, CellType.RNN}, new int[] {8, 6});
+        ForecastModel residual = TestModels.random(17, FeatureSpec.VALUE_AND_CALENDAR, 4,
+                new CellType[] {CellType.LSTM, CellType.RNN}, new int[] {8, 6}, HeadMode.RESIDUAL);
+        assertThat(direct.headMode()).isEqualTo(HeadMode.DIRECT);
+        assertThat(direct.residual()).isFalse();
+        assertThat(residual.residual()).isTrue();
+        assertThat(residual.layers()).isEqualTo(direct.layers());
+        assertThat(residual.head()).isEqualTo(direct.head());
+        Forecaster fd = direct.newForecaster(kind);
+        Forecaster fr = residual.newForecaster(kind);
+        float[] sd = direct.newState();
+        float[] sr = residual.newState();
+        double[][] ref = TestModels.referenceState(residual);
+        float[] x = new float[5];
+        double[] xd = new double[5];
+        float[] od = new float[4];
+        float[] or = new float[4];
+        double worst = 0;
+        for (int t = 0; t < 200; t++) {
+            for (int k = 0; k < 5; k++) {
+                x[k] = (float) (3 * Math.sin(0.05 * t + k));
+                xd[k] = x[k];
+            }
+            fd.step(x, sd, od);
+            fr.step(x, sr, or);
+            // the state does not depend on the head mode; the forecast is the value plus the direct output
+            assertThat(sr).containsExactly(sd);
+            for (int j = 0; j < 4; j++) {
+                assertThat(or[j]).isEqualTo(x[0] + od[j]);
+            }
+            double[] expected = TestModels.referenceStep(residual, xd, ref);
+            worst = Math.max(worst, ReferenceCells.relativeError(or, 0, expected));
+        }
+        assertThat(worst).isLessThanOrEqualTo(1e-5);
+    }
+
+    @Test
+    void residualStepDoesNotAllocate() {
+        ForecastModel model = TestModels.random(2, FeatureSpec.VALUE_AND_CALENDAR, 8, new CellType[] {CellType.LSTM},
+                new int[] {16}, HeadMode.RESIDUAL);
+        Forecaster f = model.newForecaster(KernelKind.SCALAR);
+        float[] state = model.newState();
+        float[] x = {0.5f, 0.1f, 0.2f, 0.3f, 0.4f};
+        float[] out = new float[8];
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 60 && best > 0; round++) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            for (int t = 0; t < 10_000; t++) {
+                f.step(x, state, out);
+            }
+            best = Math.min(best, threads.getThreadAllocatedBytes(tid) - before);
+        }
+        assertThat(best).as("bytes allocated by 10,000 steps").isZero();
+    }
+
     @Test
     void layerOneReadsLayerZeroHiddenState() {
         ForecastModel model = TestModels.random(3, FeatureSpec.VALUE_ONLY, 2, new CellType[] {CellType.LSTM,
@@ -120,6 +182,8 @@ class ForecasterTest {
                 .hasMessage("head outputSize 2 does not match horizon 3");
         assertThatThrownBy(() -> new DenseHead(8, 2, new float[15], new float[2]))
                 .hasMessage("head W has 15 floats, expected 16 for inputSize=8 outputSize=2");
+        assertThatThrownBy(() -> new ForecastModel(List.of(l0), head8, FeatureSpec.VALUE_ONLY, 2, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("headMode");
     }
 
     @Test

@@ -17,6 +17,12 @@ public final class TestModels {
 
     /** A stacked model with the given cell types and hidden sizes, seeded deterministically. */
     public static ForecastModel random(long seed, FeatureSpec features, int horizon, CellType[] types, int[] hidden) {
+        return random(seed, features, horizon, types, hidden, HeadMode.DIRECT);
+    }
+
+    /** As {@link #random(long, FeatureSpec, int, CellType[], int[])} with the given head mode (same weights). */
+    public static ForecastModel random(long seed, FeatureSpec features, int horizon, CellType[] types, int[] hidden,
+            HeadMode mode) {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<LayerWeights> layers = new ArrayList<>();
         int in = features.size();
@@ -27,12 +33,13 @@ public final class TestModels {
         int last = hidden[hidden.length - 1];
         DenseHead head = new DenseHead(last, horizon, TestWeights.fill(new float[last * horizon], rnd, 1.0),
                 TestWeights.fill(new float[horizon], rnd, 0.2));
-        return new ForecastModel(layers, head, features, horizon);
+        return new ForecastModel(layers, head, features, horizon, mode);
     }
 
     /**
      * Float64 reference of {@link Forecaster#step}: steps each layer with {@link ReferenceCells} on the previous
-     * layer's h and applies the head. {@code state} holds one double[] per layer.
+     * layer's h and applies the head; for a {@link HeadMode#RESIDUAL} model adds the input's VALUE feature to every
+     * output. {@code state} holds one double[] per layer.
      */
     public static double[] referenceStep(ForecastModel model, double[] features, double[][] state) {
         double[] in = features;
@@ -49,6 +56,12 @@ public final class TestModels {
                 s += in[i] * head.w()[i * head.outputSize() + j];
             }
             out[j] = s;
+        }
+        if (model.headMode() == HeadMode.RESIDUAL) {
+            double value = features[model.features().indexOf(io.streamcast.model.core.feature.Feature.VALUE)];
+            for (int j = 0; j < out.length; j++) {
+                out[j] += value;
+            }
         }
         return out;
     }

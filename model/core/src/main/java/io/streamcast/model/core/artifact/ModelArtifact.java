@@ -8,7 +8,8 @@ import java.util.Objects;
  * Everything the streaming job needs to serve a model, as stored in one artifact file: the network,
  * the scaling policy it was trained with, where it came from and its version label.
  *
- * @param formatVersion the binary format version the artifact was read from or will be written as
+ * @param formatVersion the binary format version the artifact was read from or will be written as (1 or 2;
+ *        version 1 cannot hold a {@link io.streamcast.model.core.HeadMode#RESIDUAL} model)
  * @param model the network and its feature list and horizon
  * @param scaler the {@link io.streamcast.model.core.feature.OnlineScaler} policy used in training
  * @param provenance training provenance

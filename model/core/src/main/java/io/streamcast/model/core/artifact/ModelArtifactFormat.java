@@ -3,12 +3,12 @@ package io.streamcast.model.core.artifact;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The binary layout of a model artifact, format version 1. All integers and floats little-endian.
+ * The binary layout of a model artifact, format versions 1 and 2. All integers and floats little-endian.
  *
  * <pre>
  * offset        size  content
  * 0             8     magic "STRMCAST" (ASCII)
- * 8             4     int32 format version (1)
+ * 8             4     int32 format version (1 or 2)
  * 12            4     int32 header length N in bytes
  * 16            N     header: UTF-8 JSON object (see below)
  * 16+N          4·T   tensors: float32, in the order of header "tensors", each row-major
@@ -17,18 +17,46 @@ import java.nio.charset.StandardCharsets;
  *
  * Header fields: {@code modelVersion}, {@code architecture} ("stacked-recurrent-dense"), {@code features}
  * (names of {@link io.streamcast.model.core.feature.Feature}), {@code horizon}, {@code layers} (list of
- * {@code {cell, inputSize, hiddenSize}}), {@code head} ({@code {inputSize, outputSize, activation}}),
+ * {@code {cell, inputSize, hiddenSize}}), {@code head} ({@code {inputSize, outputSize, activation}}, and from
+ * version 2 on {@code mode}),
  * {@code scaler} ({@code {method, relativeStdFloor, absoluteStdFloor}}), {@code provenance}, and
  * {@code tensors} (list of {@code {name, shape}}): for each layer l {@code layerL.W [D, G·H]},
  * {@code layerL.RW [H, G·H]}, {@code layerL.b [G·H]}; then {@code head.W [H, K]}, {@code head.b [K]}.
+ *
+ * <p>Versions:
+ * <ul>
+ *   <li>1: as above, without {@code head.mode}; the head predicts the scaled values
+ *       ({@link io.streamcast.model.core.HeadMode#DIRECT}). Golden file {@code golden/lstm2-h8-v1.strmcast}.</li>
+ *   <li>2: {@code head.mode} is required: {@code "direct"} or {@code "residual"}
+ *       ({@link io.streamcast.model.core.HeadMode}; residual: forecast = current scaled value + head output).
+ *       Everything else as version 1. Golden file {@code golden/lstm2-h8-residual-v2.strmcast}.</li>
+ * </ul>
+ * The reader reads both; the writer writes {@link #CURRENT_VERSION} and, for a
+ * {@link io.streamcast.model.core.HeadMode#DIRECT} model, still version 1 when asked to.
  *
  * <p>A reader must refuse any version it does not know: a new layout gets a new version number and
  * a golden file of its own under {@code src/test/resources/golden/}.
  */
 public final class ModelArtifactFormat {
 
-    /** The format version this code writes and the only one it reads. */
-    public static final int CURRENT_VERSION = 1;
+    /** The format version {@link ModelArtifact#of} uses. */
+    public static final int CURRENT_VERSION = 2;
+
+    /** The first version with {@code head.mode}; earlier versions are read as direct-head models. */
+    public static final int FIRST_VERSION_WITH_HEAD_MODE = 2;
+
+    /** Every version this code reads and writes, oldest first. */
+    public static final java.util.List<Integer> SUPPORTED_VERSIONS = java.util.List.of(1, 2);
+
+    /** True if this code can read and write format {@code version}. */
+    public static boolean supports(int version) {
+        return SUPPORTED_VERSIONS.contains(version);
+    }
+
+    /** "1, 2": the supported versions as refusal messages list them. */
+    static String supportedList() {
+        return SUPPORTED_VERSIONS.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+    }
 
     static final byte[] MAGIC = "STRMCAST".getBytes(StandardCharsets.US_ASCII);
     static final int PREAMBLE_BYTES = MAGIC.length + 4 + 4;

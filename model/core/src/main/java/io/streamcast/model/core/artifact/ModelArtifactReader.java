@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamcast.model.core.DenseHead;
 import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.HeadMode;
 import io.streamcast.model.core.cell.CellType;
 import io.streamcast.model.core.cell.LayerWeights;
 import io.streamcast.model.core.feature.Feature;
@@ -29,7 +30,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads model artifacts written by {@link ModelArtifactWriter} (layout in {@link ModelArtifactFormat}).
+ * Reads model artifacts written by {@link ModelArtifactWriter} (layout in {@link ModelArtifactFormat}), format
+ * versions 1 and 2. A version 1 file is a {@link HeadMode#DIRECT} model; a version 2 file states its head mode
+ * ({@code head.mode}, required). {@link ModelArtifact#formatVersion()} is the version the file was read from.
  *
  * <p>Checks, in this order, each failing with a {@link ModelFormatException} that names the problem:
  * magic, format version, truncation (declared header and tensor sizes vs. file size) and trailing bytes,
@@ -99,9 +102,9 @@ public final class ModelArtifactReader {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         buf.position(magic.length);
         int version = buf.getInt();
-        if (version != ModelArtifactFormat.CURRENT_VERSION) {
+        if (!ModelArtifactFormat.supports(version)) {
             throw new ModelFormatException("unknown format version " + version + " (this reader supports "
-                    + ModelArtifactFormat.CURRENT_VERSION + ")");
+                    + ModelArtifactFormat.supportedList() + ")");
         }
         int headerLength = buf.getInt();
         long headerEnd = (long) ModelArtifactFormat.PREAMBLE_BYTES + headerLength;
@@ -144,7 +147,7 @@ public final class ModelArtifactReader {
             buf.position(buf.position() + 4 * values.length);
             decoded.add(new Tensor(t.name, t.shape, values));
         }
-        return build(header, decoded);
+        return build(version, header, decoded);
     }
 
     private static void verifyChecksum(byte[] bytes) throws ModelFormatException {
@@ -203,7 +206,8 @@ public final class ModelArtifactReader {
         return out;
     }
 
-    private static ModelArtifact build(JsonNode header, List<Tensor> tensors) throws ModelFormatException {
+    private static ModelArtifact build(int version, JsonNode header, List<Tensor> tensors)
+            throws ModelFormatException {
         String architecture = text(header, "architecture", "header");
         if (!ModelArtifactFormat.ARCHITECTURE.equals(architecture)) {
             throw new ModelFormatException("unsupported architecture '" + architecture + "' (this reader supports '"
@@ -261,17 +265,35 @@ public final class ModelArtifactReader {
         if (hi <= 0 || ho <= 0) {
             throw new ModelFormatException("head: inputSize and outputSize must be positive, got " + hi + " and " + ho);
         }
+        HeadMode mode = headMode(version, headNode);
         float[] hw = headTensor(it.next(), "head.W", "W", hi, ho, hi, ho);
         float[] hb = headTensor(it.next(), "head.b", "b", hi, ho, ho);
 
         ForecastModel model;
         try {
-            model = new ForecastModel(layers, new DenseHead(hi, ho, hw, hb), features, horizon);
+            model = new ForecastModel(layers, new DenseHead(hi, ho, hw, hb), features, horizon, mode);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("shape mismatch: " + e.getMessage(), e);
         }
-        return new ModelArtifact(ModelArtifactFormat.CURRENT_VERSION, model, scaler(header), provenance(header),
-                modelVersion);
+        return new ModelArtifact(version, model, scaler(header), provenance(header), modelVersion);
+    }
+
+    /** Version 1: always direct (and no 'mode' field); version 2 on: 'mode' is required. */
+    private static HeadMode headMode(int version, JsonNode headNode) throws ModelFormatException {
+        JsonNode node = headNode.get("mode");
+        if (version < ModelArtifactFormat.FIRST_VERSION_WITH_HEAD_MODE) {
+            if (node != null) {
+                throw new ModelFormatException("head: 'mode' is not a field of format version " + version
+                        + " (it was added in version " + ModelArtifactFormat.FIRST_VERSION_WITH_HEAD_MODE + ")");
+            }
+            return HeadMode.DIRECT;
+        }
+        String name = text(headNode, "mode", "head");
+        HeadMode mode = HeadMode.fromHeaderName(name);
+        if (mode == null) {
+            throw new ModelFormatException("head: unknown mode '" + name + "' (known: direct, residual)");
+        }
+        return mode;
     }
 
     private static float[] tensor(Tensor t, String expectedName, String tensor, String where, CellType type,

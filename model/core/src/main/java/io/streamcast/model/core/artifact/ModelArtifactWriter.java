@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.model.core.DenseHead;
 import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.HeadMode;
 import io.streamcast.model.core.cell.LayerWeights;
 import io.streamcast.model.core.feature.Feature;
 import java.io.IOException;
@@ -21,9 +22,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a {@link ModelArtifact} in format version {@link ModelArtifactFormat#CURRENT_VERSION}; see
- * {@link ModelArtifactFormat} for the layout. The output is deterministic: the same artifact always
- * produces the same bytes (and so the same SHA-256).
+ * Writes a {@link ModelArtifact} in its {@link ModelArtifact#formatVersion()}: version 2
+ * ({@link ModelArtifactFormat#CURRENT_VERSION}, what {@link ModelArtifact#of} gives) or version 1, which only a
+ * {@link HeadMode#DIRECT} model can be written as; see {@link ModelArtifactFormat} for the layout. The output is
+ * deterministic: the same artifact always produces the same bytes (and so the same SHA-256).
  */
 public final class ModelArtifactWriter {
 
@@ -65,11 +67,18 @@ public final class ModelArtifactWriter {
 
     /** The artifact's complete file content. */
     public static byte[] toBytes(ModelArtifact artifact) {
-        if (artifact.formatVersion() != ModelArtifactFormat.CURRENT_VERSION) {
-            throw new IllegalArgumentException("cannot write format version " + artifact.formatVersion()
-                    + ": this writer only writes version " + ModelArtifactFormat.CURRENT_VERSION);
+        int version = artifact.formatVersion();
+        if (!ModelArtifactFormat.supports(version)) {
+            throw new IllegalArgumentException("cannot write format version " + version
+                    + ": this writer writes versions " + ModelArtifactFormat.supportedList());
         }
         ForecastModel model = artifact.model();
+        boolean hasMode = version >= ModelArtifactFormat.FIRST_VERSION_WITH_HEAD_MODE;
+        if (!hasMode && model.headMode() != HeadMode.DIRECT) {
+            throw new IllegalArgumentException("cannot write a " + model.headMode().headerName()
+                    + " head as format version " + version + ": it has no head mode (use version "
+                    + ModelArtifactFormat.FIRST_VERSION_WITH_HEAD_MODE + ")");
+        }
         List<Map.Entry<String, float[]>> tensors = new ArrayList<>();
         ObjectNode header = JSON.createObjectNode();
         header.put("modelVersion", artifact.modelVersion());
@@ -96,6 +105,9 @@ public final class ModelArtifactWriter {
         headNode.put("inputSize", head.inputSize());
         headNode.put("outputSize", head.outputSize());
         headNode.put("activation", ModelArtifactFormat.HEAD_ACTIVATION);
+        if (hasMode) {
+            headNode.put("mode", model.headMode().headerName());
+        }
         addTensor(tensorList, tensors, "head.W", head.w(), head.inputSize(), head.outputSize());
         addTensor(tensorList, tensors, "head.b", head.b(), head.outputSize());
         ObjectNode scaler = header.putObject("scaler");
@@ -126,11 +138,12 @@ public final class ModelArtifactWriter {
         long total = ModelArtifactFormat.PREAMBLE_BYTES + headerBytes.length + 4 * floats
                 + ModelArtifactFormat.CHECKSUM_BYTES;
         if (total > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("model too large for format version 1: " + total + " bytes");
+            throw new IllegalArgumentException("model too large for format version " + version + ": " + total
+                    + " bytes");
         }
         ByteBuffer buf = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
         buf.put(ModelArtifactFormat.MAGIC);
-        buf.putInt(ModelArtifactFormat.CURRENT_VERSION);
+        buf.putInt(version);
         buf.putInt(headerBytes.length);
         buf.put(headerBytes);
         for (Map.Entry<String, float[]> t : tensors) {

@@ -1,6 +1,7 @@
 package io.streamcast.model.core.artifact;
 
 import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.HeadMode;
 import io.streamcast.model.core.TestModels;
 import io.streamcast.model.core.cell.CellType;
 import io.streamcast.model.core.feature.FeatureSpec;
@@ -11,14 +12,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The model stored in {@code src/test/resources/golden/lstm2-h8-v1.strmcast}: a deterministic-random
- * 2-layer LSTM (H = 8), value and calendar features, horizon 3. {@link #main} regenerates the file; it
- * must only be run when a new format version gets its own golden file — version 1's file is frozen.
+ * The models stored in the golden files:
+ * <ul>
+ *   <li>{@code src/test/resources/golden/lstm2-h8-v1.strmcast} ({@link #artifact()}): format version 1, a
+ *       deterministic-random 2-layer LSTM (H = 8), value and calendar features, horizon 3, direct head;</li>
+ *   <li>{@code src/test/resources/golden/lstm2-h8-residual-v2.strmcast} ({@link #residualArtifact()}): format
+ *       version 2, another deterministic-random model of the same shape with a residual head.</li>
+ * </ul>
+ * {@link #main} writes the file(s) named on the command line ({@code v1} or {@code v2}); it must only be run
+ * when a new format version gets its own golden file — existing golden files are frozen.
  */
 public final class GoldenModel {
 
     static final String RESOURCE = "/golden/lstm2-h8-v1.strmcast";
     static final long SEED = 20261124L;
+    static final String RESIDUAL_RESOURCE = "/golden/lstm2-h8-residual-v2.strmcast";
+    static final long RESIDUAL_SEED = 20270115L;
 
     private GoldenModel() {
     }
@@ -31,12 +40,32 @@ public final class GoldenModel {
         metrics.put("val_mae_persistence", 0.25);
         Provenance provenance = new Provenance("synthetic: deterministic random weights, seed " + SEED, 0, SEED, 0,
                 0.0, 0, 0.0, Instant.parse("2026-11-24T00:00:00Z"), metrics);
-        return ModelArtifact.of(model, ScalerPolicy.DEFAULT, provenance, "golden-lstm2-h8-v1");
+        return new ModelArtifact(1, model, ScalerPolicy.DEFAULT, provenance, "golden-lstm2-h8-v1");
     }
 
+    static ModelArtifact residualArtifact() {
+        ForecastModel model = TestModels.random(RESIDUAL_SEED, FeatureSpec.VALUE_AND_CALENDAR, 3,
+                new CellType[] {CellType.LSTM, CellType.LSTM}, new int[] {8, 8}, HeadMode.RESIDUAL);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("val_mae", 0.0625);
+        metrics.put("val_mae_persistence", 0.25);
+        Provenance provenance = new Provenance("synthetic: deterministic random weights, seed " + RESIDUAL_SEED, 0,
+                RESIDUAL_SEED, 0, 0.0, 0, 0.0, Instant.parse("2027-01-15T00:00:00Z"), metrics);
+        return new ModelArtifact(2, model, ScalerPolicy.DEFAULT, provenance, "golden-lstm2-h8-residual-v2");
+    }
+
+    /** Arguments: {@code v1} and/or {@code v2}, the golden files to (re)write under src/test/resources. */
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "src/test/resources" + RESOURCE);
-        ModelArtifactWriter.write(artifact(), out);
-        System.out.println(out + " " + ModelArtifactReader.sha256(out));
+        for (String which : args) {
+            ModelArtifact artifact = switch (which) {
+                case "v1" -> artifact();
+                case "v2" -> residualArtifact();
+                default -> throw new IllegalArgumentException("unknown golden file " + which + " (v1 or v2)");
+            };
+            String resource = which.equals("v1") ? RESOURCE : RESIDUAL_RESOURCE;
+            Path out = Path.of("src/test/resources" + resource);
+            ModelArtifactWriter.write(artifact, out);
+            System.out.println(out + " " + ModelArtifactReader.sha256(out));
+        }
     }
 }

@@ -49,7 +49,8 @@ class ModelArtifactTest {
         Path file = dir.resolve("models/m.strmcast");
         ModelArtifactWriter.write(art, file);
         ModelArtifact back = ModelArtifactReader.read(file);
-        assertThat(back.formatVersion()).isEqualTo(1);
+        assertThat(back.formatVersion()).isEqualTo(2);
+        assertThat(back.model().headMode()).isEqualTo(io.streamcast.model.core.HeadMode.DIRECT);
         assertThat(back.modelVersion()).isEqualTo("mixed-v1");
         assertThat(back.scaler()).isEqualTo(new ScalerPolicy(2e-3, 1e-5));
         assertThat(back.provenance()).isEqualTo(art.provenance());
@@ -105,7 +106,51 @@ class ModelArtifactTest {
         byte[] bytes = ModelArtifactWriter.toBytes(mixedArtifact());
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 7);
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(bytes))
-                .hasMessage("unknown format version 7 (this reader supports 1)");
+                .hasMessage("unknown format version 7 (this reader supports 1, 2)");
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 0);
+        assertThatThrownBy(() -> ModelArtifactReader.fromBytes(bytes))
+                .hasMessage("unknown format version 0 (this reader supports 1, 2)");
+    }
+
+    @Test
+    void roundTripsTheHeadModeInVersion2AndDirectModelsInVersion1() throws Exception {
+        ModelArtifact direct = mixedArtifact();
+        ForecastModel m = direct.model();
+        ModelArtifact residual = ModelArtifact.of(new ForecastModel(m.layers(), m.head(), m.features(), m.horizon(),
+                io.streamcast.model.core.HeadMode.RESIDUAL), direct.scaler(), direct.provenance(), "res");
+        ModelArtifact back = ModelArtifactReader.fromBytes(ModelArtifactWriter.toBytes(residual));
+        assertThat(back.formatVersion()).isEqualTo(2);
+        assertThat(back.model().headMode()).isEqualTo(io.streamcast.model.core.HeadMode.RESIDUAL);
+        assertThat(Forged.parse(ModelArtifactWriter.toBytes(residual)).header.get("head").get("mode").asText())
+                .isEqualTo("residual");
+        assertThat(Forged.parse(ModelArtifactWriter.toBytes(direct)).header.get("head").get("mode").asText())
+                .isEqualTo("direct");
+
+        ModelArtifact v1 = new ModelArtifact(1, m, direct.scaler(), direct.provenance(), "old");
+        byte[] v1Bytes = ModelArtifactWriter.toBytes(v1);
+        assertThat(ByteBuffer.wrap(v1Bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(8)).isEqualTo(1);
+        assertThat(Forged.parse(v1Bytes).header.get("head").has("mode")).isFalse();
+        ModelArtifact v1Back = ModelArtifactReader.fromBytes(v1Bytes);
+        assertThat(v1Back.formatVersion()).isEqualTo(1);
+        assertThat(v1Back.model().headMode()).isEqualTo(io.streamcast.model.core.HeadMode.DIRECT);
+    }
+
+    @Test
+    void refusesAMissingOrUnknownHeadModeInVersion2AndAModeInVersion1() throws Exception {
+        byte[] good = ModelArtifactWriter.toBytes(mixedArtifact());
+        Forged missing = Forged.parse(good);
+        ((ObjectNode) missing.header.get("head")).remove("mode");
+        assertThatThrownBy(() -> ModelArtifactReader.fromBytes(missing.bytes(2)))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessage("corrupt header: head has no text field 'mode'");
+        Forged unknown = Forged.parse(good);
+        ((ObjectNode) unknown.header.get("head")).put("mode", "multiplicative");
+        assertThatThrownBy(() -> ModelArtifactReader.fromBytes(unknown.bytes(2)))
+                .hasMessage("head: unknown mode 'multiplicative' (known: direct, residual)");
+        Forged v1WithMode = Forged.parse(good);
+        ((ObjectNode) v1WithMode.header.get("head")).put("mode", "residual");
+        assertThatThrownBy(() -> ModelArtifactReader.fromBytes(v1WithMode.bytes(1)))
+                .hasMessage("head: 'mode' is not a field of format version 1 (it was added in version 2)");
     }
 
     @Test
@@ -193,11 +238,16 @@ class ModelArtifactTest {
     }
 
     @Test
-    void writerRefusesOtherFormatVersions() {
+    void writerRefusesOtherFormatVersionsAndResidualHeadsInVersion1() {
         ModelArtifact a = mixedArtifact();
-        ModelArtifact v2 = new ModelArtifact(2, a.model(), a.scaler(), a.provenance(), a.modelVersion());
-        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(v2)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cannot write format version 2: this writer only writes version 1");
+        ModelArtifact v3 = new ModelArtifact(3, a.model(), a.scaler(), a.provenance(), a.modelVersion());
+        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(v3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot write format version 3: this writer writes versions 1, 2");
+        ForecastModel m = a.model();
+        ModelArtifact residualV1 = new ModelArtifact(1, new ForecastModel(m.layers(), m.head(), m.features(),
+                m.horizon(), io.streamcast.model.core.HeadMode.RESIDUAL), a.scaler(), a.provenance(), "r");
+        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(residualV1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot write a residual head as format version 1: it has no head mode (use version 2)");
     }
 
     /** A valid file taken apart so a test can change its header or tensors and re-assemble it with a valid checksum. */
@@ -230,10 +280,14 @@ class ModelArtifactTest {
         }
 
         byte[] bytes() throws Exception {
+            return bytes(2);
+        }
+
+        byte[] bytes(int version) throws Exception {
             byte[] h = JSON.writeValueAsBytes(header);
             int floats = Arrays.stream(tensors).mapToInt(t -> t.length).sum();
             ByteBuffer buf = ByteBuffer.allocate(16 + h.length + 4 * floats + 32).order(ByteOrder.LITTLE_ENDIAN);
-            buf.put("STRMCAST".getBytes(StandardCharsets.US_ASCII)).putInt(1).putInt(h.length).put(h);
+            buf.put("STRMCAST".getBytes(StandardCharsets.US_ASCII)).putInt(version).putInt(h.length).put(h);
             for (float[] t : tensors) {
                 for (float v : t) {
                     buf.putFloat(v);
