@@ -55,6 +55,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-calendar", description = "Leave out the hour-of-day and day-of-week features.")
     boolean noCalendar;
 
+    @Option(names = "--no-residual", description = "Direct head: train on the scaled future values instead of their "
+            + "change from the current value (the default residual head forecasts current value + network output).")
+    boolean noResidual;
+
     @Option(names = "--model-version", description = "Version label stored in the artifact (default: <cell>-h<hidden>-<date>).")
     String modelVersion;
 
@@ -65,8 +69,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainOptions options = TrainOptions.builder(input, out)
                 .cell(cell).layers(layers).hidden(hidden).horizon(horizon).tbptt(tbptt).epochs(epochs).lr(lr)
-                .clip(clip).seed(seed).patience(patience).calendar(!noCalendar).modelVersion(modelVersion)
-                .progress(!noProgress)
+                .clip(clip).seed(seed).patience(patience).calendar(!noCalendar).residual(!noResidual)
+                .modelVersion(modelVersion).progress(!noProgress)
                 .build();
         TrainResult r = Trainer.train(options, System.out);
         System.out.printf("wrote %s (model version %s) and %s in %.1f s%n", r.artifact(), r.modelVersion(), r.dl4jModel(),

@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>Defaults (chosen so the default model trains in well under two minutes on a few dozen series of a few
  * thousand points on two cores): LSTM, 1 layer, 32 units, horizon 8, tBPTT 50, up to 30 epochs with patience 5,
  * Adam lr 5e-3, element-wise gradient clipping 1.0, seed 42, calendar features on, sequences of 100 steps, an
- * automatic batch size, the last 20% of each series validates, one ND4J thread.
+ * automatic batch size, the last 20% of each series validates, one ND4J thread, residual head.
  *
  * <p>Why those sequence and batch settings: DL4J's recurrent layers loop over time one step at a time, and on a
  * small model each step costs about the same whatever the batch size, so an epoch costs about
@@ -44,10 +44,14 @@ import java.util.Objects;
  * @param threads            ND4J (OpenMP) threads; 1 is fastest for models this small on a shared machine
  * @param progress           draw a progress bar per epoch on stderr
  * @param modelVersion       version label stored in the artifact; null = {@code <cell>-h<hidden>-<yyyyMMdd>}
+ * @param residual           residual head (default): train on {@code y_t[j] − x_t[VALUE]} (the change from the current
+ *                           scaled value) and export a {@link io.streamcast.model.core.HeadMode#RESIDUAL} model whose
+ *                           forecast is {@code x_t[VALUE] + output}; false: train on {@code y_t[j]} (direct head)
  */
 public record TrainOptions(Path input, Path out, CellType cell, int layers, int hidden, int horizon, int tbptt,
         int epochs, double lr, double clip, long seed, boolean calendar, int patience, int batchSize,
-        int sequenceLength, double validationFraction, int threads, boolean progress, String modelVersion) {
+        int sequenceLength, double validationFraction, int threads, boolean progress, String modelVersion,
+        boolean residual) {
 
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_LAYERS = 1;
@@ -69,6 +73,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
     public static final int AUTO_MAX_BATCH = 128;
     public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
     public static final int DEFAULT_THREADS = 1;
+    public static final boolean DEFAULT_RESIDUAL = true;
 
     /** Validates; prefer {@link #builder(Path, Path)}. */
     public TrainOptions {
@@ -89,12 +94,17 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         return new Builder(input, out).cell(cell).layers(layers).hidden(hidden).horizon(horizon).tbptt(tbptt)
                 .epochs(epochs).lr(lr).clip(clip).seed(seed).calendar(calendar).patience(patience)
                 .batchSize(batchSize).sequenceLength(sequenceLength).validationFraction(validationFraction)
-                .threads(threads).progress(progress).modelVersion(modelVersion);
+                .threads(threads).progress(progress).modelVersion(modelVersion).residual(residual);
     }
 
     /** The feature list these options train on. */
     public FeatureSpec features() {
         return calendar ? FeatureSpec.VALUE_AND_CALENDAR : FeatureSpec.VALUE_ONLY;
+    }
+
+    /** The head mode the exported model gets: {@code RESIDUAL} if {@link #residual()}, else {@code DIRECT}. */
+    public io.streamcast.model.core.HeadMode headMode() {
+        return residual ? io.streamcast.model.core.HeadMode.RESIDUAL : io.streamcast.model.core.HeadMode.DIRECT;
     }
 
     /** The DL4J model zip written beside the artifact: {@code <out without extension>.dl4j.zip}. */
@@ -202,6 +212,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         private int threads = DEFAULT_THREADS;
         private boolean progress = true;
         private String modelVersion;
+        private boolean residual = DEFAULT_RESIDUAL;
 
         private Builder(Path input, Path out) {
             this.input = input;
@@ -228,12 +239,14 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         public Builder threads(int v) { this.threads = v; return this; }
         public Builder progress(boolean v) { this.progress = v; return this; }
         public Builder modelVersion(String v) { this.modelVersion = v; return this; }
+        /** Residual head (default true); {@code residual(false)} is the CLI's {@code --no-residual}. */
+        public Builder residual(boolean v) { this.residual = v; return this; }
 
         /** @throws IllegalArgumentException listing every invalid option with its value */
         public TrainOptions build() {
             return new TrainOptions(input, out, cell, layers, hidden, horizon, tbptt, epochs, lr, clip, seed,
                     calendar, patience, batchSize, sequenceLength, validationFraction, threads, progress,
-                    modelVersion);
+                    modelVersion, residual);
         }
     }
 }

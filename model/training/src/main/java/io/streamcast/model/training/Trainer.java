@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Steps: read the series ({@link SeriesReader}); run each through the core feature pipeline
  * ({@link SeriesFeatures}); cut training sequences and hold out the last part of every series
- * ({@link SequenceDataSets}); train a DL4J network ({@link NetworkFactory}) with truncated BPTT for up to
+ * ({@link SequenceDataSets}; with {@link TrainOptions#residual()}, the default, the labels are the changes
+ * {@code y_t[j] − x_t[VALUE]} and the exported model has a residual head); train a DL4J network ({@link NetworkFactory}) with truncated BPTT for up to
  * {@code epochs} epochs, scoring validation MSE after each and keeping the best parameters (early stopping after
  * {@code patience} epochs without improvement); export ({@link ModelExporter}); score the exported model by
  * stepping the core {@code Forecaster} over every series exactly as the stream would; write the artifact and the
@@ -148,7 +149,8 @@ public final class Trainer {
             throw new IllegalArgumentException("no series with at least " + minLength + " points among "
                     + series.size() + " read from " + options.input());
         }
-        SequenceDataSets data = new SequenceDataSets(tables, options.validationFraction(), options.sequenceLength());
+        SequenceDataSets data = new SequenceDataSets(tables, options.validationFraction(), options.sequenceLength(),
+                options.residual());
         NetworkSpec spec = new NetworkSpec(options.cell(), options.features().size(), options.layers(),
                 options.hidden(), options.horizon(), options.tbptt(), options.lr(), options.clip(), options.seed());
         MultiLayerNetwork net = NetworkFactory.create(spec);
@@ -210,7 +212,7 @@ public final class Trainer {
         }
         net.setParams(bestParams);
 
-        ForecastModel model = ModelExporter.export(net, options.features());
+        ForecastModel model = ModelExporter.export(net, options.features(), options.headMode());
         ValidationMetrics coreMetrics = evaluate(model, data);
         double gap = Math.abs(coreMetrics.mse() - bestMetrics.mse()) / Math.max(bestMetrics.mse(), 1e-12);
         if (gap > 1e-3) {
@@ -233,7 +235,10 @@ public final class Trainer {
         }
     }
 
-    /** Validation metrics from DL4J's own forward pass over the validation windows (burn-in, then scored steps). */
+    /**
+     * Validation metrics from DL4J's own forward pass over the validation windows (burn-in, then scored steps). In
+     * residual mode the network's output is a change, so the current scaled value is added back before scoring.
+     */
     static ValidationMetrics evaluate(MultiLayerNetwork net, SequenceDataSets data,
             SequenceDataSets.ValidationWindows windows) {
         INDArray out = net.output(windows.features(), false);
@@ -242,7 +247,8 @@ public final class Trainer {
         int len = (int) shape[2];
         float[] flat = out.dup('c').data().asFloat();
         return ValidationMetrics.compute(data,
-                (s, step, j) -> flat[(windows.window(s, step) * k + j - 1) * len + windows.offset(s, step)]);
+                (s, step, j) -> flat[(windows.window(s, step) * k + j - 1) * len + windows.offset(s, step)]
+                        + data.outputOffset(s, step));
     }
 
     /** Validation metrics of the exported model, stepped by the core {@link Forecaster} one event at a time. */
@@ -297,7 +303,8 @@ public final class Trainer {
 
     private static String describe(TrainOptions o) {
         return String.format(Locale.ROOT, "%s layers=%d hidden=%d horizon=%d tbptt=%d epochs<=%d patience=%d lr=%g "
-                        + "clip=%g seed=%d", o.cell().name().toLowerCase(Locale.ROOT), o.layers(), o.hidden(),
-                o.horizon(), o.tbptt(), o.epochs(), o.patience(), o.lr(), o.clip(), o.seed());
+                        + "clip=%g seed=%d head=%s", o.cell().name().toLowerCase(Locale.ROOT), o.layers(), o.hidden(),
+                o.horizon(), o.tbptt(), o.epochs(), o.patience(), o.lr(), o.clip(), o.seed(),
+                o.headMode().headerName());
     }
 }

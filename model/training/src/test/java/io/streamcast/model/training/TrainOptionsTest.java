@@ -25,6 +25,17 @@ class TrainOptionsTest {
         assertThat(o.clip()).isEqualTo(1.0);
         assertThat(o.features()).isEqualTo(FeatureSpec.VALUE_AND_CALENDAR);
         assertThat(o.dl4jModelPath()).isEqualTo(Path.of("models/m.dl4j.zip"));
+        assertThat(o.residual()).isTrue();
+        assertThat(o.headMode()).isEqualTo(io.streamcast.model.core.HeadMode.RESIDUAL);
+    }
+
+    @Test
+    void residualCanBeTurnedOffAndSurvivesToBuilder() {
+        TrainOptions direct = TrainOptions.builder(IN, OUT).residual(false).build();
+        assertThat(direct.residual()).isFalse();
+        assertThat(direct.headMode()).isEqualTo(io.streamcast.model.core.HeadMode.DIRECT);
+        assertThat(direct.toBuilder().build().residual()).isFalse();
+        assertThat(direct.toBuilder().residual(true).build().residual()).isTrue();
     }
 
     @Test

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.Forecaster;
+import io.streamcast.model.core.HeadMode;
 import io.streamcast.model.core.artifact.ModelArtifact;
 import io.streamcast.model.core.artifact.ModelArtifactReader;
 import io.streamcast.model.core.cell.KernelKind;
 import io.streamcast.model.training.data.Series;
 import io.streamcast.model.training.dataset.SeriesFeatures;
+import io.streamcast.model.training.export.ModelExporter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,9 +59,21 @@ class TrainerTest {
     }
 
     @Test
+    void defaultRunTrainsAResidualHead() {
+        assertThat(sineModel.model().headMode()).isEqualTo(HeadMode.RESIDUAL);
+    }
+
+    /**
+     * The network outputs the change from the current scaled value; the residual model's forecaster adds that value:
+     * forecaster output == network output + x_t[VALUE]. The same weights exported as a direct head reproduce the
+     * network output itself.
+     */
+    @Test
     void trainedModelMatchesRnnTimeStepOverAThousandSteps() {
         MultiLayerNetwork net = sineModel.network();
         ForecastModel model = sineModel.model();
+        ForecastModel direct = ModelExporter.export(net, model.features(), HeadMode.DIRECT);
+        assertThat(model.residual()).isTrue();
         SeriesFeatures sf = SeriesFeatures.compute(SINES.get(1), model.features(), Trainer.SCALER_POLICY,
                 model.horizon());
         int k = model.horizon();
@@ -69,27 +83,37 @@ class TrainerTest {
                 continue;
             }
             Forecaster f = model.newForecaster(kind);
+            Forecaster fd = direct.newForecaster(kind);
             float[] state = model.newState();
+            float[] directState = direct.newState();
             float[] x = new float[model.inputSize()];
             float[] out = new float[k];
+            float[] directOut = new float[k];
             float[] core = new float[steps * k];
+            float[] coreDirect = new float[steps * k];
             float[] dl4j = new float[steps * k];
+            float[] dl4jPlusValue = new float[steps * k];
             net.rnnClearPreviousState();
             for (int t = 0; t < steps; t++) {
                 sf.features(t, x);
                 f.step(x, state, out);
+                fd.step(x, directState, directOut);
                 System.arraycopy(out, 0, core, t * k, k);
+                System.arraycopy(directOut, 0, coreDirect, t * k, k);
                 INDArray y = net.rnnTimeStep(Nd4j.create(x, new long[] {1, x.length, 1}, 'c'));
-                System.arraycopy(y.reshape(k).toFloatVector(), 0, dl4j, t * k, k);
+                float[] yv = y.reshape(k).toFloatVector();
+                for (int j = 0; j < k; j++) {
+                    dl4j[t * k + j] = yv[j];
+                    dl4jPlusValue[t * k + j] = yv[j] + x[0];
+                }
             }
-            double diff = 0;
-            double ref = 0;
-            for (int i = 0; i < core.length; i++) {
-                diff += Math.pow((double) core[i] - dl4j[i], 2);
-                ref += (double) dl4j[i] * dl4j[i];
-            }
-            assertThat(Math.sqrt(ref)).isGreaterThan(10.0);
-            assertThat(Math.sqrt(diff / ref)).as("%s kernel", kind).isLessThanOrEqualTo(1e-5);
+            assertThat(Math.sqrt(sumSquares(dl4j, null))).as("network output is not trivially zero")
+                    .isGreaterThan(1.0);
+            assertThat(Math.sqrt(sumSquares(dl4jPlusValue, null))).isGreaterThan(10.0);
+            assertThat(Math.sqrt(sumSquares(core, dl4jPlusValue) / sumSquares(dl4jPlusValue, null)))
+                    .as("%s kernel: residual forecaster vs network output + x", kind).isLessThanOrEqualTo(1e-5);
+            assertThat(Math.sqrt(sumSquares(coreDirect, dl4j) / sumSquares(dl4j, null)))
+                    .as("%s kernel: direct export vs network output", kind).isLessThanOrEqualTo(1e-5);
         }
     }
 
@@ -134,9 +158,11 @@ class TrainerTest {
                 .containsEntry("val_mae", result.metrics().mae1())
                 .containsEntry("val_mae_persistence", result.metrics().persistenceMae1());
         assertThat(artifact.model().features()).isEqualTo(options.features());
+        assertThat(artifact.formatVersion()).isEqualTo(2);
+        assertThat(artifact.model().headMode()).isEqualTo(HeadMode.RESIDUAL);
 
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(result.dl4jModel().toFile());
-        ForecastModel fromZip = io.streamcast.model.training.export.ModelExporter.export(restored, options.features());
+        ForecastModel fromZip = ModelExporter.export(restored, options.features(), options.headMode());
         assertThat(fromZip.layers()).isEqualTo(artifact.model().layers());
         assertThat(fromZip.head()).isEqualTo(artifact.model().head());
 
@@ -150,6 +176,26 @@ class TrainerTest {
         assertThatThrownBy(() -> Trainer.fit(tiny, small().build(), quiet()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no series with at least 8 points among 2");
+    }
+
+    @Test
+    void noResidualTrainsOnTheValuesAndExportsADirectHead() {
+        TrainedModel direct = Trainer.fit(SINES, small().residual(false).epochs(3).patience(0).build(), quiet());
+        assertThat(direct.model().headMode()).isEqualTo(HeadMode.DIRECT);
+        // the forecaster's metrics (full history) and DL4J's (burn-in windows, no value added back) agree
+        assertThat(direct.metrics().mse()).isCloseTo(direct.dl4jMetrics().mse(),
+                org.assertj.core.data.Percentage.withPercentage(25));
+        assertThat(direct.metrics().mse()).isLessThan(direct.metrics().persistenceMse());
+    }
+
+    /** Σ (a − b)², or Σ a² when b is null, in double. */
+    private static double sumSquares(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = b == null ? a[i] : (double) a[i] - b[i];
+            s += d * d;
+        }
+        return s;
     }
 
     private static void writeCsv(Path file, Series s) throws IOException {

@@ -18,6 +18,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * no validation value leaks into training. Labels at t = 0 (the scaler has seen one value) and labels with a
  * target beyond {@link #TARGET_LIMIT} are masked as well.
  *
+ * <p>Residual mode ({@link #residual()}): the training labels are {@code y_t[j] − x_t[VALUE]}, the change from the
+ * current scaled value, for a network whose output a {@link io.streamcast.model.core.HeadMode#RESIDUAL} model adds to
+ * {@code x_t[VALUE]}. Masking still looks at the scaled targets {@code y_t[j]} themselves, so both modes train on the
+ * same steps. Validation always scores forecasts of {@code y} (see {@link ValidationMetrics}).
+ *
  * <p>Validation runs every series from its first step (so the recurrent state is warm, as in the stream) and
  * scores only steps {@code t >= split}; see {@link ValidationMetrics}.
  */
@@ -29,6 +34,7 @@ public final class SequenceDataSets {
     private final int sequenceLength;
     private final List<Segment> segments;
     private final long trainLabelSteps;
+    private final boolean residual;
 
     /**
      * Training labels with a scaled target beyond this many standard deviations are masked. Such targets come
@@ -37,14 +43,25 @@ public final class SequenceDataSets {
      */
     public static final float TARGET_LIMIT = 50f;
 
+    /** Position of the scaled value in the inputs: {@code FeatureSpec} puts VALUE first. */
+    private static final int VALUE_INDEX = 0;
+
     private record Segment(int series, int start, int length) { }
+
+    /** Direct-head labels ({@code y_t[j]}); see {@link #SequenceDataSets(List, double, int, boolean)}. */
+    public SequenceDataSets(List<SeriesFeatures> series, double validationFraction, int sequenceLength) {
+        this(series, validationFraction, sequenceLength, false);
+    }
 
     /**
      * @param series             feature/target tables, all with the same feature count and horizon
      * @param validationFraction fraction of each series, at its end, held out for validation (0 &lt; f &lt; 1)
      * @param sequenceLength     training sequence length (a multiple of the tBPTT length works best)
+     * @param residual           labels {@code y_t[j] − x_t[VALUE]} instead of {@code y_t[j]}
      */
-    public SequenceDataSets(List<SeriesFeatures> series, double validationFraction, int sequenceLength) {
+    public SequenceDataSets(List<SeriesFeatures> series, double validationFraction, int sequenceLength,
+            boolean residual) {
+        this.residual = residual;
         if (series.isEmpty()) {
             throw new IllegalArgumentException("no series to build datasets from");
         }
@@ -102,6 +119,26 @@ public final class SequenceDataSets {
 
     public int featureCount() {
         return featureCount;
+    }
+
+    /** True if the training labels are residuals {@code y_t[j] − x_t[VALUE]}. */
+    public boolean residual() {
+        return residual;
+    }
+
+    /**
+     * The training label of series {@code s} at step t, horizon step j (1..K): {@code y_t[j]}, minus
+     * {@code x_t[VALUE]} in residual mode.
+     */
+    public float label(int s, int t, int j) {
+        SeriesFeatures sf = series.get(s);
+        float y = sf.target(t, j);
+        return residual ? y - sf.feature(t, VALUE_INDEX) : y;
+    }
+
+    /** Offset the network's output at step t needs to become a forecast of {@code y_t}: {@code x_t[VALUE]} or 0. */
+    public float outputOffset(int s, int t) {
+        return residual ? series.get(s).feature(t, VALUE_INDEX) : 0f;
     }
 
     public int horizon() {
@@ -165,8 +202,9 @@ public final class SequenceDataSets {
                 fm[i * len + k] = 1f;
                 if (t <= lastLabel && trainable(sf, t)) {
                     lm[i * len + k] = 1f;
+                    float offset = residual ? sf.feature(t, VALUE_INDEX) : 0f;
                     for (int j = 1; j <= horizon; j++) {
-                        l[(i * horizon + j - 1) * len + k] = sf.target(t, j);
+                        l[(i * horizon + j - 1) * len + k] = sf.target(t, j) - offset;
                     }
                 } else {
                     needMask = true;

@@ -2,6 +2,7 @@ package io.streamcast.model.training.export;
 
 import io.streamcast.model.core.DenseHead;
 import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.HeadMode;
 import io.streamcast.model.core.cell.CellType;
 import io.streamcast.model.core.cell.LayerWeights;
 import io.streamcast.model.core.feature.FeatureSpec;
@@ -43,12 +44,25 @@ public final class ModelExporter {
     }
 
     /**
+     * Exports {@code net} as a {@link HeadMode#DIRECT} model (the network outputs the scaled values).
+     *
+     * @see #export(MultiLayerNetwork, FeatureSpec, HeadMode)
+     */
+    public static ForecastModel export(MultiLayerNetwork net, FeatureSpec features) {
+        return export(net, features, HeadMode.DIRECT);
+    }
+
+    /**
      * Exports {@code net}; the horizon is the head's output count.
      *
      * @param features the inputs the network was trained on, in order (layer 0's nIn must equal their count)
+     * @param headMode what the network's output is: {@link HeadMode#DIRECT} the scaled values,
+     *        {@link HeadMode#RESIDUAL} their change from the current scaled value (trained on residual targets); the
+     *        core forecaster then forecasts {@code x_t[VALUE] + output}
      * @throws IllegalArgumentException for a layer or activation the core cannot step
      */
-    public static ForecastModel export(MultiLayerNetwork net, FeatureSpec features) {
+    public static ForecastModel export(MultiLayerNetwork net, FeatureSpec features, HeadMode headMode) {
+        Objects.requireNonNull(headMode, "headMode");
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(features, "features");
         int n = net.getnLayers();
@@ -94,7 +108,7 @@ public final class ModelExporter {
         } else {
             throw refuse(last, conf, "the last layer must be the head");
         }
-        return new ForecastModel(layers, head, features, head.outputSize());
+        return new ForecastModel(layers, head, features, head.outputSize(), headMode);
     }
 
     private static LayerWeights recurrent(CellType type, int index, org.deeplearning4j.nn.api.Layer layer, long nIn,

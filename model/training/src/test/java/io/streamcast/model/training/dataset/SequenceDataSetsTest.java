@@ -78,6 +78,44 @@ class SequenceDataSetsTest {
     }
 
     @Test
+    void residualLabelsAreTheChangeFromTheCurrentScaledValueOnTheSameSteps() {
+        SeriesFeatures sf = SeriesFeatures.compute(ramp("a", 100), FeatureSpec.VALUE_AND_CALENDAR, ScalerPolicy.DEFAULT,
+                K);
+        SequenceDataSets direct = new SequenceDataSets(List.of(sf), 0.2, 30);
+        SequenceDataSets residual = new SequenceDataSets(List.of(sf), 0.2, 30, true);
+        assertThat(direct.residual()).isFalse();
+        assertThat(residual.residual()).isTrue();
+        List<DataSet> d = direct.trainBatches(4, new Random(3));
+        List<DataSet> r = residual.trainBatches(4, new Random(3));
+        assertThat(r).hasSameSizeAs(d);
+        int labelled = 0;
+        for (int i = 0; i < d.size(); i++) {
+            assertThat(r.get(i).getFeatures()).isEqualTo(d.get(i).getFeatures());
+            assertThat(r.get(i).getLabelsMaskArray()).isEqualTo(d.get(i).getLabelsMaskArray());
+            INDArray features = r.get(i).getFeatures();
+            INDArray mask = r.get(i).getLabelsMaskArray();
+            for (int b = 0; b < features.size(0); b++) {
+                int start = startOf(sf, features.getFloat(b, 0, 0));
+                for (int k = 0; k < features.size(2); k++) {
+                    if (mask == null || mask.getFloat(b, k) > 0) {
+                        int t = start + k;
+                        labelled++;
+                        for (int j = 1; j <= K; j++) {
+                            float expected = sf.target(t, j) - sf.feature(t, 0);
+                            assertThat(r.get(i).getLabels().getFloat(b, j - 1, k)).isEqualTo(expected);
+                            assertThat(residual.label(0, t, j)).isEqualTo(expected);
+                            assertThat(direct.label(0, t, j)).isEqualTo(sf.target(t, j));
+                        }
+                        assertThat(residual.outputOffset(0, t)).isEqualTo(sf.feature(t, 0));
+                        assertThat(direct.outputOffset(0, t)).isZero();
+                    }
+                }
+            }
+        }
+        assertThat(labelled).isEqualTo(80 - K - 1);
+    }
+
+    @Test
     void validationWindowsLocateEveryScoredStep() {
         SeriesFeatures a = SeriesFeatures.compute(ramp("a", 101), FeatureSpec.VALUE_ONLY, ScalerPolicy.DEFAULT, K);
         SeriesFeatures b = SeriesFeatures.compute(ramp("b", 57), FeatureSpec.VALUE_ONLY, ScalerPolicy.DEFAULT, K);
