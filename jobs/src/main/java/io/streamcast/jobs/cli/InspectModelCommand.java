@@ -7,9 +7,11 @@ import io.streamcast.model.core.artifact.ModelFormatException;
 import io.streamcast.model.core.artifact.Provenance;
 import io.streamcast.model.core.cell.LayerWeights;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,24 +26,27 @@ final class InspectModelCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The artifact file.")
     Path model;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
         if (!Files.isRegularFile(model)) {
-            System.err.println("error: " + model + " is not a file");
+            err.println("error: " + model + " is not a file");
             return 2;
         }
         ModelArtifact a;
         try {
             a = ModelArtifactReader.read(model);
         } catch (ModelFormatException e) {
-            System.err.println("error: " + model + " is not a valid model artifact: " + e.getMessage());
+            err.println("error: " + model + " is not a valid model artifact: " + e.getMessage());
             return 2;
         }
-        print(a, model, ModelArtifactReader.sha256(model), System.out);
+        print(a, model, ModelArtifactReader.sha256(model), spec.commandLine().getOut());
         return 0;
     }
 
-    static void print(ModelArtifact a, Path file, String sha256, PrintStream out) {
+    static void print(ModelArtifact a, Path file, String sha256, PrintWriter out) {
         ForecastModel m = a.model();
         out.println("file:            " + file + " (" + file.toFile().length() + " bytes)");
         out.println("sha256:          " + sha256);
