@@ -61,8 +61,6 @@ bash_java_utils() {
 }
 
 rest() { curl -sf "http://127.0.0.1:$FLINK_REST_PORT$1"; }
-taskmanagers() { rest /overview | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p'; }
-has_taskmanagers() { local n; n="$(taskmanagers)"; [[ -n "$n" && "$n" -ge "$1" ]]; }
 
 start_jobmanager() {
   if running jobmanager; then log "JobManager already running (pid $(cat "$(pid_file jobmanager)"))"; return; fi
@@ -90,8 +88,7 @@ start_jobmanager() {
 start_taskmanager() {
   running jobmanager || die "no JobManager running: start-flink.sh all"
   if running taskmanager; then log "TaskManager already running (pid $(cat "$(pid_file taskmanager)"))"; return; fi
-  local before params jvm dyn n
-  before="$(taskmanagers)"; before="${before:-0}"
+  local params jvm dyn n
   params="$(bash_java_utils GET_TM_RESOURCE_PARAMS)"
   jvm="$(sed -n 1p <<< "$params")"; dyn="$(sed -n 2p <<< "$params")"
   [[ -n "$jvm" ]] || die "BashJavaUtils computed no TaskManager JVM parameters (check $CONF/config.yaml)"
@@ -103,7 +100,9 @@ start_taskmanager() {
       org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" $dyn \
       > "$LOG_DIR/taskmanager-$n.out" 2>&1 < /dev/null &
   echo $! > "$(pid_file taskmanager)"
-  if ! wait_until "${STREAMCAST_FLINK_START_TIMEOUT:-90}" "the TaskManager to register" has_taskmanagers $((before + 1)); then
+  # the TaskManager's own log says when it has registered (the REST count may still include a lost TaskManager)
+  if ! wait_until "${STREAMCAST_FLINK_START_TIMEOUT:-90}" "the TaskManager to register" \
+      grep -q "Successful registration at resource manager" "$LOG_DIR/taskmanager-$n.log"; then
     tail -20 "$LOG_DIR/taskmanager-$n.out" "$LOG_DIR/taskmanager-$n.log" >&2 || true
     stop_process taskmanager 5
     exit 1

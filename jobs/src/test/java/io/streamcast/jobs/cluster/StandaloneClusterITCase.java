@@ -1,0 +1,361 @@
+package io.streamcast.jobs.cluster;
+
+import io.streamcast.connectors.event.Event;
+import io.streamcast.connectors.json.JsonCodec;
+import io.streamcast.connectors.output.ForecastRecord;
+import io.streamcast.jobs.control.ModelControlError;
+import io.streamcast.jobs.control.ModelRefusal;
+import io.streamcast.jobs.control.ModelUpdate;
+import io.streamcast.jobs.forecast.ModelBundle;
+import io.streamcast.jobs.forecast.TestModels;
+import io.streamcast.jobs.local.TopicReader;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The forecast job on a real standalone Flink session cluster (a JobManager and a TaskManager JVM started by
+ * {@code scripts/start-flink.sh} from Maven-resolved jars) and a standalone Kafka broker JVM
+ * ({@code scripts/start-kafka.sh}), submitted as {@code streamcast-cluster.jar} with Flink's own CLI.
+ *
+ * <ol>
+ *   <li>submit; produce a first third of the events; read the forecasts with {@code read_committed};
+ *   <li>stop the job with a savepoint ({@code flink stop --savepointPath}); produce the second third while it is
+ *       stopped; resubmit from the savepoint ({@code flink run -s}); a bad model update on the models topic is
+ *       refused by every subtask (control errors) while the model in service stays;
+ *   <li>produce the last third paced; {@code kill -9} the TaskManager mid-stream; start a new one;
+ *   <li>every event has exactly one forecast, and each key's forecasts equal stepping the bundled model over the
+ *       key's whole series without interruption.
+ * </ol>
+ * Every process the scripts start is stopped by its PID when the test ends, fails, or the JVM exits.
+ * Run with {@code mvn -Pcluster-it verify} (needs the scripts' Maven class paths: Maven Central or a warm
+ * local repository).
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class StandaloneClusterITCase {
+
+    static final Path REPO = Path.of(System.getProperty("streamcast.repo.dir", "..")).toAbsolutePath().normalize();
+    static final Path JAR = Path.of(System.getProperty("streamcast.cluster.jar", "target/streamcast-cluster.jar"))
+            .toAbsolutePath();
+    static final Path DIR = Path.of("target/cluster-it").toAbsolutePath();
+    static final int KEYS = 6;
+    static final int POINTS = 600;
+    static final int PARALLELISM = 2;
+
+    static final Set<Long> STARTED = ConcurrentHashMap.newKeySet();
+    static final Thread KILL_ON_EXIT = new Thread(StandaloneClusterITCase::killEverythingStarted, "cluster-it-cleanup");
+    static Map<String, String> env;
+    static String bootstrap;
+
+    @BeforeAll
+    static void startBrokerAndCluster() throws Exception {
+        assertThat(JAR).as("build it with mvn package first").exists();
+        deleteRecursively(DIR);
+        Files.createDirectories(DIR);
+        Runtime.getRuntime().addShutdownHook(KILL_ON_EXIT);
+        int kafka = freePort();
+        int controller = freePort();
+        int rest = freePort();
+        int rpc = freePort();
+        env = new HashMap<>();
+        env.put("STREAMCAST_CLUSTER_DIR", DIR.toString());
+        env.put("STREAMCAST_KAFKA_PORT", Integer.toString(kafka));
+        env.put("STREAMCAST_KAFKA_CONTROLLER_PORT", Integer.toString(controller));
+        env.put("STREAMCAST_FLINK_REST_PORT", Integer.toString(rest));
+        env.put("STREAMCAST_FLINK_RPC_PORT", Integer.toString(rpc));
+        env.put("STREAMCAST_JOB_JAR", JAR.toString());
+        bootstrap = "127.0.0.1:" + kafka;
+
+        script(Duration.ofMinutes(3), "start-kafka.sh");
+        script(Duration.ofMinutes(3), "start-flink.sh");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("events", 2, (short) 1), new NewTopic("forecasts", 2, (short) 1),
+                    new NewTopic("anomalies", 2, (short) 1), new NewTopic("events-dlq", 1, (short) 1),
+                    new NewTopic("models", 1, (short) 1), new NewTopic("model-errors", 1, (short) 1)))
+                    .all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        try {
+            script(Duration.ofMinutes(1), "stop-flink.sh");
+            script(Duration.ofMinutes(1), "stop-kafka.sh");
+        } catch (Exception e) {
+            System.err.println("stopping the cluster by its scripts failed: " + e);
+        } finally {
+            killEverythingStarted();
+            try {
+                Runtime.getRuntime().removeShutdownHook(KILL_ON_EXIT);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    @Test
+    void savepointResumeAndTaskManagerFailoverLoseAndDuplicateNothing() throws Exception {
+        ModelBundle model = ModelBundle.bundledDefault();
+        Map<String, List<Event>> series = new LinkedHashMap<>();
+        for (int k = 0; k < KEYS; k++) {
+            series.put("key-" + k, TestModels.series("key-" + k, POINTS, Math.pow(10, k % 3), 300 + k));
+        }
+        int third = POINTS / 3;
+        String[] jobOptions = {"-D", "streamcast.checkpoint-interval=1s", "-D", "streamcast.anomaly.warm-up-events=50"};
+
+        // 1. submit, first third
+        String job1 = submitted(script(Duration.ofMinutes(2), "submit.sh", concat(new String[] {"-p", "2"}, jobOptions)));
+        produce(series, 0, third, 0, 0);
+        awaitCommitted(KEYS * third, Duration.ofMinutes(2));
+
+        // 2. stop with a savepoint, second third while stopped, resume from the savepoint
+        String stopOut = script(Duration.ofMinutes(2), "flink.sh", "stop", "--savepointPath",
+                DIR.resolve("savepoints").toUri().toString(), job1);
+        Matcher sp = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(stopOut);
+        assertThat(sp.find()).as("savepoint path in: %s", stopOut).isTrue();
+        String savepoint = sp.group(1);
+        assertThat(committed()).as("nothing after the stop").hasSize(KEYS * third);
+        produce(series, third, 2 * third, 0, 0);
+        String job2 = submitted(script(Duration.ofMinutes(2), "submit.sh",
+                concat(new String[] {"-s", savepoint, "-p", "2"}, jobOptions)));
+        assertThat(job2).isNotEqualTo(job1);
+        awaitCommitted(KEYS * 2 * third, Duration.ofMinutes(2));
+
+        // a refused model update on the real cluster: one control error per subtask, the model stays
+        publishModelUpdate(new ModelUpdate("not-a-model", REPO.resolve("README.md").toString(), "0".repeat(64)));
+        List<ModelControlError> errors = awaitModelErrors(PARALLELISM, Duration.ofMinutes(1));
+        assertThat(errors).allSatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo(ModelRefusal.SHA256_MISMATCH.code());
+            assertThat(e.getActiveVersion()).isEqualTo(model.modelVersion());
+        });
+        assertThat(errors).extracting(ModelControlError::getSubtask).containsExactlyInAnyOrder(0, 1);
+
+        // 3. last third, paced; kill -9 the TaskManager mid-stream; a new TaskManager takes over
+        long tmPid = Long.parseLong(Files.readString(DIR.resolve("pids/taskmanager.pid")).trim());
+        Thread producer = new Thread(() -> {
+            try {
+                produce(series, 2 * third, POINTS, 30, 150);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        producer.start();
+        long beforeKill = awaitCommitted(KEYS * 2 * third + 60, Duration.ofMinutes(1));
+        assertThat(beforeKill).as("the failure lands mid-stream").isLessThan(KEYS * POINTS);
+        ProcessHandle.of(tmPid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+        assertThat(ProcessHandle.of(tmPid).map(p -> p.onExit().join().isAlive()).orElse(false)).isFalse();
+        script(Duration.ofMinutes(3), "start-flink.sh", "taskmanager");
+        producer.join();
+        awaitCommitted(KEYS * POINTS, Duration.ofMinutes(4));
+        Thread.sleep(3000); // a duplicate would become visible with the next checkpoints
+        List<ForecastRecord> all = committed();
+
+        // 4. exactly once, and equal to an uninterrupted run
+        assertThat(all).hasSize(KEYS * POINTS);
+        Map<String, List<ForecastRecord>> byKey = all.stream().collect(Collectors.groupingBy(ForecastRecord::getKey));
+        assertThat(byKey.keySet()).isEqualTo(series.keySet());
+        for (Map.Entry<String, List<Event>> e : series.entrySet()) {
+            List<ForecastRecord> got = new ArrayList<>(byKey.get(e.getKey()));
+            got.sort(Comparator.comparingLong(ForecastRecord::getTs));
+            assertThat(got).extracting(ForecastRecord::getTs).as("key %s: one forecast per event", e.getKey())
+                    .containsExactlyElementsOf(e.getValue().stream().map(Event::getTimestampMillis).toList());
+            List<double[]> reference = TestModels.referenceForecasts(model, e.getValue());
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(got.get(i).getForecast()).as("key %s forecast %d", e.getKey(), i).containsExactly(reference.get(i));
+                assertThat(got.get(i).getModelVersion()).isEqualTo(model.modelVersion());
+            }
+        }
+        String exceptions = rest("/jobs/" + job2 + "/exceptions");
+        assertThat(exceptions).as("the job failed over (exception history)").contains("\"exceptionHistory\"")
+                .doesNotContain("\"entries\":[]");
+        String jobs = script(Duration.ofMinutes(1), "flink.sh", "list");
+        assertThat(jobs).contains(job2).contains("RUNNING");
+        script(Duration.ofMinutes(1), "flink.sh", "cancel", job2);
+    }
+
+    // ---- helpers ----
+
+    static String rest(String path) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + env.get("STREAMCAST_FLINK_REST_PORT") + path)).timeout(Duration.ofSeconds(30)).build();
+        var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    static String submitted(String cliOutput) {
+        Matcher m = Pattern.compile("JobID ([0-9a-f]{32})").matcher(cliOutput);
+        assertThat(m.find()).as("JobID in: %s", cliOutput).isTrue();
+        return m.group(1);
+    }
+
+    /** Sends events t in [from, to) of every key, keys interleaved, key k to partition k mod 2. */
+    static void produce(Map<String, List<Event>> series, int from, int to, int pauseEvery, long pauseMillis)
+            throws Exception {
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<String> keys = new ArrayList<>(series.keySet());
+            long sent = 0;
+            for (int t = from; t < to; t++) {
+                for (int k = 0; k < keys.size(); k++) {
+                    Event e = series.get(keys.get(k)).get(t);
+                    producer.send(new ProducerRecord<>("events", k % 2, e.getKey().getBytes(StandardCharsets.UTF_8),
+                            JsonCodec.toJsonBytes(e)));
+                    if (pauseEvery > 0 && ++sent % pauseEvery == 0) {
+                        producer.flush();
+                        Thread.sleep(pauseMillis);
+                    }
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    static void publishModelUpdate(ModelUpdate update) throws Exception {
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("models", JsonCodec.toJsonBytes(update))).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static List<ForecastRecord> committed() throws Exception {
+        return TopicReader.readAll(bootstrap, "forecasts", Duration.ofSeconds(60)).stream()
+                .map(r -> JsonCodec.fromJson(r.value(), ForecastRecord.class)).toList();
+    }
+
+    static long awaitCommitted(long atLeast, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long n;
+        while ((n = TopicReader.forEach(bootstrap, "forecasts", Duration.ofSeconds(30), r -> { })) < atLeast) {
+            assertThat(System.nanoTime()).as("%d committed forecasts within %s (have %d)", atLeast, timeout, n)
+                    .isLessThan(deadline);
+            Thread.sleep(250);
+        }
+        return n;
+    }
+
+    static List<ModelControlError> awaitModelErrors(int atLeast, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ModelControlError> errors = TopicReader.readAll(bootstrap, "model-errors", Duration.ofSeconds(30)).stream()
+                    .map(r -> JsonCodec.fromJson(r.value(), ModelControlError.class)).toList();
+            if (errors.size() >= atLeast) {
+                return errors;
+            }
+            assertThat(System.nanoTime()).as("%d model errors within %s", atLeast, timeout).isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+
+    /** Runs scripts/NAME with the test's environment; fails with its output unless it exits 0 in time. */
+    static String script(Duration timeout, String name, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add("bash");
+        command.add(REPO.resolve("scripts").resolve(name).toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(DIR, name, ".out");
+        pb.redirectOutput(out.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        rememberStartedProcesses();
+        String output = Files.readString(out);
+        System.out.printf("scripts/%s %s: %.1f s%n%s%n", name, String.join(" ", args),
+                (System.nanoTime() - t0) / 1e9, output);
+        if (!done) {
+            p.destroyForcibly();
+            throw new AssertionError("scripts/" + name + " did not finish in " + timeout + ":\n" + output);
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError("scripts/" + name + " exited " + p.exitValue() + ":\n" + output);
+        }
+        return output;
+    }
+
+    static void rememberStartedProcesses() throws IOException {
+        Path pids = DIR.resolve("pids");
+        if (!Files.isDirectory(pids)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(pids)) {
+            for (Path f : files.toList()) {
+                try {
+                    STARTED.add(Long.parseLong(Files.readString(f).trim()));
+                } catch (IOException | NumberFormatException e) {
+                    // removed or half-written by a script meanwhile: the next call sees it
+                }
+            }
+        }
+    }
+
+    static void killEverythingStarted() {
+        try {
+            rememberStartedProcesses();
+        } catch (IOException e) {
+            // kill what is known
+        }
+        for (long pid : STARTED) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join();
+            });
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] c = new String[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
