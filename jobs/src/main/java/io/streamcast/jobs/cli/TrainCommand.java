@@ -1,7 +1,6 @@
 package io.streamcast.jobs.cli;
 
 import io.streamcast.model.training.TrainOptions;
-import io.streamcast.model.training.TrainResult;
 import io.streamcast.model.training.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,9 +71,7 @@ final class TrainCommand implements Callable<Integer> {
                 .clip(clip).seed(seed).patience(patience).calendar(!noCalendar).residual(!noResidual)
                 .modelVersion(modelVersion).progress(!noProgress)
                 .build();
-        TrainResult r = Trainer.train(options, System.out);
-        System.out.printf("wrote %s (model version %s) and %s in %.1f s%n", r.artifact(), r.modelVersion(), r.dl4jModel(),
-                r.elapsed().toMillis() / 1000.0);
+        Trainer.train(options, System.out); // prints progress, the validation table and what it wrote
         return 0;
     }
 }
