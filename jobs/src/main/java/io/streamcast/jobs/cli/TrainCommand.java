@@ -54,9 +54,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-calendar", description = "Leave out the hour-of-day and day-of-week features.")
     boolean noCalendar;
 
-    @Option(names = "--no-residual", description = "Direct head: train on the scaled future values instead of their "
-            + "change from the current value (the default residual head forecasts current value + network output).")
-    boolean noResidual;
+    @Option(names = "--residual", description = "Residual head: train on the change from the current value, and forecast "
+            + "current value + network output (off by default: on the evaluation data it did worse than the direct head).")
+    boolean residual;
 
     @Option(names = "--model-version", description = "Version label stored in the artifact (default: <cell>-h<hidden>-<date>).")
     String modelVersion;
@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainOptions options = TrainOptions.builder(input, out)
                 .cell(cell).layers(layers).hidden(hidden).horizon(horizon).tbptt(tbptt).epochs(epochs).lr(lr)
-                .clip(clip).seed(seed).patience(patience).calendar(!noCalendar).residual(!noResidual)
+                .clip(clip).seed(seed).patience(patience).calendar(!noCalendar).residual(residual)
                 .modelVersion(modelVersion).progress(!noProgress)
                 .build();
         Trainer.train(options, System.out); // prints progress, the validation table and what it wrote

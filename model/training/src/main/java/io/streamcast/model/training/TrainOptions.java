@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>Defaults (chosen so the default model trains in well under two minutes on a few dozen series of a few
  * thousand points on two cores): LSTM, 1 layer, 32 units, horizon 8, tBPTT 50, up to 30 epochs with patience 5,
  * Adam lr 5e-3, element-wise gradient clipping 1.0, seed 42, calendar features on, sequences of 100 steps, an
- * automatic batch size, the last 20% of each series validates, one ND4J thread, residual head.
+ * automatic batch size, the last 20% of each series validates, one ND4J thread, direct head.
  *
  * <p>Why those sequence and batch settings: DL4J's recurrent layers loop over time one step at a time, and on a
  * small model each step costs about the same whatever the batch size, so an epoch costs about
@@ -44,7 +44,7 @@ import java.util.Objects;
  * @param threads            ND4J (OpenMP) threads; 1 is fastest for models this small on a shared machine
  * @param progress           draw a progress bar per epoch on stderr
  * @param modelVersion       version label stored in the artifact; null = {@code <cell>-h<hidden>-<yyyyMMdd>}
- * @param residual           residual head (default): train on {@code y_t[j] − x_t[VALUE]} (the change from the current
+ * @param residual           residual head (default false): train on {@code y_t[j] − x_t[VALUE]} (the change from the current
  *                           scaled value) and export a {@link io.streamcast.model.core.HeadMode#RESIDUAL} model whose
  *                           forecast is {@code x_t[VALUE] + output}; false: train on {@code y_t[j]} (direct head)
  */
@@ -73,7 +73,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
     public static final int AUTO_MAX_BATCH = 128;
     public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
     public static final int DEFAULT_THREADS = 1;
-    public static final boolean DEFAULT_RESIDUAL = true;
+    public static final boolean DEFAULT_RESIDUAL = false;
 
     /** Validates; prefer {@link #builder(Path, Path)}. */
     public TrainOptions {
@@ -239,7 +239,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         public Builder threads(int v) { this.threads = v; return this; }
         public Builder progress(boolean v) { this.progress = v; return this; }
         public Builder modelVersion(String v) { this.modelVersion = v; return this; }
-        /** Residual head (default true); {@code residual(false)} is the CLI's {@code --no-residual}. */
+        /** Residual head (default false); {@code residual(true)} is the CLI's {@code --residual}. */
         public Builder residual(boolean v) { this.residual = v; return this; }
 
         /** @throws IllegalArgumentException listing every invalid option with its value */

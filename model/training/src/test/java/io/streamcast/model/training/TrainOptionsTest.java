@@ -25,13 +25,16 @@ class TrainOptionsTest {
         assertThat(o.clip()).isEqualTo(1.0);
         assertThat(o.features()).isEqualTo(FeatureSpec.VALUE_AND_CALENDAR);
         assertThat(o.dl4jModelPath()).isEqualTo(Path.of("models/m.dl4j.zip"));
-        assertThat(o.residual()).isTrue();
-        assertThat(o.headMode()).isEqualTo(io.streamcast.model.core.HeadMode.RESIDUAL);
+        assertThat(o.residual()).isFalse();
+        assertThat(o.headMode()).isEqualTo(io.streamcast.model.core.HeadMode.DIRECT);
     }
 
     @Test
-    void residualCanBeTurnedOffAndSurvivesToBuilder() {
-        TrainOptions direct = TrainOptions.builder(IN, OUT).residual(false).build();
+    void residualCanBeTurnedOnAndOffAndSurvivesToBuilder() {
+        TrainOptions residual = TrainOptions.builder(IN, OUT).residual(true).build();
+        assertThat(residual.residual()).isTrue();
+        assertThat(residual.headMode()).isEqualTo(io.streamcast.model.core.HeadMode.RESIDUAL);
+        TrainOptions direct = residual.toBuilder().residual(false).build();
         assertThat(direct.residual()).isFalse();
         assertThat(direct.headMode()).isEqualTo(io.streamcast.model.core.HeadMode.DIRECT);
         assertThat(direct.toBuilder().build().residual()).isFalse();

@@ -39,7 +39,7 @@ class TrainerTest {
 
     @BeforeAll
     static void trainOnSines() {
-        sineModel = Trainer.fit(SINES, small().build(), quiet());
+        sineModel = Trainer.fit(SINES, small().residual(true).build(), quiet());
     }
 
     @Test
@@ -59,7 +59,7 @@ class TrainerTest {
     }
 
     @Test
-    void defaultRunTrainsAResidualHead() {
+    void residualRunTrainsAResidualHead() {
         assertThat(sineModel.model().headMode()).isEqualTo(HeadMode.RESIDUAL);
     }
 
@@ -158,8 +158,8 @@ class TrainerTest {
                 .containsEntry("val_mae", result.metrics().mae1())
                 .containsEntry("val_mae_persistence", result.metrics().persistenceMae1());
         assertThat(artifact.model().features()).isEqualTo(options.features());
+        assertThat(artifact.model().headMode()).as("the default head").isEqualTo(HeadMode.DIRECT);
         assertThat(artifact.formatVersion()).isEqualTo(2);
-        assertThat(artifact.model().headMode()).isEqualTo(HeadMode.RESIDUAL);
 
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(result.dl4jModel().toFile());
         ForecastModel fromZip = ModelExporter.export(restored, options.features(), options.headMode());
