@@ -57,6 +57,7 @@ public final class ForecastJob {
     public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String UID_MODEL_UPDATES_SOURCE = "model-updates-source";
     public static final String UID_MODEL_UPDATES_PARSE = "model-updates-parse";
+    public static final String UID_MODEL_UPDATES_WATERMARKS = "model-updates-watermarks";
     public static final String UID_NO_MODEL_UPDATES = "no-model-updates";
     public static final String UID_MODEL_ERRORS_SINK = "model-errors-sink";
 
@@ -143,12 +144,15 @@ public final class ForecastJob {
         DataStream<ModelControlError> modelErrors = null;
         if (modelUpdates != null) {
             SingleOutputStreamOperator<ModelUpdate> parsed = env
-                    .fromSource(modelUpdates, ModelControl.neverHoldsBackWatermarks(), "model updates")
+                    .fromSource(modelUpdates, WatermarkStrategy.noWatermarks(), "model updates")
                     .uid(UID_MODEL_UPDATES_SOURCE).setParallelism(1)
                     .process(new ModelControl.Parse()).uid(UID_MODEL_UPDATES_PARSE).name("parse model updates")
                     .setParallelism(1);
             modelErrors = parsed.getSideOutput(ModelControl.ERRORS);
-            updates = parsed;
+            // periodic, whether or not the topic has records or partitions: the control input never holds back
+            // the forecast operator's event time
+            updates = parsed.assignTimestampsAndWatermarks(ModelControl.neverHoldsBackWatermarks())
+                    .uid(UID_MODEL_UPDATES_WATERMARKS).name("model updates: no event time").setParallelism(1);
         } else {
             updates = timed.flatMap(new NoModelUpdates()).uid(UID_NO_MODEL_UPDATES).name("no model updates");
         }

@@ -51,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Model hot-swap through the models topic, end to end: a running job at parallelism 2 on Kafka; a good update
  * mid-stream switches every key from the old version to the new one (state kept: same architecture) with no
  * forecast lost; bad updates (wrong SHA-256, a corrupted file, malformed JSON) become control errors on the
- * model-errors topic and the new version stays in service.
+ * model-errors topic and the new version stays in service. A key silent for longer than the state TTL starts
+ * afresh: event-time timers fire although the control input carries no event time.
  */
 @Timeout(300)
 class ModelHotSwapITCase {
@@ -92,6 +93,7 @@ class ModelHotSwapITCase {
         s.put(ForecastOptions.GROUP_ID.key(), id);
         s.put(ForecastOptions.TRANSACTIONAL_ID_PREFIX.key(), id);
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
+        s.put(ForecastOptions.STATE_TTL.key(), "6 h");
         s.put(ModelControlOptions.MODELS_TOPIC.key(), id + "-models");
         s.put(ModelControlOptions.MODEL_ERRORS_TOPIC.key(), id + "-model-errors");
         Configuration conf = Configuration.fromMap(s);
@@ -116,9 +118,15 @@ class ModelHotSwapITCase {
             for (int k = 0; k < 4; k++) {
                 series.put("key-" + k, TestModels.series("key-" + k, 300, Math.pow(10, k), 500 + k));
             }
+            // silent from point 20 to 149 (almost 11 h of event time, more than the 6 h TTL)
+            List<Event> gapKey = TestModels.series("key-gap", 300, 7.0, 600);
+            series.put("key-gap", new ArrayList<>(gapKey));
+            for (int t = 20; t < 150; t++) {
+                series.get("key-gap").set(t, null);
+            }
             // 1. old model
             produce(c.eventsTopic(), series, 0, 100, 0);
-            awaitCount(c.forecastsTopic(), 400);
+            awaitCount(c.forecastsTopic(), 420);
             assertThat(forecasts(c.forecastsTopic())).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(TestModels.VERSION));
 
             // 2. swap mid-stream, events keep coming
@@ -126,7 +134,7 @@ class ModelHotSwapITCase {
             ModelBundle b = ModelBundle.fromBytes(bBytes, "B");
             publish(control.modelsTopic(), JsonCodec.toJson(update(ModelHotSwapTest.B_VERSION, bBytes, bBytes)));
             produce(c.eventsTopic(), series, 100, 250, 20);
-            awaitCount(c.forecastsTopic(), 1000);
+            awaitCount(c.forecastsTopic(), 1120);
 
             // 3. bad updates: refused by both subtasks (or the parser), the new model stays
             byte[] corrupted = bBytes.clone();
@@ -144,11 +152,23 @@ class ModelHotSwapITCase {
             assertThat(errors).filteredOn(e -> !e.getReason().equals(ModelRefusal.MALFORMED_UPDATE.code()))
                     .allSatisfy(e -> assertThat(e.getActiveVersion()).isEqualTo(ModelHotSwapTest.B_VERSION));
             produce(c.eventsTopic(), series, 250, 300, 0);
-            awaitCount(c.forecastsTopic(), 1200);
+            awaitCount(c.forecastsTopic(), 1370);
 
             List<ForecastRecord> all = forecasts(c.forecastsTopic());
-            assertThat(all).hasSize(1200);
+            assertThat(all).hasSize(1370);
             Map<String, List<ForecastRecord>> byKey = all.stream().collect(Collectors.groupingBy(ForecastRecord::getKey));
+
+            // the silent key: its state expired, so from point 150 it starts afresh (scaler and recurrent state)
+            List<ForecastRecord> gap = new ArrayList<>(byKey.remove("key-gap"));
+            series.remove("key-gap");
+            gap.sort(Comparator.comparingLong(ForecastRecord::getTs));
+            assertThat(gap).hasSize(170);
+            ForecastFunctionTest.assertForecastsEqual(gap.subList(0, 20), TestModels.referenceForecasts(A, gapKey.subList(0, 20)));
+            List<ForecastRecord> afresh = gap.subList(20, 170);
+            int gapSwitch = (int) afresh.stream().takeWhile(r -> r.getModelVersion().equals(TestModels.VERSION)).count();
+            ForecastFunctionTest.assertForecastsEqual(afresh, TestModels.referenceForecasts(List.of(A, b),
+                    new int[] {0, gapSwitch}, true, gapKey.subList(150, 300)));
+
             for (Map.Entry<String, List<Event>> e : series.entrySet()) {
                 List<ForecastRecord> got = new ArrayList<>(byKey.get(e.getKey()));
                 got.sort(Comparator.comparingLong(ForecastRecord::getTs));
@@ -166,7 +186,13 @@ class ModelHotSwapITCase {
                         TestModels.referenceForecasts(List.of(A, b), new int[] {0, sw}, true, e.getValue()));
             }
         } finally {
+            // wait until the job has really ended, so no task of it outlives this test (later tests share the JVM)
             job.cancel().get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -191,6 +217,9 @@ class ModelHotSwapITCase {
             for (int t = from; t < to; t++) {
                 for (int k = 0; k < keys.size(); k++) {
                     Event e = series.get(keys.get(k)).get(t);
+                    if (e == null) {
+                        continue;
+                    }
                     p.send(new ProducerRecord<>(topic, k % 2, e.getKey().getBytes(StandardCharsets.UTF_8), JsonCodec.toJsonBytes(e)));
                 }
                 if (pauseMillis > 0) {

@@ -201,8 +201,13 @@ class ModelHotSwapTest {
 
     @Test
     void theActiveModelStateLayoutV1IsReadAndWrittenIdentically() throws Exception {
+        // the layout does not look into the artifact: fixed bytes keep this golden file independent of the artifact format
+        byte[] artifact = new byte[3000];
+        for (int i = 0; i < artifact.length; i++) {
+            artifact[i] = (byte) (i * 31 + 7);
+        }
         ActiveModel known = new ActiveModel(new ModelUpdate(B_VERSION, "/models/" + B_VERSION + ".scm",
-                ModelArtifactReader.sha256(B_BYTES)), B_BYTES);
+                ModelArtifactReader.sha256(artifact)), artifact);
         DataOutputSerializer out = new DataOutputSerializer(4096);
         ActiveModelSerializer.INSTANCE.serialize(known, out);
         byte[] now = out.getCopyOfBuffer();
