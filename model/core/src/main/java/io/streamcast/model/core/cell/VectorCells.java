@@ -50,6 +50,16 @@ final class VectorCells {
      * @param gateIndex the gate blocks of {@code lw} to pack, in the order the kernel wants them
      */
     static float[] pack(LayerWeights lw, int[] gateIndex, boolean input, boolean recurrent, int groupBlocks) {
+        return pack(lw, gateIndex, null, input, recurrent, groupBlocks);
+    }
+
+    /**
+     * As {@link #pack(LayerWeights, int[], boolean, boolean, int)}, each gate's weights multiplied by
+     * {@code gateScale[gate]} (null: all 1). A power-of-two scale is exact, and so is then the scaled
+     * pre-activation the kernel accumulates (barring subnormals).
+     */
+    static float[] pack(LayerWeights lw, int[] gateIndex, float[] gateScale, boolean input, boolean recurrent,
+            int groupBlocks) {
         int d = lw.inputSize();
         int h = lw.hiddenSize();
         int cols = lw.columns();
@@ -65,10 +75,12 @@ final class VectorCells {
                 float[] src = (input && k < d) ? lw.w() : lw.rw();
                 int srcRow = (input && k < d) ? k : k - (input ? d : 0);
                 for (int blk = b0; blk < b0 + gb; blk++) {
-                    for (int gi : gateIndex) {
+                    for (int gate = 0; gate < g; gate++) {
+                        int gi = gateIndex[gate];
+                        float scale = gateScale == null ? 1f : gateScale[gate];
                         for (int lane = 0; lane < L; lane++) {
                             int j = blk * L + lane;
-                            packed[pos++] = j < h ? src[srcRow * cols + gi * h + j] : 0f;
+                            packed[pos++] = j < h ? scale * src[srcRow * cols + gi * h + j] : 0f;
                         }
                     }
                 }
@@ -80,15 +92,22 @@ final class VectorCells {
 
     /** Packs the selected gates' bias as {@code [block][gate][L]}, padded lanes zero. */
     static float[] packBias(LayerWeights lw, int[] gateIndex) {
+        return packBias(lw, gateIndex, null);
+    }
+
+    /** As {@link #packBias(LayerWeights, int[])}, each gate's bias multiplied by {@code gateScale[gate]}. */
+    static float[] packBias(LayerWeights lw, int[] gateIndex, float[] gateScale) {
         int h = lw.hiddenSize();
         int blocks = padded(h) / L;
         float[] packed = new float[blocks * gateIndex.length * L];
         int pos = 0;
         for (int blk = 0; blk < blocks; blk++) {
-            for (int gi : gateIndex) {
+            for (int g = 0; g < gateIndex.length; g++) {
+                int gi = gateIndex[g];
+                float scale = gateScale == null ? 1f : gateScale[g];
                 for (int lane = 0; lane < L; lane++) {
                     int j = blk * L + lane;
-                    packed[pos++] = j < h ? lw.b()[gi * h + j] : 0f;
+                    packed[pos++] = j < h ? scale * lw.b()[gi * h + j] : 0f;
                 }
             }
         }
@@ -192,52 +211,79 @@ final class VectorCells {
     }
 
     /**
-     * DL4J LSTM (a, f, o, i); groups of 2 blocks × 4 gates (8 accumulators). Pre-activations go to a
-     * gate-major scratch {@code z = [a | f | o | i]} (each Hp wide) so that the three sigmoids run as one
-     * contiguous pass over [Hp, 4Hp).
+     * DL4J LSTM (a, f, o, i) in three passes, none of them over [x, h] copies or a c buffer.
+     *
+     * <p>1. The matrix–vector product: groups of 2 blocks × 4 gates (8 accumulators, started from the bias),
+     * broadcasting x straight from the caller's input and h straight from the state (nothing is written before
+     * this pass ends, so [x, h] need not be copied). The f, o and i weights and biases are packed halved, so
+     * the accumulators hold z_a and z/2 for the sigmoid gates (exact: scaling by ½ commutes with rounding).
+     * Results go to a gate-major scratch {@code z = [a | f | o | i]}, each Hp wide.
+     *
+     * <p>2. {@link VectorMath#tanhParts} over all 4Hp: numerator and denominator of tanh for every gate
+     * (σ(z) = ½·tanh(z/2) + ½), in place in z and into {@code q}.
+     *
+     * <p>3. Per block, {@link #cell}: c' and h' from the fractions with two divisions instead of five,
+     * read and written as vectors directly in the state; a block that would run past H (odd H) goes through
+     * padded scratch.
      */
     static final class Lstm extends Base {
         private static final int[] GATES = {0, 1, 2, 3};
+        private static final float[] SCALE = {1f, 0.5f, 0.5f, 0.5f};
         private static final int GROUP = 2;
         private final float[] wp;
         private final float[] bp;
+        /** Pre-activations, then tanh numerators, gate-major [a | f | o | i]. */
         private final float[] z;
-        /** c of this step, padded to Hp. */
-        private final float[] cBuf;
+        /** tanh denominators, gate-major. */
+        private final float[] q;
+        /** c of the last, partial block (odd H), padded to L. */
+        private final float[] cTail;
+        /** Hidden columns covered by full vectors: H rounded down to a multiple of L. */
+        private final int hFull;
 
         Lstm(LayerWeights weights) {
             super(weights);
-            this.wp = pack(weights, GATES, true, true, GROUP);
-            this.bp = packBias(weights, GATES);
+            this.wp = pack(weights, GATES, SCALE, true, true, GROUP);
+            this.bp = packBias(weights, GATES, SCALE);
             this.z = new float[4 * hp];
-            this.cBuf = new float[hp];
+            this.q = new float[4 * hp];
+            this.cTail = new float[L];
+            this.hFull = h / L * L;
         }
 
         @Override
         public void step(float[] x, int xOff, float[] state, int sOff) {
-            loadInput(x, xOff, state, sOff);
-            System.arraycopy(state, sOff + h, cBuf, 0, h);
+            if (xOff < 0 || xOff > x.length - d || sOff < 0 || sOff > state.length - 2 * h) {
+                throw new ArrayIndexOutOfBoundsException("input [" + xOff + ", " + (xOff + d) + ") of "
+                        + x.length + " or state [" + sOff + ", " + (sOff + 2 * h) + ") of " + state.length
+                        + " out of bounds");
+            }
             int rows = d + h;
             int base = 0;
             int blk = 0;
             for (; blk + GROUP <= blocks; blk += GROUP) {
-                pair(base, blk);
+                pair(x, xOff, state, sOff, base, blk);
                 base += rows * 8 * L;
             }
             if (blk < blocks) {
-                single(base, blk);
+                single(x, xOff, state, sOff, base, blk);
             }
-            VectorMath.tanh(z, z, 0, hp);
-            VectorMath.sigmoid(z, hp, 4 * hp);
-            combine();
-            System.arraycopy(hOut, 0, state, sOff, h);
-            System.arraycopy(cBuf, 0, state, sOff + h, h);
+            VectorMath.tanhParts(z, z, q, 4 * hp);
+            int cOff = sOff + h;
+            for (int j = 0; j < hFull; j += L) {
+                cell(j, state, cOff + j, state, sOff + j);
+            }
+            if (hFull < h) {
+                int n = h - hFull;
+                System.arraycopy(state, cOff + hFull, cTail, 0, n);
+                cell(hFull, cTail, 0, hOut, 0);
+                System.arraycopy(cTail, 0, state, cOff + hFull, n);
+                System.arraycopy(hOut, 0, state, sOff + hFull, n);
+            }
         }
 
-        private void pair(int base, int blk) {
+        private void pair(float[] x, int xOff, float[] state, int sOff, int base, int blk) {
             final float[] wp = this.wp;
-            final float[] xh = this.xh;
-            final int rows = d + h;
             int bb = blk * 4 * L;
             FloatVector a0 = FloatVector.fromArray(S, bp, bb);
             FloatVector f0 = FloatVector.fromArray(S, bp, bb + L);
@@ -247,8 +293,11 @@ final class VectorCells {
             FloatVector f1 = FloatVector.fromArray(S, bp, bb + 5 * L);
             FloatVector o1 = FloatVector.fromArray(S, bp, bb + 6 * L);
             FloatVector i1 = FloatVector.fromArray(S, bp, bb + 7 * L);
-            for (int k = 0, p = base; k < rows; k++, p += 8 * L) {
-                FloatVector xk = FloatVector.broadcast(S, xh[k]);
+            // p is computed from k in both loops (not a second induction variable) so that C2 can prove the
+            // vector loads in bounds once per loop instead of checking each of them
+            for (int k = 0; k < d; k++) {
+                int p = base + k * (8 * L);
+                FloatVector xk = FloatVector.broadcast(S, x[xOff + k]);
                 a0 = FloatVector.fromArray(S, wp, p).fma(xk, a0);
                 f0 = FloatVector.fromArray(S, wp, p + L).fma(xk, f0);
                 o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, o0);
@@ -257,6 +306,19 @@ final class VectorCells {
                 f1 = FloatVector.fromArray(S, wp, p + 5 * L).fma(xk, f1);
                 o1 = FloatVector.fromArray(S, wp, p + 6 * L).fma(xk, o1);
                 i1 = FloatVector.fromArray(S, wp, p + 7 * L).fma(xk, i1);
+            }
+            final int baseH = base + d * (8 * L);
+            for (int k = 0; k < h; k++) {
+                int p = baseH + k * (8 * L);
+                FloatVector hk = FloatVector.broadcast(S, state[sOff + k]);
+                a0 = FloatVector.fromArray(S, wp, p).fma(hk, a0);
+                f0 = FloatVector.fromArray(S, wp, p + L).fma(hk, f0);
+                o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(hk, o0);
+                i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(hk, i0);
+                a1 = FloatVector.fromArray(S, wp, p + 4 * L).fma(hk, a1);
+                f1 = FloatVector.fromArray(S, wp, p + 5 * L).fma(hk, f1);
+                o1 = FloatVector.fromArray(S, wp, p + 6 * L).fma(hk, o1);
+                i1 = FloatVector.fromArray(S, wp, p + 7 * L).fma(hk, i1);
             }
             int j = blk * L;
             a0.intoArray(z, j);
@@ -269,21 +331,29 @@ final class VectorCells {
             i1.intoArray(z, 3 * hp + j + L);
         }
 
-        private void single(int base, int blk) {
+        private void single(float[] x, int xOff, float[] state, int sOff, int base, int blk) {
             final float[] wp = this.wp;
-            final float[] xh = this.xh;
-            final int rows = d + h;
             int bb = blk * 4 * L;
             FloatVector a0 = FloatVector.fromArray(S, bp, bb);
             FloatVector f0 = FloatVector.fromArray(S, bp, bb + L);
             FloatVector o0 = FloatVector.fromArray(S, bp, bb + 2 * L);
             FloatVector i0 = FloatVector.fromArray(S, bp, bb + 3 * L);
-            for (int k = 0, p = base; k < rows; k++, p += 4 * L) {
-                FloatVector xk = FloatVector.broadcast(S, xh[k]);
+            for (int k = 0; k < d; k++) {
+                int p = base + k * (4 * L);
+                FloatVector xk = FloatVector.broadcast(S, x[xOff + k]);
                 a0 = FloatVector.fromArray(S, wp, p).fma(xk, a0);
                 f0 = FloatVector.fromArray(S, wp, p + L).fma(xk, f0);
                 o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(xk, o0);
                 i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(xk, i0);
+            }
+            final int baseH = base + d * (4 * L);
+            for (int k = 0; k < h; k++) {
+                int p = baseH + k * (4 * L);
+                FloatVector hk = FloatVector.broadcast(S, state[sOff + k]);
+                a0 = FloatVector.fromArray(S, wp, p).fma(hk, a0);
+                f0 = FloatVector.fromArray(S, wp, p + L).fma(hk, f0);
+                o0 = FloatVector.fromArray(S, wp, p + 2 * L).fma(hk, o0);
+                i0 = FloatVector.fromArray(S, wp, p + 3 * L).fma(hk, i0);
             }
             int j = blk * L;
             a0.intoArray(z, j);
@@ -292,19 +362,49 @@ final class VectorCells {
             i0.intoArray(z, 3 * hp + j);
         }
 
-        /** c' = f⊙c + i⊙a; h' = o⊙tanh(c'), on the activated gates in z. */
-        private void combine() {
+        /**
+         * One block of L lanes at column {@code j}. With each gate as a fraction p/q from pass 2
+         * (a = pa/qa; f = (pf+qf)/(2qf), and likewise o and i):
+         * <pre>
+         * c' = f⊙c + i⊙a = ((pf+qf)·c·qi·qa + (pi+qi)·pa·qf) / (2·qf·qi·qa)
+         * h' = o⊙tanh(c') = (po+qo)·pc / (2·qo·qc)        with pc/qc the rational tanh of c'
+         * </pre>
+         * Every q lies in [0.0049, 0.91] and |p| ≤ q, so the products neither overflow nor underflow. Reads c
+         * from {@code c[cOff..]} and overwrites it with c'; writes h' to {@code hDst[hOff..]}.
+         *
+         * <p>The tanh of c' is written out here rather than called: this method may be inlined into a large
+         * caller, where C2's inlining budget could leave a nested call out of line with boxed vectors.
+         */
+        private void cell(int j, float[] c, int cOff, float[] hDst, int hOff) {
             final float[] z = this.z;
-            for (int j = 0; j < hp; j += L) {
-                FloatVector a = FloatVector.fromArray(S, z, j);
-                FloatVector f = FloatVector.fromArray(S, z, hp + j);
-                FloatVector i = FloatVector.fromArray(S, z, 3 * hp + j);
-                f.fma(FloatVector.fromArray(S, cBuf, j), i.mul(a)).intoArray(cBuf, j);
-            }
-            VectorMath.tanh(cBuf, hOut, 0, hp);
-            for (int j = 0; j < hp; j += L) {
-                FloatVector.fromArray(S, z, 2 * hp + j).mul(FloatVector.fromArray(S, hOut, j)).intoArray(hOut, j);
-            }
+            final float[] q = this.q;
+            FloatVector pa = FloatVector.fromArray(S, z, j);
+            FloatVector qa = FloatVector.fromArray(S, q, j);
+            FloatVector pf = FloatVector.fromArray(S, z, hp + j);
+            FloatVector qf = FloatVector.fromArray(S, q, hp + j);
+            FloatVector pi = FloatVector.fromArray(S, z, 3 * hp + j);
+            FloatVector qi = FloatVector.fromArray(S, q, 3 * hp + j);
+            FloatVector qia = qi.mul(qa);
+            FloatVector fc = pf.add(qf).mul(FloatVector.fromArray(S, c, cOff));
+            FloatVector num = fc.fma(qia, pi.add(qi).mul(pa).mul(qf));
+            FloatVector c2 = num.div(qf.mul(qia).mul(2f));
+            c2.intoArray(c, cOff);
+            // tanh(c') = pc / qc, as VectorMath.tanhParts
+            FloatVector xc = c2.max(-VectorMath.TANH_CLAMP).min(VectorMath.TANH_CLAMP);
+            FloatVector x2 = xc.mul(xc);
+            FloatVector pc = x2.fma(VectorMath.A13, VectorMath.A11);
+            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A9));
+            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A7));
+            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A5));
+            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A3));
+            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A1));
+            pc = pc.mul(xc);
+            FloatVector qc = x2.fma(VectorMath.B6, VectorMath.B4);
+            qc = qc.fma(x2, FloatVector.broadcast(S, VectorMath.B2));
+            qc = qc.fma(x2, FloatVector.broadcast(S, VectorMath.B0));
+            FloatVector po = FloatVector.fromArray(S, z, 2 * hp + j);
+            FloatVector qo = FloatVector.fromArray(S, q, 2 * hp + j);
+            po.add(qo).mul(pc).div(qo.mul(qc).mul(2f)).intoArray(hDst, hOff);
         }
     }
 

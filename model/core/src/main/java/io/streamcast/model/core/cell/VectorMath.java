@@ -23,18 +23,19 @@ final class VectorMath {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-    private static final float TANH_CLAMP = 7.90531110763549805f;
-    private static final float A1 = 4.89352455891786e-03f;
-    private static final float A3 = 6.37261928875436e-04f;
-    private static final float A5 = 1.48572235717979e-05f;
-    private static final float A7 = 5.12229709037114e-08f;
-    private static final float A9 = -8.60467152213735e-11f;
-    private static final float A11 = 2.00018790482477e-13f;
-    private static final float A13 = -2.76076847742355e-16f;
-    private static final float B0 = 4.89352518554385e-03f;
-    private static final float B2 = 2.26843463243900e-03f;
-    private static final float B4 = 1.18534705686654e-04f;
-    private static final float B6 = 1.19825839466702e-06f;
+    // package-private: the LSTM kernel writes the tanh of c' out in its own loop body (see lstmCell there)
+    static final float TANH_CLAMP = 7.90531110763549805f;
+    static final float A1 = 4.89352455891786e-03f;
+    static final float A3 = 6.37261928875436e-04f;
+    static final float A5 = 1.48572235717979e-05f;
+    static final float A7 = 5.12229709037114e-08f;
+    static final float A9 = -8.60467152213735e-11f;
+    static final float A11 = 2.00018790482477e-13f;
+    static final float A13 = -2.76076847742355e-16f;
+    static final float B0 = 4.89352518554385e-03f;
+    static final float B2 = 2.26843463243900e-03f;
+    static final float B4 = 1.18534705686654e-04f;
+    static final float B6 = 1.19825839466702e-06f;
 
     private VectorMath() {
     }
@@ -60,6 +61,30 @@ final class VectorMath {
     static void tanh(float[] src, float[] dst, int from, int to) {
         for (int j = from; j < to; j += SPECIES.length()) {
             tanhOf(FloatVector.fromArray(SPECIES, src, j)).intoArray(dst, j);
+        }
+    }
+
+    /**
+     * The parts of tanh(src[j]) = num[j] / den[j] for j in [0, n): {@code num = x·P(x²)} and
+     * {@code den = Q(x²)} of {@code x = src[j]} clamped, as in {@link #tanhOf}. {@code den} lies in
+     * [0.0049, 0.91] and {@code |num| ≤ den}, so a kernel can combine several activations over one division.
+     * {@code src} and {@code num} may be the same array.
+     */
+    static void tanhParts(float[] src, float[] num, float[] den, int n) {
+        for (int j = 0; j < n; j += SPECIES.length()) {
+            FloatVector x = FloatVector.fromArray(SPECIES, src, j).max(-TANH_CLAMP).min(TANH_CLAMP);
+            FloatVector x2 = x.mul(x);
+            FloatVector p = x2.fma(A13, A11);
+            p = p.fma(x2, FloatVector.broadcast(SPECIES, A9));
+            p = p.fma(x2, FloatVector.broadcast(SPECIES, A7));
+            p = p.fma(x2, FloatVector.broadcast(SPECIES, A5));
+            p = p.fma(x2, FloatVector.broadcast(SPECIES, A3));
+            p = p.fma(x2, FloatVector.broadcast(SPECIES, A1));
+            FloatVector q = x2.fma(B6, B4);
+            q = q.fma(x2, FloatVector.broadcast(SPECIES, B2));
+            q = q.fma(x2, FloatVector.broadcast(SPECIES, B0));
+            p.mul(x).intoArray(num, j);
+            q.intoArray(den, j);
         }
     }
 
