@@ -270,13 +270,11 @@ final class VectorCells {
             }
             VectorMath.tanhParts(z, z, q, 4 * hp);
             int cOff = sOff + h;
-            for (int j = 0; j < hFull; j += L) {
-                cell(j, state, cOff + j, state, sOff + j);
-            }
+            cells(0, hFull, state, cOff, state, sOff);
             if (hFull < h) {
                 int n = h - hFull;
                 System.arraycopy(state, cOff + hFull, cTail, 0, n);
-                cell(hFull, cTail, 0, hOut, 0);
+                cells(hFull, hp, cTail, -hFull, hOut, -hFull);
                 System.arraycopy(cTail, 0, state, cOff + hFull, n);
                 System.arraycopy(hOut, 0, state, sOff + hFull, n);
             }
@@ -363,48 +361,50 @@ final class VectorCells {
         }
 
         /**
-         * One block of L lanes at column {@code j}. With each gate as a fraction p/q from pass 2
+         * The blocks of L lanes at columns [from, to). With each gate as a fraction p/q from pass 2
          * (a = pa/qa; f = (pf+qf)/(2qf), and likewise o and i):
          * <pre>
          * c' = f⊙c + i⊙a = ((pf+qf)·c·qi·qa + (pi+qi)·pa·qf) / (2·qf·qi·qa)
          * h' = o⊙tanh(c') = (po+qo)·pc / (2·qo·qc)        with pc/qc the rational tanh of c'
          * </pre>
          * Every q lies in [0.0049, 0.91] and |p| ≤ q, so the products neither overflow nor underflow. Reads c
-         * from {@code c[cOff..]} and overwrites it with c'; writes h' to {@code hDst[hOff..]}.
+         * c of column j from {@code c[cOff + j]} and overwrites it with c'; writes h' to {@code hDst[hOff + j]}.
          *
          * <p>The tanh of c' is written out here rather than called: this method may be inlined into a large
          * caller, where C2's inlining budget could leave a nested call out of line with boxed vectors.
          */
-        private void cell(int j, float[] c, int cOff, float[] hDst, int hOff) {
+        private void cells(int from, int to, float[] c, int cOff, float[] hDst, int hOff) {
             final float[] z = this.z;
             final float[] q = this.q;
-            FloatVector pa = FloatVector.fromArray(S, z, j);
-            FloatVector qa = FloatVector.fromArray(S, q, j);
-            FloatVector pf = FloatVector.fromArray(S, z, hp + j);
-            FloatVector qf = FloatVector.fromArray(S, q, hp + j);
-            FloatVector pi = FloatVector.fromArray(S, z, 3 * hp + j);
-            FloatVector qi = FloatVector.fromArray(S, q, 3 * hp + j);
-            FloatVector qia = qi.mul(qa);
-            FloatVector fc = pf.add(qf).mul(FloatVector.fromArray(S, c, cOff));
-            FloatVector num = fc.fma(qia, pi.add(qi).mul(pa).mul(qf));
-            FloatVector c2 = num.div(qf.mul(qia).mul(2f));
-            c2.intoArray(c, cOff);
-            // tanh(c') = pc / qc, as VectorMath.tanhParts
-            FloatVector xc = c2.max(-VectorMath.TANH_CLAMP).min(VectorMath.TANH_CLAMP);
-            FloatVector x2 = xc.mul(xc);
-            FloatVector pc = x2.fma(VectorMath.A13, VectorMath.A11);
-            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A9));
-            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A7));
-            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A5));
-            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A3));
-            pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A1));
-            pc = pc.mul(xc);
-            FloatVector qc = x2.fma(VectorMath.B6, VectorMath.B4);
-            qc = qc.fma(x2, FloatVector.broadcast(S, VectorMath.B2));
-            qc = qc.fma(x2, FloatVector.broadcast(S, VectorMath.B0));
-            FloatVector po = FloatVector.fromArray(S, z, 2 * hp + j);
-            FloatVector qo = FloatVector.fromArray(S, q, 2 * hp + j);
-            po.add(qo).mul(pc).div(qo.mul(qc).mul(2f)).intoArray(hDst, hOff);
+            for (int j = from; j < to; j += L) {
+                FloatVector pa = FloatVector.fromArray(S, z, j);
+                FloatVector qa = FloatVector.fromArray(S, q, j);
+                FloatVector pf = FloatVector.fromArray(S, z, hp + j);
+                FloatVector qf = FloatVector.fromArray(S, q, hp + j);
+                FloatVector pi = FloatVector.fromArray(S, z, 3 * hp + j);
+                FloatVector qi = FloatVector.fromArray(S, q, 3 * hp + j);
+                FloatVector qia = qi.mul(qa);
+                FloatVector fc = pf.add(qf).mul(FloatVector.fromArray(S, c, cOff + j));
+                FloatVector num = fc.fma(qia, pi.add(qi).mul(pa).mul(qf));
+                FloatVector c2 = num.div(qf.mul(qia).mul(2f));
+                c2.intoArray(c, cOff + j);
+                // tanh(c') = pc / qc, as VectorMath.tanhParts
+                FloatVector xc = c2.max(-VectorMath.TANH_CLAMP).min(VectorMath.TANH_CLAMP);
+                FloatVector x2 = xc.mul(xc);
+                FloatVector pc = x2.fma(VectorMath.A13, VectorMath.A11);
+                pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A9));
+                pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A7));
+                pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A5));
+                pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A3));
+                pc = pc.fma(x2, FloatVector.broadcast(S, VectorMath.A1));
+                pc = pc.mul(xc);
+                FloatVector qc = x2.fma(VectorMath.B6, VectorMath.B4);
+                qc = qc.fma(x2, FloatVector.broadcast(S, VectorMath.B2));
+                qc = qc.fma(x2, FloatVector.broadcast(S, VectorMath.B0));
+                FloatVector po = FloatVector.fromArray(S, z, 2 * hp + j);
+                FloatVector qo = FloatVector.fromArray(S, q, 2 * hp + j);
+                po.add(qo).mul(pc).div(qo.mul(qc).mul(2f)).intoArray(hDst, hOff + j);
+            }
         }
     }
 

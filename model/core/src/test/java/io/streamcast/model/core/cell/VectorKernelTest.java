@@ -112,6 +112,25 @@ class VectorKernelTest {
     }
 
     @Test
+    void rangesOutsideTheArraysAreRejected() {
+        for (CellType type : CellType.values()) {
+            for (KernelKind kind : KernelKind.values()) {
+                LayerWeights lw = TestWeights.random(type, 3, 16, new SplittableRandom(4));
+                RecurrentCell cell = Kernels.create(lw, kind);
+                int n = cell.stateSize();
+                float[] x = {0.5f, -0.5f, 0.25f};
+                String what = type + " " + kind;
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> cell.step(x, 0, new float[n], 1))
+                        .as("%s: state range past the end", what).isInstanceOf(ArrayIndexOutOfBoundsException.class);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> cell.step(x, 1, new float[n], 0))
+                        .as("%s: input range past the end", what).isInstanceOf(ArrayIndexOutOfBoundsException.class);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> cell.step(x, 0, new float[n], -1))
+                        .as("%s: negative state offset", what).isInstanceOf(ArrayIndexOutOfBoundsException.class);
+            }
+        }
+    }
+
+    @Test
     void stepsDoNotAllocateOnceCompiled() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
