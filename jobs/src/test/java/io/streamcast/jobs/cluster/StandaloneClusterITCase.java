@@ -8,13 +8,22 @@ import io.streamcast.jobs.control.ModelRefusal;
 import io.streamcast.jobs.control.ModelUpdate;
 import io.streamcast.jobs.forecast.ModelBundle;
 import io.streamcast.jobs.forecast.TestModels;
-import io.streamcast.jobs.local.TopicReader;
+import io.streamcast.model.core.DenseHead;
+import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.artifact.ModelArtifact;
+import io.streamcast.model.core.artifact.ModelArtifactReader;
+import io.streamcast.model.core.artifact.ModelArtifactWriter;
+import io.streamcast.model.core.artifact.Provenance;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,10 +61,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>submit; produce a first third of the events; read the forecasts with {@code read_committed};
  *   <li>stop the job with a savepoint ({@code flink stop --savepointPath}); produce the second third while it is
  *       stopped; resubmit from the savepoint ({@code flink run -s}); a bad model update on the models topic is
- *       refused by every subtask (control errors) while the model in service stays;
+ *       refused by every subtask (control errors) while the model in service stays; then a good one (same
+ *       architecture, other weights) is published and swapped in without a restart;
  *   <li>produce the last third paced; {@code kill -9} the TaskManager mid-stream; start a new one;
- *   <li>every event has exactly one forecast, and each key's forecasts equal stepping the bundled model over the
- *       key's whole series without interruption.
+ *   <li>every event has exactly one forecast, and each key's forecasts equal stepping the models over the key's
+ *       whole series without interruption: the bundled model, then from the key's switch on the new one with the
+ *       key's recurrent state kept (the new model survives the failover in broadcast state).
  * </ol>
  * Every process the scripts start is stopped by its PID when the test ends, fails, or the JVM exits.
  * Run with {@code mvn -Pcluster-it verify} (needs the scripts' Maven class paths: Maven Central or a warm
@@ -159,6 +170,11 @@ class StandaloneClusterITCase {
             assertThat(e.getActiveVersion()).isEqualTo(model.modelVersion());
         });
         assertThat(errors).extracting(ModelControlError::getSubtask).containsExactlyInAnyOrder(0, 1);
+        byte[] v2 = sameArchitectureOtherWeights("cluster-it-v2");
+        Path v2File = DIR.resolve("cluster-it-v2.scm");
+        Files.write(v2File, v2);
+        ModelBundle model2 = ModelBundle.fromBytes(v2, "cluster-it-v2");
+        publishModelUpdate(new ModelUpdate("cluster-it-v2", v2File.toString(), ModelArtifactReader.sha256(v2)));
 
         // 3. last third, paced; kill -9 the TaskManager mid-stream; a new TaskManager takes over
         long tmPid = Long.parseLong(Files.readString(DIR.resolve("pids/taskmanager.pid")).trim());
@@ -189,10 +205,13 @@ class StandaloneClusterITCase {
             got.sort(Comparator.comparingLong(ForecastRecord::getTs));
             assertThat(got).extracting(ForecastRecord::getTs).as("key %s: one forecast per event", e.getKey())
                     .containsExactlyElementsOf(e.getValue().stream().map(Event::getTimestampMillis).toList());
-            List<double[]> reference = TestModels.referenceForecasts(model, e.getValue());
+            int switchAt = (int) got.stream().takeWhile(r -> r.getModelVersion().equals(model.modelVersion())).count();
+            assertThat(switchAt).as("key %s: the bundled model up to the swap", e.getKey()).isBetween(2 * third, POINTS - 1);
+            assertThat(got.subList(switchAt, POINTS)).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo("cluster-it-v2"));
+            List<double[]> reference = TestModels.referenceForecasts(List.of(model, model2), new int[] {0, switchAt}, true,
+                    e.getValue());
             for (int i = 0; i < got.size(); i++) {
                 assertThat(got.get(i).getForecast()).as("key %s forecast %d", e.getKey(), i).containsExactly(reference.get(i));
-                assertThat(got.get(i).getModelVersion()).isEqualTo(model.modelVersion());
             }
         }
         String exceptions = rest("/jobs/" + job2 + "/exceptions");
@@ -204,6 +223,22 @@ class StandaloneClusterITCase {
     }
 
     // ---- helpers ----
+
+    /** The bundled model's artifact with the head's biases shifted: same architecture, other forecasts. */
+    static byte[] sameArchitectureOtherWeights(String version) throws IOException {
+        ModelArtifact a;
+        try (var in = ModelBundle.class.getResourceAsStream(ModelBundle.DEFAULT_RESOURCE)) {
+            a = ModelArtifactReader.fromBytes(in.readAllBytes());
+        }
+        ForecastModel m = a.model();
+        float[] bias = m.head().b().clone();
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] += 0.25f;
+        }
+        DenseHead head = new DenseHead(m.head().inputSize(), m.head().outputSize(), m.head().w(), bias);
+        return ModelArtifactWriter.toBytes(ModelArtifact.of(new ForecastModel(m.layers(), head, m.features(), m.horizon()),
+                a.scaler(), Provenance.none(java.time.Instant.EPOCH), version));
+    }
 
     static String rest(String path) throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
@@ -250,14 +285,40 @@ class StandaloneClusterITCase {
     }
 
     static List<ForecastRecord> committed() throws Exception {
-        return TopicReader.readAll(bootstrap, "forecasts", Duration.ofSeconds(60)).stream()
-                .map(r -> JsonCodec.fromJson(r.value(), ForecastRecord.class)).toList();
+        return readCommitted("forecasts").stream().map(v -> JsonCodec.fromJson(v, ForecastRecord.class)).toList();
+    }
+
+    /**
+     * The committed records of a topic ({@code read_committed}, up to the last stable offsets), values only.
+     * Waits for the topic's partitions to be known: an empty partition list is a metadata race, not an empty topic.
+     */
+    static List<byte[]> readCommitted(String topic) throws Exception {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty()) {
+                assertThat(System.nanoTime()).as("partitions of %s", topic).isLessThan(deadline);
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(i -> new TopicPartition(topic, i.partition())).toList();
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            List<byte[]> out = new ArrayList<>();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("reading %s to %s", topic, end).isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+            }
+            return out;
+        }
     }
 
     static long awaitCommitted(long atLeast, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long n;
-        while ((n = TopicReader.forEach(bootstrap, "forecasts", Duration.ofSeconds(30), r -> { })) < atLeast) {
+        while ((n = readCommitted("forecasts").size()) < atLeast) {
             assertThat(System.nanoTime()).as("%d committed forecasts within %s (have %d)", atLeast, timeout, n)
                     .isLessThan(deadline);
             Thread.sleep(250);
@@ -268,8 +329,8 @@ class StandaloneClusterITCase {
     static List<ModelControlError> awaitModelErrors(int atLeast, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<ModelControlError> errors = TopicReader.readAll(bootstrap, "model-errors", Duration.ofSeconds(30)).stream()
-                    .map(r -> JsonCodec.fromJson(r.value(), ModelControlError.class)).toList();
+            List<ModelControlError> errors = readCommitted("model-errors").stream()
+                    .map(v -> JsonCodec.fromJson(v, ModelControlError.class)).toList();
             if (errors.size() >= atLeast) {
                 return errors;
             }
