@@ -50,6 +50,11 @@ appender.main.layout.type = PatternLayout
 appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 logger.kafka.name = org.apache.kafka
 logger.kafka.level = WARN
+# the transactional producers' ids and epochs, and each commit and abort of the Kafka sinks
+logger.kafkatxn.name = org.apache.kafka.clients.producer.internals.TransactionManager
+logger.kafkatxn.level = INFO
+logger.kafkasink.name = org.apache.flink.connector.kafka.sink
+logger.kafkasink.level = DEBUG
 PROPS
   cp "$CONF/log4j.properties" "$CONF/log4j-cli.properties"
 }

@@ -19,6 +19,15 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
 log.dirs=$KDIR/data
 num.partitions=2
+# Topics are created before a job is submitted (scripts/create-topics.sh), never by a client's first write:
+# a producer writing into a partition the broker is still creating can have its first request refused and a
+# later one accepted, after which every retry fails with OutOfOrderSequenceException (KAFKA-15591, fixed in
+# Kafka 4.5). A missing topic is then an error that names it, not a race.
+auto.create.topics.enable=false
+# One partition each for the group and transaction coordinators' internal topics: on one broker the default 50
+# partitions only delay the first consumer group and the first initTransactions of a fresh broker.
+offsets.topic.num.partitions=1
+transaction.state.log.num.partitions=1
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
@@ -40,6 +49,11 @@ logger.apache.name=org.apache.kafka
 logger.apache.level=WARN
 logger.started.name=kafka.server.KafkaRaftServer
 logger.started.level=INFO
+# the transaction coordinator: producer id/epoch changes, commits and aborts (also of timed-out transactions)
+logger.txn.name=kafka.coordinator.transaction
+logger.txn.level=INFO
+logger.txn2.name=org.apache.kafka.coordinator.transaction
+logger.txn2.level=INFO
 PROPS
 
 if [[ ! -f "$KDIR/data/meta.properties" ]]; then

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -68,11 +69,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       whole series without interruption: the bundled model, then from the key's switch on the new one with the
  *       key's recurrent state kept (the new model survives the failover in broadcast state).
  * </ol>
- * Every process the scripts start is stopped by its PID when the test ends, fails, or the JVM exits.
+ * Every process the scripts start is stopped by its PID when the test ends, fails, or the JVM exits. On a failure
+ * {@link ClusterDiagnostics} first writes the logs, the jobs' REST state, thread dumps and the broker's view of the
+ * topics and transactions to {@code target/cluster-it-diagnostics/}.
  * Run with {@code mvn -Pcluster-it verify} (needs the scripts' Maven class paths: Maven Central or a warm
  * local repository).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@ExtendWith(ClusterDiagnostics.class)
 class StandaloneClusterITCase {
 
     static final Path REPO = Path.of(System.getProperty("streamcast.repo.dir", "..")).toAbsolutePath().normalize();
@@ -87,6 +91,9 @@ class StandaloneClusterITCase {
     static final Thread KILL_ON_EXIT = new Thread(StandaloneClusterITCase::killEverythingStarted, "cluster-it-cleanup");
     static Map<String, String> env;
     static String bootstrap;
+    /** What the test is doing, for the diagnostics of a failure. */
+    static volatile String phase = "start";
+    static final List<String> JOBS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startBrokerAndCluster() throws Exception {
@@ -107,13 +114,58 @@ class StandaloneClusterITCase {
         env.put("STREAMCAST_JOB_JAR", JAR.toString());
         bootstrap = "127.0.0.1:" + kafka;
 
+        phase = "start-kafka";
         script(Duration.ofMinutes(3), "start-kafka.sh");
+        phase = "start-flink";
         script(Duration.ofMinutes(3), "start-flink.sh");
+        phase = "create-topics";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("events", 2, (short) 1), new NewTopic("forecasts", 2, (short) 1),
-                    new NewTopic("anomalies", 2, (short) 1), new NewTopic("events-dlq", 1, (short) 1),
-                    new NewTopic("models", 1, (short) 1), new NewTopic("model-errors", 1, (short) 1)))
+            // as scripts/create-topics.sh: the outputs are stamped with the broker's append time. The sinks stamp
+            // records with their event time, here January 2026; with CreateTime the broker's 7-day time retention
+            // deleted committed forecasts whenever its check (30 s after start, then every 5 minutes) ran mid-test.
+            Map<String, String> appendTime = Map.of("message.timestamp.type", "LogAppendTime");
+            admin.createTopics(List.of(new NewTopic("events", 2, (short) 1),
+                    new NewTopic("forecasts", 2, (short) 1).configs(appendTime),
+                    new NewTopic("anomalies", 2, (short) 1).configs(appendTime),
+                    new NewTopic("events-dlq", 1, (short) 1).configs(appendTime),
+                    new NewTopic("models", 1, (short) 1),
+                    new NewTopic("model-errors", 1, (short) 1).configs(appendTime)))
                     .all().get(60, TimeUnit.SECONDS);
+            awaitTopicsReady(admin, Duration.ofSeconds(60));
+        }
+    }
+
+    /** Created is not yet served: waits until every partition of the six topics has a leader in the metadata. */
+    static void awaitTopicsReady(Admin admin, Duration timeout) throws Exception {
+        List<String> topics = List.of("events", "forecasts", "anomalies", "events-dlq", "models", "model-errors");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                var d = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+                if (d.values().stream().allMatch(t -> !t.partitions().isEmpty()
+                        && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // UnknownTopicOrPartition while the metadata propagates
+            }
+            assertThat(System.nanoTime()).as("topics %s with leaders within %s", topics, timeout).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits until the job and all its tasks are RUNNING, so that the time given to a phase is the job's own. */
+    static void awaitRunning(String job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String body = "";
+        while (true) {
+            body = rest("/jobs/" + job);
+            if (body.contains("\"state\":\"RUNNING\"") && !Pattern.compile("\"status\":\"(?!RUNNING)[A-Z]+\"").matcher(body).find()) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("job %s and its tasks RUNNING within %s: %s", job, timeout, body)
+                    .isLessThan(deadline);
+            Thread.sleep(250);
         }
     }
 
@@ -145,11 +197,15 @@ class StandaloneClusterITCase {
         String[] jobOptions = {"-D", "streamcast.checkpoint-interval=1s", "-D", "streamcast.anomaly.warm-up-events=50"};
 
         // 1. submit, first third
+        phase = "submit-1";
         String job1 = submitted(script(Duration.ofMinutes(2), "submit.sh", concat(new String[] {"-p", "2"}, jobOptions)));
+        awaitRunning(job1, Duration.ofMinutes(2));
+        phase = "first-third";
         produce(series, 0, third, 0, 0);
         awaitCommitted(KEYS * third, Duration.ofMinutes(2));
 
         // 2. stop with a savepoint, second third while stopped, resume from the savepoint
+        phase = "stop-with-savepoint";
         String stopOut = script(Duration.ofMinutes(2), "flink.sh", "stop", "--savepointPath",
                 DIR.resolve("savepoints").toUri().toString(), job1);
         Matcher sp = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(stopOut);
@@ -160,7 +216,10 @@ class StandaloneClusterITCase {
         String job2 = submitted(script(Duration.ofMinutes(2), "submit.sh",
                 concat(new String[] {"-s", savepoint, "-p", "2"}, jobOptions)));
         assertThat(job2).isNotEqualTo(job1);
+        awaitRunning(job2, Duration.ofMinutes(2));
+        phase = "second-third";
         awaitCommitted(KEYS * 2 * third, Duration.ofMinutes(2));
+        phase = "model-updates";
 
         // a refused model update on the real cluster: one control error per subtask, the model stays
         publishModelUpdate(new ModelUpdate("not-a-model", REPO.resolve("README.md").toString(), "0".repeat(64)));
@@ -177,6 +236,7 @@ class StandaloneClusterITCase {
         publishModelUpdate(new ModelUpdate("cluster-it-v2", v2File.toString(), ModelArtifactReader.sha256(v2)));
 
         // 3. last third, paced; kill -9 the TaskManager mid-stream; a new TaskManager takes over
+        phase = "last-third-failover";
         long tmPid = Long.parseLong(Files.readString(DIR.resolve("pids/taskmanager.pid")).trim());
         Thread producer = new Thread(() -> {
             try {
@@ -197,6 +257,7 @@ class StandaloneClusterITCase {
         List<ForecastRecord> all = committed();
 
         // 4. exactly once, and equal to an uninterrupted run
+        phase = "checks";
         assertThat(all).hasSize(KEYS * POINTS);
         Map<String, List<ForecastRecord>> byKey = all.stream().collect(Collectors.groupingBy(ForecastRecord::getKey));
         assertThat(byKey.keySet()).isEqualTo(series.keySet());
@@ -252,6 +313,7 @@ class StandaloneClusterITCase {
     static String submitted(String cliOutput) {
         Matcher m = Pattern.compile("JobID ([0-9a-f]{32})").matcher(cliOutput);
         assertThat(m.find()).as("JobID in: %s", cliOutput).isTrue();
+        JOBS.add(m.group(1));
         return m.group(1);
     }
 
@@ -305,6 +367,10 @@ class StandaloneClusterITCase {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            // nothing is ever deleted from the test's topics: a log start offset above 0 means the broker dropped
+            // records (retention), and waiting for them would only time out
+            assertThat(consumer.beginningOffsets(partitions, Duration.ofSeconds(30)))
+                    .as("log start offsets of %s: records deleted by the broker", topic).allSatisfy((tp, o) -> assertThat(o).isZero());
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             List<byte[]> out = new ArrayList<>();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
