@@ -167,6 +167,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         long ts = e.getTimestampMillis();
         double value = e.getValue();
         SeriesState s = state.value();
+        // the expiry timer of the key's previous accepted event is registered (and has not fired, else the state
+        // would be gone); registering the same grid point again costs a hash lookup in the timer queue and changes nothing
+        long previousTimer = Long.MIN_VALUE;
         if (s == null) {
             s = newState(m);
             keysCreated++;
@@ -180,6 +183,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             adoptModel(s, m);
         } else if (s.archTag == 0) {
             s.archTag = m.archTag; // written by layout version 1 with the model in service: same architecture
+        }
+        if (s.lastTimestamp != Long.MIN_VALUE) {
+            previousTimer = expiryTimer(s.lastTimestamp);
         }
         boolean sample = (eventsSeen++ & LATENCY_SAMPLE_MASK) == 0;
         long start = sample ? System.nanoTime() : 0L;
@@ -209,7 +215,10 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         s.scalerM2 = scaler.m2();
         s.lastTimestamp = ts;
         state.update(s);
-        ctx.timerService().registerEventTimeTimer(expiryTimer(ts));
+        long timer = expiryTimer(ts);
+        if (timer != previousTimer) {
+            ctx.timerService().registerEventTimeTimer(timer);
+        }
         if (sample) {
             stepLatency.update(System.nanoTime() - start);
         }
@@ -261,8 +270,16 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
         SeriesState s = state.value();
-        if (s != null && s.lastTimestamp + ttlMillis <= timestamp) {
+        if (s == null) {
+            return;
+        }
+        if (s.lastTimestamp + ttlMillis <= timestamp) {
             cleanUp();
+        } else {
+            // the key is live: make sure its expiry is armed. Normally a no-op (the timer of its last event is
+            // registered); it matters when the state was restored under a different TTL, whose grid points the
+            // skipped registrations above would not match.
+            ctx.timerService().registerEventTimeTimer(expiryTimer(s.lastTimestamp));
         }
     }
 

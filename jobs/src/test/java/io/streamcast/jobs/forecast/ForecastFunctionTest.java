@@ -168,6 +168,60 @@ class ForecastFunctionTest {
     }
 
     @Test
+    void aKeyWhoseEventsShareOneExpiryGridPointRegistersItOnceAndStillExpires() throws Exception {
+        // TTL 1 h: expiry timers on a 7.5-minute grid; events one minute apart mostly map to the grid point of the
+        // event before them, whose registration is skipped
+        ForecastJobConfig cfg = config(Map.of("streamcast.state.ttl", "1 h"));
+        long minute = Duration.ofMinutes(1).toMillis();
+        try (var h = harness(MODEL, cfg)) {
+            h.open();
+            List<Event> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                events.add(new Event("k", T0 + i * minute, 10.0 + i));
+            }
+            feed(h, events);
+            long last = T0 + 19 * minute;
+            long lastExpiry = T0 + Duration.ofMinutes(60 + 22).toMillis() + Duration.ofSeconds(30).toMillis(); // ceil to 7.5 min
+            assertThat(h.numEventTimeTimers()).as("one timer per distinct grid point (T0+60..79 min -> 60, 67.5, 75, 82.5)")
+                    .isEqualTo(4);
+            assertThat(h.extractOutputValues()).hasSize(20);
+
+            h.watermark(last + Duration.ofMinutes(60).toMillis() - 1);
+            assertThat(stateOf(h, "k")).as("nothing expired before the TTL of the last event").isNotNull();
+            h.watermark(lastExpiry - 1);
+            assertThat(stateOf(h, "k")).isNotNull();
+            h.watermark(lastExpiry);
+            assertThat(stateOf(h, "k")).as("expired at the grid point after the last event's TTL").isNull();
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void stateRestoredUnderALongerTtlIsStillExpiredWhenLaterEventsSkipTheirTimer() throws Exception {
+        long minute = Duration.ofMinutes(1).toMillis();
+        OperatorSubtaskState snapshot;
+        try (var h = harness(MODEL, config(Map.of("streamcast.state.ttl", "1 h")))) {
+            h.open();
+            feed(h, List.of(new Event("k", T0 + minute, 1.0), new Event("k", T0 + 2 * minute, 2.0)));
+            snapshot = h.snapshot(1L, 1L);
+        }
+        // TTL 2 h: grid of 15 min. The next event's expiry (T0 + 2 h 3 min -> T0 + 2 h 15 min) is the grid point of
+        // the previous one under the new TTL, so it registers nothing; only the 1 h timer restored with the state exists
+        try (var h = harness(MODEL, config(Map.of("streamcast.state.ttl", "2 h")))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(TestModels.parsed(new Event("k", T0 + 3 * minute, 3.0), 2), T0 + 3 * minute));
+            h.watermark(T0 + Duration.ofMinutes(60 + 8).toMillis());
+            assertThat(stateOf(h, "k")).as("the restored 1 h timer fired but the key is live under the 2 h TTL").isNotNull();
+            h.watermark(T0 + Duration.ofMinutes(120 + 3).toMillis() - 1);
+            assertThat(stateOf(h, "k")).isNotNull();
+            h.watermark(T0 + Duration.ofMinutes(120 + 15).toMillis());
+            assertThat(stateOf(h, "k")).as("re-armed by the fired timer, expired under the new TTL").isNull();
+        }
+    }
+
+    @Test
     void stateSnapshotRestoresIntoANewInstanceAndTheKeyContinuesExactly() throws Exception {
         List<Event> a = TestModels.series("a", 60, 50.0, 5);
         List<double[]> reference = TestModels.referenceForecasts(MODEL, a);
