@@ -242,6 +242,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("share.coordinator.state.topic.replication.factor", "1");
             p.put("share.coordinator.state.topic.min.isr", "1");
             p.put("group.initial.rebalance.delay.ms", "0");
+            // Records carry event time as their timestamp, and recorded streams are old: with time-based
+            // retention the broker would delete them at its first retention check (30 s after start).
+            p.put("log.retention.ms", "-1");
             p.put("min.insync.replicas", "1");
             p.putAll(brokerProperties);
             return p;

@@ -176,11 +176,20 @@ public final class LocalRun {
         }
     }
 
+    /**
+     * Creates the job's topics where missing. The output topics stamp records with their append time: the
+     * sinks give each record its event time, and a broker's time-based retention would delete outputs of a
+     * replayed old stream at once.
+     */
     static void createTopics(String servers, ForecastJobConfig c) throws InterruptedException, ExecutionException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
             for (String t : List.of(c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic(), c.deadLetterTopic())) {
+                NewTopic topic = new NewTopic(t, 2, (short) 1);
+                if (!t.equals(c.eventsTopic())) {
+                    topic.configs(Map.of("message.timestamp.type", "LogAppendTime"));
+                }
                 try {
-                    admin.createTopics(List.of(new NewTopic(t, 2, (short) 1))).all().get();
+                    admin.createTopics(List.of(topic)).all().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
