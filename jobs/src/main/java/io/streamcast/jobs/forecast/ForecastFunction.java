@@ -45,7 +45,9 @@ import java.util.Objects;
  *
  * <p>State per key is one {@link SeriesState} ({@code series-state}, explicit serializer). Its
  * {@code stats} array holds the anomaly scorer's {@value AnomalyScorer#STATE_SIZE} floats followed by the
- * prediction intervals' {@code 2K + 3} floats (which include the pending forecasts).
+ * prediction intervals' floats (which include the pending forecasts; 11 for K = 8). State restored from an
+ * earlier layout, whose intervals tracked every horizon, is converted at the key's next event without losing
+ * what it learnt.
  *
  * <p>Model hot-swap: the second (broadcast) input carries {@link ModelUpdate}s from the models topic. Every
  * parallel instance loads and checks the artifact ({@link ModelLoader}: SHA-256, the reader's checksum and
@@ -179,7 +181,10 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                     "event time " + ts + " is not after the key's last accepted event time " + s.lastTimestamp,
                     in.getTopic(), in.getPartition(), in.getOffset(), System.currentTimeMillis()));
             return;
-        } else if (s.modelTag != m.modelTag) {
+        } else if (s.statsLayout != SeriesState.STATS_TRACKED_HORIZONS) {
+            upgradeStats(s, m);
+        }
+        if (s.modelTag != m.modelTag) {
             adoptModel(s, m);
         } else if (s.archTag == 0) {
             s.archTag = m.archTag; // written by layout version 1 with the model in service: same architecture
@@ -303,6 +308,22 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         scorer.init(s.stats, 0);
         m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
         return s;
+    }
+
+    /**
+     * The key's state was restored from a layout whose intervals tracked every horizon: convert it. When its
+     * horizon is not the serving model's (its size says so), leave it to {@link #adoptModel}, which starts
+     * the intervals afresh for a model of another architecture.
+     */
+    private void upgradeStats(SeriesState s, ServingModel m) {
+        int scorerAndOld = AnomalyScorer.STATE_SIZE + PredictionIntervals.perHorizonStateSize(m.horizon);
+        if (s.stats.length == scorerAndOld && scorerAndOld != m.statsSize) {
+            float[] stats = new float[m.statsSize];
+            System.arraycopy(s.stats, 0, stats, 0, AnomalyScorer.STATE_SIZE);
+            m.intervals.migrateFromPerHorizon(s.stats, AnomalyScorer.STATE_SIZE, stats, AnomalyScorer.STATE_SIZE);
+            s.stats = stats;
+        }
+        s.statsLayout = SeriesState.STATS_TRACKED_HORIZONS;
     }
 
     /**

@@ -33,6 +33,18 @@ public final class SeriesState {
     /** Statistics of the anomaly scorer and the prediction intervals, laid out as the job's function documents. */
     public float[] stats;
 
+    /**
+     * Layout of the interval statistics in {@link #stats}: {@link #STATS_TRACKED_HORIZONS} (this release), or
+     * {@link #STATS_EVERY_HORIZON} for state read from layout version 1 or 2 and not yet converted by the forecast
+     * function. Not a field of the stored record: it follows from the record's layout version.
+     */
+    public byte statsLayout = STATS_TRACKED_HORIZONS;
+
+    /** The intervals of the tracked horizons 1, 2, 4, …, K (see PredictionIntervals). */
+    public static final byte STATS_TRACKED_HORIZONS = 2;
+    /** The intervals of every horizon 1..K, as layout versions 1 and 2 stored them. */
+    public static final byte STATS_EVERY_HORIZON = 1;
+
     public SeriesState() {
         this(new float[0], new float[0]);
     }
@@ -64,6 +76,7 @@ public final class SeriesState {
         c.scalerCount = scalerCount;
         c.scalerMean = scalerMean;
         c.scalerM2 = scalerM2;
+        c.statsLayout = statsLayout;
     }
 
     private static float[] copyArray(float[] from, float[] to) {
@@ -83,6 +96,7 @@ public final class SeriesState {
             return false;
         }
         return lastTimestamp == s.lastTimestamp && modelTag == s.modelTag && archTag == s.archTag
+                && statsLayout == s.statsLayout
                 && scalerCount == s.scalerCount
                 && Double.compare(scalerMean, s.scalerMean) == 0 && Double.compare(scalerM2, s.scalerM2) == 0
                 && Arrays.equals(recurrent, s.recurrent) && Arrays.equals(stats, s.stats);
@@ -97,7 +111,7 @@ public final class SeriesState {
 
     @Override
     public String toString() {
-        return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag + ", archTag=" + archTag
+        return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag + ", statsLayout=" + statsLayout + ", archTag=" + archTag
                 + ", scaler=(" + scalerCount + ", " + scalerMean + ", " + scalerM2 + "), recurrent=" + recurrent.length
                 + " floats, stats=" + stats.length + " floats}";
     }

@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * State written by a release must be read by the next. Golden files in {@code src/test/resources/golden}:
  * <ul>
  *   <li>{@code series-state-v1.bin}: a {@link SeriesState} in layout version 1 (read, no longer written);
- *   <li>{@code series-state-v2.bin}: the same with an architecture tag, layout version 2 (written by this release);
+ *   <li>{@code series-state-v2.bin}: the same with an architecture tag, layout version 2 (read, and written only
+ *       for a key restored from it and not seen since);
+ *   <li>{@code series-state-v3.bin}: the same in layout version 3, variable-length counts (written by this release);
  *   <li>{@code forecast-operator-v1.snapshot}: the forecast operator's state after 30 events of two keys, written
  *       when the operator was a one-input {@code KeyedProcessOperator}; it restores into today's keyed broadcast
  *       operator because keyed state ({@code series-state}) and timers ({@code user-timers}) keep their names
@@ -36,6 +38,7 @@ class StateCompatibilityTest {
     static final Path GOLDEN_DIR = Path.of("src/test/resources/golden");
     static final String SERIES_STATE_V1 = "series-state-v1.bin";
     static final String SERIES_STATE_V2 = "series-state-v2.bin";
+    static final String SERIES_STATE_V3 = "series-state-v3.bin";
     static final String OPERATOR_SNAPSHOT_V1 = "forecast-operator-v1.snapshot";
     static final boolean WRITE = Boolean.getBoolean("streamcast.golden.write");
 
@@ -49,9 +52,23 @@ class StateCompatibilityTest {
         return s;
     }
 
+    /** As read from layout version 1: intervals of every horizon. */
+    static SeriesState knownStateV1() {
+        SeriesState s = knownState();
+        s.statsLayout = SeriesState.STATS_EVERY_HORIZON;
+        return s;
+    }
+
     static SeriesState knownStateV2() {
+        SeriesState s = knownStateV1();
+        s.archTag = -123456789;
+        return s;
+    }
+
+    static SeriesState knownStateV3() {
         SeriesState s = knownState();
         s.archTag = -123456789;
+        s.scalerCount = 300; // two bytes as a variable-length count
         return s;
     }
 
@@ -61,35 +78,57 @@ class StateCompatibilityTest {
         assertThat(bytes.length).isEqualTo(41 + 4 * (4 + 3));
         assertThat(bytes[0]).isEqualTo((byte) 1);
         SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
-        assertThat(read).isEqualTo(knownState());
+        assertThat(read).isEqualTo(knownStateV1());
         assertThat(read.archTag).as("unknown architecture").isZero();
     }
 
     @Test
-    void seriesStateLayoutV2IsReadAndWrittenIdentically() throws IOException {
+    void seriesStateLayoutV2IsReadAndWrittenIdenticallyWhileItsStatsAreNotConverted() throws IOException {
+        byte[] bytes = Files.readAllBytes(GOLDEN_DIR.resolve(SERIES_STATE_V2));
+        SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
+        assertThat(read).isEqualTo(knownStateV2());
         DataOutputSerializer out = new DataOutputSerializer(64);
-        SeriesStateSerializer.INSTANCE.serialize(knownStateV2(), out);
+        SeriesStateSerializer.INSTANCE.serialize(read, out);
+        assertThat(out.getCopyOfBuffer()).as("a restored key not seen since is written back unchanged").isEqualTo(bytes);
+        assertThat(bytes.length).isEqualTo(45 + 4 * (4 + 3));
+    }
+
+    @Test
+    void seriesStateLayoutV3IsReadAndWrittenIdentically() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(knownStateV3(), out);
         byte[] now = out.getCopyOfBuffer();
-        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V2);
+        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V3);
         if (WRITE && !Files.exists(golden)) {
             Files.createDirectories(GOLDEN_DIR);
             Files.write(golden, now);
         }
         byte[] bytes = Files.readAllBytes(golden);
         SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
-        assertThat(read).isEqualTo(knownStateV2());
-        assertThat(now).as("this release writes layout version 2 byte for byte").isEqualTo(bytes);
-        assertThat(bytes.length).isEqualTo(45 + 4 * (4 + 3));
+        assertThat(read).isEqualTo(knownStateV3());
+        assertThat(now).as("this release writes layout version 3 byte for byte").isEqualTo(bytes);
+        assertThat(bytes[0]).isEqualTo((byte) 3);
+        // version, time, two tags, count 300 in 2 bytes, mean, M2, two 1-byte lengths
+        assertThat(bytes.length).isEqualTo(1 + 8 + 4 + 4 + 2 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
     }
 
     @Test
-    void aVersion1RecordIsRewrittenAsVersion2WithTheSameContent() throws IOException {
-        byte[] v1 = Files.readAllBytes(GOLDEN_DIR.resolve(SERIES_STATE_V1));
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        SeriesStateSerializer.INSTANCE.copy(new DataInputDeserializer(v1), out);
-        byte[] copied = out.getCopyOfBuffer();
-        assertThat(copied[0]).isEqualTo((byte) 2);
-        assertThat(SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(copied))).isEqualTo(knownState());
+    void variableLengthCountsRoundTripAtTheirBoundaries() throws IOException {
+        long[] counts = {0, 1, 127, 128, 16_383, 16_384, (1L << 21) - 1, 1L << 21, Integer.MAX_VALUE, Long.MAX_VALUE};
+        int[] sizes = {1, 1, 1, 2, 2, 3, 3, 4, 5, 9};
+        for (int i = 0; i < counts.length; i++) {
+            DataOutputSerializer out = new DataOutputSerializer(16);
+            SeriesStateSerializer.writeVarLong(counts[i], out);
+            assertThat(out.length()).as("bytes of %d", counts[i]).isEqualTo(sizes[i]);
+            assertThat(SeriesStateSerializer.readVarLong(new DataInputDeserializer(out.getCopyOfBuffer())))
+                    .isEqualTo(counts[i]);
+        }
+        assertThatThrownBy(() -> SeriesStateSerializer.writeVarLong(-1, new DataOutputSerializer(16)))
+                .hasMessageContaining("a count of -1 cannot be written");
+        byte[] endless = new byte[11];
+        java.util.Arrays.fill(endless, (byte) 0x80);
+        assertThatThrownBy(() -> SeriesStateSerializer.readVarLong(new DataInputDeserializer(endless)))
+                .hasMessageContaining("the state is corrupt");
     }
 
     @Test
@@ -124,6 +163,16 @@ class StateCompatibilityTest {
             SeriesState restored = ForecastFunctionTest.stateOf(h, "a");
             assertThat(restored.scalerCount).isEqualTo(60);
             assertThat(restored.archTag).as("learnt from the model that wrote it").isNotZero();
+            assertThat(restored.statsLayout).isEqualTo(SeriesState.STATS_TRACKED_HORIZONS);
+            int horizon = out.get(0).horizon();
+            assertThat(restored.stats).as("scorer, then the intervals of the tracked horizons only")
+                    .hasSize(9 + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon))
+                    .hasSizeLessThan(9 + io.streamcast.model.core.anomaly.PredictionIntervals.perHorizonStateSize(horizon));
+            ForecastRecord last = out.get(29);
+            assertThat(last.getLower()[0]).as("the one-step interval continues from the restored statistics")
+                    .isLessThan(last.getForecast()[0]);
+            assertThat(last.getUpper()[0]).isGreaterThan(last.getForecast()[0]);
+            assertThat(last.getUpper()[horizon - 1]).isGreaterThan(last.getForecast()[horizon - 1]);
             assertThat(out).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(TestModels.VERSION));
         }
     }

@@ -2,7 +2,8 @@ package io.streamcast.model.core.anomaly;
 
 /**
  * Per-key prediction intervals for horizons k = 1..K from running residual quantiles, with all
- * per-key state in {@code 2K + 3} floats of a caller's {@code float[]}.
+ * per-key state in {@code 2n + 3} floats of a caller's {@code float[]}, where n is the number of
+ * <em>tracked</em> horizons (1, 2, 4, … up to K, and K itself: n = 4 for K = 8).
  *
  * <h2>Definition</h2>
  * For a forecast {@code f_k} of the value k steps ahead, made now, the interval is
@@ -10,37 +11,43 @@ package io.streamcast.model.core.anomaly;
  *   [ f_k + q_lo · w_k · scale ,  f_k + q_hi · w_k · scale ]
  * </pre>
  * where {@code scale} is the caller's current unit of the model (e.g. the series scaler's standard
- * deviation; 1 for raw units), {@code w_k} is an exponentially weighted mean of past horizon-k
- * absolute errors {@code |e| = |v − f| / scale} (half-life {@code scaleHalfLife} observations),
- * and {@code q_lo}, {@code q_hi} are running quantiles, at levels (1 ∓ coverage)/2, of the
- * scale-free error {@code e / w_k}, pooled over all horizons. So the width of each horizon's
- * interval follows that horizon's own error size, while the shape (skew, tail weight) is learned
- * from every horizon's errors together. The quantiles are tracked by stochastic approximation
- * ({@code q += step · (level − 1[x < q])}), started at the Gaussian values. A horizon's interval
- * is NaN until it has {@code minObservations} observations. Because the shape is shared, coverage
- * is nominal over all horizons' observations together; a horizon whose error shape differs from
- * the pooled one (e.g. strongly skewed one-step errors that become more symmetric as k grows)
- * can sit a few points above or below nominal. This is the price of K + 2 floats for the scales
- * and shape instead of 2K per-horizon quantiles.
+ * deviation; 1 for raw units), {@code w_k} is the typical size of a horizon-k error, and
+ * {@code q_lo}, {@code q_hi} are running quantiles, at levels (1 ∓ coverage)/2, of the scale-free
+ * error {@code e / w_k}, pooled over the tracked horizons. For a tracked horizon, {@code w_k} is an
+ * exponentially weighted mean of its past absolute errors {@code |e| = |v − f| / scale} (half-life
+ * {@code scaleHalfLife} observations); for a horizon between two tracked ones a &lt; k &lt; b it is
+ * interpolated linearly, {@code w_k = w_a + (w_b − w_a)(k − a)/(b − a)} (errors grow smoothly with
+ * the horizon; for a random walk, whose errors grow like √k, the interpolated width is within 1.5%
+ * of the true one). So the width of each horizon's interval follows the error size at that horizon,
+ * while the shape (skew, tail weight) is learned from the tracked horizons' errors together. The
+ * quantiles are tracked by stochastic approximation ({@code q += step · (level − 1[x < q])}),
+ * started at the Gaussian values. A horizon's interval is NaN until it (or, if untracked, each of
+ * its two neighbours) has {@code minObservations} observations. Because the shape is shared,
+ * coverage is nominal over the tracked horizons' observations together; a horizon whose error shape
+ * differs from the pooled one (e.g. strongly skewed one-step errors that become more symmetric as k
+ * grows) can sit a few points above or below nominal. This is the price of n + 2 floats for the
+ * scales and shape instead of 2K per-horizon quantiles.
  *
- * <h2>How horizon-k errors are observed without storing K past forecast vectors</h2>
- * Slot j (horizon k = j + 1) keeps one pending forecast. Its period {@code P_k} is the smallest
- * power of two ≥ k. At every event t with {@code t mod P_k = 0} the slot takes the new horizon-k
- * forecast (target t + k); at event t + k (≤ t + P_k) the slot's forecast meets its actual and
- * the error is observed. Horizon 1 is therefore observed at every event, horizon k at least once
- * every {@code 2k − 1} events; K pending forecasts suffice. Slot 0 is always the forecast made at
- * the previous event for the current one ({@link #pendingOneStepForecast}), so the caller needs no
- * separate "last forecast" state.
+ * <h2>How horizon-k errors are observed without storing past forecast vectors</h2>
+ * Tracked horizon i (horizon {@code h_i}) keeps one pending forecast in slot i. Its period
+ * {@code P_i} is the smallest power of two ≥ {@code h_i}. At every event t with
+ * {@code t mod P_i = 0} the slot takes the new horizon-{@code h_i} forecast (target t + h_i); at
+ * event t + h_i (≤ t + P_i) the slot's forecast meets its actual and the error is observed. Horizon
+ * 1 is therefore observed at every event, a tracked horizon h at least once every {@code 2h − 1}
+ * events. Slot 0 is always the forecast made at the previous event for the current one
+ * ({@link #pendingOneStepForecast}), so the caller needs no separate "last forecast" state.
  *
  * <h2>State layout</h2>
- * {@link #stateSize()} = 2K + 3 floats (K = 8: 19 floats, 76 bytes) from the caller's offset:
+ * {@link #stateSize()} = 2n + 3 floats (K = 8: n = 4, 11 floats, 44 bytes) from the caller's offset:
  * <pre>
  *  +0           COUNTER    events seen (wraps from 2^23 to 2^22, preserving its phase)
  *  +1           Q_LOWER    q_lo, pooled lower quantile of e / w_k
  *  +2           Q_UPPER    q_hi, pooled upper quantile of e / w_k
- *  +3 .. +3+K   SLOTS      pending forecast of horizon j+1, value units (NaN = none)
- *  +3+K .. +3+2K SCALES    w_k, EW mean absolute error of horizon k in model units (0 = none yet)
+ *  +3 .. +3+n   SLOTS      pending forecast of tracked horizon i, value units (NaN = none)
+ *  +3+n .. +3+2n SCALES    w of tracked horizon i, EW mean absolute error in model units (0 = none yet)
  * </pre>
+ * An earlier layout tracked every horizon ({@code 2K + 3} floats, {@link #perHorizonStateSize});
+ * {@link #migrateFromPerHorizon} converts such state without losing what the tracked horizons learnt.
  *
  * <p>Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
  */
@@ -57,7 +64,16 @@ public final class PredictionIntervals {
 
     private final IntervalConfig config;
     private final int horizon;
+    /** The tracked horizons h_i, increasing: 1, 2, 4, …, K. */
+    private final int[] tracked;
+    /** Period P_i of each tracked horizon. */
     private final int[] periods;
+    /** For horizon k = j + 1: its tracked index, or -1 when interpolated. */
+    private final int[] trackedIndex;
+    /** For an interpolated horizon k = j + 1: the tracked index of a (below k); b is the next one. */
+    private final int[] below;
+    /** For an interpolated horizon k = j + 1: (k − a) / (b − a). */
+    private final double[] fraction;
     private final double scaleAlpha;
     private final double lowerLevel;
     private final double upperLevel;
@@ -70,9 +86,29 @@ public final class PredictionIntervals {
         }
         this.config = config;
         this.horizon = config.horizon();
-        this.periods = new int[horizon];
+        this.tracked = trackedHorizons(horizon);
+        this.periods = new int[tracked.length];
+        for (int i = 0; i < tracked.length; i++) {
+            periods[i] = periodOf(tracked[i]);
+        }
+        this.trackedIndex = new int[horizon];
+        this.below = new int[horizon];
+        this.fraction = new double[horizon];
+        int i = 0;
         for (int j = 0; j < horizon; j++) {
-            periods[j] = Integer.highestOneBit(j + 1) == j + 1 ? j + 1 : Integer.highestOneBit(j + 1) << 1;
+            int k = j + 1;
+            while (tracked[i] < k) {
+                i++;
+            }
+            if (tracked[i] == k) {
+                trackedIndex[j] = i;
+                below[j] = i;
+            } else {
+                trackedIndex[j] = -1;
+                below[j] = i - 1;
+                int a = tracked[i - 1];
+                fraction[j] = (k - a) / (double) (tracked[i] - a);
+            }
         }
         this.scaleAlpha = AnomalyConfig.alphaForHalfLife(config.scaleHalfLife());
         this.lowerLevel = config.lowerLevel();
@@ -82,18 +118,72 @@ public final class PredictionIntervals {
         this.initialUpper = (float) (upperQuantile(lowerLevel) * SQRT_HALF_PI);
     }
 
+    /** The tracked horizons for horizon K: the powers of two below K, then K. */
+    static int[] trackedHorizons(int horizon) {
+        int n = trackedCount(horizon);
+        int[] t = new int[n];
+        int i = 0;
+        for (int h = 1; h < horizon; h <<= 1) {
+            t[i++] = h;
+        }
+        t[i] = horizon;
+        return t;
+    }
+
+    private static int trackedCount(int horizon) {
+        int n = 1; // K itself
+        for (int h = 1; h < horizon; h <<= 1) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int periodOf(int h) {
+        return Integer.highestOneBit(h) == h ? h : Integer.highestOneBit(h) << 1;
+    }
+
     public IntervalConfig config() {
         return config;
     }
 
-    /** Floats of per-key state: 2K + 3. */
+    /** Floats of per-key state: 2n + 3, n the number of tracked horizons. */
     public int stateSize() {
         return stateSize(horizon);
     }
 
-    /** Floats of per-key state for horizon K: 2K + 3. */
+    /** Floats of per-key state for horizon K: 2n + 3, n the number of tracked horizons (K = 8: 11). */
     public static int stateSize(int horizon) {
+        return 2 * trackedCount(horizon) + 3;
+    }
+
+    /** Floats of per-key state of the earlier layout that tracked every horizon: 2K + 3. */
+    public static int perHorizonStateSize(int horizon) {
         return 2 * horizon + 3;
+    }
+
+    /**
+     * Converts a key's state from the earlier layout that tracked every horizon (same K,
+     * {@link #perHorizonStateSize} floats at {@code from[fromOffset..]}) into this layout at
+     * {@code to[toOffset..]}: the counter, the pooled quantiles, and the pending forecast and scale of
+     * each tracked horizon are carried over unchanged (their schedules are the same), so no learnt
+     * statistic is lost.
+     */
+    public void migrateFromPerHorizon(float[] from, int fromOffset, float[] to, int toOffset) {
+        if (from == null || fromOffset < 0 || fromOffset > from.length - perHorizonStateSize(horizon)) {
+            throw new IllegalArgumentException("the per-horizon state region at " + fromOffset + " ("
+                    + perHorizonStateSize(horizon) + " floats) does not fit in "
+                    + (from == null ? "null" : "an array of length " + from.length));
+        }
+        checkRegion(to, toOffset);
+        to[toOffset + COUNTER] = from[fromOffset + COUNTER];
+        to[toOffset + Q_LOWER] = from[fromOffset + Q_LOWER];
+        to[toOffset + Q_UPPER] = from[fromOffset + Q_UPPER];
+        int n = tracked.length;
+        for (int i = 0; i < n; i++) {
+            int j = tracked[i] - 1;
+            to[toOffset + SLOTS + i] = from[fromOffset + SLOTS + j];
+            to[toOffset + SLOTS + n + i] = from[fromOffset + SLOTS + horizon + j];
+        }
     }
 
     /** Writes a fresh key's state into {@code state[offset, offset + stateSize())}. */
@@ -102,9 +192,10 @@ public final class PredictionIntervals {
         state[offset + COUNTER] = 0f;
         state[offset + Q_LOWER] = initialLower;
         state[offset + Q_UPPER] = initialUpper;
-        for (int j = 0; j < horizon; j++) {
-            state[offset + SLOTS + j] = Float.NaN;
-            state[offset + SLOTS + horizon + j] = 0f;
+        int n = tracked.length;
+        for (int i = 0; i < n; i++) {
+            state[offset + SLOTS + i] = Float.NaN;
+            state[offset + SLOTS + n + i] = 0f;
         }
     }
 
@@ -125,37 +216,38 @@ public final class PredictionIntervals {
                     + horizon);
         }
         long t = (long) state[offset + COUNTER];
-        int scales = offset + SLOTS + horizon;
+        int n = tracked.length;
+        int scales = offset + SLOTS + n;
         if (Double.isFinite(value) && scale > 0 && Double.isFinite(scale)) {
             double qLower = state[offset + Q_LOWER];
             double qUpper = state[offset + Q_UPPER];
-            for (int j = 0; j < horizon; j++) {
-                long filledAt = t - (j + 1);
-                if (filledAt < 0 || filledAt % periods[j] != 0) {
+            for (int i = 0; i < n; i++) {
+                long filledAt = t - tracked[i];
+                if (filledAt < 0 || filledAt % periods[i] != 0) {
                     continue;
                 }
-                float pending = state[offset + SLOTS + j];
+                float pending = state[offset + SLOTS + i];
                 if (Float.isNaN(pending)) {
                     continue;
                 }
                 double error = (value - pending) / scale;
-                double w = state[scales + j];
+                double w = state[scales + i];
                 if (w > 0) {
                     double x = error / w;
                     double step = config.quantileStep();
                     qLower += step * (lowerLevel - (x < qLower ? 1.0 : 0.0));
                     qUpper += step * (upperLevel - (x < qUpper ? 1.0 : 0.0));
                 }
-                long seen = filledAt / periods[j] + 1;
+                long seen = filledAt / periods[i] + 1;
                 double a = Math.max(scaleAlpha, 1.0 / seen);
-                state[scales + j] = (float) (w + a * (Math.abs(error) - w));
+                state[scales + i] = (float) (w + a * (Math.abs(error) - w));
             }
             state[offset + Q_LOWER] = (float) qLower;
             state[offset + Q_UPPER] = (float) Math.max(qUpper, qLower);
         }
-        for (int j = 0; j < horizon; j++) {
-            if (t % periods[j] == 0) {
-                state[offset + SLOTS + j] = forecast == null ? Float.NaN : forecast[j];
+        for (int i = 0; i < n; i++) {
+            if (t % periods[i] == 0) {
+                state[offset + SLOTS + i] = forecast == null ? Float.NaN : forecast[tracked[i] - 1];
             }
         }
         long next = t + 1;
@@ -182,14 +274,30 @@ public final class PredictionIntervals {
         }
         double qLower = state[offset + Q_LOWER];
         double qUpper = state[offset + Q_UPPER];
+        int scales = offset + SLOTS + tracked.length;
+        long lastEvent = (long) state[offset + COUNTER] - 1;
         int ready = 0;
         for (int j = 0; j < horizon; j++) {
-            if (observations(state, offset, j + 1) < config.minObservations()) {
+            int i = trackedIndex[j];
+            double w;
+            if (i >= 0) {
+                w = observationsOfTracked(lastEvent, i) < config.minObservations() ? Double.NaN : state[scales + i];
+            } else {
+                int a = below[j];
+                if (observationsOfTracked(lastEvent, a) < config.minObservations()
+                        || observationsOfTracked(lastEvent, a + 1) < config.minObservations()) {
+                    w = Double.NaN;
+                } else {
+                    double wa = state[scales + a];
+                    w = wa + (state[scales + a + 1] - wa) * fraction[j];
+                }
+            }
+            if (Double.isNaN(w)) {
                 lower[j] = Float.NaN;
                 upper[j] = Float.NaN;
                 continue;
             }
-            double width = state[offset + SLOTS + horizon + j] * scale;
+            double width = w * scale;
             lower[j] = (float) (forecast[j] + qLower * width);
             upper[j] = (float) (forecast[j] + qUpper * width);
             ready++;
@@ -199,15 +307,25 @@ public final class PredictionIntervals {
 
     /**
      * Number of horizon-k errors the schedule has offered so far (an upper bound on those observed:
-     * events without a value or forecast are counted too); large after the counter wraps.
+     * events without a value or forecast are counted too); large after the counter wraps. For a
+     * horizon that is not tracked, the fewer of its two tracked neighbours'.
      */
     public long observations(float[] state, int offset, int k) {
         if (k < 1 || k > horizon) {
             throw new IllegalArgumentException("k must be in [1, " + horizon + "], got " + k);
         }
         long lastEvent = (long) state[offset + COUNTER] - 1;
-        long lastFill = lastEvent - k;
-        return lastFill < 0 ? 0 : lastFill / periods[k - 1] + 1;
+        int i = trackedIndex[k - 1];
+        if (i >= 0) {
+            return observationsOfTracked(lastEvent, i);
+        }
+        int a = below[k - 1];
+        return Math.min(observationsOfTracked(lastEvent, a), observationsOfTracked(lastEvent, a + 1));
+    }
+
+    private long observationsOfTracked(long lastEvent, int i) {
+        long lastFill = lastEvent - tracked[i];
+        return lastFill < 0 ? 0 : lastFill / periods[i] + 1;
     }
 
     /** The forecast made at the previous event for the current one (value units; NaN if none). */

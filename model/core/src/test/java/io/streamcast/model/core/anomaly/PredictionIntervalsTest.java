@@ -2,6 +2,7 @@ package io.streamcast.model.core.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -83,13 +84,13 @@ class PredictionIntervalsTest {
         // centred exponential innovations: long upper tail, less skewed as k innovations add up
         double[][] r = simulate(() -> -Math.log(1 - random.nextDouble()) - 1.0, 60_000, 5_000);
         assertThat(r[2][0]).as("upper offset beyond lower offset").isGreaterThan(1.5 * r[1][0]);
-        // the shape is shared by all horizons, so coverage is nominal when weighted by how often
-        // each horizon is observed (periods 1, 2, 4, 4, 8, 8, 8, 8), and each horizon's own
+        // the shape is shared by the tracked horizons 1, 2, 4, 8, so coverage is nominal when they are
+        // weighted by how often each is observed (periods 1, 2, 4, 8), and each horizon's own
         // coverage drifts with how far its error shape differs from the pooled one
-        double[] weight = {8, 4, 2, 2, 1, 1, 1, 1};
+        double[] weight = {8, 4, 0, 2, 0, 0, 0, 1};
         double pooled = 0;
         for (int j = 0; j < K; j++) {
-            pooled += weight[j] * r[0][j] / 20.0;
+            pooled += weight[j] * r[0][j] / 15.0;
             assertThat(r[0][j]).as("coverage of horizon %d", j + 1).isBetween(0.83, 0.96);
         }
         assertThat(pooled).isBetween(0.885, 0.915);
@@ -147,9 +148,52 @@ class PredictionIntervalsTest {
     }
 
     @Test
-    void stateLayoutSizeIsTwoKPlusThree() {
-        assertThat(PredictionIntervals.stateSize(8)).isEqualTo(19);
-        assertThat(new PredictionIntervals(IntervalConfig.defaults()).stateSize()).isEqualTo(19);
+    void stateLayoutSizeIsTwoPerTrackedHorizonPlusThree() {
+        assertThat(PredictionIntervals.trackedHorizons(8)).containsExactly(1, 2, 4, 8);
+        assertThat(PredictionIntervals.trackedHorizons(6)).containsExactly(1, 2, 4, 6);
+        assertThat(PredictionIntervals.trackedHorizons(1)).containsExactly(1);
+        assertThat(PredictionIntervals.stateSize(8)).isEqualTo(11);
+        assertThat(PredictionIntervals.stateSize(6)).isEqualTo(11);
+        assertThat(PredictionIntervals.stateSize(3)).isEqualTo(9);
+        assertThat(new PredictionIntervals(IntervalConfig.defaults()).stateSize()).isEqualTo(11);
+        assertThat(PredictionIntervals.perHorizonStateSize(8)).isEqualTo(19);
+    }
+
+    @Test
+    void widthsOfUntrackedHorizonsAreInterpolatedBetweenTrackedNeighbours() {
+        // persistence on a line of slope 1: the horizon-k error is exactly k, so every w_k = k and the
+        // interpolation between tracked horizons is exact
+        PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(K).build());
+        float[] state = new float[intervals.stateSize()];
+        intervals.init(state, 0);
+        float[] forecast = new float[K];
+        float[] lower = new float[K];
+        float[] upper = new float[K];
+        for (int t = 0; t < 400; t++) {
+            java.util.Arrays.fill(forecast, t);
+            intervals.observe(state, 0, t, 1.0, forecast);
+        }
+        assertThat(intervals.bounds(state, 0, forecast, 1.0, lower, upper)).isEqualTo(K);
+        double q = PredictionIntervals.upperQuantile(state, 0);
+        for (int j = 0; j < K; j++) {
+            assertThat((upper[j] - forecast[j]) / q).as("w of horizon %d", j + 1).isCloseTo(j + 1.0, within(1e-3));
+        }
+    }
+
+    @Test
+    void stateOfThePerHorizonLayoutMigratesWithoutLosingTrackedStatistics() {
+        PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(K).build());
+        float[] old = new float[PredictionIntervals.perHorizonStateSize(K)];
+        for (int i = 0; i < old.length; i++) {
+            old[i] = 100 + i;
+        }
+        float[] state = new float[2 + intervals.stateSize()];
+        intervals.migrateFromPerHorizon(old, 0, state, 2);
+        // counter, quantiles; slots of horizons 1, 2, 4, 8 (old slots 0, 1, 3, 7); their scales (old 8 + those)
+        assertThat(java.util.Arrays.copyOfRange(state, 2, state.length)).containsExactly(
+                100, 101, 102, 103, 104, 106, 110, 111, 112, 114, 118);
+        assertThatThrownBy(() -> intervals.migrateFromPerHorizon(new float[18], 0, state, 2))
+                .hasMessageContaining("does not fit");
     }
 
     @Test
