@@ -10,8 +10,9 @@ import java.util.Objects;
  * What the forecast job emits for each event: the event ({@code key}, {@code ts}, {@code value}),
  * the forecast for the next K steps with its prediction interval ({@code forecast[i]},
  * {@code lower[i]}, {@code upper[i]} for step i+1), how anomalous the event was against the
- * previous forecast ({@code anomalyScore}, {@code anomalyLikelihood}, {@code isAnomaly}), and the
- * version of the model that produced it.
+ * previous forecast ({@code anomalyScore}, {@code anomalyLikelihood}, and {@code detectionScore}, the
+ * number compared with the detection threshold to set {@code isAnomaly}), and the version of the model
+ * that produced it.
  *
  * <p>A Flink POJO ({@code double[]} fields use Flink's primitive-array serializer, not Kryo).
  * On the wire:
@@ -20,7 +21,7 @@ import java.util.Objects;
  */
 @JsonPropertyOrder({
     "key", "ts", "value", "forecast", "lower", "upper",
-    "anomalyScore", "anomalyLikelihood", "isAnomaly", "modelVersion"
+    "anomalyScore", "anomalyLikelihood", "detectionScore", "isAnomaly", "modelVersion"
 })
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ForecastRecord {
@@ -33,6 +34,7 @@ public class ForecastRecord {
     private double[] upper;
     private double anomalyScore;
     private double anomalyLikelihood;
+    private double detectionScore;
     private boolean anomaly;
     private String modelVersion;
 
@@ -48,6 +50,7 @@ public class ForecastRecord {
             double[] upper,
             double anomalyScore,
             double anomalyLikelihood,
+            double detectionScore,
             boolean anomaly,
             String modelVersion) {
         this.key = key;
@@ -58,6 +61,7 @@ public class ForecastRecord {
         this.upper = upper;
         this.anomalyScore = anomalyScore;
         this.anomalyLikelihood = anomalyLikelihood;
+        this.detectionScore = detectionScore;
         this.anomaly = anomaly;
         this.modelVersion = modelVersion;
     }
@@ -131,6 +135,19 @@ public class ForecastRecord {
         this.anomalyLikelihood = anomalyLikelihood;
     }
 
+    /**
+     * The number compared with the detection threshold ({@code isAnomaly} is {@code detectionScore >= threshold}):
+     * 0 during a key's warm-up, 1 for a value outside the range seen so far, else the anomaly likelihood on
+     * NAB's log scale.
+     */
+    public double getDetectionScore() {
+        return detectionScore;
+    }
+
+    public void setDetectionScore(double detectionScore) {
+        this.detectionScore = detectionScore;
+    }
+
     @JsonProperty("isAnomaly")
     public boolean isAnomaly() {
         return anomaly;
@@ -162,6 +179,7 @@ public class ForecastRecord {
                 && Double.compare(value, other.value) == 0
                 && Double.compare(anomalyScore, other.anomalyScore) == 0
                 && Double.compare(anomalyLikelihood, other.anomalyLikelihood) == 0
+                && Double.compare(detectionScore, other.detectionScore) == 0
                 && anomaly == other.anomaly
                 && Objects.equals(key, other.key)
                 && Arrays.equals(forecast, other.forecast)
@@ -172,7 +190,7 @@ public class ForecastRecord {
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(key, ts, value, anomalyScore, anomalyLikelihood, anomaly, modelVersion);
+        int h = Objects.hash(key, ts, value, anomalyScore, anomalyLikelihood, detectionScore, anomaly, modelVersion);
         h = 31 * h + Arrays.hashCode(forecast);
         h = 31 * h + Arrays.hashCode(lower);
         return 31 * h + Arrays.hashCode(upper);
@@ -183,7 +201,8 @@ public class ForecastRecord {
         return "ForecastRecord{key='" + key + "', ts=" + ts + ", value=" + value
                 + ", forecast=" + Arrays.toString(forecast) + ", lower=" + Arrays.toString(lower)
                 + ", upper=" + Arrays.toString(upper) + ", anomalyScore=" + anomalyScore
-                + ", anomalyLikelihood=" + anomalyLikelihood + ", isAnomaly=" + anomaly
+                + ", anomalyLikelihood=" + anomalyLikelihood + ", detectionScore=" + detectionScore
+                + ", isAnomaly=" + anomaly
                 + ", modelVersion='" + modelVersion + "'}";
     }
 }

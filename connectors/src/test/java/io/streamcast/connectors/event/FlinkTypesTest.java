@@ -46,7 +46,7 @@ class FlinkTypesTest {
         TypeSerializer<ForecastRecord> serializer =
                 TypeInformation.of(ForecastRecord.class).createSerializer(new ExecutionConfig().getSerializerConfig());
         ForecastRecord record = new ForecastRecord("k", 1L, 2.0, new double[] {1, 2, 3},
-                new double[] {0, 1, 2}, new double[] {2, 3, Double.POSITIVE_INFINITY}, 0.9, 0.99, true, "v7");
+                new double[] {0, 1, 2}, new double[] {2, 3, Double.POSITIVE_INFINITY}, 0.9, 0.99, 0.875, true, "v7");
 
         ForecastRecord copy = roundTrip(serializer, record);
 

@@ -84,7 +84,7 @@ class JsonKafkaSinkBuilderTest {
         JsonRecordSerializationSchema<ForecastRecord> schema =
                 new JsonRecordSerializationSchema<>("forecasts", ForecastRecord::getKey);
         ForecastRecord record = new ForecastRecord("series-9", 5L, 1.0, new double[] {2.0}, new double[] {1.0},
-                new double[] {3.0}, 0.1, 0.2, false, "v1");
+                new double[] {3.0}, 0.1, 0.2, 0.3, false, "v1");
 
         ProducerRecord<byte[], byte[]> out = schema.serialize(record, null, 5L);
 

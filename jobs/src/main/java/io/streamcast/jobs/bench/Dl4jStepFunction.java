@@ -110,6 +110,6 @@ public final class Dl4jStepFunction extends KeyedProcessFunction<String, ParsedE
         recurrent.update(hc);
         scalerState.update(sc);
         out.collect(new ForecastRecord(e.getKey(), e.getTimestampMillis(), e.getValue(), forecast, new double[horizon],
-                new double[horizon], 0.0, 0.5, false, "dl4j-baseline"));
+                new double[horizon], 0.0, 0.5, 0.0, false, "dl4j-baseline"));
     }
 }

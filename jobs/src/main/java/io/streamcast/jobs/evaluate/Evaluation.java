@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +31,10 @@ import java.util.stream.Stream;
  * labels, NAB scores ({@link NabScorer}) as {@code report.md} and {@code report.json} in the output folder.
  *
  * <h2>The anomaly score written</h2>
- * {@code anomaly_score} is the number the job compares with its threshold (the scorer's detection score): 0 for a
- * key's first {@code warm-up-events} events, 1 for a value outside the range seen so far, otherwise the anomaly
- * likelihood on NAB's log scale {@code log(1.0000000001 − L) / log(1e-10)}. The forecast record carries the
- * likelihood and the anomaly flag but not the detection score itself, so the job runs with threshold 1: then a
- * flagged event has detection score 1 and any other event's score is the log-scaled likelihood.
+ * {@code anomaly_score} is the record's {@code detectionScore}, the number the job compares with its threshold: 0
+ * for a key's first {@code warm-up-events} events, 1 for a value outside the range seen so far, otherwise the
+ * anomaly likelihood on NAB's log scale {@code log(1.0000000001 − L) / log(1e-10)}. NAB thresholds are chosen on
+ * it, so the job's own threshold does not matter here.
  *
  * <h2>State TTL</h2>
  * The series of a folder are replayed one after another in one job, each with its own event times; a key's expiry
@@ -48,7 +46,6 @@ public final class Evaluation {
 
     /** Event-time state TTL during evaluation, long enough that no timer fires before the input ends. */
     public static final Duration EVALUATION_STATE_TTL = Duration.ofDays(36_500);
-    private static final double LOG_1E_10 = Math.log(1e-10);
 
     /**
      * @param data           folder of {@code timestamp,value} CSV files (searched recursively)
@@ -78,15 +75,13 @@ public final class Evaluation {
         this.log = log;
     }
 
-    /** The job's settings for an evaluation: the user's, with threshold 1 and a long TTL (see the class doc). */
+    /** The job's settings for an evaluation: the user's, with a long TTL (see the class doc). */
     public static ForecastJobConfig jobConfig(Map<String, String> settings) {
         Map<String, String> conf = new LinkedHashMap<>(settings);
-        for (String key : List.of(ForecastOptions.ANOMALY_THRESHOLD.key(), ForecastOptions.STATE_TTL.key())) {
-            if (conf.containsKey(key)) {
-                LOG.warn("evaluate overrides {}={} (see Evaluation's documentation)", key, conf.get(key));
-            }
+        if (conf.containsKey(ForecastOptions.STATE_TTL.key())) {
+            LOG.warn("evaluate overrides {}={} (see Evaluation's documentation)", ForecastOptions.STATE_TTL.key(),
+                    conf.get(ForecastOptions.STATE_TTL.key()));
         }
-        conf.put(ForecastOptions.ANOMALY_THRESHOLD.key(), "1.0");
         conf.put(ForecastOptions.STATE_TTL.key(), EVALUATION_STATE_TTL.toDays() + " d");
         ForecastJobConfig c = ForecastJobConfig.fromConfiguration(Configuration.fromMap(conf));
         if (c.bucketing().isPresent()) {
@@ -127,7 +122,7 @@ public final class Evaluation {
         List<ForecastMetrics.SeriesResult> metrics = new ArrayList<>();
         int horizon = 0;
         for (RecordedSeries s : series) {
-            ScoredSeries joined = join(s, output.forecasts().getOrDefault(s.key(), List.of()), config.warmUpEvents());
+            ScoredSeries joined = join(s, output.forecasts().getOrDefault(s.key(), List.of()));
             horizon = Math.max(horizon, joined.horizon());
             joined.write(o.out().resolve(s.relativePath()));
             scored.put(s.relativePath(), joined);
@@ -205,13 +200,11 @@ public final class Evaluation {
      * Joins the job's records for one series back to its rows by timestamp. Row t's forecast at horizon k comes
      * from the record of row t−k; its anomaly score from its own record (see the class doc).
      */
-    static ScoredSeries join(RecordedSeries s, List<ForecastRecord> records, int warmUpEvents) {
+    static ScoredSeries join(RecordedSeries s, List<ForecastRecord> records) {
         int n = s.rows().size();
         Map<Long, ForecastRecord> byTs = new HashMap<>();
-        Map<ForecastRecord, Integer> position = new IdentityHashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            byTs.putIfAbsent(records.get(i).getTs(), records.get(i));
-            position.put(records.get(i), i);
+        for (ForecastRecord r : records) {
+            byTs.putIfAbsent(r.getTs(), r);
         }
         int horizon = records.stream().mapToInt(ForecastRecord::horizon).max().orElse(0);
         ForecastRecord[] atRow = new ForecastRecord[n];
@@ -238,7 +231,7 @@ public final class Evaluation {
         for (int t = 0; t < n; t++) {
             ForecastRecord r = atRow[t];
             if (r != null) {
-                score[t] = detectionScore(r, position.get(r), warmUpEvents);
+                score[t] = r.getDetectionScore();
             }
             for (int k = 1; k <= horizon; k++) {
                 ForecastRecord from = t - k >= 0 ? atRow[t - k] : null;
@@ -254,28 +247,6 @@ public final class Evaluation {
         List<String> ts = s.rows().stream().map(RecordedSeries.Row::timestampText).toList();
         List<String> vs = s.rows().stream().map(RecordedSeries.Row::valueText).toList();
         return new ScoredSeries(ts, vs, score, f, lo, hi);
-    }
-
-    /**
-     * The detection score of a record emitted with threshold 1 (see the class doc): 0 during warm-up, 1 when
-     * flagged, else the log-scaled likelihood.
-     *
-     * @param index 0-based position of the record among its key's accepted events
-     */
-    static double detectionScore(ForecastRecord r, int index, int warmUpEvents) {
-        if (index < warmUpEvents) {
-            return 0.0;
-        }
-        if (r.isAnomaly()) {
-            return 1.0;
-        }
-        return logScaled(r.getAnomalyLikelihood());
-    }
-
-    /** NAB's log form of a likelihood, {@code log(1.0000000001 − L) / log(1e-10)}, clipped to [0, 1]. */
-    static double logScaled(double likelihood) {
-        double v = Math.log(1.0000000001 - likelihood) / LOG_1E_10;
-        return Math.max(0.0, Math.min(1.0, v));
     }
 
     static List<Path> csvFiles(Path dir) throws IOException {

@@ -234,7 +234,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         }
         forecastsOut.inc();
         out.collect(new ForecastRecord(e.getKey(), ts, value, toDoubles(forecast), toDoubles(m.lower), toDoubles(m.upper),
-                result.anomalyScore(), result.anomalyLikelihood(), anomaly, m.version));
+                result.anomalyScore(), result.anomalyLikelihood(), result.detectionScore(), anomaly, m.version));
     }
 
     @Override

@@ -23,8 +23,8 @@ package io.streamcast.model.core.anomaly;
  * <dd>The surprise of the residual in decades of probability:
  *     {@code s_t = min(1, −log10 p_t / surpriseDecades)}, where
  *     {@code p_t = P(|Z| ≥ |u_t|)} is the two-sided Gaussian tail probability. With the default
- *     6 decades: a 1-in-10 residual scores 1/6, a 1-in-1000 residual (|u| ≈ 3.3) scores 0.5,
- *     and a 1-in-a-million residual (|u| ≈ 4.9) or worse scores 1. A surprise scale rather than
+ *     10 decades: a 1-in-10 residual scores 0.1, a 1-in-10⁵ residual (|u| ≈ 4.4) scores 0.5,
+ *     and a 1-in-10¹⁰ residual (|u| ≈ 6.5) or worse scores 1. A surprise scale rather than
  *     {@code 1 − p} keeps ordinary residuals near 0, so that averaging raw scores (below) does
  *     not drown a single large residual.</dd>
  * <dt>Anomaly likelihood {@code L_t ∈ [0, 1]}</dt>
