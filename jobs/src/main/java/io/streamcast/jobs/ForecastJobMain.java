@@ -59,23 +59,30 @@ public final class ForecastJobMain implements Callable<Integer> {
         if (kafkaProperties != null) {
             conf.put(ForecastOptions.KAFKA_PROPERTIES_FILE.key(), kafkaProperties.toString());
         }
-        Configuration options = Configuration.fromMap(conf);
-        ForecastJobConfig config = ForecastJobConfig.fromConfiguration(options);
-        ModelControlConfig control = ModelControlConfig.fromConfiguration(options);
         ModelBundle bundle = model == null ? ModelBundle.bundledDefault() : ModelBundle.fromFile(model);
 
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(pipeline);
+        job(Configuration.fromMap(conf), bundle, bounded).build(env);
+        env.execute(jobName);
+        return 0;
+    }
+
+    /**
+     * The job this entry point submits, wired from {@code options} (keys of {@link ForecastOptions} and
+     * {@link io.streamcast.jobs.control.ModelControlOptions}): Kafka source and sinks, and the models topic unless
+     * model control is disabled. Tests that must run exactly what a cluster runs (savepoints) build it here.
+     */
+    public static ForecastJob job(Configuration options, ModelBundle bundle, boolean bounded) {
+        ForecastJobConfig config = ForecastJobConfig.fromConfiguration(options);
+        ModelControlConfig control = ModelControlConfig.fromConfiguration(options);
         ForecastJob job = new ForecastJob(config, bundle, KafkaWiring.source(config, bounded),
                 KafkaWiring.forecastsSink(config), KafkaWiring.anomaliesSink(config), KafkaWiring.deadLetterSink(config));
-        job = control.enabled()
+        return control.enabled()
                 ? job.withModelControl(control, ModelControl.source(config, control, bounded),
                         ModelControl.errorsSink(config, control))
                 : job.withSwapPolicy(control);
-        job.build(env);
-        env.execute(jobName);
-        return 0;
     }
 
     public static void main(String[] args) {

@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *       under uid {@code forecast}.
  * </ul>
  * The model-control state (broadcast state {@code active-model}) has its own golden files, see
- * {@code ModelHotSwapTest}. Golden files of a released layout are never regenerated: the v1 tests here have no
+ * {@code ModelHotSwapTest}; a savepoint of the whole job ({@code job-savepoint-v1}) is restored by
+ * {@code JobSavepointRestoreITCase}. Golden files of a released layout are never regenerated: the v1 tests here have no
  * writing path; new ones are written once with {@code -Dstreamcast.golden.write=true}.
  */
 class StateCompatibilityTest {
