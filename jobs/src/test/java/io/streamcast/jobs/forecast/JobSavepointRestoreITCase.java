@@ -50,6 +50,7 @@ import static io.streamcast.jobs.forecast.GoldenJobSavepoint.MODEL;
 import static io.streamcast.jobs.forecast.GoldenJobSavepoint.PARALLELISM;
 import static io.streamcast.jobs.forecast.GoldenJobSavepoint.PREFIX;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -172,19 +173,33 @@ class JobSavepointRestoreITCase {
         assertThat(restoredOut).as("the anomaly score is live across the restore (warm-up %d events)",
                 GoldenJobSavepoint.WARM_UP_EVENTS).anySatisfy(r -> assertThat(r.getAnomalyScore()).isPositive());
 
-        // Kept apart on purpose: the interval bounds come from the intervals' statistics in the state, whose
-        // layout may change in a later release; if it does deliberately, this is the one comparison to relax.
+        // Kept apart on purpose: the interval bounds come from the intervals' statistics in the state. The golden was
+        // written with series state layout 2, whose intervals tracked every horizon; this release tracks horizons 1, 2,
+        // 4, ..., K and converts the restored statistics (counters, pending forecasts and error scales of the tracked
+        // horizons are carried over exactly). The shared quantiles of the restored keys were learnt from every
+        // horizon's errors before the savepoint, so the bounds agree with an uninterrupted run closely, not exactly:
+        // they are reported at the same events, and each bound is within 5% of the interval's width.
         for (String key : series.keySet()) {
             List<ForecastRecord> expected = a.get(key).subList(PREFIX, EVENTS_PER_KEY);
             List<ForecastRecord> actual = b.get(key);
+            int compared = 0;
             for (int i = 0; i < SUFFIX; i++) {
-                assertThat(actual.get(i).getLower()).as("key %s, suffix event %d: lower interval bounds after the "
-                        + "restore differ from the uninterrupted run's (interval statistics restored differently)", key, i)
-                        .containsExactly(expected.get(i).getLower());
-                assertThat(actual.get(i).getUpper()).as("key %s, suffix event %d: upper interval bounds after the "
-                        + "restore differ from the uninterrupted run's (interval statistics restored differently)", key, i)
-                        .containsExactly(expected.get(i).getUpper());
+                ForecastRecord x = expected.get(i);
+                ForecastRecord y = actual.get(i);
+                for (int j = 0; j < x.horizon(); j++) {
+                    String at = String.format("key %s, suffix event %d, horizon %d: interval after the restore", key, i, j + 1);
+                    double width = x.getUpper()[j] - x.getLower()[j];
+                    if (Double.isNaN(width)) {
+                        assertThat(y.getLower()[j]).as("%s: not reported yet, as in the uninterrupted run", at).isNaN();
+                        assertThat(y.getUpper()[j]).as("%s: not reported yet, as in the uninterrupted run", at).isNaN();
+                        continue;
+                    }
+                    assertThat(y.getLower()[j]).as("%s: lower bound", at).isCloseTo(x.getLower()[j], within(0.05 * width));
+                    assertThat(y.getUpper()[j]).as("%s: upper bound", at).isCloseTo(x.getUpper()[j], within(0.05 * width));
+                    compared++;
+                }
             }
+            assertThat(compared).as("key %s: intervals reported after the restore", key).isPositive();
         }
 
         List<DeadLetter> wholeDead = GoldenJobSavepoint.deadLetters(kafka, uninterrupted.deadLetters());
@@ -202,10 +217,10 @@ class JobSavepointRestoreITCase {
     @Test
     void aSavepointWhoseSeriesStateCannotBeReadFailsTheJobSayingWhy(@TempDir Path dir) throws Exception {
         Path golden = relocatedGolden(dir);
-        // every key's series-state record starts with: layout version 2, the key's last event time (the same for
+        // every key's series-state record in the golden starts with: layout version 2, the key's last event time (the same for
         // all keys: they share time steps), the model's tag. Make them layout version 9, which no release wrote.
         Event last = GoldenJobSavepoint.series().get("key-0").get(PREFIX - 1);
-        byte[] record = ByteBuffer.allocate(13).put(SeriesStateSerializer.LAYOUT_VERSION)
+        byte[] record = ByteBuffer.allocate(13).put(SeriesStateSerializer.LAYOUT_VERSION_2)
                 .putLong(last.getTimestampMillis()).putInt(TestModels.VERSION.hashCode()).array();
         Path metadata = golden.resolve("_metadata");
         byte[] bytes = Files.readAllBytes(metadata);
