@@ -17,6 +17,7 @@ import io.streamcast.jobs.control.ModelUpdate;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.anomaly.AnomalyResult;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
+import io.streamcast.model.core.PersistenceBlend;
 import io.streamcast.model.core.anomaly.PredictionIntervals;
 import io.streamcast.model.core.artifact.ModelArtifactReader;
 import io.streamcast.model.core.feature.OnlineScaler;
@@ -41,11 +42,16 @@ import java.util.Objects;
 /**
  * The per-key heart of the job: for each event of a key, (1) score the value against the forecast the
  * key made at its previous event, (2) step the model's cells with the new value and its calendar
- * features, (3) emit the forecast for the next K steps with prediction intervals.
+ * features, (3) emit the forecast for the next K steps with prediction intervals. The forecast served is
+ * the model's combined with persistence by the key's own {@link PersistenceBlend} weight, so that a key the
+ * model forecasts worse than "no change" is served about "no change". The intervals are those of the served
+ * forecast; the anomaly residual is the model's own one-step error (the model's surprise, which the
+ * combination would blur).
  *
  * <p>State per key is one {@link SeriesState} ({@code series-state}, explicit serializer). Its
  * {@code stats} array holds the anomaly scorer's {@value AnomalyScorer#STATE_SIZE} floats followed by the
- * prediction intervals' floats (which include the pending forecasts; 11 for K = 8). State restored from an
+ * prediction intervals' floats (which include the pending forecasts; 11 for K = 8), then the
+ * {@link PersistenceBlend}'s {@value PersistenceBlend#STATE_SIZE}. State restored from an
  * earlier layout, whose intervals tracked every horizon, is converted at the key's next event without losing
  * what it learnt.
  *
@@ -197,20 +203,22 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
         // 1. score the new value against the forecast made at the key's previous event
         OnlineScaler scaler = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2);
-        float pending = PredictionIntervals.pendingOneStepForecast(s.stats, AnomalyScorer.STATE_SIZE);
+        float pending = PersistenceBlend.pendingModelForecast(s.stats, m.blendOffset);
         double residual = Float.isNaN(pending) || scaler.count() == 0 ? Double.NaN : (value - pending) / scaler.std();
         scorer.score(s.stats, 0, value, residual, result);
+        m.blend.observe(s.stats, m.blendOffset, value);
 
         // 2. step the cells with the new value and its calendar features
         scaler.observe(value);
         m.encoder.encode(scaler.scale(value), ts, m.features);
         m.forecaster.step(m.features, s.recurrent, m.modelOut);
 
-        // 3. the forecast for the next K steps, in value units, with intervals
+        // 3. the forecast for the next K steps, in value units, combined with persistence, with intervals
         float[] forecast = m.forecast;
         for (int j = 0; j < m.horizon; j++) {
             forecast[j] = (float) scaler.unscale(m.modelOut[j]);
         }
+        m.blend.blend(s.stats, m.blendOffset, forecast, m.horizon);
         double unit = scaler.std();
         m.intervals.observe(s.stats, AnomalyScorer.STATE_SIZE, value, unit, forecast);
         m.intervals.bounds(s.stats, AnomalyScorer.STATE_SIZE, forecast, unit, m.lower, m.upper);
@@ -307,6 +315,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         s.archTag = m.archTag;
         scorer.init(s.stats, 0);
         m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
+        m.blend.init(s.stats, m.blendOffset);
         return s;
     }
 
@@ -317,10 +326,13 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      */
     private void upgradeStats(SeriesState s, ServingModel m) {
         int scorerAndOld = AnomalyScorer.STATE_SIZE + PredictionIntervals.perHorizonStateSize(m.horizon);
-        if (s.stats.length == scorerAndOld && scorerAndOld != m.statsSize) {
+        if (s.stats.length == scorerAndOld) {
             float[] stats = new float[m.statsSize];
             System.arraycopy(s.stats, 0, stats, 0, AnomalyScorer.STATE_SIZE);
             m.intervals.migrateFromPerHorizon(s.stats, AnomalyScorer.STATE_SIZE, stats, AnomalyScorer.STATE_SIZE);
+            // that release served the model alone, and slot 0 of its intervals holds the model's pending forecast
+            m.blend.initServingModel(stats, m.blendOffset,
+                    PredictionIntervals.pendingOneStepForecast(s.stats, AnomalyScorer.STATE_SIZE));
             s.stats = stats;
         }
         s.statsLayout = SeriesState.STATS_TRACKED_HORIZONS;
@@ -345,6 +357,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         if (s.stats.length != m.statsSize) {
             s.stats = new float[m.statsSize];
             scorer.init(s.stats, 0);
+            m.blend.init(s.stats, m.blendOffset);
+        } else {
+            m.blend.resetWeight(s.stats, m.blendOffset);
         }
         m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
     }

@@ -4,6 +4,7 @@ import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.Forecaster;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
 import io.streamcast.model.core.anomaly.IntervalConfig;
+import io.streamcast.model.core.PersistenceBlend;
 import io.streamcast.model.core.anomaly.PredictionIntervals;
 import io.streamcast.model.core.artifact.ModelArtifact;
 import io.streamcast.model.core.cell.LayerWeights;
@@ -26,7 +27,10 @@ final class ServingModel {
     final FeatureEncoder encoder;
     final ScalerPolicy scalerPolicy;
     final PredictionIntervals intervals;
+    final PersistenceBlend blend;
     final int horizon;
+    /** Where the blend's floats start in a key's stats: after the scorer's and the intervals'. */
+    final int blendOffset;
     final int statsSize;
     final float[] features;
     final float[] modelOut;
@@ -47,7 +51,9 @@ final class ServingModel {
         this.scalerPolicy = artifact.scaler();
         this.horizon = model.horizon();
         this.intervals = new PredictionIntervals(IntervalConfig.builder().horizon(horizon).build());
-        this.statsSize = AnomalyScorer.STATE_SIZE + intervals.stateSize();
+        this.blend = new PersistenceBlend();
+        this.blendOffset = AnomalyScorer.STATE_SIZE + intervals.stateSize();
+        this.statsSize = blendOffset + PersistenceBlend.STATE_SIZE;
         this.features = new float[model.inputSize()];
         this.modelOut = new float[horizon];
         this.forecast = new float[horizon];

@@ -253,9 +253,11 @@ class ModelHotSwapTest {
             List<ForecastRecord> out = h.extractOutputValues();
             assertThat(out).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(B_VERSION));
             assertForecastsEqual(out.subList(0, 30),
-                    TestModels.referenceForecasts(List.of(A, B), new int[] {0, 15}, true, a).subList(30, 60));
+                    TestModels.referenceForecastsRestoredFromUncombinedState(List.of(A, B), new int[] {0, 15}, true, a, 30)
+                            .subList(30, 60));
             assertForecastsEqual(out.subList(30, 60),
-                    TestModels.referenceForecasts(List.of(A, B), new int[] {0, 15}, true, b).subList(30, 60));
+                    TestModels.referenceForecastsRestoredFromUncombinedState(List.of(A, B), new int[] {0, 15}, true, b, 30)
+                            .subList(30, 60));
         }
     }
 

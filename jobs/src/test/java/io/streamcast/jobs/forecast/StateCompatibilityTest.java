@@ -158,17 +158,17 @@ class StateCompatibilityTest {
             ForecastFunctionTest.feed(h, rest);
             List<ForecastRecord> out = h.extractOutputValues();
             ForecastFunctionTest.assertForecastsEqual(out.subList(0, 30),
-                    TestModels.referenceForecasts(ForecastFunctionTest.MODEL, a).subList(30, 60));
+                    TestModels.referenceForecastsRestoredFromUncombinedState(ForecastFunctionTest.MODEL, a, 30).subList(30, 60));
             ForecastFunctionTest.assertForecastsEqual(out.subList(30, 60),
-                    TestModels.referenceForecasts(ForecastFunctionTest.MODEL, b).subList(30, 60));
+                    TestModels.referenceForecastsRestoredFromUncombinedState(ForecastFunctionTest.MODEL, b, 30).subList(30, 60));
             SeriesState restored = ForecastFunctionTest.stateOf(h, "a");
             assertThat(restored.scalerCount).isEqualTo(60);
             assertThat(restored.archTag).as("learnt from the model that wrote it").isNotZero();
             assertThat(restored.statsLayout).isEqualTo(SeriesState.STATS_TRACKED_HORIZONS);
             int horizon = out.get(0).horizon();
-            assertThat(restored.stats).as("scorer, then the intervals of the tracked horizons only")
-                    .hasSize(9 + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon))
-                    .hasSizeLessThan(9 + io.streamcast.model.core.anomaly.PredictionIntervals.perHorizonStateSize(horizon));
+            assertThat(restored.stats).as("scorer, the intervals of the tracked horizons, the persistence blend")
+                    .hasSize(9 + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon)
+                            + io.streamcast.model.core.PersistenceBlend.STATE_SIZE);
             ForecastRecord last = out.get(29);
             assertThat(last.getLower()[0]).as("the one-step interval continues from the restored statistics")
                     .isLessThan(last.getForecast()[0]);

@@ -5,6 +5,7 @@ import io.streamcast.connectors.event.ParsedEvent;
 import io.streamcast.model.core.DenseHead;
 import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.Forecaster;
+import io.streamcast.model.core.PersistenceBlend;
 import io.streamcast.model.core.artifact.ModelArtifact;
 import io.streamcast.model.core.artifact.ModelArtifactWriter;
 import io.streamcast.model.core.artifact.Provenance;
@@ -70,9 +71,26 @@ public final class TestModels {
 
     /**
      * The forecasts the job must emit for one key, computed by stepping the model-core classes directly
-     * over the key's values: observe, encode, step, unscale (float forecasts widened to double).
+     * over the key's values: observe, encode, step, unscale, combine with persistence (float forecasts widened
+     * to double).
      */
     public static List<double[]> referenceForecasts(ModelBundle bundle, List<Event> events) throws Exception {
+        return referenceForecasts(bundle, events, -1);
+    }
+
+    /**
+     * As {@link #referenceForecasts(ModelBundle, List)} for a key whose state was written, before event
+     * {@code restoredAt}, by a release that served the model's forecast alone: the model and scaler continue, and
+     * the combination with persistence starts at the restore as that release left it (weight 1, the model's
+     * pending one-step forecast). Forecasts before {@code restoredAt} are the model's own.
+     */
+    public static List<double[]> referenceForecastsRestoredFromUncombinedState(ModelBundle bundle, List<Event> events,
+                                                                              int restoredAt) throws Exception {
+        return referenceForecasts(bundle, events, restoredAt);
+    }
+
+    private static List<double[]> referenceForecasts(ModelBundle bundle, List<Event> events, int restoredAt)
+            throws Exception {
         ModelArtifact a = bundle.load();
         Forecaster f = a.model().newForecaster();
         FeatureEncoder enc = new FeatureEncoder(a.model().features());
@@ -80,14 +98,34 @@ public final class TestModels {
         float[] state = a.model().newState();
         float[] x = new float[a.model().inputSize()];
         float[] out = new float[a.model().horizon()];
+        float[] served = new float[out.length];
+        PersistenceBlend blend = new PersistenceBlend();
+        float[] blendState = new float[PersistenceBlend.STATE_SIZE];
+        blend.init(blendState, 0);
+        float lastModelForecast = Float.NaN;
         List<double[]> forecasts = new ArrayList<>();
-        for (Event e : events) {
+        for (int t = 0; t < events.size(); t++) {
+            Event e = events.get(t);
+            boolean combined = t >= restoredAt;
+            if (t == restoredAt) {
+                blend.initServingModel(blendState, 0, lastModelForecast);
+            }
+            if (combined) {
+                blend.observe(blendState, 0, e.getValue());
+            }
             scaler.observe(e.getValue());
             enc.encode(scaler.scale(e.getValue()), e.getTimestampMillis(), x);
             f.step(x, state, out);
+            for (int j = 0; j < out.length; j++) {
+                served[j] = (float) scaler.unscale(out[j]);
+            }
+            lastModelForecast = served[0];
+            if (combined) {
+                blend.blend(blendState, 0, served, served.length);
+            }
             double[] fc = new double[out.length];
             for (int j = 0; j < out.length; j++) {
-                fc[j] = (float) scaler.unscale(out[j]);
+                fc[j] = served[j];
             }
             forecasts.add(fc);
         }
@@ -101,9 +139,28 @@ public final class TestModels {
      */
     public static List<double[]> referenceForecasts(List<ModelBundle> models, int[] from, boolean keepState,
                                                     List<Event> events) throws Exception {
+        return referenceForecasts(models, from, keepState, events, -1);
+    }
+
+    /**
+     * As {@link #referenceForecasts(List, int[], boolean, List)} for a key restored at event {@code restoredAt} from
+     * state of a release that served the model's forecast alone (see
+     * {@link #referenceForecastsRestoredFromUncombinedState(ModelBundle, List, int)}).
+     */
+    public static List<double[]> referenceForecastsRestoredFromUncombinedState(List<ModelBundle> models, int[] from,
+            boolean keepState, List<Event> events, int restoredAt) throws Exception {
+        return referenceForecasts(models, from, keepState, events, restoredAt);
+    }
+
+    private static List<double[]> referenceForecasts(List<ModelBundle> models, int[] from, boolean keepState,
+                                                     List<Event> events, int restoredAt) throws Exception {
         List<double[]> forecasts = new ArrayList<>();
         OnlineScaler scaler = null;
         float[] state = null;
+        PersistenceBlend blend = new PersistenceBlend();
+        float[] blendState = new float[PersistenceBlend.STATE_SIZE];
+        blend.init(blendState, 0);
+        float lastModelForecast = Float.NaN;
         for (int i = 0; i < models.size(); i++) {
             ModelArtifact a = models.get(i).load();
             Forecaster f = a.model().newForecaster();
@@ -112,17 +169,35 @@ public final class TestModels {
                     : new OnlineScaler(a.scaler(), scaler.count(), scaler.mean(), scaler.m2());
             if (state == null || !keepState || state.length != a.model().stateSize()) {
                 state = a.model().newState();
+                blend.resetWeight(blendState, 0); // a new model's weight is learnt afresh
+                lastModelForecast = Float.NaN;
             }
             float[] x = new float[a.model().inputSize()];
             float[] out = new float[a.model().horizon()];
+            float[] served = new float[out.length];
             int end = i + 1 < models.size() ? from[i + 1] : events.size();
-            for (Event e : events.subList(from[i], end)) {
+            for (int t = from[i]; t < end; t++) {
+                Event e = events.get(t);
+                boolean combined = t >= restoredAt;
+                if (t == restoredAt) {
+                    blend.initServingModel(blendState, 0, lastModelForecast);
+                }
+                if (combined) {
+                    blend.observe(blendState, 0, e.getValue());
+                }
                 scaler.observe(e.getValue());
                 enc.encode(scaler.scale(e.getValue()), e.getTimestampMillis(), x);
                 f.step(x, state, out);
+                for (int j = 0; j < out.length; j++) {
+                    served[j] = (float) scaler.unscale(out[j]);
+                }
+                lastModelForecast = served[0];
+                if (combined) {
+                    blend.blend(blendState, 0, served, served.length);
+                }
                 double[] fc = new double[out.length];
                 for (int j = 0; j < out.length; j++) {
-                    fc[j] = (float) scaler.unscale(out[j]);
+                    fc[j] = served[j];
                 }
                 forecasts.add(fc);
             }

@@ -1,0 +1,172 @@
+package io.streamcast.model.core;
+
+/**
+ * Per-key online combination of the model's forecast with persistence (the last value), so that a key
+ * whose series the model forecasts worse than "no change" is served something at least about as good as
+ * "no change", and a key the model forecasts well is served the model. All per-key state is
+ * {@value #STATE_SIZE} floats of a caller's {@code float[]}.
+ *
+ * <h2>Definition</h2>
+ * With {@code y} the key's latest value and {@code f_k} the model's forecast k steps ahead, the served
+ * forecast is
+ * <pre>
+ *   c_k = y + W · (f_k − y),      W = clip(N / D, 0, 1)
+ * </pre>
+ * the same weight for every horizon. {@code W} is the weight that minimises the exponentially weighted
+ * squared error of the combined one-step forecast over the key's past: with {@code e_p = v − y_prev}
+ * (persistence's error) and {@code d = f − y_prev} (the model's predicted change), both observed when the
+ * next value {@code v} arrives,
+ * <pre>
+ *   N = EW mean of e_p · d,      D = EW mean of d²      (half-life {@code halfLife} events)
+ * </pre>
+ * since the one-step error of {@code c} is {@code e_p − W·d}. Before the first observation (D = 0)
+ * {@code W = 0.5}. Both sums start at 0; the ratio does not depend on that start.
+ *
+ * <h2>State layout</h2>
+ * {@link #STATE_SIZE} = 4 floats from the caller's offset:
+ * <pre>
+ *  +0 NUMERATOR   N
+ *  +1 DENOMINATOR D
+ *  +2 LAST_VALUE  y, the key's latest value (NaN before the first)
+ *  +3 PENDING     the model's (not the served) one-step forecast made at the latest value (NaN if none)
+ * </pre>
+ * Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
+ */
+public final class PersistenceBlend {
+
+    /** Floats of per-key state. */
+    public static final int STATE_SIZE = 4;
+    /** Default half-life, in events, of the sums behind the weight. */
+    public static final double DEFAULT_HALF_LIFE = 1000;
+    /** The weight before any observation. */
+    public static final double INITIAL_WEIGHT = 0.5;
+
+    static final int NUMERATOR = 0;
+    static final int DENOMINATOR = 1;
+    static final int LAST_VALUE = 2;
+    static final int PENDING = 3;
+
+    private final double halfLife;
+    private final double alpha;
+
+    public PersistenceBlend() {
+        this(DEFAULT_HALF_LIFE);
+    }
+
+    /** @param halfLife half-life, in events, of the sums behind the weight; finite and &gt; 0 */
+    public PersistenceBlend(double halfLife) {
+        if (!(halfLife > 0) || Double.isInfinite(halfLife)) {
+            throw new IllegalArgumentException("halfLife must be a finite number > 0, got " + halfLife);
+        }
+        this.halfLife = halfLife;
+        this.alpha = 1.0 - Math.pow(0.5, 1.0 / halfLife);
+    }
+
+    public double halfLife() {
+        return halfLife;
+    }
+
+    /** Writes a fresh key's state. */
+    public void init(float[] state, int offset) {
+        checkRegion(state, offset);
+        state[offset + NUMERATOR] = 0f;
+        state[offset + DENOMINATOR] = 0f;
+        state[offset + LAST_VALUE] = Float.NaN;
+        state[offset + PENDING] = Float.NaN;
+    }
+
+    /**
+     * Writes the state of a key that so far was served the model's forecast alone (restored from a release
+     * without this combination): weight 1 until the sums have seen data, and the model's pending one-step
+     * forecast, so that its next error is observed.
+     */
+    public void initServingModel(float[] state, int offset, float pendingModelForecast) {
+        checkRegion(state, offset);
+        // equal, negligible sums: W = 1 now, and after one observation the data outweigh them by ~10^35
+        state[offset + NUMERATOR] = Float.MIN_NORMAL;
+        state[offset + DENOMINATOR] = Float.MIN_NORMAL;
+        state[offset + LAST_VALUE] = Float.NaN;
+        state[offset + PENDING] = pendingModelForecast;
+    }
+
+    /** Starts the weight afresh (a new model) while keeping the key's latest value. */
+    public void resetWeight(float[] state, int offset) {
+        checkRegion(state, offset);
+        state[offset + NUMERATOR] = 0f;
+        state[offset + DENOMINATOR] = 0f;
+        state[offset + PENDING] = Float.NaN;
+    }
+
+    /** The model's weight W now, in [0, 1]. */
+    public double weight(float[] state, int offset) {
+        checkRegion(state, offset);
+        double d = state[offset + DENOMINATOR];
+        if (!(d > 0)) {
+            return INITIAL_WEIGHT;
+        }
+        double w = state[offset + NUMERATOR] / d;
+        return w < 0 ? 0 : (w > 1 ? 1 : w);
+    }
+
+    /**
+     * Observes the key's next value: updates the sums with the errors of the forecasts made at the previous
+     * value, then remembers the value. A non-finite value is not observed and changes nothing.
+     */
+    public void observe(float[] state, int offset, double value) {
+        checkRegion(state, offset);
+        if (!Double.isFinite(value)) {
+            return;
+        }
+        double last = state[offset + LAST_VALUE];
+        double pending = state[offset + PENDING];
+        if (!Double.isNaN(last) && !Double.isNaN(pending)) {
+            double change = pending - last;
+            double persistenceError = value - last;
+            double n = state[offset + NUMERATOR];
+            double d = state[offset + DENOMINATOR];
+            state[offset + NUMERATOR] = (float) (n + alpha * (persistenceError * change - n));
+            state[offset + DENOMINATOR] = (float) (d + alpha * (change * change - d));
+        }
+        state[offset + LAST_VALUE] = (float) value;
+    }
+
+    /**
+     * Turns the model's forecasts, made at the key's latest value (after {@link #observe}), into the served
+     * ones in place, and remembers the model's one-step forecast for the next observation.
+     *
+     * @param forecast the model's forecasts for the next {@code horizon} events in value units; replaced by
+     *                 the served ones
+     * @return the weight W used
+     */
+    public double blend(float[] state, int offset, float[] forecast, int horizon) {
+        checkRegion(state, offset);
+        if (horizon < 1 || forecast.length < horizon) {
+            throw new IllegalArgumentException("horizon must be in [1, " + forecast.length + "], got " + horizon);
+        }
+        state[offset + PENDING] = forecast[0];
+        double last = state[offset + LAST_VALUE];
+        if (Double.isNaN(last)) {
+            return 1.0;
+        }
+        double w = weight(state, offset);
+        for (int k = 0; k < horizon; k++) {
+            forecast[k] = (float) (last + w * (forecast[k] - last));
+        }
+        return w;
+    }
+
+    /** The model's own one-step forecast made at the latest value (NaN if none). */
+    public static float pendingModelForecast(float[] state, int offset) {
+        return state[offset + PENDING];
+    }
+
+    private static void checkRegion(float[] state, int offset) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        if (offset < 0 || offset > state.length - STATE_SIZE) {
+            throw new IllegalArgumentException("state region [" + offset + ", " + (offset + STATE_SIZE)
+                    + ") does not fit in an array of length " + state.length);
+        }
+    }
+}
