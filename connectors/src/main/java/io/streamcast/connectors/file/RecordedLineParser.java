@@ -1,5 +1,13 @@
 package io.streamcast.connectors.file;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.EventParser;
@@ -22,6 +30,9 @@ import java.util.Set;
  * ({@code timestamp,value} or {@code key,timestamp,value}, any case) yield nothing. Everything else
  * yields exactly one record; a dead letter's origin is {@code file:PATH} and the 1-based line number.
  * Fields may be wrapped in double quotes; quoted commas are not supported.
+ *
+ * <p>That is the {@link KeyFrom#AUTO} rule; {@link #read} also applies {@link KeyFrom#FILENAME} (every record
+ * keyed by its file) and {@link KeyFrom#COLUMN} (every line must carry its key).
  */
 public final class RecordedLineParser implements Serializable {
 
@@ -30,6 +41,7 @@ public final class RecordedLineParser implements Serializable {
     private static final Set<String> TIMESTAMP_HEADERS = Set.of("timestamp", "ts", "time");
 
     private final EventParser parser;
+    private transient ObjectMapper mapper;
 
     public RecordedLineParser(EventValidation validation) {
         this.parser = new EventParser(validation);
@@ -49,7 +61,7 @@ public final class RecordedLineParser implements Serializable {
     }
 
     /**
-     * Parses one line.
+     * Parses one line, keying it by layout ({@link KeyFrom#AUTO}).
      *
      * @param line the line without its terminator
      * @param path the file's path, for the origin
@@ -61,14 +73,32 @@ public final class RecordedLineParser implements Serializable {
      */
     public ParsedEvent parse(
             String line, String path, String fileKey, long lineNumber, boolean firstContentLine, long seenAt) {
+        RecordedLine read = read(line, path, fileKey, KeyFrom.AUTO, lineNumber, firstContentLine, seenAt);
+        return read == null ? null : read.parsed();
+    }
+
+    /**
+     * Reads one line under a key rule.
+     *
+     * @param fileKey the key of the line's file under {@code keyFrom} (see {@link KeyFrom#fileKey}); under
+     *     {@link KeyFrom#FILENAME} every record gets it, under {@link KeyFrom#AUTO} two-column lines do, under
+     *     {@link KeyFrom#COLUMN} it is not used
+     * @return the line read, or {@code null} for a blank line, comment or header
+     */
+    public RecordedLine read(String line, String path, String fileKey, KeyFrom keyFrom, long lineNumber,
+                             boolean firstContentLine, long seenAt) {
         String trimmed = line.strip();
         if (trimmed.isEmpty() || trimmed.startsWith("#")) {
             return null;
         }
         String origin = originOf(path);
         if (trimmed.startsWith("{")) {
-            return parser.parseJson(line.getBytes(StandardCharsets.UTF_8), origin,
+            String json = keyFrom == KeyFrom.FILENAME ? withKey(line, fileKey) : line;
+            ParsedEvent parsed = parser.parseJson(json.getBytes(StandardCharsets.UTF_8), origin,
                     DeadLetter.NO_PARTITION, lineNumber, seenAt);
+            boolean lacksKey = keyFrom == KeyFrom.COLUMN && !parsed.isValid()
+                    && parsed.getDeadLetter().getReason() == DeadLetterReason.MISSING_KEY;
+            return new RecordedLine(parsed, json, lacksKey);
         }
         String[] cols = trimmed.split(",", -1);
         for (int i = 0; i < cols.length; i++) {
@@ -78,18 +108,63 @@ public final class RecordedLineParser implements Serializable {
             if (firstContentLine && isTimestampHeader(cols[0]) && cols[1].equalsIgnoreCase("value")) {
                 return null;
             }
-            return parser.parseFields(fileKey, cols[0], cols[1], line, origin, DeadLetter.NO_PARTITION, lineNumber, seenAt);
+            if (keyFrom == KeyFrom.COLUMN) {
+                return new RecordedLine(ParsedEvent.invalid(new DeadLetter(line, DeadLetterReason.MISSING_KEY,
+                        "a timestamp,value line has no key column", origin, DeadLetter.NO_PARTITION, lineNumber,
+                        seenAt)), null, true);
+            }
+            return csv(parser.parseFields(fileKey, cols[0], cols[1], line, origin, DeadLetter.NO_PARTITION,
+                    lineNumber, seenAt));
         }
         if (cols.length == 3) {
             if (firstContentLine && cols[0].equalsIgnoreCase("key") && isTimestampHeader(cols[1])
                     && cols[2].equalsIgnoreCase("value")) {
                 return null;
             }
-            return parser.parseFields(cols[0], cols[1], cols[2], line, origin, DeadLetter.NO_PARTITION, lineNumber, seenAt);
+            String key = keyFrom == KeyFrom.FILENAME ? fileKey : cols[0];
+            return csv(parser.parseFields(key, cols[1], cols[2], line, origin, DeadLetter.NO_PARTITION, lineNumber,
+                    seenAt));
         }
-        return ParsedEvent.invalid(new DeadLetter(line, DeadLetterReason.MALFORMED_CSV,
+        return csv(ParsedEvent.invalid(new DeadLetter(line, DeadLetterReason.MALFORMED_CSV,
                 "expected 2 columns (timestamp,value) or 3 (key,timestamp,value), got " + cols.length,
-                origin, DeadLetter.NO_PARTITION, lineNumber, seenAt));
+                origin, DeadLetter.NO_PARTITION, lineNumber, seenAt)));
+    }
+
+    private static RecordedLine csv(ParsedEvent parsed) {
+        return new RecordedLine(parsed, null, false);
+    }
+
+    /**
+     * A JSON object line with its {@code key} field set to {@code key} (added when missing); other fields are
+     * kept. A line that is not a JSON object, or is larger than the validation allows, is returned unchanged so
+     * that it is dead-lettered for what is wrong with it.
+     */
+    String withKey(String line, String key) {
+        if (line.length() > parser.validation().maxMessageBytes()) {
+            return line;
+        }
+        try {
+            JsonNode root = mapper().readTree(line);
+            if (!(root instanceof ObjectNode)) {
+                return line;
+            }
+            ((ObjectNode) root).put("key", key);
+            return mapper().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            return line;
+        }
+    }
+
+    private ObjectMapper mapper() {
+        if (mapper == null) {
+            mapper = JsonMapper.builder()
+                    .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                    .build();
+        }
+        return mapper;
     }
 
     private static boolean isTimestampHeader(String col) {

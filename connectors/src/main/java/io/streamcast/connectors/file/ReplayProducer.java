@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * producer; it is keyed by its series key when it has a valid one. A CSV line that is not a valid
  * event is not sent, and logged. Blank lines, comments and headers are skipped.
  *
+ * <p>The series key (Kafka record key and the event's {@code key} field) follows {@link KeyFrom}:
+ * by line layout (default), the file's relative path for every record ({@link KeyFrom#FILENAME};
+ * a JSON line then has its {@code key} field replaced, and an invalid one is still keyed by its
+ * file), or the key each line carries ({@link KeyFrom#COLUMN}; the replay stops with an
+ * {@link IOException} at the first line without one, after sending the records before it).
+ *
  * <pre>{@code
  * long sent = ReplayProducer.builder().bootstrapServers("127.0.0.1:9092").topic("events")
  *     .speedup(3600)            // one hour of event time per second; 0 = as fast as possible
@@ -52,12 +58,14 @@ public final class ReplayProducer {
     private final double speedup;
     private final Map<String, Object> producerConfig;
     private final RecordedLineParser lineParser;
+    private final KeyFrom keyFrom;
 
     private ReplayProducer(Builder b, Map<String, Object> producerConfig) {
         this.topic = b.topic;
         this.speedup = b.speedup;
         this.producerConfig = producerConfig;
         this.lineParser = new RecordedLineParser(b.validation);
+        this.keyFrom = b.keyFrom;
     }
 
     public static Builder builder() {
@@ -75,18 +83,19 @@ public final class ReplayProducer {
         List<Path> files = listFiles(fileOrDir);
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(
                 producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
-            return replay(files, producer);
+            return replay(fileOrDir, files, producer);
         }
     }
 
-    long replay(List<Path> files, Producer<byte[], byte[]> producer) throws IOException, InterruptedException {
+    long replay(Path input, List<Path> files, Producer<byte[], byte[]> producer)
+            throws IOException, InterruptedException {
         AtomicReference<Exception> failure = new AtomicReference<>();
         PriorityQueue<FileCursor> queue = new PriorityQueue<>();
         long sent = 0;
         long skipped = 0;
         try {
             for (Path file : files) {
-                FileCursor cursor = new FileCursor(file, lineParser);
+                FileCursor cursor = new FileCursor(file, keyFrom.fileKey(input, file), keyFrom, lineParser);
                 if (cursor.advance()) {
                     queue.add(cursor);
                 } else {
@@ -182,16 +191,18 @@ public final class ReplayProducer {
         private final RecordedLineParser parser;
         private final BufferedReader reader;
         private final String fileKey;
+        private final KeyFrom keyFrom;
         private long lineNumber;
         private boolean seenContent;
         private long lastEventTime = Long.MIN_VALUE;
         Line current;
 
-        FileCursor(Path path, RecordedLineParser parser) throws IOException {
+        FileCursor(Path path, String fileKey, KeyFrom keyFrom, RecordedLineParser parser) throws IOException {
             this.path = path;
             this.parser = parser;
             this.reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-            this.fileKey = RecordedLineParser.keyFromFileName(path.getFileName().toString());
+            this.fileKey = fileKey;
+            this.keyFrom = keyFrom;
         }
 
         /** Moves to the next line that yields a record; false at the end of the file. */
@@ -199,21 +210,29 @@ public final class ReplayProducer {
             String text;
             while ((text = reader.readLine()) != null) {
                 lineNumber++;
-                ParsedEvent parsed = parser.parse(text, path.toString(), fileKey, lineNumber, !seenContent, 0L);
+                RecordedLine read = parser.read(text, path.toString(), fileKey, keyFrom, lineNumber, !seenContent, 0L);
                 if (!text.isBlank() && !text.strip().startsWith("#")) {
                     seenContent = true;
                 }
-                if (parsed == null) {
+                if (read == null) {
                     continue;
                 }
-                boolean json = text.strip().startsWith("{");
+                if (read.lacksKey()) {
+                    close();
+                    throw new IOException(path + ":" + lineNumber + " has no key, but keys are to come from each line ("
+                            + "key,timestamp,value CSV or a \"key\" field in JSON lines): add the key to the file, or "
+                            + "key the file by its name (KeyFrom.FILENAME / --key-from filename)");
+                }
+                ParsedEvent parsed = read.parsed();
                 if (parsed.isValid()) {
                     lastEventTime = parsed.getEvent().getTimestampMillis();
                     byte[] key = parsed.getEvent().getKey().getBytes(StandardCharsets.UTF_8);
-                    byte[] payload = json ? text.getBytes(StandardCharsets.UTF_8) : JsonCodec.toJsonBytes(parsed.getEvent());
+                    byte[] payload = read.isJson() ? read.json().getBytes(StandardCharsets.UTF_8)
+                            : JsonCodec.toJsonBytes(parsed.getEvent());
                     current = new Line(lineNumber, lastEventTime, key, payload, null);
-                } else if (json) {
-                    current = new Line(lineNumber, lastEventTime, null, text.getBytes(StandardCharsets.UTF_8), null);
+                } else if (read.isJson()) {
+                    byte[] key = keyFrom == KeyFrom.FILENAME ? fileKey.getBytes(StandardCharsets.UTF_8) : null;
+                    current = new Line(lineNumber, lastEventTime, key, read.json().getBytes(StandardCharsets.UTF_8), null);
                 } else {
                     current = new Line(lineNumber, lastEventTime, null, null,
                             parsed.getDeadLetter().getReason().code() + ": " + parsed.getDeadLetter().getDetail());
@@ -245,6 +264,7 @@ public final class ReplayProducer {
         private String bootstrapServers;
         private String topic;
         private double speedup;
+        private KeyFrom keyFrom = KeyFrom.AUTO;
         private EventValidation validation = EventValidation.defaults();
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
         private Path clientPropertiesFile;
@@ -264,6 +284,12 @@ public final class ReplayProducer {
         /** Event time runs this many times faster than wall-clock time; 0 (default) sends as fast as possible. */
         public Builder speedup(double speedup) {
             this.speedup = speedup;
+            return this;
+        }
+
+        /** Where each record's series key comes from; {@link KeyFrom#AUTO} (by line layout) if not set. */
+        public Builder keyFrom(KeyFrom keyFrom) {
+            this.keyFrom = keyFrom;
             return this;
         }
 
@@ -312,6 +338,9 @@ public final class ReplayProducer {
             if (!(speedup >= 0) || Double.isInfinite(speedup)) {
                 throw new IllegalArgumentException(
                         "Speedup must be a finite number >= 0 (0 = as fast as possible); got " + speedup);
+            }
+            if (keyFrom == null) {
+                throw new IllegalArgumentException("keyFrom must not be null (KeyFrom.AUTO is the default)");
             }
             if (validation == null) {
                 throw new IllegalArgumentException("validation must not be null (EventValidation.defaults() is the default)");

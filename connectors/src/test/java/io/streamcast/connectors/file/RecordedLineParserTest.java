@@ -6,6 +6,7 @@ import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.event.EventValidation;
 import io.streamcast.connectors.event.ParsedEvent;
+import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +88,65 @@ class RecordedLineParserTest {
                 .isEqualTo(DeadLetterReason.BAD_VALUE);
         assertThat(parse(" ,2014-07-01 00:00:00,1", 4, false).getDeadLetter().getReason())
                 .isEqualTo(DeadLetterReason.BLANK_KEY);
+    }
+
+    private RecordedLine read(String line, KeyFrom keyFrom) {
+        return parser.read(line, PATH, "realKnownCause/machine_temperature", keyFrom, 2, false, 0L);
+    }
+
+    @Test
+    void keyFromFilenameKeysEveryLayoutByTheFile() {
+        String fileKey = "realKnownCause/machine_temperature";
+
+        assertThat(read("2014-07-01 00:00:00,1.5", KeyFrom.FILENAME).parsed().getEvent())
+                .isEqualTo(new Event(fileKey, JULY_1, 1.5));
+        assertThat(read("pump-3,1404172800000,1.5", KeyFrom.FILENAME).parsed().getEvent())
+                .isEqualTo(new Event(fileKey, JULY_1, 1.5));
+        RecordedLine json = read("{\"key\":\"pump-3\",\"ts\":1404172800000,\"value\":1.50,\"unit\":\"C\"}",
+                KeyFrom.FILENAME);
+        assertThat(json.parsed().getEvent()).isEqualTo(new Event(fileKey, JULY_1, 1.5));
+        assertThat(json.json()).isEqualTo(
+                "{\"key\":\"" + fileKey + "\",\"ts\":1404172800000,\"value\":1.50,\"unit\":\"C\"}");
+        RecordedLine noKey = read("{\"ts\":\"2014-07-01T00:00:00Z\",\"value\":2}", KeyFrom.FILENAME);
+        assertThat(noKey.parsed().getEvent()).isEqualTo(new Event(fileKey, JULY_1, 2));
+        assertThat(noKey.lacksKey()).isFalse();
+    }
+
+    @Test
+    void keyFromFilenameLeavesBrokenJsonForTheDeadLetterTopic() {
+        RecordedLine broken = read("{\"key\":\"a\",\"ts\":", KeyFrom.FILENAME);
+        RecordedLine nan = read("{\"ts\":1404172800000,\"value\":NaN}", KeyFrom.FILENAME);
+
+        assertThat(broken.json()).isEqualTo("{\"key\":\"a\",\"ts\":");
+        assertThat(broken.parsed().getDeadLetter().getReason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);
+        assertThat(nan.parsed().getDeadLetter().getReason()).isEqualTo(DeadLetterReason.NON_FINITE_VALUE);
+    }
+
+    @Test
+    void keyFromColumnMarksLinesWithoutAKey() {
+        RecordedLine twoColumns = read("2014-07-01 00:00:00,1.5", KeyFrom.COLUMN);
+        RecordedLine jsonWithoutKey = read("{\"ts\":1404172800000,\"value\":2}", KeyFrom.COLUMN);
+        RecordedLine keyed = read("pump-3,1404172800000,1.5", KeyFrom.COLUMN);
+        RecordedLine badValue = read("{\"key\":\"p\",\"ts\":1404172800000,\"value\":\"x\"}", KeyFrom.COLUMN);
+
+        assertThat(twoColumns.lacksKey()).isTrue();
+        assertThat(twoColumns.parsed().getDeadLetter().getReason()).isEqualTo(DeadLetterReason.MISSING_KEY);
+        assertThat(jsonWithoutKey.lacksKey()).isTrue();
+        assertThat(keyed.lacksKey()).isFalse();
+        assertThat(keyed.parsed().getEvent()).isEqualTo(new Event("pump-3", JULY_1, 1.5));
+        assertThat(badValue.lacksKey()).isFalse();
+        assertThat(badValue.parsed().getDeadLetter().getReason()).isEqualTo(DeadLetterReason.BAD_VALUE);
+        assertThat(read("2014-07-01 00:00:00,1.5", KeyFrom.AUTO).lacksKey()).isFalse();
+    }
+
+    @Test
+    void fileKeyUnderFilenameIsThePathBelowTheInputWithoutExtension() {
+        Path dir = Path.of("/data/nab");
+        Path file = dir.resolve("realTweets/Twitter_volume_AAPL.csv");
+
+        assertThat(KeyFrom.FILENAME.fileKey(dir, file)).isEqualTo("realTweets/Twitter_volume_AAPL");
+        assertThat(KeyFrom.FILENAME.fileKey(dir, dir.resolve("a.b.jsonl"))).isEqualTo("a.b");
+        assertThat(KeyFrom.FILENAME.fileKey(file, file)).isEqualTo("Twitter_volume_AAPL");
+        assertThat(KeyFrom.AUTO.fileKey(dir, file)).isEqualTo("Twitter_volume_AAPL");
     }
 }

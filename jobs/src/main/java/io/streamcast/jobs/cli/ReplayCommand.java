@@ -1,6 +1,7 @@
 package io.streamcast.jobs.cli;
 
 import io.streamcast.connectors.event.EventValidation;
+import io.streamcast.connectors.file.KeyFrom;
 import io.streamcast.connectors.file.ReplayProducer;
 import io.streamcast.jobs.replay.RecordedInput;
 import io.streamcast.jobs.replay.ReplayProgress;
@@ -48,8 +49,15 @@ final class ReplayCommand implements Callable<Integer> {
     String speed;
 
     @Option(names = "--key-from", defaultValue = "auto", paramLabel = "filename|column|auto",
-            description = "Series key: the file name (timestamp,value lines), the key column / JSON key, or auto "
-                    + "(default: by line layout). A line that does not fit stops the replay before anything is sent.")
+            description = {"Series key (the Kafka record key and the event's key field).",
+                    "filename: every record of a file gets the file's path relative to --input, without extension "
+                            + "and with / between folders (DIR/realTweets/Twitter_volume_AAPL.csv -> "
+                            + "realTweets/Twitter_volume_AAPL; a single --input file -> its name without "
+                            + "extension); a key column or JSON key field in the file is replaced.",
+                    "column: the first column of key,timestamp,value CSV lines / the \"key\" field of JSON lines; "
+                            + "a file with lines without one is named and nothing is sent.",
+                    "auto (default): by line layout: timestamp,value lines get the file name without folder and "
+                            + "extension (as run --source file: and evaluate key them), other lines their own key."})
     String keyFrom;
 
     @Option(names = "--on-malformed", defaultValue = "skip", paramLabel = "skip|fail",
@@ -67,7 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         double speedup = parseSpeed(speed);
-        RecordedInput.KeyFrom key = parseKeyFrom(keyFrom);
+        KeyFrom key = parseKeyFrom(keyFrom);
         boolean fail = switch (onMalformed.toLowerCase(Locale.ROOT)) {
             case "skip" -> false;
             case "fail" -> true;
@@ -75,10 +83,16 @@ final class ReplayCommand implements Callable<Integer> {
         };
 
         RecordedInput scan = RecordedInput.scan(input, EventValidation.defaults(), key);
-        if (!scan.keyMismatches().isEmpty()) {
-            report(err, scan.keyMismatches(), "");
-            throw new IllegalArgumentException(scan.keyMismatches().size() + " line(s) do not fit --key-from " + keyFrom
-                    + " (first: " + scan.keyMismatches().get(0).where() + "); nothing was sent");
+        if (!scan.keylessFiles().isEmpty()) {
+            for (RecordedInput.KeylessFile f : scan.keylessFiles()) {
+                err.printf("%s: %d line(s) without a key, first %s:%d (%s)%n",
+                        f.file(), f.lines(), f.file(), f.firstLine(), f.firstReason());
+            }
+            err.flush();
+            throw new IllegalArgumentException(scan.keylessFiles().size() + " file(s) have lines without a key (first: "
+                    + scan.keylessFiles().get(0).file() + "), but --key-from column takes every key from its line: "
+                    + "add a key (key,timestamp,value CSV, or a \"key\" field in JSON lines), or use --key-from "
+                    + "filename to key each file by its name; nothing was sent");
         }
         if (!scan.malformed().isEmpty()) {
             if (fail) {
@@ -91,7 +105,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
 
         ReplayProducer.Builder builder = ReplayProducer.builder().bootstrapServers(bootstrapServers).topic(topic)
-                .speedup(speedup);
+                .speedup(speedup).keyFrom(key);
         if (kafkaProperties != null) {
             builder.clientPropertiesFile(kafkaProperties);
         }
@@ -153,11 +167,11 @@ final class ReplayCommand implements Callable<Integer> {
         return x;
     }
 
-    static RecordedInput.KeyFrom parseKeyFrom(String s) {
+    static KeyFrom parseKeyFrom(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
-            case "auto" -> RecordedInput.KeyFrom.AUTO;
-            case "filename" -> RecordedInput.KeyFrom.FILENAME;
-            case "column" -> RecordedInput.KeyFrom.COLUMN;
+            case "auto" -> KeyFrom.AUTO;
+            case "filename" -> KeyFrom.FILENAME;
+            case "column" -> KeyFrom.COLUMN;
             default -> throw new IllegalArgumentException("--key-from must be filename, column or auto, got '" + s + "'");
         };
     }

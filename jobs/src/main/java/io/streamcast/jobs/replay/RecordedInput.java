@@ -2,6 +2,8 @@ package io.streamcast.jobs.replay;
 
 import io.streamcast.connectors.event.EventValidation;
 import io.streamcast.connectors.event.ParsedEvent;
+import io.streamcast.connectors.file.KeyFrom;
+import io.streamcast.connectors.file.RecordedLine;
 import io.streamcast.connectors.file.RecordedLineParser;
 
 import java.io.BufferedReader;
@@ -20,16 +22,6 @@ import java.util.stream.Stream;
  */
 public final class RecordedInput {
 
-    /** Where the series key of a record comes from. */
-    public enum KeyFrom {
-        /** Two-column lines ({@code timestamp,value}) are keyed by file name, others by their key. */
-        AUTO,
-        /** Every line must be {@code timestamp,value}: the key is the file name without extension. */
-        FILENAME,
-        /** Every line must carry its key: {@code key,timestamp,value} CSV or JSON. */
-        COLUMN
-    }
-
     /** A line that is not a valid event. {@code json}: JSON lines are sent unchanged for the job to dead-letter. */
     public record Malformed(Path file, long line, String reason, boolean json) {
         public String where() {
@@ -41,48 +33,61 @@ public final class RecordedInput {
     private final long records;
     private final long validRecords;
     private final List<Malformed> malformed;
-    private final List<Malformed> keyMismatches;
+    private final List<KeylessFile> keylessFiles;
 
     private RecordedInput(List<Path> files, long records, long validRecords, List<Malformed> malformed,
-                          List<Malformed> keyMismatches) {
+                          List<KeylessFile> keylessFiles) {
         this.files = files;
         this.records = records;
         this.validRecords = validRecords;
         this.malformed = malformed;
-        this.keyMismatches = keyMismatches;
+        this.keylessFiles = keylessFiles;
     }
 
-    /** Reads every file of {@code fileOrDir} (non-hidden files, recursively, in path order). */
+    /**
+     * A file with lines that carry no key although {@link KeyFrom#COLUMN} wants every line to: how many, and the
+     * first of them.
+     */
+    public record KeylessFile(Path file, long lines, long firstLine, String firstReason) {}
+
+    /**
+     * Reads every file of {@code fileOrDir} (non-hidden files, recursively, in path order), keying lines as
+     * {@code keyFrom} says, exactly as the replay producer will.
+     */
     public static RecordedInput scan(Path fileOrDir, EventValidation validation, KeyFrom keyFrom) throws IOException {
         List<Path> files = listFiles(fileOrDir);
         RecordedLineParser parser = new RecordedLineParser(validation);
         long records = 0;
         long valid = 0;
         List<Malformed> malformed = new ArrayList<>();
-        List<Malformed> mismatches = new ArrayList<>();
+        List<KeylessFile> keyless = new ArrayList<>();
         for (Path file : files) {
-            String fileKey = RecordedLineParser.keyFromFileName(file.getFileName().toString());
+            String fileKey = keyFrom.fileKey(fileOrDir, file);
+            long keylessLines = 0;
+            long firstKeyless = 0;
+            String firstReason = null;
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 String line;
                 long number = 0;
                 boolean seenContent = false;
                 while ((line = in.readLine()) != null) {
                     number++;
-                    ParsedEvent parsed = parser.parse(line, file.toString(), fileKey, number, !seenContent, 0L);
+                    RecordedLine read = parser.read(line, file.toString(), fileKey, keyFrom, number, !seenContent, 0L);
                     if (!line.isBlank() && !line.strip().startsWith("#")) {
                         seenContent = true;
                     }
-                    if (parsed == null) {
+                    if (read == null) {
                         continue;
                     }
-                    boolean json = line.strip().startsWith("{");
-                    int columns = json ? 0 : line.strip().split(",", -1).length;
-                    if (keyFrom == KeyFrom.FILENAME && (json || columns == 3)) {
-                        mismatches.add(new Malformed(file, number, "--key-from filename, but the line carries a key", json));
-                    } else if (keyFrom == KeyFrom.COLUMN && columns == 2) {
-                        mismatches.add(new Malformed(file, number,
-                                "--key-from column, but the line is timestamp,value without a key", false));
+                    ParsedEvent parsed = read.parsed();
+                    if (read.lacksKey()) {
+                        if (keylessLines++ == 0) {
+                            firstKeyless = number;
+                            firstReason = parsed.getDeadLetter().getDetail();
+                        }
+                        continue;
                     }
+                    boolean json = read.isJson();
                     if (parsed.isValid()) {
                         records++;
                         valid++;
@@ -95,8 +100,11 @@ public final class RecordedInput {
                     }
                 }
             }
+            if (keylessLines > 0) {
+                keyless.add(new KeylessFile(file, keylessLines, firstKeyless, firstReason));
+            }
         }
-        return new RecordedInput(List.copyOf(files), records, valid, List.copyOf(malformed), List.copyOf(mismatches));
+        return new RecordedInput(List.copyOf(files), records, valid, List.copyOf(malformed), List.copyOf(keyless));
     }
 
     /** Files in replay order (before merging by event time). */
@@ -117,9 +125,9 @@ public final class RecordedInput {
         return malformed;
     }
 
-    /** Lines whose key does not come from where {@link KeyFrom} says it must. */
-    public List<Malformed> keyMismatches() {
-        return keyMismatches;
+    /** Under {@link KeyFrom#COLUMN}: the files with lines that carry no key (none under the other rules). */
+    public List<KeylessFile> keylessFiles() {
+        return keylessFiles;
     }
 
     public long malformedCsvLines() {
