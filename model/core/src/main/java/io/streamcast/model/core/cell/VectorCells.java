@@ -223,8 +223,8 @@ final class VectorCells {
      * accumulator z' is the argument its activation needs: {@code z' = 2·z_a} for tanh, {@code z} for σ. The
      * FMA takes the broadcast as receiver and the weights as multiplicand, {@code x.fma(w, acc)}, the operand
      * order that lets C2 fold the weight load into the FMA (one fused instruction instead of a load and an
-     * FMA: 112 vs 188 ns for the bare H=32 product). Results go to the gate-major scratch
-     * {@code z = [a | f | o | i]}, each Hp wide.
+     * FMA: 112 vs 188 ns for the bare H=32 product). Results go to the block-major scratch
+     * {@code z = [block][a | f | o | i][L]}.
      *
      * <p>2. {@link VectorMath#expm1Neg} over all 4Hp: m = expm1(−z') for every gate, so that
      * σ = 1/(2 + m) and tanh = −m/(2 + m).
@@ -239,7 +239,7 @@ final class VectorCells {
         private static final int[] GATES = {0, 1, 2, 3};
         private static final float[] SCALE = {2f, 1f, 1f, 1f};
         private static final int GROUP = 2;
-        /** Packed weights, then the packed bias at {@link #biasAt}, then z at {@link #zAt}. */
+        /** Packed weights, then the packed bias ([block][gate][L]) at {@link #biasAt}, then z at {@link #zAt}. */
         private final AlignedFloats buf;
         private final int biasAt;
         private final int zAt;
@@ -331,15 +331,15 @@ final class VectorCells {
                 o1 = hk.fma(FloatVector.fromArray(S, m, p + 6 * L), o1);
                 i1 = hk.fma(FloatVector.fromArray(S, m, p + 7 * L), i1);
             }
-            int j = o + zAt + blk * L;
+            int j = o + zAt + blk * 4 * L;
             a0.intoArray(m, j);
-            f0.intoArray(m, hp + j);
-            o0.intoArray(m, 2 * hp + j);
-            i0.intoArray(m, 3 * hp + j);
-            a1.intoArray(m, j + L);
-            f1.intoArray(m, hp + j + L);
-            o1.intoArray(m, 2 * hp + j + L);
-            i1.intoArray(m, 3 * hp + j + L);
+            f0.intoArray(m, j + L);
+            o0.intoArray(m, j + 2 * L);
+            i0.intoArray(m, j + 3 * L);
+            a1.intoArray(m, j + 4 * L);
+            f1.intoArray(m, j + 5 * L);
+            o1.intoArray(m, j + 6 * L);
+            i1.intoArray(m, j + 7 * L);
         }
 
         private void single(float[] m, int o, float[] x, int xOff, float[] state, int sOff, int base, int blk) {
@@ -365,16 +365,16 @@ final class VectorCells {
                 o0 = hk.fma(FloatVector.fromArray(S, m, p + 2 * L), o0);
                 i0 = hk.fma(FloatVector.fromArray(S, m, p + 3 * L), i0);
             }
-            int j = o + zAt + blk * L;
+            int j = o + zAt + blk * 4 * L;
             a0.intoArray(m, j);
-            f0.intoArray(m, hp + j);
-            o0.intoArray(m, 2 * hp + j);
-            i0.intoArray(m, 3 * hp + j);
+            f0.intoArray(m, j + L);
+            o0.intoArray(m, j + 2 * L);
+            i0.intoArray(m, j + 3 * L);
         }
 
         /**
-         * The blocks of L lanes at columns [from, to), from m = expm1(−z') of each gate at
-         * {@code m[z + gate·Hp + j]}.
+         * The blocks of L lanes at columns [from, to), from m = expm1(−z') of each gate of the block at
+         * {@code m[z + 4j + gate·L]}.
          * With D = 2 + m, σ = 1/D and tanh(z_a) = −m_a/D_a:
          * <pre>
          * c' = f⊙c + i⊙a = (c·D_i·D_a − m_a·D_f) / (D_f·D_i·D_a)
@@ -389,10 +389,11 @@ final class VectorCells {
         private void cells(float[] m, int z, int from, int to, float[] c, int cOff, float[] hDst, int hOff) {
             final int hp = this.hp;
             for (int j = from; j < to; j += L) {
-                FloatVector ma = FloatVector.fromArray(S, m, z + j);
-                FloatVector df = FloatVector.fromArray(S, m, z + hp + j).add(2f);
-                FloatVector mo = FloatVector.fromArray(S, m, z + 2 * hp + j);
-                FloatVector di = FloatVector.fromArray(S, m, z + 3 * hp + j).add(2f);
+                int zj = z + 4 * j;
+                FloatVector ma = FloatVector.fromArray(S, m, zj);
+                FloatVector df = FloatVector.fromArray(S, m, zj + L).add(2f);
+                FloatVector mo = FloatVector.fromArray(S, m, zj + 2 * L);
+                FloatVector di = FloatVector.fromArray(S, m, zj + 3 * L).add(2f);
                 FloatVector dia = di.mul(ma.add(2f));
                 FloatVector num = ma.neg().fma(df, FloatVector.fromArray(S, c, cOff + j).mul(dia));
                 FloatVector c2 = num.div(df.mul(dia));
