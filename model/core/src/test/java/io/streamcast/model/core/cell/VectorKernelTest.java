@@ -100,6 +100,68 @@ class VectorKernelTest {
         assertThat(Float.floatToIntBits(tanh[1])).as("tanh(-0) keeps the sign").isEqualTo(Float.floatToIntBits(-0f));
     }
 
+    /**
+     * The LSTM kernel's activations: m = expm1(−x) from {@link VectorMath#expm1Neg}, σ(x) = 1/(2 + m) and
+     * tanh(x) = −m₂/(2 + m₂) with m₂ = expm1(−2x), in float exactly as the kernel combines them, against
+     * {@code Math.expm1/exp/tanh} in double over a dense grid of [−30, 30] and magnitudes down to 1e-12.
+     */
+    @Test
+    void lstmActivationsFromExpm1AreAccurate() {
+        int len = VectorMath.SPECIES.length() * 300_000;
+        float[] xs = new float[len];
+        int dense = len / 2;
+        for (int i = 0; i < dense; i++) {
+            xs[i] = (float) (-30 + 60.0 * i / dense);
+        }
+        for (int i = dense; i < len; i += 2) {
+            double e = Math.pow(10, -12 + 12.0 * (i - dense) / (len - dense));
+            xs[i] = (float) e;
+            xs[i + 1] = (float) -e;
+        }
+        float[] m = xs.clone();
+        VectorMath.expm1Neg(m, 0, len);
+        float[] m2 = new float[len];
+        for (int i = 0; i < len; i++) {
+            m2[i] = 2 * xs[i];
+        }
+        VectorMath.expm1Neg(m2, 0, len);
+        for (int i = 0; i < len; i++) {
+            double x = xs[i];
+            double em = Math.expm1(-x);
+            if (Math.abs(x) <= 2) {
+                assertThat(Math.abs(m[i] - em)).as("expm1(-%s)=%s", x, m[i])
+                        .isLessThanOrEqualTo(4 * Math.ulp((float) em));
+            } else if (Math.abs(x) <= 27.7) {
+                // plus the rounding of x·log2(e), which grows with |x| (16 ulps at |x| = 19): relative error
+                // ln(2)·Δ ≤ ulp(x·log2(e)) of the exponent
+                double exponentUlp = Math.ulp((float) (x * VectorMath.LOG2E));
+                assertThat(Math.abs(m[i] - em)).as("expm1(-%s)=%s", x, m[i])
+                        .isLessThanOrEqualTo((4 * 0x1p-24 + exponentUlp) * Math.abs(em));
+            }
+            float sigmoid = 1f / (2f + m[i]);
+            assertThat(Math.abs(sigmoid - 1 / (1 + Math.exp(-x)))).as("sigmoid(%s)=%s", x, sigmoid)
+                    .isLessThanOrEqualTo(1.5e-7);
+            float tanh = -m2[i] / (2f + m2[i]);
+            double t = Math.tanh(x);
+            assertThat(Math.abs(tanh - t)).as("tanh(%s)=%s", x, tanh).isLessThanOrEqualTo(4 * Math.ulp((float) t));
+        }
+        float[] edge = new float[VectorMath.SPECIES.length() * 2];
+        float[] in = {0f, -0f, 100f, -100f, 1e30f, -1e30f, Float.NaN, 30f, -30f, 14f, -14f};
+        System.arraycopy(in, 0, edge, 0, in.length);
+        VectorMath.expm1Neg(edge, 0, edge.length);
+        assertThat(edge[0]).isZero();
+        assertThat(edge[1]).isZero();
+        assertThat(edge[2]).as("saturated: σ(100) = 1").isEqualTo(-1f);
+        assertThat(1f / (2f + edge[3])).as("σ(-100)").isLessThan(1e-12f).isPositive();
+        assertThat(edge[4]).isEqualTo(-1f);
+        assertThat(1f / (2f + edge[5])).as("σ(-1e30)").isLessThan(1e-12f).isPositive();
+        assertThat(edge[6]).isNaN();
+        assertThat(1f / (2f + edge[7])).as("σ(30)").isEqualTo(1f);
+        assertThat(1f / (2f + edge[8])).as("σ(-30)").isLessThan(1e-12f);
+        assertThat(-edge[9] / (2f + edge[9])).as("tanh(7) via m(14)").isEqualTo((float) Math.tanh(7));
+        assertThat(-edge[10] / (2f + edge[10])).as("tanh(-7) via m(-14)").isEqualTo((float) Math.tanh(-7));
+    }
+
     @Test
     void kernelsBestIsVectorWhenModulePresent() {
         String forced = System.getProperty(Kernels.KERNEL_PROPERTY);
