@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * The job and the input of the golden whole-job savepoint {@code golden/job-savepoint-v1}, shared by the class
+ * The job and the input of the golden whole-job savepoints {@code golden/job-savepoint-v1} (written by the release
+ * with series state layout 2) and {@code golden/job-savepoint-v2} (this release), shared by the class
  * that wrote it ({@link JobSavepointGoldenWriter}) and the test that restores it ({@link JobSavepointRestoreITCase}).
  *
  * <p>The job is the one {@link ForecastJobMain} submits to a cluster ({@link ForecastJobMain#job}): Kafka events
@@ -55,9 +56,18 @@ import java.util.stream.Collectors;
  */
 final class GoldenJobSavepoint {
 
-    /** The golden directory of this layout; a released one is never rewritten. */
-    static final String NAME = "job-savepoint-v1";
-    static final Path DIR = StateCompatibilityTest.GOLDEN_DIR.resolve(NAME);
+    /**
+     * The golden written by the release with series state layout 2 (intervals of every horizon, the model's forecast
+     * served alone); never rewritten.
+     */
+    static final String NAME_V1 = "job-savepoint-v1";
+    /** The golden of this release (series state layout 3); {@link JobSavepointGoldenWriter} writes this one. */
+    static final String NAME = "job-savepoint-v2";
+    static final Path DIR = dir(NAME);
+
+    static Path dir(String name) {
+        return StateCompatibilityTest.GOLDEN_DIR.resolve(name);
+    }
     /** The job's settings and input, written beside the savepoint ({@link #describe()}). */
     static final String DESCRIPTION_FILE = "golden-job.properties";
 

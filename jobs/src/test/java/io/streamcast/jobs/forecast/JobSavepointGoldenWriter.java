@@ -30,7 +30,7 @@ import static io.streamcast.jobs.forecast.GoldenJobSavepoint.PREFIX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Writes the golden whole-job savepoint {@code src/test/resources/golden/job-savepoint-v1} (see
+ * Writes the golden whole-job savepoint {@code src/test/resources/golden/}{@link GoldenJobSavepoint#NAME} (see
  * {@link GoldenJobSavepoint}): an in-process Kafka broker with the golden input topics, the prefix produced, the
  * production job started on a mini-cluster, and, once every prefix event's forecast and dead letter is committed
  * (so nothing is in flight and no transaction is pending), a stop with a canonical savepoint, copied into the
