@@ -80,18 +80,18 @@ public final class DeadLetterSerializer extends TypeSerializer<DeadLetter> {
     }
 
     static void write(DeadLetter d, DataOutputView out) throws IOException {
-        StringValue.writeString(d.getRaw(), out);
-        StringValue.writeString(d.getReason() == null ? null : d.getReason().code(), out);
-        StringValue.writeString(d.getDetail(), out);
-        StringValue.writeString(d.getTopic(), out);
+        FlinkStrings.write(d.getRaw(), out);
+        FlinkStrings.write(d.getReason() == null ? null : d.getReason().code(), out);
+        FlinkStrings.write(d.getDetail(), out);
+        FlinkStrings.write(d.getTopic(), out);
         out.writeInt(d.getPartition());
         out.writeLong(d.getOffset());
         out.writeLong(d.getSeenAt());
     }
 
     static DeadLetter read(DataInputView in) throws IOException {
-        String raw = StringValue.readString(in);
-        String code = StringValue.readString(in);
+        String raw = FlinkStrings.read(in);
+        String code = FlinkStrings.read(in);
         DeadLetterReason reason;
         try {
             reason = code == null ? null : DeadLetterReason.fromCode(code);
@@ -99,8 +99,8 @@ public final class DeadLetterSerializer extends TypeSerializer<DeadLetter> {
             throw new IOException("dead letter with reason code '" + code + "', which this release does not know; "
                     + "read it with the release that wrote it or a newer one", e);
         }
-        String detail = StringValue.readString(in);
-        String topic = StringValue.readString(in);
+        String detail = FlinkStrings.read(in);
+        String topic = FlinkStrings.read(in);
         int partition = in.readInt();
         long offset = in.readLong();
         long seenAt = in.readLong();

@@ -81,14 +81,14 @@ public final class ParsedEventSerializer extends TypeSerializer<ParsedEvent> {
         DeadLetter d = p.getDeadLetter();
         out.writeByte((e != null ? EVENT : 0) | (d != null ? DEAD_LETTER : 0));
         if (e != null) {
-            StringValue.writeString(e.getKey(), out);
+            FlinkStrings.write(e.getKey(), out);
             out.writeLong(e.getTimestampMillis());
             out.writeLong(Double.doubleToRawLongBits(e.getValue()));
         }
         if (d != null) {
             DeadLetterSerializer.write(d, out);
         }
-        StringValue.writeString(p.getTopic(), out);
+        FlinkStrings.write(p.getTopic(), out);
         out.writeInt(p.getPartition());
         out.writeLong(p.getOffset());
     }
@@ -106,14 +106,14 @@ public final class ParsedEventSerializer extends TypeSerializer<ParsedEvent> {
         }
         Event e = null;
         if ((present & EVENT) != 0) {
-            String key = StringValue.readString(in);
+            String key = FlinkStrings.read(in);
             long ts = in.readLong();
             double value = Double.longBitsToDouble(in.readLong());
             e = new Event(key, ts, value);
         }
         reuse.setEvent(e);
         reuse.setDeadLetter((present & DEAD_LETTER) != 0 ? DeadLetterSerializer.read(in) : null);
-        reuse.setTopic(StringValue.readString(in));
+        reuse.setTopic(FlinkStrings.read(in));
         reuse.setPartition(in.readInt());
         reuse.setOffset(in.readLong());
         return reuse;
