@@ -73,6 +73,8 @@ public final class PipelineBench {
 
     static final String GENERATOR = "generator → job → discard";
     static final String KAFKA = "Kafka → job → Kafka, exactly-once";
+    /** The Kafka row's name before it carried its checkpoint interval (it was 2 s). */
+    private static final String KAFKA_BEFORE_INTERVAL = KAFKA;
     static final String DL4J = "generator → DL4J rnnTimeStep in the job → discard";
 
     public record Row(String scenario, String backend, int parallelism, int keys, long events, double eventsPerSecond,
@@ -87,14 +89,17 @@ public final class PipelineBench {
      * @param parallelisms parallelisms of the generator rows
      * @param repeats      runs per throughput row (the median is reported)
      * @param kafkaPerKey  events per key of the Kafka run
+     * @param kafkaCheckpointInterval checkpoint interval of the Kafka run: how often its transactions commit
+     * @param kafkaProperties Kafka client properties file for the Kafka run's job (source and sinks), or null
      */
     public record Selection(List<String> scenarios, List<Integer> keys, List<String> backends, List<Integer> parallelisms,
-                            int repeats, int kafkaPerKey) {
+                            int repeats, int kafkaPerKey, Duration kafkaCheckpointInterval, Path kafkaProperties) {
 
         /** Everything, at the sizes of a full or a quick run. */
         public static Selection all(boolean quick) {
             return new Selection(SCENARIOS, quick ? List.of(1_000, 100_000) : List.of(1_000, 100_000, 1_000_000),
-                    List.of("hashmap", "rocksdb"), quick ? List.of(2) : List.of(1, 2), quick ? 1 : 3, quick ? 5 : 10);
+                    List.of("hashmap", "rocksdb"), quick ? List.of(2) : List.of(1, 2), quick ? 1 : 3, quick ? 5 : 10,
+                    DEFAULT_KAFKA_CHECKPOINT_INTERVAL, null);
         }
 
         /**
@@ -136,6 +141,13 @@ public final class PipelineBench {
             }
             if (kafkaPerKey < 1) {
                 throw new IllegalArgumentException("Kafka events per key must be at least 1; got " + kafkaPerKey);
+            }
+            if (kafkaCheckpointInterval == null || kafkaCheckpointInterval.toMillis() < 10) {
+                throw new IllegalArgumentException("The Kafka run's checkpoint interval must be at least 10 ms; got "
+                        + kafkaCheckpointInterval);
+            }
+            if (kafkaProperties != null && !Files.isRegularFile(kafkaProperties)) {
+                throw new IllegalArgumentException("Kafka client properties file " + kafkaProperties + " does not exist");
             }
         }
 
@@ -183,7 +195,7 @@ public final class PipelineBench {
             }
         }
         if (sel.has("kafka")) {
-            kafkaRun(quick ? 20_000 : 100_000, sel.kafkaPerKey(), repeats);
+            kafkaRun(quick ? 20_000 : 100_000, sel.kafkaPerKey(), repeats, sel.kafkaCheckpointInterval(), sel.kafkaProperties());
         }
         if (sel.has("latency")) {
             double best100k = best100kHeap(merge(previous, rows));
@@ -203,6 +215,20 @@ public final class PipelineBench {
         writeJson(json, all, allExtra);
         LocalRun.deleteRecursively(work);
         return rows;
+    }
+
+    /**
+     * One run's throughput and the CPU time this process spent on it (all threads, the in-process broker included):
+     * events per CPU-second is steadier than events per second when other work shares the machine.
+     */
+    private void logRun(String what, double eventsPerSecond, long events, long cpuNanos) {
+        log.printf(Locale.ROOT, "  %s run: %,.0f events/s, %.1f CPU-s = %,.0f events per CPU-second%n", what,
+                eventsPerSecond, cpuNanos / 1e9, events / (cpuNanos / 1e9));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static Row row(String scenario, String backend, int p, int keys, long events, double eps, String note, int runs) {
@@ -226,9 +252,10 @@ public final class PipelineBench {
         for (Row r : fresh) {
             byId.put(id(r), r);
         }
-        List<String> order = List.of(GENERATOR, KAFKA, DL4J);
         List<Row> out = new ArrayList<>(byId.values());
-        out.sort(Comparator.<Row>comparingInt(r -> order.indexOf(r.scenario()) < 0 ? order.size() : order.indexOf(r.scenario()))
+        out.sort(Comparator.<Row>comparingInt(r -> r.scenario().equals(GENERATOR) ? 0 : r.scenario().startsWith(KAFKA) ? 1
+                        : r.scenario().equals(DL4J) ? 2 : 3)
+                .thenComparing(Row::scenario)
                 .thenComparing(r -> r.backend().equals("hashmap") ? 0 : 1)
                 .thenComparingInt(Row::parallelism)
                 .thenComparingInt(Row::keys));
@@ -249,7 +276,11 @@ public final class PipelineBench {
         int defaultRuns = root.path("quick").asBoolean(false) ? 1 : 3;
         List<Row> out = new ArrayList<>();
         for (JsonNode r : root.path("rows")) {
-            out.add(new Row(r.path("scenario").asText(), r.path("backend").asText(), r.path("parallelism").asInt(),
+            String scenario = r.path("scenario").asText();
+            if (scenario.equals(KAFKA_BEFORE_INTERVAL)) {
+                scenario = kafkaScenario(Duration.ofSeconds(2), null);
+            }
+            out.add(new Row(scenario, r.path("backend").asText(), r.path("parallelism").asInt(),
                     r.path("keys").asInt(), r.path("events").asLong(), r.path("eventsPerSecond").asDouble(),
                     r.path("note").asText(""), r.path("runs").asInt(defaultRuns), r.path("measured").asText(written)));
         }
@@ -309,12 +340,16 @@ public final class PipelineBench {
         StreamExecutionEnvironment env = environment(parallelism, backend, null);
         new ForecastJob(config(Duration.ofMinutes(30)), model, SyntheticEvents.source(keys, perKey, parallelism, false, 0),
                 new CountingSink(), new DiscardingSink<>(), new DiscardingSink<>()).build(env);
+        long cpu = processCpuNanos();
         JobExecutionResult r = env.execute("bench-generator");
+        cpu = processCpuNanos() - cpu;
         long expected = keys * perKey;
         if (CountingSink.COUNT.get() != expected) {
             throw new IllegalStateException("expected " + expected + " forecasts, got " + CountingSink.COUNT.get());
         }
-        return expected * 1000.0 / r.getNetRuntime(TimeUnit.MILLISECONDS);
+        double eps = expected * 1000.0 / r.getNetRuntime(TimeUnit.MILLISECONDS);
+        logRun("generator", eps, expected, cpu);
+        return eps;
     }
 
     /**
@@ -322,9 +357,9 @@ public final class PipelineBench {
      * is read back ({@code read_committed}) after the job has finished; neither is timed. Each repeat runs the job
      * from the start of the same input with its own consumer group, output topics and transactional ids.
      */
-    private void kafkaRun(int keys, int perKey, int repeats) throws Exception {
+    private void kafkaRun(int keys, int perKey, int repeats, Duration interval, Path properties) throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).start()) {
-            ForecastJobConfig input = kafkaConfig(kafka, 0);
+            ForecastJobConfig input = kafkaConfig(kafka, 0, interval, properties);
             kafka.createTopics(2, input.eventsTopic());
             long sent = 0;
             try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -343,35 +378,47 @@ public final class PipelineBench {
             long events = sent;
             int[] run = {0};
             double eps = median(repeats, () -> {
-                ForecastJobConfig c = kafkaConfig(kafka, ++run[0]);
+                ForecastJobConfig c = kafkaConfig(kafka, ++run[0], interval, properties);
                 kafka.createTopics(2, c.forecastsTopic(), c.anomaliesTopic(), c.deadLetterTopic());
                 StreamExecutionEnvironment env = environment(2, "hashmap", null);
                 new ForecastJob(c, model, KafkaWiring.source(c, true), KafkaWiring.forecastsSink(c),
                         KafkaWiring.anomaliesSink(c), KafkaWiring.deadLetterSink(c)).build(env);
+                long cpu = processCpuNanos();
                 JobExecutionResult r = env.execute("bench-kafka");
+                cpu = processCpuNanos() - cpu;
                 long out = TopicReader.forEach(kafka.bootstrapServers(), c.forecastsTopic(), Duration.ofMinutes(2), x -> { });
                 if (out != events) {
                     throw new IllegalStateException("exactly-once run: sent " + events + " events, read " + out + " forecasts");
                 }
                 double v = events * 1000.0 / r.getNetRuntime(TimeUnit.MILLISECONDS);
-                log.printf(Locale.ROOT, "  kafka run %d: %,.0f events/s%n", run[0], v);
+                logRun("kafka", v, events, cpu);
                 return v;
             });
-            rows.add(row(KAFKA, "hashmap", 2, keys, sent, eps,
-                    "in-process broker, checkpoints every " + KAFKA_CHECKPOINT_INTERVAL.toMillis() + " ms; input produced "
-                            + "before the job starts, output read back with read_committed after it ends (neither timed)",
-                    repeats));
+            rows.add(row(kafkaScenario(interval, properties), "hashmap", 2, keys, sent, eps,
+                    "in-process broker; input produced before the job starts, output read back with read_committed "
+                            + "after it ends (neither timed)", repeats));
             log.printf(Locale.ROOT, "kafka exactly-once keys=%d: %,.0f events/s%n", keys, eps);
         }
     }
 
-    static final Duration KAFKA_CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
+    /** The job's default checkpoint interval. */
+    static final Duration DEFAULT_KAFKA_CHECKPOINT_INTERVAL = ForecastOptions.CHECKPOINT_INTERVAL.defaultValue();
+
+    /** The Kafka row's scenario: with its checkpoint interval (= transaction cadence) and any client properties. */
+    static String kafkaScenario(Duration interval, Path properties) {
+        String every = interval.toMillis() % 1000 == 0 ? interval.toSeconds() + " s" : interval.toMillis() + " ms";
+        return KAFKA + ", checkpoints every " + every
+                + (properties == null ? "" : ", client properties " + properties.getFileName());
+    }
 
     /** Repeat {@code run} of the Kafka scenario: shared input topic, its own group, outputs and transactional ids. */
-    private static ForecastJobConfig kafkaConfig(EmbeddedKafkaBroker kafka, int run) {
+    private static ForecastJobConfig kafkaConfig(EmbeddedKafkaBroker kafka, int run, Duration interval, Path properties) {
         Map<String, String> s = new HashMap<>();
         s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), KAFKA_CHECKPOINT_INTERVAL.toMillis() + " ms");
+        s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), interval.toMillis() + " ms");
+        if (properties != null) {
+            s.put(ForecastOptions.KAFKA_PROPERTIES_FILE.key(), properties.toAbsolutePath().toString());
+        }
         s.put(ForecastOptions.EVENTS_TOPIC.key(), "bench-events");
         s.put(ForecastOptions.FORECASTS_TOPIC.key(), "bench-forecasts-" + run);
         s.put(ForecastOptions.ANOMALIES_TOPIC.key(), "bench-anomalies-" + run);

@@ -2,10 +2,12 @@ package io.streamcast.jobs.cli;
 
 import io.streamcast.jobs.bench.KernelBench;
 import io.streamcast.jobs.bench.PipelineBench;
+import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -78,16 +80,36 @@ final class BenchCommand implements Runnable {
                 description = "Events per key of the Kafka run, 100,000 keys (default: 10; quick: 5 with 20,000 keys).")
         Integer kafkaPerKey;
 
+        @Option(names = "--kafka-checkpoint-interval", paramLabel = "DURATION",
+                description = "Checkpoint interval of the Kafka run, i.e. how often its transactions commit, e.g. 2s, "
+                        + "10s (default: the job's default, 2 s). Part of the row's scenario name.")
+        String kafkaCheckpointInterval;
+
+        @Option(names = "--kafka-properties", paramLabel = "FILE",
+                description = "Kafka client properties for the Kafka run's source and sinks (e.g. producer batch.size). "
+                        + "Part of the row's scenario name.")
+        Path kafkaProperties;
+
         @Override
         public Integer call() throws Exception {
             PipelineBench.Selection all = PipelineBench.Selection.all(quick);
+            Duration interval = all.kafkaCheckpointInterval();
+            if (kafkaCheckpointInterval != null) {
+                try {
+                    interval = TimeUtils.parseDuration(kafkaCheckpointInterval);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--kafka-checkpoint-interval '" + kafkaCheckpointInterval
+                            + "' is not a duration: write e.g. 2s, 500ms or 1min", e);
+                }
+            }
             PipelineBench.Selection selection = new PipelineBench.Selection(
                     scenarios != null ? scenarios : all.scenarios(),
                     keys != null ? keys : all.keys(),
                     backends != null ? backends : all.backends(),
                     parallelisms != null ? parallelisms : all.parallelisms(),
                     repeats != null ? repeats : all.repeats(),
-                    kafkaPerKey != null ? kafkaPerKey : all.kafkaPerKey());
+                    kafkaPerKey != null ? kafkaPerKey : all.kafkaPerKey(),
+                    interval, kafkaProperties);
             Path json = out.resolveSibling("benchmarks-pipeline.json");
             new PipelineBench(quick, selection, System.out).run(out, json);
             System.out.println("wrote " + out + " and " + json);
