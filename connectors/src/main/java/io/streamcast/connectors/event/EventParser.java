@@ -3,6 +3,7 @@ package io.streamcast.connectors.event;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -404,6 +405,8 @@ public final class EventParser implements Serializable {
         if (mapper == null) {
             mapper = JsonMapper.builder()
                     .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    // correctly rounded like Double.parseDouble, several times faster
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                     .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .build();
         }

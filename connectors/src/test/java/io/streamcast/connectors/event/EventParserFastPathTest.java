@@ -129,11 +129,17 @@ class EventParserFastPathTest {
         List<String> values = new ArrayList<>(List.of("0", "-0.0", "1e-300", "123456789012345678", "4.9e-324"));
         for (int i = 0; i < 2_000; i++) {
             values.add(Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(10))));
+            values.add(String.format(java.util.Locale.ROOT, "%.17g", random.nextDouble() * 1000));
+            values.add(Long.toString(random.nextInt()) + "." + Long.toString(Math.abs(random.nextLong())) + "e-3");
             long ts = Math.abs(random.nextLong()) % 253_402_300_799_999L;
             String json = "{\"key\":\"k" + i + "\",\"ts\":" + ts + ",\"value\":" + values.get(i % values.size()) + "}";
             ParsedEvent fast = parser.parseJson(json.getBytes(StandardCharsets.UTF_8), "events", 0, i, 0L);
             assertThat(fast.isValid() || fast.getDeadLetter().getReason() == DeadLetterReason.VALUE_OUT_OF_BOUNDS)
                     .as(json).isTrue();
+            if (fast.isValid()) {
+                assertThat(fast.getEvent().getValue()).as(json).isEqualTo(Double.parseDouble(values.get(i % values.size())));
+                assertThat(fast.getEvent().getTimestampMillis()).isEqualTo(ts);
+            }
             assertSameAsTree(json);
         }
     }
