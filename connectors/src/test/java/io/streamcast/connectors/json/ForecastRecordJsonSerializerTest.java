@@ -8,8 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direct forecast writer is in use and writes exactly what Jackson's bean serializer writes; doubles read
- * back as the same doubles.
+ * The direct forecast writers (the byte writer behind {@link JsonCodec#toJsonBytes} and the Jackson serializer
+ * behind {@link JsonCodec#mapper()}) are in use and write exactly what Jackson's bean serializer writes; doubles
+ * read back as the same doubles.
  */
 class ForecastRecordJsonSerializerTest {
 
@@ -24,6 +25,7 @@ class ForecastRecordJsonSerializerTest {
     @Test
     void directWriterWritesWhatTheBeanSerializerWrites() throws Exception {
         Random random = new Random(11);
+        JsonCodec.Encoder encoder = JsonCodec.encoder();
         double[] specials = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
             Double.MIN_VALUE, Double.MAX_VALUE, 1e-7, 1e7, 1e21, 123456.789, 2.82879384806159E17};
         for (int i = 0; i < 5_000; i++) {
@@ -39,14 +41,24 @@ class ForecastRecordJsonSerializerTest {
                             : (float) (random.nextGaussian() * Math.pow(10, random.nextInt(12) - 4));
                 }
             }
-            ForecastRecord r = new ForecastRecord(random.nextInt(30) == 0 ? null : "k\"é\\" + i,
+            String key = switch (random.nextInt(30)) {
+                case 0 -> null;
+                case 1 -> "k\"é\\" + i;
+                case 2 -> "k\u0001\n\t" + i;
+                case 3 -> "ключ-" + i;
+                default -> "sensor-" + i;
+            };
+            ForecastRecord r = new ForecastRecord(key,
                     random.nextLong(), random.nextGaussian() * 100, arrays[0], arrays[1], arrays[2],
                     random.nextInt(10) == 0 ? Double.NaN : random.nextDouble() * 10, random.nextDouble(),
                     random.nextBoolean(), random.nextInt(30) == 0 ? null : "v" + i);
 
             String direct = JsonCodec.toJson(r);
+            String viaModule = JsonCodec.mapper().writeValueAsString(r);
 
             assertThat(direct).isEqualTo(BEANS.writeValueAsString(r));
+            assertThat(viaModule).isEqualTo(direct);
+            assertThat(encoder.toJsonBytes(r)).isEqualTo(direct.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(JsonCodec.fromJson(direct, ForecastRecord.class)).isEqualTo(r);
         }
     }
