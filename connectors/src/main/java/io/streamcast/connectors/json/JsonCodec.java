@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.module.SimpleSerializers;
 import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.output.ForecastRecord;
@@ -36,10 +41,7 @@ public final class JsonCodec {
 
     private static final ObjectMapper BEANS = builder().build();
     private static final boolean FORECASTS_DIRECT = directForecastWriterMatches();
-    private static final ObjectMapper MAPPER = FORECASTS_DIRECT
-            ? builder().addModule(new SimpleModule("streamcast-forecast-record")
-                    .addSerializer(ForecastRecord.class, new ForecastRecordJsonSerializer())).build()
-            : BEANS;
+    private static final ObjectMapper MAPPER = FORECASTS_DIRECT ? builder().addModule(forecastModule()).build() : BEANS;
 
     private JsonCodec() {}
 
@@ -54,6 +56,21 @@ public final class JsonCodec {
                 .enable(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST);
     }
 
+    /** {@link ForecastRecordJsonSerializer} for {@link ForecastRecord} itself; a subclass keeps its bean serializer. */
+    private static SimpleModule forecastModule() {
+        ForecastRecordJsonSerializer serializer = new ForecastRecordJsonSerializer();
+        SimpleModule module = new SimpleModule("streamcast-forecast-record");
+        module.setSerializers(new SimpleSerializers() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public JsonSerializer<?> findSerializer(SerializationConfig config, JavaType type, BeanDescription bean) {
+                return type.getRawClass() == ForecastRecord.class ? serializer : null;
+            }
+        });
+        return module;
+    }
+
     /**
      * True when {@link ForecastRecordJsonSerializer} writes what the bean serializer writes: the record has exactly
      * the properties it knows, and a probe record comes out byte for byte the same. Otherwise (the record changed
@@ -64,8 +81,7 @@ public final class JsonCodec {
             var description = BEANS.getSerializationConfig().introspect(BEANS.constructType(ForecastRecord.class));
             java.util.Set<String> properties = new java.util.TreeSet<>();
             description.findProperties().forEach(p -> properties.add(p.getName()));
-            ObjectMapper direct = builder().addModule(new SimpleModule()
-                    .addSerializer(ForecastRecord.class, new ForecastRecordJsonSerializer())).build();
+            ObjectMapper direct = builder().addModule(forecastModule()).build();
             ForecastRecord probe = new ForecastRecord("probe-key", 1_700_000_000_123L, 12.25,
                     new double[] {1.5, Double.NaN}, new double[] {-0.125, Double.NEGATIVE_INFINITY},
                     new double[] {3.0e-7, Double.POSITIVE_INFINITY}, 2.5, 0.975, true, "probe-v1");
@@ -121,7 +137,8 @@ public final class JsonCodec {
         private Encoder() {}
 
         public byte[] toJsonBytes(Object record) {
-            if (FORECASTS_DIRECT && record instanceof ForecastRecord r) {
+            if (FORECASTS_DIRECT && record != null && record.getClass() == ForecastRecord.class) {
+                ForecastRecord r = (ForecastRecord) record;
                 if (forecasts == null) {
                     forecasts = new ForecastRecordJsonWriter();
                 }

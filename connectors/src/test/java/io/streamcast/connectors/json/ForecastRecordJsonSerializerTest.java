@@ -63,6 +63,21 @@ class ForecastRecordJsonSerializerTest {
         }
     }
 
+    /** A record type extending ForecastRecord, with a property of its own. */
+    public static final class Annotated extends ForecastRecord {
+        public String getNote() {
+            return "extra";
+        }
+    }
+
+    @Test
+    void aSubclassKeepsItsOwnProperties() throws Exception {
+        Annotated a = new Annotated();
+        a.setKey("k");
+        assertThat(JsonCodec.toJson(a)).isEqualTo(BEANS.writeValueAsString(a)).contains("\"note\":\"extra\"");
+        assertThat(JsonCodec.mapper().writeValueAsString(a)).contains("\"note\":\"extra\"");
+    }
+
     @Test
     void doublesReadBackBitForBit() {
         Random random = new Random(5);
