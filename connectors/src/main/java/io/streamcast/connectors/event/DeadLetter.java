@@ -3,6 +3,7 @@ package io.streamcast.connectors.event;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * An input record that could not become an {@link Event}, with the reason and where it came from.
@@ -14,9 +15,11 @@ import java.util.Objects;
  * the dead-letter topic does not reject it in turn); {@code detail} says in words what was wrong;
  * {@code seenAt} is the wall-clock time in epoch millis at which it was rejected.
  *
- * <p>A Flink POJO; on the wire {@code {"raw","reason","detail","topic","partition","offset","seenAt"}}
- * with the reason as its {@linkplain DeadLetterReason#code() code}.
+ * <p>Flink serializes it with {@link DeadLetterSerializer} (attached by {@code @TypeInfo}). As JSON
+ * {@code {"raw","reason","detail","topic","partition","offset","seenAt"}} with the reason as its
+ * {@linkplain DeadLetterReason#code() code}.
  */
+@TypeInfo(DeadLetterTypeInfo.Factory.class)
 @JsonPropertyOrder({"raw", "reason", "detail", "topic", "partition", "offset", "seenAt"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class DeadLetter {
@@ -32,7 +35,7 @@ public class DeadLetter {
     private long offset;
     private long seenAt;
 
-    /** For Flink's POJO serializer and Jackson. */
+    /** For serializers and Jackson. */
     public DeadLetter() {}
 
     public DeadLetter(

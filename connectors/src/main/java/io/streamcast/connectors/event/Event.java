@@ -9,7 +9,8 @@ import java.util.Objects;
  * the observed value.
  *
  * <p>A Flink POJO (public no-argument constructor, getters and setters for every field), so Flink
- * serializes it with its {@code PojoSerializer} and never falls back to Kryo. On the wire it is
+ * never falls back to Kryo for it; inside a {@link ParsedEvent}, the record type of the job's streams, it is
+ * written by {@link ParsedEventSerializer}. On the wire it is
  * {@code {"key": "...", "ts": <epoch millis>, "value": <number>}}.
  */
 @JsonPropertyOrder({"key", "ts", "value"})

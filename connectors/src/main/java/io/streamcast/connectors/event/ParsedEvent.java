@@ -1,15 +1,18 @@
 package io.streamcast.connectors.event;
 
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * The outcome of parsing one input record: either a valid {@link Event} or a {@link DeadLetter},
  * never both and never neither, together with where the record came from. Sources emit this type
  * so that a bad record travels down the stream to a dead-letter sink instead of vanishing.
  *
- * <p>A Flink POJO: the absent side is {@code null}, which Flink's {@code PojoSerializer} encodes.
- * Use {@link #valid} and {@link #invalid} to build one; the setters exist for the serializer.
+ * <p>Flink serializes it with {@link ParsedEventSerializer} (attached by {@code @TypeInfo}), not as a POJO: it
+ * crosses the keyBy shuffle for every event. The absent side is {@code null}. Use {@link #valid} and
+ * {@link #invalid} to build one; the no-argument constructor and the setters exist for serializers.
  */
+@TypeInfo(ParsedEventTypeInfo.Factory.class)
 public class ParsedEvent {
 
     private Event event;
@@ -18,7 +21,7 @@ public class ParsedEvent {
     private int partition;
     private long offset;
 
-    /** For Flink's POJO serializer. */
+    /** For serializers. */
     public ParsedEvent() {}
 
     private ParsedEvent(Event event, DeadLetter deadLetter, String topic, int partition, long offset) {

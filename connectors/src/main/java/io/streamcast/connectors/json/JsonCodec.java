@@ -1,19 +1,28 @@
 package io.streamcast.connectors.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.module.SimpleSerializers;
 import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.output.ForecastRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that decides how Streamcast's records look as JSON ({@link Event},
@@ -21,21 +30,90 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Non-finite doubles (a forecast interval can be infinite before a series has statistics) are
  * written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so that the output
- * stays standard JSON, and read back from them. Unknown fields are ignored on reading so that a
+ * stays standard JSON, and read back from them. Finite doubles are written as the shortest decimal that
+ * reads back as the same double (Jackson's fast double writer; {@code Double.toString} on Java 17 sometimes
+ * writes one digit more, which reads back the same). Unknown fields are ignored on reading so that a
  * newer writer does not break an older reader. Thread-safe.
  */
 public final class JsonCodec {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-            .enable(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST)
-            .build();
+    private static final Logger LOG = LoggerFactory.getLogger(JsonCodec.class);
+
+    private static final ObjectMapper BEANS = builder().build();
+    private static final boolean FORECASTS_DIRECT = directForecastWriterMatches();
+    private static final ObjectMapper MAPPER = FORECASTS_DIRECT ? builder().addModule(forecastModule()).build() : BEANS;
 
     private JsonCodec() {}
+
+    static JsonMapper.Builder builder() {
+        return JsonMapper.builder()
+                .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .enable(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST);
+    }
+
+    /** {@link ForecastRecordJsonSerializer} for {@link ForecastRecord} itself; a subclass keeps its bean serializer. */
+    private static SimpleModule forecastModule() {
+        ForecastRecordJsonSerializer serializer = new ForecastRecordJsonSerializer();
+        SimpleModule module = new SimpleModule("streamcast-forecast-record");
+        module.setSerializers(new SimpleSerializers() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public JsonSerializer<?> findSerializer(SerializationConfig config, JavaType type, BeanDescription bean) {
+                return type.getRawClass() == ForecastRecord.class ? serializer : null;
+            }
+        });
+        return module;
+    }
+
+    /**
+     * True when {@link ForecastRecordJsonSerializer} writes what the bean serializer writes: the record has exactly
+     * the properties it knows, and a probe record comes out byte for byte the same. Otherwise (the record changed
+     * and the writer was not updated) forecasts are written by the bean serializer.
+     */
+    private static boolean directForecastWriterMatches() {
+        try {
+            var description = BEANS.getSerializationConfig().introspect(BEANS.constructType(ForecastRecord.class));
+            java.util.Set<String> properties = new java.util.TreeSet<>();
+            description.findProperties().forEach(p -> properties.add(p.getName()));
+            ObjectMapper direct = builder().addModule(forecastModule()).build();
+            ForecastRecord probe = new ForecastRecord("probe-key", 1_700_000_000_123L, 12.25,
+                    new double[] {1.5, Double.NaN}, new double[] {-0.125, Double.NEGATIVE_INFINITY},
+                    new double[] {3.0e-7, Double.POSITIVE_INFINITY}, 2.5, 0.975, true, "probe-v1");
+            ForecastRecord empty = new ForecastRecord();
+            ForecastRecordJsonWriter bytes = new ForecastRecordJsonWriter();
+            boolean same = properties.equals(new java.util.TreeSet<>(ForecastRecordJsonSerializer.PROPERTIES));
+            for (ForecastRecord r : new ForecastRecord[] {probe, empty}) {
+                byte[] beans = BEANS.writeValueAsBytes(r);
+                same &= java.util.Arrays.equals(beans, direct.writeValueAsBytes(r))
+                        && java.util.Arrays.equals(beans, bytes.write(r));
+            }
+            if (!same) {
+                LOG.warn("The direct ForecastRecord JSON writer does not write what Jackson's bean serializer writes "
+                        + "(record properties {}, written directly {}): forecasts are written by the bean serializer "
+                        + "(slower) until ForecastRecordJsonSerializer is updated",
+                        properties, ForecastRecordJsonSerializer.PROPERTIES);
+            }
+            return same;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("The direct ForecastRecord JSON writer could not be checked; using the bean serializer", e);
+            return false;
+        }
+    }
+
+    /**
+     * True when forecasts are written field by field ({@code ForecastRecordJsonSerializer}) rather than by the
+     * bean serializer: the two write the same bytes, and the direct writer is only used while its properties are
+     * the record's.
+     */
+    public static boolean writesForecastsDirectly() {
+        return FORECASTS_DIRECT;
+    }
 
     /** The configured mapper; do not reconfigure it. */
     public static ObjectMapper mapper() {
@@ -44,10 +122,36 @@ public final class JsonCodec {
 
     /** Writes a record as UTF-8 JSON bytes. */
     public static byte[] toJsonBytes(Object record) {
-        try {
-            return MAPPER.writeValueAsBytes(record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + record.getClass().getName() + " as JSON", e);
+        return new Encoder().toJsonBytes(record);
+    }
+
+    /** A writer that keeps its buffer between records: for one thread, e.g. a sink writing every forecast. */
+    public static Encoder encoder() {
+        return new Encoder();
+    }
+
+    /** Writes records as {@link JsonCodec#toJsonBytes} does, reusing a buffer for forecasts. Not thread-safe. */
+    public static final class Encoder {
+        private ForecastRecordJsonWriter forecasts;
+
+        private Encoder() {}
+
+        public byte[] toJsonBytes(Object record) {
+            if (FORECASTS_DIRECT && record != null && record.getClass() == ForecastRecord.class) {
+                ForecastRecord r = (ForecastRecord) record;
+                if (forecasts == null) {
+                    forecasts = new ForecastRecordJsonWriter();
+                }
+                byte[] json = forecasts.write(r);
+                if (json != null) {
+                    return json;
+                }
+            }
+            try {
+                return MAPPER.writeValueAsBytes(record);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + record.getClass().getName() + " as JSON", e);
+            }
         }
     }
 

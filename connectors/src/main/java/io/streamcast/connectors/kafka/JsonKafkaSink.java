@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint; {@code transaction.timeout.ms} must exceed the longest checkpoint plus restart
  * and stay ≤ {@value #MAX_TRANSACTION_TIMEOUT_MS} ms (the broker's default
  * {@code transaction.max.timeout.ms}).
+ *
+ * <p>Producer defaults for throughput: {@code batch.size} {@value #DEFAULT_BATCH_SIZE} and {@code linger.ms}
+ * {@value #DEFAULT_LINGER_MS}; client properties override them.
  */
 public final class JsonKafkaSink {
 
@@ -40,6 +43,21 @@ public final class JsonKafkaSink {
 
     /** The default {@code transaction.timeout.ms}: 10 minutes. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+    /**
+     * The sink's default {@code batch.size}: 256 KiB instead of Kafka's 16 KiB. A forecast is about 650 bytes of
+     * JSON, so Kafka's default sends a produce request per ~25 forecasts, and each request of a transactional
+     * producer costs the broker a transaction check; with 256 KiB the exactly-once benchmark needed about a third
+     * less CPU in all. A client property {@code batch.size} overrides it.
+     */
+    public static final int DEFAULT_BATCH_SIZE = 256 * 1024;
+
+    /**
+     * The sink's default {@code linger.ms}: 20 ms instead of Kafka's 5, so batches fill under load. It delays a
+     * record by at most that much; exactly-once output waits for the next checkpoint anyway. A client property
+     * {@code linger.ms} overrides it.
+     */
+    public static final int DEFAULT_LINGER_MS = 20;
 
     private JsonKafkaSink() {}
 
@@ -119,6 +137,8 @@ public final class JsonKafkaSink {
          */
         public KafkaSink<T> build() {
             Map<String, String> props = new LinkedHashMap<>();
+            props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(DEFAULT_BATCH_SIZE));
+            props.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(DEFAULT_LINGER_MS));
             if (clientPropertiesFile != null) {
                 props.putAll(KafkaClientProperties.load(clientPropertiesFile));
             }

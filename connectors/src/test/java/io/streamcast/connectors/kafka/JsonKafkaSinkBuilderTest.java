@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.output.ForecastRecord;
 import java.nio.charset.StandardCharsets;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,24 @@ class JsonKafkaSinkBuilderTest {
     @Test
     void buildsWithDefaults() {
         assertThat(complete().build()).isNotNull();
+    }
+
+    @Test
+    void producerBatchesForThroughputUnlessTheClientPropertiesSayOtherwise() throws Exception {
+        Properties defaults = producerConfig(complete().build());
+        assertThat(defaults.getProperty("batch.size")).isEqualTo("262144");
+        assertThat(defaults.getProperty("linger.ms")).isEqualTo("20");
+
+        Properties overridden = producerConfig(complete().clientProperty("batch.size", "16384")
+                .clientProperty("linger.ms", "0").build());
+        assertThat(overridden.getProperty("batch.size")).isEqualTo("16384");
+        assertThat(overridden.getProperty("linger.ms")).isEqualTo("0");
+    }
+
+    private static Properties producerConfig(KafkaSink<?> sink) throws Exception {
+        Method m = KafkaSink.class.getDeclaredMethod("getKafkaProducerConfig");
+        m.setAccessible(true);
+        return (Properties) m.invoke(sink);
     }
 
     @Test

@@ -1,0 +1,95 @@
+package io.streamcast.connectors.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamcast.connectors.output.ForecastRecord;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct forecast writers (the byte writer behind {@link JsonCodec#toJsonBytes} and the Jackson serializer
+ * behind {@link JsonCodec#mapper()}) are in use and write exactly what Jackson's bean serializer writes; doubles
+ * read back as the same doubles.
+ */
+class ForecastRecordJsonSerializerTest {
+
+    private static final ObjectMapper BEANS = JsonCodec.builder().build();
+
+    @Test
+    void directWriterIsInUse() {
+        // fails when ForecastRecord gains or loses a property: add it to ForecastRecordJsonSerializer
+        assertThat(JsonCodec.writesForecastsDirectly()).isTrue();
+    }
+
+    @Test
+    void directWriterWritesWhatTheBeanSerializerWrites() throws Exception {
+        Random random = new Random(11);
+        JsonCodec.Encoder encoder = JsonCodec.encoder();
+        double[] specials = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE, Double.MAX_VALUE, 1e-7, 1e7, 1e21, 123456.789, 2.82879384806159E17};
+        for (int i = 0; i < 5_000; i++) {
+            int k = random.nextInt(10);
+            double[][] arrays = new double[3][];
+            for (int a = 0; a < 3; a++) {
+                if (random.nextInt(20) == 0) {
+                    continue; // null array
+                }
+                arrays[a] = new double[k];
+                for (int j = 0; j < k; j++) {
+                    arrays[a][j] = random.nextInt(8) == 0 ? specials[random.nextInt(specials.length)]
+                            : (float) (random.nextGaussian() * Math.pow(10, random.nextInt(12) - 4));
+                }
+            }
+            String key = switch (random.nextInt(30)) {
+                case 0 -> null;
+                case 1 -> "k\"é\\" + i;
+                case 2 -> "k\u0001\n\t" + i;
+                case 3 -> "ключ-" + i;
+                default -> "sensor-" + i;
+            };
+            ForecastRecord r = new ForecastRecord(key,
+                    random.nextLong(), random.nextGaussian() * 100, arrays[0], arrays[1], arrays[2],
+                    random.nextInt(10) == 0 ? Double.NaN : random.nextDouble() * 10, random.nextDouble(),
+                    random.nextBoolean(), random.nextInt(30) == 0 ? null : "v" + i);
+
+            String direct = JsonCodec.toJson(r);
+            String viaModule = JsonCodec.mapper().writeValueAsString(r);
+
+            assertThat(direct).isEqualTo(BEANS.writeValueAsString(r));
+            assertThat(viaModule).isEqualTo(direct);
+            assertThat(encoder.toJsonBytes(r)).isEqualTo(direct.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(JsonCodec.fromJson(direct, ForecastRecord.class)).isEqualTo(r);
+        }
+    }
+
+    /** A record type extending ForecastRecord, with a property of its own. */
+    public static final class Annotated extends ForecastRecord {
+        public String getNote() {
+            return "extra";
+        }
+    }
+
+    @Test
+    void aSubclassKeepsItsOwnProperties() throws Exception {
+        Annotated a = new Annotated();
+        a.setKey("k");
+        assertThat(JsonCodec.toJson(a)).isEqualTo(BEANS.writeValueAsString(a)).contains("\"note\":\"extra\"");
+        assertThat(JsonCodec.mapper().writeValueAsString(a)).contains("\"note\":\"extra\"");
+    }
+
+    @Test
+    void doublesReadBackBitForBit() {
+        Random random = new Random(5);
+        for (int i = 0; i < 100_000; i++) {
+            double d = Double.longBitsToDouble(random.nextLong());
+            if (!Double.isFinite(d)) {
+                continue;
+            }
+            ForecastRecord r = new ForecastRecord("k", 0L, d, new double[] {(float) d}, null, null, 0, 0, false, "v");
+            ForecastRecord back = JsonCodec.fromJson(JsonCodec.toJsonBytes(r), ForecastRecord.class);
+            assertThat(Double.doubleToLongBits(back.getValue())).as("%s", d).isEqualTo(Double.doubleToLongBits(d));
+            assertThat(back.getForecast()[0]).isEqualTo((double) (float) d);
+        }
+    }
+}
