@@ -20,7 +20,7 @@ final class ForecastRecordJsonSerializer extends StdSerializer<ForecastRecord> {
 
     /** The properties written, in order: the record's bean properties as of this writer. */
     static final List<String> PROPERTIES = List.of("key", "ts", "value", "forecast", "lower", "upper",
-            "anomalyScore", "anomalyLikelihood", "isAnomaly", "modelVersion");
+            "anomalyScore", "anomalyLikelihood", "detectionScore", "isAnomaly", "modelVersion");
 
     private static final SerializedString KEY = new SerializedString("key");
     private static final SerializedString TS = new SerializedString("ts");
@@ -30,6 +30,7 @@ final class ForecastRecordJsonSerializer extends StdSerializer<ForecastRecord> {
     private static final SerializedString UPPER = new SerializedString("upper");
     private static final SerializedString ANOMALY_SCORE = new SerializedString("anomalyScore");
     private static final SerializedString ANOMALY_LIKELIHOOD = new SerializedString("anomalyLikelihood");
+    private static final SerializedString DETECTION_SCORE = new SerializedString("detectionScore");
     private static final SerializedString IS_ANOMALY = new SerializedString("isAnomaly");
     private static final SerializedString MODEL_VERSION = new SerializedString("modelVersion");
 
@@ -53,6 +54,8 @@ final class ForecastRecordJsonSerializer extends StdSerializer<ForecastRecord> {
         g.writeNumber(r.getAnomalyScore());
         g.writeFieldName(ANOMALY_LIKELIHOOD);
         g.writeNumber(r.getAnomalyLikelihood());
+        g.writeFieldName(DETECTION_SCORE);
+        g.writeNumber(r.getDetectionScore());
         g.writeFieldName(IS_ANOMALY);
         g.writeBoolean(r.isAnomaly());
         g.writeFieldName(MODEL_VERSION);

@@ -23,6 +23,7 @@ final class ForecastRecordJsonWriter {
     private static final byte[] UPPER = ascii(",\"upper\":");
     private static final byte[] ANOMALY_SCORE = ascii(",\"anomalyScore\":");
     private static final byte[] ANOMALY_LIKELIHOOD = ascii(",\"anomalyLikelihood\":");
+    private static final byte[] DETECTION_SCORE = ascii(",\"detectionScore\":");
     private static final byte[] IS_ANOMALY = ascii(",\"isAnomaly\":");
     private static final byte[] MODEL_VERSION = ascii(",\"modelVersion\":");
     private static final byte[] NULL = ascii("null");
@@ -57,6 +58,8 @@ final class ForecastRecordJsonWriter {
         number(r.getAnomalyScore());
         raw(ANOMALY_LIKELIHOOD);
         number(r.getAnomalyLikelihood());
+        raw(DETECTION_SCORE);
+        number(r.getDetectionScore());
         raw(IS_ANOMALY);
         raw(r.isAnomaly() ? TRUE : FALSE);
         raw(MODEL_VERSION);

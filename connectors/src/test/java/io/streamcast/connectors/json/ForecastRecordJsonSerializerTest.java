@@ -51,7 +51,7 @@ class ForecastRecordJsonSerializerTest {
             ForecastRecord r = new ForecastRecord(key,
                     random.nextLong(), random.nextGaussian() * 100, arrays[0], arrays[1], arrays[2],
                     random.nextInt(10) == 0 ? Double.NaN : random.nextDouble() * 10, random.nextDouble(),
-                    random.nextBoolean(), random.nextInt(30) == 0 ? null : "v" + i);
+                    random.nextDouble(), random.nextBoolean(), random.nextInt(30) == 0 ? null : "v" + i);
 
             String direct = JsonCodec.toJson(r);
             String viaModule = JsonCodec.mapper().writeValueAsString(r);
@@ -86,7 +86,7 @@ class ForecastRecordJsonSerializerTest {
             if (!Double.isFinite(d)) {
                 continue;
             }
-            ForecastRecord r = new ForecastRecord("k", 0L, d, new double[] {(float) d}, null, null, 0, 0, false, "v");
+            ForecastRecord r = new ForecastRecord("k", 0L, d, new double[] {(float) d}, null, null, 0, 0, 0, false, "v");
             ForecastRecord back = JsonCodec.fromJson(JsonCodec.toJsonBytes(r), ForecastRecord.class);
             assertThat(Double.doubleToLongBits(back.getValue())).as("%s", d).isEqualTo(Double.doubleToLongBits(d));
             assertThat(back.getForecast()[0]).isEqualTo((double) (float) d);
