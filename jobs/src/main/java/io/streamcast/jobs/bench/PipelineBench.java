@@ -259,11 +259,44 @@ public final class PipelineBench {
         List<Row> out = new ArrayList<>(byId.values());
         out.sort(Comparator.<Row>comparingInt(r -> r.scenario().equals(GENERATOR) ? 0 : r.scenario().startsWith(KAFKA) ? 1
                         : r.scenario().equals(DL4J) ? 2 : 3)
-                .thenComparing(Row::scenario)
+                .thenComparing(Row::scenario, PipelineBench::naturalOrder)
                 .thenComparing(r -> r.backend().equals("hashmap") ? 0 : 1)
                 .thenComparingInt(Row::parallelism)
                 .thenComparingInt(Row::keys));
         return out;
+    }
+
+    /** Text order with runs of digits compared as numbers: "every 2 s" before "every 10 s". */
+    static int naturalOrder(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int i2 = i;
+                int j2 = j;
+                while (i2 < a.length() && Character.isDigit(a.charAt(i2))) {
+                    i2++;
+                }
+                while (j2 < b.length() && Character.isDigit(b.charAt(j2))) {
+                    j2++;
+                }
+                int c = new java.math.BigInteger(a.substring(i, i2)).compareTo(new java.math.BigInteger(b.substring(j, j2)));
+                if (c != 0) {
+                    return c;
+                }
+                i = i2;
+                j = j2;
+            } else {
+                if (x != y) {
+                    return Character.compare(x, y);
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private static String id(Row r) {
