@@ -619,7 +619,48 @@ public final class PipelineBench {
                     ((Number) st.get("checkpointBytesPerKey")).doubleValue(), ((Number) st.get("heapBytesPerKey")).doubleValue(),
                     measuredSuffix(st)));
         }
+        sizing(sb, all, st);
         return sb.toString();
+    }
+
+    /**
+     * Capacity arithmetic from the measured rows: keys × bytes per key for state, events/s ÷ events/s per slot for
+     * slots, and the parallelism 1 vs 2 check that tells how far one more slot carries on this machine.
+     */
+    private static void sizing(StringBuilder sb, List<Row> all, Map<String, Object> st) {
+        double p1 = heap100k(all, 1);
+        double p2 = heap100k(all, 2);
+        if (Double.isNaN(p1) || st == null) {
+            return;
+        }
+        double bytesPerKey = ((Number) st.get("checkpointBytesPerKey")).doubleValue();
+        double heapPerKey = ((Number) st.get("heapBytesPerKey")).doubleValue();
+        long keys = 10_000_000L;
+        double rate = 1_000_000;
+        sb.append(String.format(Locale.ROOT, "%n### Sizing a cluster%n%n"
+                + "State is keyed, so Flink spreads keys over parallel subtasks and TaskManagers; one subtask (slot) of "
+                + "the forecast operator with heap state steps **%,.0f events/s** at 100,000 keys here (row above, p=1), "
+                + "and a key costs **%.0f bytes** of checkpoint and about **%.0f bytes** of TaskManager heap. For K keys "
+                + "and E events/s: checkpoint size ≈ K × %.0f B, heap ≈ K × %.0f B (plus Flink's own), slots ≈ E ÷ %,.0f "
+                + "with headroom for catching up after a restart. Example: %,d keys at %,.0f events/s need about "
+                + "%.1f GB of checkpoint, %.1f GB of heap across the TaskManagers and %d slots (×1.5 headroom: %d), each "
+                + "with a core of its own.%n",
+                p1, bytesPerKey, heapPerKey, bytesPerKey, heapPerKey, p1, keys, rate,
+                keys * bytesPerKey / 1e9, keys * heapPerKey / 1e9, (long) Math.ceil(rate / p1),
+                (long) Math.ceil(1.5 * rate / p1)));
+        if (!Double.isNaN(p2)) {
+            sb.append(String.format(Locale.ROOT, "%nCheck, parallelism 1 vs 2 at 100,000 keys (heap): %,.0f vs %,.0f events/s, "
+                    + "×%.2f. On this 2-core machine the generator source, the keyed operator and the sink of both "
+                    + "subtasks share 2 cores, so a second slot cannot double the rate; on a cluster whose slots each "
+                    + "have their own core the operator's rate adds up per slot, as long as keys spread evenly (they "
+                    + "do: 128 key groups by hash).%n", p1, p2, p2 / p1));
+        }
+    }
+
+    private static double heap100k(List<Row> all, int parallelism) {
+        return all.stream().filter(r -> r.scenario().equals(GENERATOR) && r.backend().equals("hashmap")
+                && r.parallelism() == parallelism && r.keys() == 100_000).mapToDouble(Row::eventsPerSecond)
+                .findFirst().orElse(Double.NaN);
     }
 
     /** The minute of an ISO instant, e.g. {@code 2026-11-24 09:10}; the text as it is if it is not one. */
