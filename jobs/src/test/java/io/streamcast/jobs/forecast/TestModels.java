@@ -91,45 +91,7 @@ public final class TestModels {
 
     private static List<double[]> referenceForecasts(ModelBundle bundle, List<Event> events, int restoredAt)
             throws Exception {
-        ModelArtifact a = bundle.load();
-        Forecaster f = a.model().newForecaster();
-        FeatureEncoder enc = new FeatureEncoder(a.model().features());
-        OnlineScaler scaler = new OnlineScaler(a.scaler());
-        float[] state = a.model().newState();
-        float[] x = new float[a.model().inputSize()];
-        float[] out = new float[a.model().horizon()];
-        float[] served = new float[out.length];
-        PersistenceBlend blend = new PersistenceBlend();
-        float[] blendState = new float[PersistenceBlend.STATE_SIZE];
-        blend.init(blendState, 0);
-        float lastModelForecast = Float.NaN;
-        List<double[]> forecasts = new ArrayList<>();
-        for (int t = 0; t < events.size(); t++) {
-            Event e = events.get(t);
-            boolean combined = t >= restoredAt;
-            if (t == restoredAt) {
-                blend.initServingModel(blendState, 0, lastModelForecast);
-            }
-            if (combined) {
-                blend.observe(blendState, 0, e.getValue());
-            }
-            scaler.observe(e.getValue());
-            enc.encode(scaler.scale(e.getValue()), e.getTimestampMillis(), x);
-            f.step(x, state, out);
-            for (int j = 0; j < out.length; j++) {
-                served[j] = (float) scaler.unscale(out[j]);
-            }
-            lastModelForecast = served[0];
-            if (combined) {
-                blend.blend(blendState, 0, served, served.length);
-            }
-            double[] fc = new double[out.length];
-            for (int j = 0; j < out.length; j++) {
-                fc[j] = served[j];
-            }
-            forecasts.add(fc);
-        }
-        return forecasts;
+        return referenceForecasts(List.of(bundle), new int[] {0}, true, events, restoredAt);
     }
 
     /**
