@@ -83,7 +83,7 @@ public final class JsonCodec {
             description.findProperties().forEach(p -> properties.add(p.getName()));
             ObjectMapper direct = builder().addModule(forecastModule()).build();
             ForecastRecord probe = new ForecastRecord("probe-key", 1_700_000_000_123L, 12.25,
-                    new double[] {1.5, Double.NaN}, new double[] {-0.125, Double.NEGATIVE_INFINITY},
+                    new double[] {1.5, Double.NaN, 2.0e-3}, new double[] {-0.125, Double.NEGATIVE_INFINITY},
                     new double[] {3.0e-7, Double.POSITIVE_INFINITY}, 2.5, 0.975, 0.625, true, "probe-v1");
             ForecastRecord empty = new ForecastRecord();
             ForecastRecordJsonWriter bytes = new ForecastRecordJsonWriter();

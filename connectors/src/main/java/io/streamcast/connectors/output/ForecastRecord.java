@@ -17,7 +17,7 @@ import java.util.Objects;
  * <p>A Flink POJO ({@code double[]} fields use Flink's primitive-array serializer, not Kryo).
  * On the wire:
  * {@code {"key","ts","value","forecast":[..],"lower":[..],"upper":[..],"anomalyScore",
- * "anomalyLikelihood","isAnomaly","modelVersion"}}; see {@link io.streamcast.connectors.json.JsonCodec}.
+ * "anomalyLikelihood","detectionScore","isAnomaly","modelVersion"}}; see {@link io.streamcast.connectors.json.JsonCodec}.
  */
 @JsonPropertyOrder({
     "key", "ts", "value", "forecast", "lower", "upper",

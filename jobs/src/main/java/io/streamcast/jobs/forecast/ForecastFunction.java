@@ -320,9 +320,10 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     }
 
     /**
-     * The key's state was restored from a layout whose intervals tracked every horizon: convert it. When its
-     * horizon is not the serving model's (its size says so), leave it to {@link #adoptModel}, which starts
-     * the intervals afresh for a model of another architecture.
+     * The key's state was restored from a layout whose intervals tracked every horizon: convert it. State written
+     * for another horizon (its size says so) keeps its anomaly statistics and starts the rest afresh; its
+     * architecture is then known to differ from the serving model's, so {@link #adoptModel} starts its recurrent
+     * state afresh too.
      */
     private void upgradeStats(SeriesState s, ServingModel m) {
         int scorerAndOld = AnomalyScorer.STATE_SIZE + PredictionIntervals.perHorizonStateSize(m.horizon);
@@ -334,15 +335,33 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             m.blend.initServingModel(stats, m.blendOffset,
                     PredictionIntervals.pendingOneStepForecast(s.stats, AnomalyScorer.STATE_SIZE));
             s.stats = stats;
+        } else {
+            s.stats = freshStats(s.stats, m);
+            if (s.archTag == 0) {
+                s.archTag = ServingModel.OTHER_ARCHITECTURE;
+            }
         }
         s.statsLayout = SeriesState.STATS_TRACKED_HORIZONS;
     }
 
+    /** Stats for model {@code m}: the anomaly scorer's carried over from {@code old} when it holds them, the rest new. */
+    private float[] freshStats(float[] old, ServingModel m) {
+        float[] stats = new float[m.statsSize];
+        if (old.length >= AnomalyScorer.STATE_SIZE) {
+            System.arraycopy(old, 0, stats, 0, AnomalyScorer.STATE_SIZE);
+        } else {
+            scorer.init(stats, 0);
+        }
+        m.intervals.init(stats, AnomalyScorer.STATE_SIZE);
+        m.blend.init(stats, m.blendOffset);
+        return stats;
+    }
+
     /**
-     * The key's state was written with another model. Its recurrent state and pending forecasts are kept when
-     * the policy allows it and the architecture is the same (for state of layout version 1, whose architecture is
-     * unknown: when the state sizes are the same); otherwise they start afresh. The scaler statistics are the
-     * series' own and always kept; the anomaly statistics too unless the horizon changed their size.
+     * The key's state was written with another model. Its recurrent state, pending forecasts and combination weight
+     * are kept when the policy allows it and the architecture is the same (for state of layout version 1, whose
+     * architecture is unknown: when the state sizes are the same); otherwise they start afresh. The scaler and
+     * anomaly statistics are the series' own and always kept.
      */
     private void adoptModel(SeriesState s, ServingModel m) {
         boolean sameShape = s.recurrent.length == m.forecaster.stateSize() && s.stats.length == m.statsSize;
@@ -355,13 +374,11 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         }
         s.recurrent = new float[m.forecaster.stateSize()];
         if (s.stats.length != m.statsSize) {
-            s.stats = new float[m.statsSize];
-            scorer.init(s.stats, 0);
-            m.blend.init(s.stats, m.blendOffset);
+            s.stats = freshStats(s.stats, m);
         } else {
             m.blend.resetWeight(s.stats, m.blendOffset);
+            m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
         }
-        m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
     }
 
     private static double[] toDoubles(float[] a) {

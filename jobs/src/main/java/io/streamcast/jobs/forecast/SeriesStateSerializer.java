@@ -24,7 +24,8 @@ import java.io.IOException;
  *   varint  n, float[n] recurrent
  *   varint  n, float[n] stats                (anomaly scorer, then the intervals of the tracked horizons)
  * </pre>
- * That is 35 to 37 bytes (for up to 2^21 observations) + 4 × (floats in the two arrays). Layout version 2
+ * That is 36 to 38 bytes (for up to 2^21 observations, arrays shorter than 128 floats) + 4 × (floats in the two
+ * arrays). Layout version 2
  * (still read) has {@code scalerCount} as a long and both lengths as shorts, and its {@code stats} hold the
  * intervals of every horizon (see {@link SeriesState#statsLayout}); layout version 1 is version 2 without
  * {@code archTag}, which then reads as 0 (unknown).

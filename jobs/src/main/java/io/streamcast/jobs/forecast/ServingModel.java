@@ -18,6 +18,9 @@ import io.streamcast.model.core.feature.ScalerPolicy;
  */
 final class ServingModel {
 
+    /** The architecture tag of state known to belong to no model that can serve it (never a model's own tag). */
+    static final int OTHER_ARCHITECTURE = Integer.MIN_VALUE;
+
     final String version;
     final String sha256;
     final int modelTag;
@@ -45,7 +48,8 @@ final class ServingModel {
         this.modelTag = version.hashCode();
         this.architecture = architectureOf(model);
         int h = architecture.hashCode();
-        this.archTag = h == 0 ? 1 : h; // 0 means "unknown" in state
+        // 0 means "unknown" in state, OTHER_ARCHITECTURE "not any serving model's"
+        this.archTag = h == 0 || h == OTHER_ARCHITECTURE ? 1 : h;
         this.forecaster = model.newForecaster();
         this.encoder = new FeatureEncoder(model.features());
         this.scalerPolicy = artifact.scaler();

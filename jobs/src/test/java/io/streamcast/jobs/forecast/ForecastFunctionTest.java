@@ -71,6 +71,15 @@ class ForecastFunctionTest {
         }
     }
 
+    static void putState(Harness h, String key, SeriesState value) throws Exception {
+        var op = (CoBroadcastWithKeyedOperator<?, ?, ?, ?>) h.getOperator();
+        op.getKeyedStateBackend().setCurrentKey(key);
+        ValueState<SeriesState> s = op.getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>(ForecastFunction.STATE_NAME, SeriesStateSerializer.INSTANCE));
+        s.update(value);
+    }
+
     static SeriesState stateOf(Harness h, String key) throws Exception {
         var op = (CoBroadcastWithKeyedOperator<?, ?, ?, ?>) h.getOperator();
         op.getKeyedStateBackend().setCurrentKey(key);

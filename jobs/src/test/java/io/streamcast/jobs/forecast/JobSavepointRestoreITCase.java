@@ -56,8 +56,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * State written by a release restores in the next, for a whole job: the golden savepoint
- * {@code golden/job-savepoint-v1} ({@link GoldenJobSavepoint}: the production job of {@code ForecastJobMain} on
+ * State written by a release restores in the next, for a whole job: the golden savepoints
+ * {@code golden/job-savepoint-v1} (the previous release's) and {@code golden/job-savepoint-v2} (this release's)
+ * ({@link GoldenJobSavepoint}: the production job of {@code ForecastJobMain} on
  * RocksDB, stopped with a canonical savepoint after the first {@value GoldenJobSavepoint#PREFIX} of
  * {@value GoldenJobSavepoint#EVENTS_PER_KEY} events of each of {@value GoldenJobSavepoint#KEYS} keys) is copied to a
  * temporary directory and restored by today's job with {@code allowNonRestoredState=false}; the job reads the rest of

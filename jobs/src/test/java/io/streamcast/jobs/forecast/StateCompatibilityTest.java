@@ -177,4 +177,43 @@ class StateCompatibilityTest {
             assertThat(out).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(TestModels.VERSION));
         }
     }
+
+    @Test
+    void layoutOneStateOfAnotherHorizonWhoseSizeMatchesIsStartedAfreshNotMisread() throws Exception {
+        List<Event> a = TestModels.series("a", 3, 50.0, 31);
+        try (var h = ForecastFunctionTest.harness(ForecastFunctionTest.MODEL, ForecastJobConfig.defaults())) {
+            h.open();
+            ForecastFunctionTest.feed(h, a.subList(0, 1));
+            SeriesState mine = ForecastFunctionTest.stateOf(h, "a");
+            // state of layout 1 written by another model whose horizon K' gives the old layout exactly the size of
+            // today's stats for the serving model: 9 + (2K' + 3) = mine.stats.length
+            int oldHorizon = (mine.stats.length - 9 - 3) / 2;
+            assertThat(9 + io.streamcast.model.core.anomaly.PredictionIntervals.perHorizonStateSize(oldHorizon))
+                    .isEqualTo(mine.stats.length);
+            SeriesState foreign = new SeriesState(new float[mine.recurrent.length], new float[mine.stats.length]);
+            java.util.Arrays.fill(foreign.recurrent, Float.NaN); // stepped from, it would make every forecast NaN
+            java.util.Arrays.fill(foreign.stats, 1000f); // as counters: far past every warm-up
+            foreign.statsLayout = SeriesState.STATS_EVERY_HORIZON;
+            foreign.archTag = 0;
+            foreign.modelTag = 12345;
+            foreign.lastTimestamp = mine.lastTimestamp;
+            foreign.scalerCount = mine.scalerCount;
+            foreign.scalerMean = mine.scalerMean;
+            foreign.scalerM2 = mine.scalerM2;
+            ForecastFunctionTest.putState(h, "a", foreign);
+
+            ForecastFunctionTest.feed(h, a.subList(1, 2));
+            ForecastRecord r = h.extractOutputValues().get(1);
+            SeriesState now = ForecastFunctionTest.stateOf(h, "a");
+            assertThat(now.statsLayout).isEqualTo(SeriesState.STATS_TRACKED_HORIZONS);
+            assertThat(now.archTag).as("adopted the serving model").isEqualTo(mine.archTag);
+            assertThat(r.getLower()).as("interval statistics afresh, not read from the old layout").containsOnly(Double.NaN);
+            for (double f : r.getForecast()) {
+                assertThat(f).as("forecast: another horizon is another architecture, the recurrent state starts afresh")
+                        .isFinite();
+            }
+            assertThat(java.util.Arrays.copyOf(now.stats, 9)).as("the anomaly statistics carried over, then updated")
+                    .isNotEqualTo(java.util.Arrays.copyOf(mine.stats, 9));
+        }
+    }
 }

@@ -20,7 +20,10 @@ package io.streamcast.model.core;
  *   N = EW mean of e_p · d,      D = EW mean of d²      (half-life {@code halfLife} events)
  * </pre>
  * since the one-step error of {@code c} is {@code e_p − W·d}. Before the first observation (D = 0)
- * {@code W = 0.5}. Both sums start at 0; the ratio does not depend on that start.
+ * {@code W = 0.5}; before the key's first finite value there is no {@code y} and the model's forecast is
+ * served as it is. Both sums start at 0; the ratio does not depend on that start. Sums in value units hold
+ * changes up to ~1e19 (an update that would overflow is skipped); changes below ~1e-19 underflow to D = 0,
+ * which keeps {@code W = 0.5}.
  *
  * <h2>State layout</h2>
  * {@link #STATE_SIZE} = 4 floats from the caller's offset:
@@ -78,7 +81,8 @@ public final class PersistenceBlend {
     /**
      * Writes the state of a key that so far was served the model's forecast alone (restored from a release
      * without this combination): weight 1 until the sums have seen data, and the model's pending one-step
-     * forecast, so that its next error is observed.
+     * forecast (for the caller's anomaly residual; without the last value, the next event only sets it, and the
+     * sums start learning at the one after).
      */
     public void initServingModel(float[] state, int offset, float pendingModelForecast) {
         checkRegion(state, offset);
@@ -105,7 +109,7 @@ public final class PersistenceBlend {
             return INITIAL_WEIGHT;
         }
         double w = state[offset + NUMERATOR] / d;
-        return w < 0 ? 0 : (w > 1 ? 1 : w);
+        return w > 0 ? (w > 1 ? 1 : w) : 0; // NaN (an infinite sum) counts as 0: persistence
     }
 
     /**
@@ -124,8 +128,12 @@ public final class PersistenceBlend {
             double persistenceError = value - last;
             double n = state[offset + NUMERATOR];
             double d = state[offset + DENOMINATOR];
-            state[offset + NUMERATOR] = (float) (n + alpha * (persistenceError * change - n));
-            state[offset + DENOMINATOR] = (float) (d + alpha * (change * change - d));
+            float nextN = (float) (n + alpha * (persistenceError * change - n));
+            float nextD = (float) (d + alpha * (change * change - d));
+            if (Float.isFinite(nextN) && Float.isFinite(nextD)) { // changes beyond ~1e19 would overflow a float
+                state[offset + NUMERATOR] = nextN;
+                state[offset + DENOMINATOR] = nextD;
+            }
         }
         state[offset + LAST_VALUE] = (float) value;
     }
