@@ -86,12 +86,10 @@ public final class JsonCodec {
                     new double[] {1.5, Double.NaN, 2.0e-3}, new double[] {-0.125, Double.NEGATIVE_INFINITY},
                     new double[] {3.0e-7, Double.POSITIVE_INFINITY}, 2.5, 0.975, 0.625, true, "probe-v1");
             ForecastRecord empty = new ForecastRecord();
-            ForecastRecordJsonWriter bytes = new ForecastRecordJsonWriter();
             boolean same = properties.equals(new java.util.TreeSet<>(ForecastRecordJsonSerializer.PROPERTIES));
             for (ForecastRecord r : new ForecastRecord[] {probe, empty}) {
                 byte[] beans = BEANS.writeValueAsBytes(r);
-                same &= java.util.Arrays.equals(beans, direct.writeValueAsBytes(r))
-                        && java.util.Arrays.equals(beans, bytes.write(r));
+                same &= java.util.Arrays.equals(beans, direct.writeValueAsBytes(r));
             }
             if (!same) {
                 LOG.warn("The direct ForecastRecord JSON writer does not write what Jackson's bean serializer writes "
@@ -122,36 +120,10 @@ public final class JsonCodec {
 
     /** Writes a record as UTF-8 JSON bytes. */
     public static byte[] toJsonBytes(Object record) {
-        return new Encoder().toJsonBytes(record);
-    }
-
-    /** A writer that keeps its buffer between records: for one thread, e.g. a sink writing every forecast. */
-    public static Encoder encoder() {
-        return new Encoder();
-    }
-
-    /** Writes records as {@link JsonCodec#toJsonBytes} does, reusing a buffer for forecasts. Not thread-safe. */
-    public static final class Encoder {
-        private ForecastRecordJsonWriter forecasts;
-
-        private Encoder() {}
-
-        public byte[] toJsonBytes(Object record) {
-            if (FORECASTS_DIRECT && record != null && record.getClass() == ForecastRecord.class) {
-                ForecastRecord r = (ForecastRecord) record;
-                if (forecasts == null) {
-                    forecasts = new ForecastRecordJsonWriter();
-                }
-                byte[] json = forecasts.write(r);
-                if (json != null) {
-                    return json;
-                }
-            }
-            try {
-                return MAPPER.writeValueAsBytes(record);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write " + record.getClass().getName() + " as JSON", e);
-            }
+        try {
+            return MAPPER.writeValueAsBytes(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + record.getClass().getName() + " as JSON", e);
         }
     }
 

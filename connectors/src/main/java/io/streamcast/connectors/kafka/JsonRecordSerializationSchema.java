@@ -19,7 +19,6 @@ public final class JsonRecordSerializationSchema<T> implements KafkaRecordSerial
 
     private final String topic;
     private final SerializableFunction<T, String> keyExtractor;
-    private transient JsonCodec.Encoder encoder;
 
     /**
      * @param topic the target topic
@@ -34,10 +33,7 @@ public final class JsonRecordSerializationSchema<T> implements KafkaRecordSerial
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         String key = keyExtractor == null ? null : keyExtractor.apply(element);
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        if (encoder == null) {
-            encoder = JsonCodec.encoder();
-        }
-        return new ProducerRecord<>(topic, null, timestamp, keyBytes, encoder.toJsonBytes(element));
+        return new ProducerRecord<>(topic, null, timestamp, keyBytes, JsonCodec.toJsonBytes(element));
     }
 
     public String topic() {
