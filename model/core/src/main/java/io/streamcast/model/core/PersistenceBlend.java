@@ -169,12 +169,6 @@ public final class PersistenceBlend {
     }
 
     private static void checkRegion(float[] state, int offset) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
-        if (offset < 0 || offset > state.length - STATE_SIZE) {
-            throw new IllegalArgumentException("state region [" + offset + ", " + (offset + STATE_SIZE)
-                    + ") does not fit in an array of length " + state.length);
-        }
+        StateRegions.check(state, offset, STATE_SIZE);
     }
 }

@@ -1,5 +1,7 @@
 package io.streamcast.model.core.anomaly;
 
+import io.streamcast.model.core.StateRegions;
+
 /**
  * Per-key anomaly scoring from forecast residuals, with all per-key state in a small slice of a
  * {@code float[]} so that a state serializer writes it as plain numbers.
@@ -239,12 +241,6 @@ public final class AnomalyScorer {
     }
 
     private static void checkRegion(float[] state, int offset) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
-        if (offset < 0 || offset > state.length - STATE_SIZE) {
-            throw new IllegalArgumentException("state region [" + offset + ", " + (offset + STATE_SIZE)
-                    + ") does not fit in an array of length " + state.length);
-        }
+        StateRegions.check(state, offset, STATE_SIZE);
     }
 }

@@ -1,5 +1,7 @@
 package io.streamcast.model.core.anomaly;
 
+import io.streamcast.model.core.StateRegions;
+
 /**
  * Per-key prediction intervals for horizons k = 1..K from running residual quantiles, with all
  * per-key state in {@code 2n + 3} floats of a caller's {@code float[]}, where n is the number of
@@ -359,12 +361,6 @@ public final class PredictionIntervals {
     }
 
     private void checkRegion(float[] state, int offset) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
-        if (offset < 0 || offset > state.length - stateSize()) {
-            throw new IllegalArgumentException("state region [" + offset + ", " + (offset + stateSize())
-                    + ") does not fit in an array of length " + state.length);
-        }
+        StateRegions.check(state, offset, stateSize());
     }
 }
