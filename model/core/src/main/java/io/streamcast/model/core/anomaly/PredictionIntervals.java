@@ -278,20 +278,25 @@ public final class PredictionIntervals {
         double qUpper = state[offset + Q_UPPER];
         int scales = offset + SLOTS + tracked.length;
         long lastEvent = (long) state[offset + COUNTER] - 1;
+        // a larger tracked horizon has the same or a longer period, so never more observations: the tracked horizons
+        // with enough of them are the first `usable`
+        int usable = 0;
+        while (usable < tracked.length && observationsOfTracked(lastEvent, usable) >= config.minObservations()) {
+            usable++;
+        }
         int ready = 0;
         for (int j = 0; j < horizon; j++) {
             int i = trackedIndex[j];
             double w;
             if (i >= 0) {
-                w = observationsOfTracked(lastEvent, i) < config.minObservations() ? Double.NaN : state[scales + i];
+                w = i < usable ? state[scales + i] : Double.NaN;
             } else {
                 int a = below[j];
-                if (observationsOfTracked(lastEvent, a) < config.minObservations()
-                        || observationsOfTracked(lastEvent, a + 1) < config.minObservations()) {
-                    w = Double.NaN;
-                } else {
+                if (a + 1 < usable) {
                     double wa = state[scales + a];
                     w = wa + (state[scales + a + 1] - wa) * fraction[j];
+                } else {
+                    w = Double.NaN;
                 }
             }
             if (Double.isNaN(w)) {
