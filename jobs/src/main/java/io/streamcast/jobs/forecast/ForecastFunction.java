@@ -50,10 +50,12 @@ import java.util.Objects;
  *
  * <p>State per key is one {@link SeriesState} ({@code series-state}, explicit serializer). Its
  * {@code stats} array holds the anomaly scorer's {@value AnomalyScorer#STATE_SIZE} floats followed by the
- * prediction intervals' floats (which include the pending forecasts; 11 for K = 8), then the
- * {@link PersistenceBlend}'s {@value PersistenceBlend#STATE_SIZE}. State restored from an
- * earlier layout, whose intervals tracked every horizon, is converted at the key's next event without losing
- * what it learnt.
+ * prediction intervals' floats (which include the pending forecasts of horizons above 1; 9 for K = 8), then the
+ * {@link PersistenceBlend}'s {@value PersistenceBlend#STATE_SIZE}. None of them keeps an event count: the
+ * scaler's count is the key's, and the intervals count from {@link SeriesState#modelSince}; nor the served
+ * one-step forecast, which the combination recomputes. State restored from an earlier layout (with those
+ * counts, or with intervals of every horizon) is converted at the key's next event without losing what it
+ * learnt.
  *
  * <p>Model hot-swap: the second (broadcast) input carries {@link ModelUpdate}s from the models topic. Every
  * parallel instance loads and checks the artifact ({@link ModelLoader}: SHA-256, the reader's checksum and
@@ -187,7 +189,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                     "event time " + ts + " is not after the key's last accepted event time " + s.lastTimestamp,
                     in.getTopic(), in.getPartition(), in.getOffset(), System.currentTimeMillis()));
             return;
-        } else if (s.statsLayout != SeriesState.STATS_TRACKED_HORIZONS) {
+        } else if (s.statsLayout != SeriesState.STATS_CURRENT) {
             upgradeStats(s, m);
         }
         if (s.modelTag != m.modelTag) {
@@ -203,9 +205,11 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
         // 1. score the new value against the forecast made at the key's previous event
         OnlineScaler scaler = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2);
+        long before = scaler.count(); // this key's events before this one
         float pending = PersistenceBlend.pendingModelForecast(s.stats, m.blendOffset);
-        double residual = Float.isNaN(pending) || scaler.count() == 0 ? Double.NaN : (value - pending) / scaler.std();
-        scorer.score(s.stats, 0, value, residual, result);
+        double residual = Float.isNaN(pending) || before == 0 ? Double.NaN : (value - pending) / scaler.std();
+        scorer.score(s.stats, 0, before + 1, value, residual, result);
+        float servedPending = m.blend.pendingServedForecast(s.stats, m.blendOffset);
         m.blend.observe(s.stats, m.blendOffset, value);
 
         // 2. step the cells with the new value and its calendar features
@@ -220,8 +224,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         }
         m.blend.blend(s.stats, m.blendOffset, forecast, m.horizon);
         double unit = scaler.std();
-        m.intervals.observe(s.stats, AnomalyScorer.STATE_SIZE, value, unit, forecast);
-        m.intervals.bounds(s.stats, AnomalyScorer.STATE_SIZE, forecast, unit, m.lower, m.upper);
+        long sinceModel = before - s.modelSince;
+        m.intervals.observe(s.stats, AnomalyScorer.STATE_SIZE, sinceModel, value, unit, servedPending, forecast);
+        m.intervals.bounds(s.stats, AnomalyScorer.STATE_SIZE, sinceModel, forecast, unit, m.lower, m.upper);
 
         s.scalerCount = scaler.count();
         s.scalerMean = scaler.mean();
@@ -320,28 +325,51 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     }
 
     /**
-     * The key's state was restored from a layout whose intervals tracked every horizon: convert it. State written
-     * for another horizon (its size says so) keeps its anomaly statistics and starts the rest afresh; its
-     * architecture is then known to differ from the serving model's, so {@link #adoptModel} starts its recurrent
-     * state afresh too.
+     * The key's state was restored from an earlier stats layout: convert it to this release's. Layout version 3
+     * kept the scorer's event count (the scaler's count, which it always equalled), the intervals' event counter
+     * (now {@code scalerCount - modelSince}) and the served one-step forecast (which the combination recomputes bit
+     * for bit), so nothing is lost. Layout versions 1 and 2 tracked every horizon's intervals; their tracked
+     * horizons' statistics are carried over. State written for another horizon (its size says so) keeps its
+     * anomaly statistics and starts the rest afresh; its architecture is then known to differ from the serving
+     * model's, so {@link #adoptModel} starts its recurrent state afresh too.
      */
     private void upgradeStats(SeriesState s, ServingModel m) {
-        int scorerAndOld = AnomalyScorer.STATE_SIZE + PredictionIntervals.perHorizonStateSize(m.horizon);
-        if (s.stats.length == scorerAndOld) {
-            float[] stats = new float[m.statsSize];
-            System.arraycopy(s.stats, 0, stats, 0, AnomalyScorer.STATE_SIZE);
-            m.intervals.migrateFromPerHorizon(s.stats, AnomalyScorer.STATE_SIZE, stats, AnomalyScorer.STATE_SIZE);
-            // that release served the model alone, and slot 0 of its intervals holds the model's pending forecast
-            m.blend.initServingModel(stats, m.blendOffset,
-                    PredictionIntervals.pendingOneStepForecast(s.stats, AnomalyScorer.STATE_SIZE));
-            s.stats = stats;
+        float[] old = s.stats;
+        int counted = AnomalyScorer.COUNTED_STATE_SIZE;
+        float[] stats = new float[m.statsSize];
+        if (s.statsLayout == SeriesState.STATS_COUNTED
+                && old.length == counted + PredictionIntervals.countedStateSize(m.horizon) + PersistenceBlend.STATE_SIZE) {
+            AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
+            m.intervals.migrateFromCounted(old, counted, stats, AnomalyScorer.STATE_SIZE);
+            System.arraycopy(old, old.length - PersistenceBlend.STATE_SIZE, stats, m.blendOffset, PersistenceBlend.STATE_SIZE);
+            s.modelSince = sinceCounter(s, PredictionIntervals.countedCounter(old, counted));
+        } else if (s.statsLayout == SeriesState.STATS_EVERY_HORIZON
+                && old.length == counted + PredictionIntervals.perHorizonStateSize(m.horizon)) {
+            AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
+            m.intervals.migrateFromPerHorizon(old, counted, stats, AnomalyScorer.STATE_SIZE);
+            // that release served the model alone, and the horizon-1 slot of its intervals holds the model's forecast
+            m.blend.initServingModel(stats, m.blendOffset, PredictionIntervals.perHorizonPendingOneStep(old, counted));
+            s.modelSince = sinceCounter(s, PredictionIntervals.perHorizonCounter(old, counted));
         } else {
-            s.stats = freshStats(s.stats, m);
+            if (old.length >= counted) {
+                AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
+            } else {
+                scorer.init(stats, 0);
+            }
+            m.intervals.init(stats, AnomalyScorer.STATE_SIZE);
+            m.blend.init(stats, m.blendOffset);
+            s.modelSince = s.scalerCount;
             if (s.archTag == 0) {
                 s.archTag = ServingModel.OTHER_ARCHITECTURE;
             }
         }
-        s.statsLayout = SeriesState.STATS_TRACKED_HORIZONS;
+        s.stats = stats;
+        s.statsLayout = SeriesState.STATS_CURRENT;
+    }
+
+    /** {@code modelSince} for an earlier layout's interval counter (which never exceeds the key's event count). */
+    private static long sinceCounter(SeriesState s, long counter) {
+        return Math.max(0, s.scalerCount - counter);
     }
 
     /** Stats for model {@code m}: the anomaly scorer's carried over from {@code old} when it holds them, the rest new. */
@@ -373,6 +401,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             return;
         }
         s.recurrent = new float[m.forecaster.stateSize()];
+        s.modelSince = s.scalerCount;
         if (s.stats.length != m.statsSize) {
             s.stats = freshStats(s.stats, m);
         } else {

@@ -24,25 +24,44 @@ public final class SeriesState {
      * this matches the new model's.
      */
     public int archTag;
-    /** Online scaler: number of values observed, their mean and sum of squared deviations (Welford). */
+    /**
+     * Online scaler: number of values observed, their mean and sum of squared deviations (Welford). The count is
+     * the key's event count: the anomaly scorer's warm-up and the interval schedule are measured in it.
+     */
     public long scalerCount;
     public double scalerMean;
     public double scalerM2;
+    /**
+     * The key's event count ({@link #scalerCount}) when the statistics of its model (the prediction intervals and the
+     * persistence combination) started: 0 for a key that started with its model, larger after it adopted a model
+     * afresh. Events since then = {@code scalerCount - modelSince}.
+     */
+    public long modelSince;
     /** Recurrent state of all layers, laid out as the forecaster expects (LSTM: h then c per layer). */
     public float[] recurrent;
     /** Statistics of the anomaly scorer and the prediction intervals, laid out as the job's function documents. */
     public float[] stats;
 
     /**
-     * Layout of the interval statistics in {@link #stats}: {@link #STATS_TRACKED_HORIZONS} (this release), or
-     * {@link #STATS_EVERY_HORIZON} for state read from layout version 1 or 2 and not yet converted by the forecast
-     * function. Not a field of the stored record: it follows from the record's layout version.
+     * Layout of {@link #stats}: {@link #STATS_CURRENT} (this release), or, for state read from an earlier layout
+     * version and not yet converted by the forecast function at the key's next event, {@link #STATS_COUNTED} (layout
+     * version 3) or {@link #STATS_EVERY_HORIZON} (layout versions 1 and 2). Not a field of the stored record: it
+     * follows from the record's layout version, and a record not converted is written back in its own layout.
      */
-    public byte statsLayout = STATS_TRACKED_HORIZONS;
+    public byte statsLayout = STATS_CURRENT;
 
-    /** The intervals of the tracked horizons 1, 2, 4, …, K (see PredictionIntervals). */
-    public static final byte STATS_TRACKED_HORIZONS = 2;
-    /** The intervals of every horizon 1..K, as layout versions 1 and 2 stored them. */
+    /**
+     * This release: the anomaly scorer, the intervals of the tracked horizons 1, 2, 4, …, K and the persistence
+     * combination, none holding an event count or the served one-step forecast ({@link #modelSince} and the
+     * combination give them).
+     */
+    public static final byte STATS_CURRENT = 3;
+    /**
+     * As layout version 3 stored them: the scorer's floats after its event count, the intervals of the tracked
+     * horizons after their event counter with a slot for the served one-step forecast, then the combination.
+     */
+    public static final byte STATS_COUNTED = 2;
+    /** The scorer with its event count and the intervals of every horizon 1..K, as layout versions 1 and 2 stored them. */
     public static final byte STATS_EVERY_HORIZON = 1;
 
     public SeriesState() {
@@ -76,6 +95,7 @@ public final class SeriesState {
         c.scalerCount = scalerCount;
         c.scalerMean = scalerMean;
         c.scalerM2 = scalerM2;
+        c.modelSince = modelSince;
         c.statsLayout = statsLayout;
     }
 
@@ -97,14 +117,14 @@ public final class SeriesState {
         }
         return lastTimestamp == s.lastTimestamp && modelTag == s.modelTag && archTag == s.archTag
                 && statsLayout == s.statsLayout
-                && scalerCount == s.scalerCount
+                && scalerCount == s.scalerCount && modelSince == s.modelSince
                 && Double.compare(scalerMean, s.scalerMean) == 0 && Double.compare(scalerM2, s.scalerM2) == 0
                 && Arrays.equals(recurrent, s.recurrent) && Arrays.equals(stats, s.stats);
     }
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(lastTimestamp, modelTag, archTag, scalerCount, scalerMean, scalerM2);
+        int h = Objects.hash(lastTimestamp, modelTag, archTag, scalerCount, modelSince, scalerMean, scalerM2);
         h = 31 * h + Arrays.hashCode(recurrent);
         return 31 * h + Arrays.hashCode(stats);
     }
@@ -112,7 +132,8 @@ public final class SeriesState {
     @Override
     public String toString() {
         return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag + ", statsLayout=" + statsLayout + ", archTag=" + archTag
-                + ", scaler=(" + scalerCount + ", " + scalerMean + ", " + scalerM2 + "), recurrent=" + recurrent.length
+                + ", scaler=(" + scalerCount + ", " + scalerMean + ", " + scalerM2 + "), modelSince=" + modelSince
+                + ", recurrent=" + recurrent.length
                 + " floats, stats=" + stats.length + " floats}";
     }
 }

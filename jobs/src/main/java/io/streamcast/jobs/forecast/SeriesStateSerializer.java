@@ -13,29 +13,38 @@ import java.io.IOException;
  * savepoints and upgrades without Kryo.
  *
  * <p>Each record starts with its layout version, so a later release reads records written by this one
- * (and refuses, with a message, a version it does not know). Layout version 3, written by this release:
+ * (and refuses, with a message, a version it does not know). Layout version 4, written by this release:
  * <pre>
- *   byte    version (3)
- *   long    lastTimestamp
+ *   byte    version (4)
+ *   varlong lastTimestamp, zigzag-coded      (6 bytes for today's epoch milliseconds)
  *   int     modelTag
  *   int     archTag
  *   varlong scalerCount                      (7 bits per byte, low groups first: 1 byte below 128, 3 below 2^21)
+ *   varlong modelSince                       (0, one byte, unless the key adopted a model afresh)
  *   double  scalerMean, double scalerM2
  *   varint  n, float[n] recurrent
- *   varint  n, float[n] stats                (anomaly scorer, then the intervals of the tracked horizons)
+ *   varint  n, float[n] stats                (anomaly scorer, intervals of the tracked horizons, combination)
  * </pre>
- * That is 36 to 38 bytes (for up to 2^21 observations, arrays shorter than 128 floats) + 4 × (floats in the two
- * arrays). Layout version 2
- * (still read) has {@code scalerCount} as a long and both lengths as shorts, and its {@code stats} hold the
- * intervals of every horizon (see {@link SeriesState#statsLayout}); layout version 1 is version 2 without
- * {@code archTag}, which then reads as 0 (unknown).
+ * That is 34 to 36 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
+ * + 4 × (floats in the two arrays). Still read, and written back for a key restored from them and not seen since
+ * (the forecast function converts a key's stats at its next event; see {@link SeriesState#statsLayout}):
+ * <ul>
+ *   <li>layout version 3: {@code lastTimestamp} as a long, no {@code modelSince}; its stats hold the scorer's event
+ *       count and the intervals' counter and served one-step forecast ({@link SeriesState#STATS_COUNTED});
+ *   <li>layout version 2: as 3 but {@code scalerCount} a long and both lengths shorts, and the intervals of every
+ *       horizon ({@link SeriesState#STATS_EVERY_HORIZON}); layout version 1 is version 2 without {@code archTag},
+ *       which then reads as 0 (unknown).
+ * </ul>
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
 
     /** The layout version this serializer writes. */
-    public static final byte LAYOUT_VERSION = 3;
+    public static final byte LAYOUT_VERSION = 4;
+
+    /** The third layout version: fixed-width time, counts inside the stats; read, written back until converted. */
+    public static final byte LAYOUT_VERSION_3 = 3;
 
     /** The first layout version, without the architecture tag; read, never written. */
     public static final byte LAYOUT_VERSION_1 = 1;
@@ -80,13 +89,32 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     @Override
     public void serialize(SeriesState s, DataOutputView out) throws IOException {
-        if (s.statsLayout != SeriesState.STATS_TRACKED_HORIZONS) {
-            // the forecast function converts restored state at the key's next event; a key not seen since the
-            // restore keeps the layout it was read with, which only layout version 2 can express
+        // the forecast function converts restored state at the key's next event; a key not seen since the restore
+        // keeps the stats layout it was read with, which only the layout version it came from can express
+        if (s.statsLayout == SeriesState.STATS_EVERY_HORIZON) {
             serializeVersion2(s, out);
             return;
         }
+        if (s.statsLayout == SeriesState.STATS_COUNTED) {
+            serializeVersion3(s, out);
+            return;
+        }
         out.writeByte(LAYOUT_VERSION);
+        writeUnsignedVarLong(zigzag(s.lastTimestamp), out);
+        out.writeInt(s.modelTag);
+        out.writeInt(s.archTag);
+        writeVarLong(s.scalerCount, out);
+        writeVarLong(s.modelSince, out);
+        out.writeDouble(s.scalerMean);
+        out.writeDouble(s.scalerM2);
+        writeVarLong(s.recurrent.length, out);
+        writeFloatValues(s.recurrent, out);
+        writeVarLong(s.stats.length, out);
+        writeFloatValues(s.stats, out);
+    }
+
+    private static void serializeVersion3(SeriesState s, DataOutputView out) throws IOException {
+        out.writeByte(LAYOUT_VERSION_3);
         out.writeLong(s.lastTimestamp);
         out.writeInt(s.modelTag);
         out.writeInt(s.archTag);
@@ -121,16 +149,18 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     @Override
     public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version == LAYOUT_VERSION) {
-            reuse.lastTimestamp = in.readLong();
+        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_3) {
+            boolean current = version == LAYOUT_VERSION;
+            reuse.lastTimestamp = current ? unzigzag(readVarLong(in)) : in.readLong();
             reuse.modelTag = in.readInt();
             reuse.archTag = in.readInt();
             reuse.scalerCount = readVarLong(in);
+            reuse.modelSince = current ? readVarLong(in) : 0;
             reuse.scalerMean = in.readDouble();
             reuse.scalerM2 = in.readDouble();
             reuse.recurrent = readFloats(reuse.recurrent, readLength(in), in);
             reuse.stats = readFloats(reuse.stats, readLength(in), in);
-            reuse.statsLayout = SeriesState.STATS_TRACKED_HORIZONS;
+            reuse.statsLayout = current ? SeriesState.STATS_CURRENT : SeriesState.STATS_COUNTED;
             return reuse;
         }
         if (version != LAYOUT_VERSION_2 && version != LAYOUT_VERSION_1) {
@@ -142,6 +172,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         reuse.modelTag = in.readInt();
         reuse.archTag = version == LAYOUT_VERSION_1 ? 0 : in.readInt();
         reuse.scalerCount = in.readLong();
+        reuse.modelSince = 0;
         reuse.scalerMean = in.readDouble();
         reuse.scalerM2 = in.readDouble();
         reuse.recurrent = readFloats(reuse.recurrent, in.readShort(), in);
@@ -173,6 +204,20 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         if (v < 0) {
             throw new IOException("a count of " + v + " cannot be written: it must not be negative");
         }
+        writeUnsignedVarLong(v, out);
+    }
+
+    /** Zigzag coding: small magnitudes of either sign become small unsigned numbers. */
+    static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    static long unzigzag(long u) {
+        return (u >>> 1) ^ -(u & 1);
+    }
+
+    /** {@code v}'s 64 bits as an unsigned number, LEB128 (up to 10 bytes). */
+    private static void writeUnsignedVarLong(long v, DataOutputView out) throws IOException {
         while ((v & ~0x7FL) != 0) {
             out.writeByte((int) ((v & 0x7F) | 0x80));
             v >>>= 7;

@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
 
 /**
  * The job and the input of the golden whole-job savepoints {@code golden/job-savepoint-v1} (written by the release
- * with series state layout 2) and {@code golden/job-savepoint-v2} (this release), shared by the class
+ * with series state layout 2), {@code golden/job-savepoint-v2} (the release with layout 3) and
+ * {@code golden/job-savepoint-v3} (this release, layout 4), shared by the class
  * that wrote it ({@link JobSavepointGoldenWriter}) and the test that restores it ({@link JobSavepointRestoreITCase}).
  *
  * <p>The job is the one {@link ForecastJobMain} submits to a cluster ({@link ForecastJobMain#job}): Kafka events
@@ -61,8 +62,13 @@ final class GoldenJobSavepoint {
      * served alone); never rewritten.
      */
     static final String NAME_V1 = "job-savepoint-v1";
-    /** The golden of this release (series state layout 3); {@link JobSavepointGoldenWriter} writes this one. */
-    static final String NAME = "job-savepoint-v2";
+    /**
+     * The golden written by the release with series state layout 3 (event counts and the served one-step forecast
+     * kept in the stats); never rewritten.
+     */
+    static final String NAME_V2 = "job-savepoint-v2";
+    /** The golden of this release (series state layout 4); {@link JobSavepointGoldenWriter} writes this one. */
+    static final String NAME = "job-savepoint-v3";
     static final Path DIR = dir(NAME);
 
     static Path dir(String name) {

@@ -57,15 +57,17 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * State written by a release restores in the next, for a whole job: the golden savepoints
- * {@code golden/job-savepoint-v1} (the previous release's) and {@code golden/job-savepoint-v2} (this release's)
+ * {@code golden/job-savepoint-v1} and {@code golden/job-savepoint-v2} (earlier releases') and
+ * {@code golden/job-savepoint-v3} (this release's)
  * ({@link GoldenJobSavepoint}: the production job of {@code ForecastJobMain} on
  * RocksDB, stopped with a canonical savepoint after the first {@value GoldenJobSavepoint#PREFIX} of
  * {@value GoldenJobSavepoint#EVENTS_PER_KEY} events of each of {@value GoldenJobSavepoint#KEYS} keys) is copied to a
  * temporary directory and restored by today's job with {@code allowNonRestoredState=false}; the job reads the rest of
  * the input and must emit, for every key, what the model core computes continuing each key's restored model state,
- * scaler and pending forecast exactly, and the anomaly scores an uninterrupted run of today's job emits. (The
- * golden's release served the model's forecast alone; today's combines it with persistence by a per-key weight
- * that starts, for restored keys, at what that release served: see {@code PersistenceBlend}.)
+ * scaler and pending forecast exactly, and the anomaly scores an uninterrupted run of today's job emits. From v2 on
+ * (layouts 3 and 4, whose state converts without loss) every forecast, interval and score equals the uninterrupted
+ * run's exactly. (The release of v1 served the model's forecast alone; today's combines it with persistence by a
+ * per-key weight that starts, for restored keys, at what that release served: see {@code PersistenceBlend}.)
  *
  * <p>Why Kafka and a savepoint on stop: the events come from a Kafka topic of the in-process broker, as in
  * production, so the source's split offsets are part of the savepoint and it is the restore that makes the job
@@ -116,7 +118,7 @@ class JobSavepointRestoreITCase {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {GoldenJobSavepoint.NAME_V1, GoldenJobSavepoint.NAME})
+    @ValueSource(strings = {GoldenJobSavepoint.NAME_V1, GoldenJobSavepoint.NAME_V2, GoldenJobSavepoint.NAME})
     void theGoldenSavepointRestoresAndEveryKeyContinuesAsInAnUninterruptedRun(
             String name, @TempDir Path dir, @InjectMiniCluster MiniCluster cluster) throws Exception {
         // the golden of the release before served the model's forecast alone and kept other interval statistics

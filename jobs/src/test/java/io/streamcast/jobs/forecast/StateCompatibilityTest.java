@@ -23,7 +23,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *   <li>{@code series-state-v1.bin}: a {@link SeriesState} in layout version 1 (read, no longer written);
  *   <li>{@code series-state-v2.bin}: the same with an architecture tag, layout version 2 (read, and written only
  *       for a key restored from it and not seen since);
- *   <li>{@code series-state-v3.bin}: the same in layout version 3, variable-length counts (written by this release);
+ *   <li>{@code series-state-v3.bin}: the same in layout version 3, variable-length counts (read, and written only
+ *       for a key restored from it and not seen since);
+ *   <li>{@code series-state-v4.bin}: the same in layout version 4, variable-length time and the model's start
+ *       (written by this release);
  *   <li>{@code forecast-operator-v1.snapshot}: the forecast operator's state after 30 events of two keys, written
  *       when the operator was a one-input {@code KeyedProcessOperator}; it restores into today's keyed broadcast
  *       operator because keyed state ({@code series-state}) and timers ({@code user-timers}) keep their names
@@ -40,6 +43,7 @@ class StateCompatibilityTest {
     static final String SERIES_STATE_V1 = "series-state-v1.bin";
     static final String SERIES_STATE_V2 = "series-state-v2.bin";
     static final String SERIES_STATE_V3 = "series-state-v3.bin";
+    static final String SERIES_STATE_V4 = "series-state-v4.bin";
     static final String OPERATOR_SNAPSHOT_V1 = "forecast-operator-v1.snapshot";
     static final boolean WRITE = Boolean.getBoolean("streamcast.golden.write");
 
@@ -70,6 +74,15 @@ class StateCompatibilityTest {
         SeriesState s = knownState();
         s.archTag = -123456789;
         s.scalerCount = 300; // two bytes as a variable-length count
+        s.statsLayout = SeriesState.STATS_COUNTED;
+        return s;
+    }
+
+    static SeriesState knownStateV4() {
+        SeriesState s = knownState();
+        s.archTag = -123456789;
+        s.scalerCount = 300;
+        s.modelSince = 200; // two bytes as well
         return s;
     }
 
@@ -95,22 +108,51 @@ class StateCompatibilityTest {
     }
 
     @Test
-    void seriesStateLayoutV3IsReadAndWrittenIdentically() throws IOException {
+    void seriesStateLayoutV3IsReadAndWrittenIdenticallyWhileItsStatsAreNotConverted() throws IOException {
+        byte[] bytes = Files.readAllBytes(GOLDEN_DIR.resolve(SERIES_STATE_V3));
+        SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
+        assertThat(read).isEqualTo(knownStateV3());
         DataOutputSerializer out = new DataOutputSerializer(64);
-        SeriesStateSerializer.INSTANCE.serialize(knownStateV3(), out);
+        SeriesStateSerializer.INSTANCE.serialize(read, out);
+        assertThat(out.getCopyOfBuffer()).as("a restored key not seen since is written back unchanged").isEqualTo(bytes);
+        assertThat(bytes[0]).isEqualTo((byte) 3);
+        // version, time, two tags, count 300 in 2 bytes, mean, M2, two 1-byte lengths
+        assertThat(bytes.length).isEqualTo(1 + 8 + 4 + 4 + 2 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+    }
+
+    @Test
+    void seriesStateLayoutV4IsReadAndWrittenIdentically() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(knownStateV4(), out);
         byte[] now = out.getCopyOfBuffer();
-        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V3);
+        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V4);
         if (WRITE && !Files.exists(golden)) {
             Files.createDirectories(GOLDEN_DIR);
             Files.write(golden, now);
         }
         byte[] bytes = Files.readAllBytes(golden);
         SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
-        assertThat(read).isEqualTo(knownStateV3());
-        assertThat(now).as("this release writes layout version 3 byte for byte").isEqualTo(bytes);
-        assertThat(bytes[0]).isEqualTo((byte) 3);
-        // version, time, two tags, count 300 in 2 bytes, mean, M2, two 1-byte lengths
-        assertThat(bytes.length).isEqualTo(1 + 8 + 4 + 4 + 2 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+        assertThat(read).isEqualTo(knownStateV4());
+        assertThat(now).as("this release writes layout version 4 byte for byte").isEqualTo(bytes);
+        assertThat(bytes[0]).isEqualTo((byte) 4);
+        // version, time in 6 bytes, two tags, count 300 and start 200 in 2 bytes each, mean, M2, two 1-byte lengths
+        assertThat(bytes.length).isEqualTo(1 + 6 + 4 + 4 + 2 + 2 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+    }
+
+    @Test
+    void timestampsOfEitherSignRoundTripAndTodaysTakeSixBytes() throws IOException {
+        long[] times = {Long.MIN_VALUE, -1_767_571_200_000L, -1, 0, 1, 1_767_571_200_000L, Long.MAX_VALUE};
+        int[] sizes = {10, 6, 1, 1, 1, 6, 10};
+        for (int i = 0; i < times.length; i++) {
+            SeriesState s = knownState();
+            s.lastTimestamp = times[i];
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            SeriesStateSerializer.INSTANCE.serialize(s, out);
+            byte[] bytes = out.getCopyOfBuffer();
+            assertThat(bytes.length).as("record with time %d", times[i])
+                    .isEqualTo(1 + sizes[i] + 4 + 4 + 1 + 1 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+            assertThat(SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes))).isEqualTo(s);
+        }
     }
 
     @Test
@@ -164,10 +206,10 @@ class StateCompatibilityTest {
             SeriesState restored = ForecastFunctionTest.stateOf(h, "a");
             assertThat(restored.scalerCount).isEqualTo(60);
             assertThat(restored.archTag).as("learnt from the model that wrote it").isNotZero();
-            assertThat(restored.statsLayout).isEqualTo(SeriesState.STATS_TRACKED_HORIZONS);
+            assertThat(restored.statsLayout).isEqualTo(SeriesState.STATS_CURRENT);
             int horizon = out.get(0).horizon();
             assertThat(restored.stats).as("scorer, the intervals of the tracked horizons, the persistence blend")
-                    .hasSize(9 + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon)
+                    .hasSize(8 + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon)
                             + io.streamcast.model.core.PersistenceBlend.STATE_SIZE);
             ForecastRecord last = out.get(29);
             assertThat(last.getLower()[0]).as("the one-step interval continues from the restored statistics")
@@ -179,18 +221,16 @@ class StateCompatibilityTest {
     }
 
     @Test
-    void layoutOneStateOfAnotherHorizonWhoseSizeMatchesIsStartedAfreshNotMisread() throws Exception {
+    void layoutOneStateOfAnotherHorizonIsStartedAfreshNotMisread() throws Exception {
         List<Event> a = TestModels.series("a", 3, 50.0, 31);
         try (var h = ForecastFunctionTest.harness(ForecastFunctionTest.MODEL, ForecastJobConfig.defaults())) {
             h.open();
             ForecastFunctionTest.feed(h, a.subList(0, 1));
             SeriesState mine = ForecastFunctionTest.stateOf(h, "a");
-            // state of layout 1 written by another model whose horizon K' gives the old layout exactly the size of
-            // today's stats for the serving model: 9 + (2K' + 3) = mine.stats.length
-            int oldHorizon = (mine.stats.length - 9 - 3) / 2;
-            assertThat(9 + io.streamcast.model.core.anomaly.PredictionIntervals.perHorizonStateSize(oldHorizon))
-                    .isEqualTo(mine.stats.length);
-            SeriesState foreign = new SeriesState(new float[mine.recurrent.length], new float[mine.stats.length]);
+            // state of layout 1 written by another model, of horizon K + 1 (layout 1 has no architecture tag)
+            int oldHorizon = ForecastFunctionTest.MODEL.load().model().horizon() + 1;
+            SeriesState foreign = new SeriesState(new float[mine.recurrent.length],
+                    new float[9 + io.streamcast.model.core.anomaly.PredictionIntervals.perHorizonStateSize(oldHorizon)]);
             java.util.Arrays.fill(foreign.recurrent, Float.NaN); // stepped from, it would make every forecast NaN
             java.util.Arrays.fill(foreign.stats, 1000f); // as counters: far past every warm-up
             foreign.statsLayout = SeriesState.STATS_EVERY_HORIZON;
@@ -205,15 +245,16 @@ class StateCompatibilityTest {
             ForecastFunctionTest.feed(h, a.subList(1, 2));
             ForecastRecord r = h.extractOutputValues().get(1);
             SeriesState now = ForecastFunctionTest.stateOf(h, "a");
-            assertThat(now.statsLayout).isEqualTo(SeriesState.STATS_TRACKED_HORIZONS);
+            assertThat(now.statsLayout).isEqualTo(SeriesState.STATS_CURRENT);
+            assertThat(now.modelSince).as("the intervals started afresh at this event").isEqualTo(mine.scalerCount);
             assertThat(now.archTag).as("adopted the serving model").isEqualTo(mine.archTag);
             assertThat(r.getLower()).as("interval statistics afresh, not read from the old layout").containsOnly(Double.NaN);
             for (double f : r.getForecast()) {
                 assertThat(f).as("forecast: another horizon is another architecture, the recurrent state starts afresh")
                         .isFinite();
             }
-            assertThat(java.util.Arrays.copyOf(now.stats, 9)).as("the anomaly statistics carried over, then updated")
-                    .isNotEqualTo(java.util.Arrays.copyOf(mine.stats, 9));
+            assertThat(java.util.Arrays.copyOf(now.stats, 8)).as("the anomaly statistics carried over, then updated")
+                    .isNotEqualTo(java.util.Arrays.copyOf(mine.stats, 8));
         }
     }
 }

@@ -168,6 +168,21 @@ public final class PersistenceBlend {
         return state[offset + PENDING];
     }
 
+    /**
+     * The one-step forecast served at the latest value (NaN if none): what {@link #blend} made of the model's,
+     * recomputed from this state bit for bit, so a caller that needs it at the next value (e.g. to judge it) need
+     * not keep it. Valid until the next {@link #observe}.
+     */
+    public float pendingServedForecast(float[] state, int offset) {
+        checkRegion(state, offset);
+        float pending = state[offset + PENDING];
+        double last = state[offset + LAST_VALUE];
+        if (Float.isNaN(pending) || Double.isNaN(last)) {
+            return pending;
+        }
+        return (float) (last + weight(state, offset) * (pending - last));
+    }
+
     private static void checkRegion(float[] state, int offset) {
         StateRegions.check(state, offset, STATE_SIZE);
     }

@@ -73,6 +73,30 @@ class PersistenceBlendTest {
     }
 
     @Test
+    void thePendingServedForecastIsTheOneServedAtTheLatestValueBitForBit() {
+        PersistenceBlend blend = new PersistenceBlend(50);
+        float[] s = new float[PersistenceBlend.STATE_SIZE];
+        blend.init(s, 0);
+        assertThat(blend.pendingServedForecast(s, 0)).isNaN();
+        Random rnd = new Random(5);
+        float[] f = new float[3];
+        double y = 1e4;
+        for (int t = 0; t < 5_000; t++) {
+            y += rnd.nextGaussian() * 3;
+            blend.observe(s, 0, y);
+            for (int k = 0; k < f.length; k++) {
+                f[k] = (float) (y + (k + 1) * rnd.nextGaussian());
+            }
+            blend.blend(s, 0, f, f.length);
+            assertThat(Float.floatToRawIntBits(blend.pendingServedForecast(s, 0))).isEqualTo(Float.floatToRawIntBits(f[0]));
+        }
+        blend.resetWeight(s, 0);
+        assertThat(blend.pendingServedForecast(s, 0)).as("a new model has made no forecast yet").isNaN();
+        blend.initServingModel(s, 0, 14f);
+        assertThat(blend.pendingServedForecast(s, 0)).as("no last value: the model's was served").isEqualTo(14f);
+    }
+
+    @Test
     void aKeyFromAReleaseWithoutTheCombinationIsServedTheModelUntilDataSayOtherwise() {
         PersistenceBlend blend = new PersistenceBlend();
         float[] s = new float[PersistenceBlend.STATE_SIZE];

@@ -61,38 +61,42 @@ import io.streamcast.model.core.StateRegions;
  * </dl>
  *
  * <h2>State layout</h2>
- * {@link #STATE_SIZE} = 9 floats (36 bytes) from the caller's offset; {@link #init} writes the
+ * {@link #STATE_SIZE} = 8 floats (32 bytes) from the caller's offset; {@link #init} writes the
  * initial values:
  * <pre>
- *  +0 COUNT              events seen, saturating at 2^24 (exact in a float)
- *  +1 RESIDUAL_CENTRE    c, EW mean of residuals
- *  +2 RESIDUAL_SCALE     d, EW mean absolute deviation from c (0 = none seen yet)
- *  +3 AVERAGED_SCORE     a, EW short average of raw scores
- *  +4 LONG_RUN_MEAN      μ of the averaged score
- *  +5 LONG_RUN_VARIANCE  v of the averaged score
- *  +6 EVENTS_SINCE_RED   events since the last red tail probability (saturating; 2^24 = none)
- *  +7 MIN_VALUE          smallest value seen (NaN before the first)
- *  +8 MAX_VALUE          largest value seen (NaN before the first)
+ *  +0 RESIDUAL_CENTRE    c, EW mean of residuals
+ *  +1 RESIDUAL_SCALE     d, EW mean absolute deviation from c (0 = none seen yet)
+ *  +2 AVERAGED_SCORE     a, EW short average of raw scores
+ *  +3 LONG_RUN_MEAN      μ of the averaged score
+ *  +4 LONG_RUN_VARIANCE  v of the averaged score
+ *  +5 EVENTS_SINCE_RED   events since the last red tail probability (saturating; 2^24 = none)
+ *  +6 MIN_VALUE          smallest value seen (NaN before the first)
+ *  +7 MAX_VALUE          largest value seen (NaN before the first)
  * </pre>
+ * The key's event count, which the warm-up and learning periods are measured in, is not kept here: the
+ * caller passes each event's position in the key's history (a key's online scaler counts its events
+ * already). An earlier layout kept it as a leading float ({@link #COUNTED_STATE_SIZE} floats);
+ * {@link #migrateFromCounted} converts such state.
  *
  * <p>Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
  */
 public final class AnomalyScorer {
 
     /** Floats of per-key state. */
-    public static final int STATE_SIZE = 9;
-    /** Largest event count kept (counts saturate here; exact in a float). */
+    public static final int STATE_SIZE = 8;
+    /** Floats of per-key state of the earlier layout, which kept the event count first. */
+    public static final int COUNTED_STATE_SIZE = STATE_SIZE + 1;
+    /** Largest count of events since the last red one kept (it saturates here; exact in a float). */
     public static final int MAX_COUNT = 1 << 24;
 
-    static final int COUNT = 0;
-    static final int RESIDUAL_CENTRE = 1;
-    static final int RESIDUAL_SCALE = 2;
-    static final int AVERAGED_SCORE = 3;
-    static final int LONG_RUN_MEAN = 4;
-    static final int LONG_RUN_VARIANCE = 5;
-    static final int EVENTS_SINCE_RED = 6;
-    static final int MIN_VALUE = 7;
-    static final int MAX_VALUE = 8;
+    static final int RESIDUAL_CENTRE = 0;
+    static final int RESIDUAL_SCALE = 1;
+    static final int AVERAGED_SCORE = 2;
+    static final int LONG_RUN_MEAN = 3;
+    static final int LONG_RUN_VARIANCE = 4;
+    static final int EVENTS_SINCE_RED = 5;
+    static final int MIN_VALUE = 6;
+    static final int MAX_VALUE = 7;
 
     private static final double SQRT_HALF_PI = Math.sqrt(Math.PI / 2.0);
     private static final double LOG_1E_10 = Math.log(1e-10);
@@ -127,9 +131,18 @@ public final class AnomalyScorer {
         state[offset + MAX_VALUE] = Float.NaN;
     }
 
-    /** Events this key has seen (saturating at {@link #MAX_COUNT}). */
-    public static long count(float[] state, int offset) {
-        return (long) state[offset + COUNT];
+    /**
+     * Converts a key's state from the earlier layout ({@link #COUNTED_STATE_SIZE} floats at
+     * {@code from[fromOffset..]}, the event count first) into this one at {@code to[toOffset..]}. The count is
+     * dropped: the caller passes it to {@link #score} from then on.
+     *
+     * @return the event count the earlier layout held (it saturated at {@link #MAX_COUNT})
+     */
+    public static long migrateFromCounted(float[] from, int fromOffset, float[] to, int toOffset) {
+        StateRegions.check(from, fromOffset, COUNTED_STATE_SIZE);
+        checkRegion(to, toOffset);
+        System.arraycopy(from, fromOffset + 1, to, toOffset, STATE_SIZE);
+        return (long) from[fromOffset];
     }
 
     /**
@@ -137,14 +150,19 @@ public final class AnomalyScorer {
      *
      * @param state    the key's state array
      * @param offset   start of this scorer's {@link #STATE_SIZE} floats
+     * @param event    this event's position in the key's history: 1 for its first event, then 2, 3, …
+     *                 (the warm-up and learning periods are counted in it)
      * @param value    the raw value v_t (NaN: no spatial check, range unchanged)
      * @param residual the one-step residual in model units r_t (NaN: no forecast, raw score 0)
      * @param out      receives the result; every field is overwritten
      */
-    public void score(float[] state, int offset, double value, double residual, AnomalyResult out) {
+    public void score(float[] state, int offset, long event, double value, double residual, AnomalyResult out) {
         checkRegion(state, offset);
-        long n = Math.min((long) state[offset + COUNT] + 1, MAX_COUNT);  // 1-based index of this event
-        state[offset + COUNT] = n;
+        if (event < 1) {
+            throw new IllegalArgumentException("event is the 1-based position of the event in the key's history, got "
+                    + event);
+        }
+        long n = event;
 
         out.spatialAnomaly = updateRange(state, offset, value);
 

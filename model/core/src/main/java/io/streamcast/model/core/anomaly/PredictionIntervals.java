@@ -4,7 +4,7 @@ import io.streamcast.model.core.StateRegions;
 
 /**
  * Per-key prediction intervals for horizons k = 1..K from running residual quantiles, with all
- * per-key state in {@code 2n + 3} floats of a caller's {@code float[]}, where n is the number of
+ * per-key state in {@code 2n + 1} floats of a caller's {@code float[]}, where n is the number of
  * <em>tracked</em> horizons (1, 2, 4, … up to K, and K itself: n = 4 for K = 8).
  *
  * <h2>Definition</h2>
@@ -30,38 +30,46 @@ import io.streamcast.model.core.StateRegions;
  * grows) can sit a few points above or below nominal. This is the price of n + 2 floats for the
  * scales and shape instead of 2K per-horizon quantiles.
  *
+ * <h2>What the caller passes</h2>
+ * Two things the caller knows already are not stored here: the event's position {@code t} (0, 1, 2, …)
+ * since this key's interval statistics started ({@link #init}), which drives the schedule below and
+ * counts the observations; and the one-step forecast made at the previous event for this one.
+ *
  * <h2>How horizon-k errors are observed without storing past forecast vectors</h2>
- * Tracked horizon i (horizon {@code h_i}) keeps one pending forecast in slot i. Its period
+ * Tracked horizon i (horizon {@code h_i}) keeps one pending forecast in a slot. Its period
  * {@code P_i} is the smallest power of two ≥ {@code h_i}. At every event t with
  * {@code t mod P_i = 0} the slot takes the new horizon-{@code h_i} forecast (target t + h_i); at
  * event t + h_i (≤ t + P_i) the slot's forecast meets its actual and the error is observed. Horizon
  * 1 is therefore observed at every event, a tracked horizon h at least once every {@code 2h − 1}
- * events. Slot 0 is always the forecast made at the previous event for the current one
- * ({@link #pendingOneStepForecast}), so the caller needs no separate "last forecast" state.
+ * events. Horizon 1 has no slot: its pending forecast is the previous event's one-step forecast,
+ * which the caller passes.
  *
  * <h2>State layout</h2>
- * {@link #stateSize()} = 2n + 3 floats (K = 8: n = 4, 11 floats, 44 bytes) from the caller's offset:
+ * {@link #stateSize()} = 2n + 1 floats (K = 8: n = 4, 9 floats, 36 bytes) from the caller's offset:
  * <pre>
- *  +0           COUNTER    events seen (wraps from 2^23 to 2^22, preserving its phase)
- *  +1           Q_LOWER    q_lo, pooled lower quantile of e / w_k
- *  +2           Q_UPPER    q_hi, pooled upper quantile of e / w_k
- *  +3 .. +3+n   SLOTS      pending forecast of tracked horizon i, value units (NaN = none)
- *  +3+n .. +3+2n SCALES    w of tracked horizon i, EW mean absolute error in model units (0 = none yet)
+ *  +0              Q_LOWER    q_lo, pooled lower quantile of e / w_k
+ *  +1              Q_UPPER    q_hi, pooled upper quantile of e / w_k
+ *  +2 .. +1+n      SLOTS      pending forecast of tracked horizons 2 … n, value units (NaN = none)
+ *  +1+n .. +1+2n   SCALES     w of tracked horizon i = 1 … n, EW mean absolute error in model units (0 = none yet)
  * </pre>
- * An earlier layout tracked every horizon ({@code 2K + 3} floats, {@link #perHorizonStateSize});
- * {@link #migrateFromPerHorizon} converts such state without losing what the tracked horizons learnt.
+ * An earlier layout kept an event counter first and a slot for horizon 1 ({@code 2n + 3} floats); the one before
+ * it tracked every horizon ({@code 2K + 3} floats, {@link #perHorizonStateSize}). {@link #migrateFromPerHorizon}
+ * converts the latter without losing what the tracked horizons learnt.
  *
  * <p>Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
  */
 public final class PredictionIntervals {
 
-    static final int COUNTER = 0;
-    static final int Q_LOWER = 1;
-    static final int Q_UPPER = 2;
-    static final int SLOTS = 3;
+    static final int Q_LOWER = 0;
+    static final int Q_UPPER = 1;
+    /** Slots of tracked horizons 2 … n; tracked horizon i ≥ 1 has slot SLOTS + i − 1. */
+    static final int SLOTS = 2;
 
-    private static final long WRAP_AT = 1L << 23;
-    private static final long WRAP_BY = 1L << 22;
+    /** Offsets in the per-horizon layout: counter, quantiles, then one slot per horizon and one scale per horizon. */
+    private static final int PER_HORIZON_COUNTER = 0;
+    private static final int PER_HORIZON_Q_LOWER = 1;
+    private static final int PER_HORIZON_Q_UPPER = 2;
+    private static final int PER_HORIZON_SLOTS = 3;
     private static final double SQRT_HALF_PI = Math.sqrt(Math.PI / 2.0);
 
     private final IntervalConfig config;
@@ -148,14 +156,39 @@ public final class PredictionIntervals {
         return config;
     }
 
-    /** Floats of per-key state: 2n + 3, n the number of tracked horizons. */
+    /** Floats of per-key state: 2n + 1, n the number of tracked horizons. */
     public int stateSize() {
         return stateSize(horizon);
     }
 
-    /** Floats of per-key state for horizon K: 2n + 3, n the number of tracked horizons (K = 8: 11). */
+    /** Floats of per-key state for horizon K: 2n + 1, n the number of tracked horizons (K = 8: 9). */
     public static int stateSize(int horizon) {
-        return 2 * trackedCount(horizon) + 3;
+        return 2 * trackedCount(horizon) + 1;
+    }
+
+    /** Floats of per-key state of the earlier layout with an event counter and a horizon-1 slot: 2n + 3. */
+    public static int countedStateSize(int horizon) {
+        return stateSize(horizon) + 2;
+    }
+
+    /**
+     * Converts a key's state from the earlier layout with an event counter and a horizon-1 slot (same K,
+     * {@link #countedStateSize} floats: counter, quantiles, slots of every tracked horizon, scales) into this layout.
+     * Nothing learnt is lost: the counter ({@link #countedCounter}) is the event position the caller continues from,
+     * and the horizon-1 slot held the served one-step forecast the caller passes at the next event.
+     */
+    public void migrateFromCounted(float[] from, int fromOffset, float[] to, int toOffset) {
+        StateRegions.check(from, fromOffset, countedStateSize(horizon));
+        checkRegion(to, toOffset);
+        to[toOffset + Q_LOWER] = from[fromOffset + 1];
+        to[toOffset + Q_UPPER] = from[fromOffset + 2];
+        // the slots of horizons 2 … n and the scales follow the horizon-1 slot, in this layout's order
+        System.arraycopy(from, fromOffset + 4, to, toOffset + SLOTS, stateSize() - SLOTS);
+    }
+
+    /** The event counter of state in the layout with a counter (events since its statistics started). */
+    public static long countedCounter(float[] from, int fromOffset) {
+        return (long) from[fromOffset];
     }
 
     /** Floats of per-key state of the earlier layout that tracked every horizon: 2K + 3. */
@@ -166,9 +199,10 @@ public final class PredictionIntervals {
     /**
      * Converts a key's state from the earlier layout that tracked every horizon (same K,
      * {@link #perHorizonStateSize} floats at {@code from[fromOffset..]}) into this layout at
-     * {@code to[toOffset..]}: the counter, the pooled quantiles, and the pending forecast and scale of
-     * each tracked horizon are carried over unchanged (their schedules are the same), so no learnt
-     * statistic is lost.
+     * {@code to[toOffset..]}: the pooled quantiles, and the pending forecast and scale of each tracked
+     * horizon are carried over unchanged (their schedules are the same), so no learnt statistic is lost. The
+     * earlier layout's counter ({@link #perHorizonCounter}) is the event position the caller continues from, and
+     * its horizon-1 slot ({@link #perHorizonPendingOneStep}) the one-step forecast it passes next.
      */
     public void migrateFromPerHorizon(float[] from, int fromOffset, float[] to, int toOffset) {
         if (from == null || fromOffset < 0 || fromOffset > from.length - perHorizonStateSize(horizon)) {
@@ -177,27 +211,39 @@ public final class PredictionIntervals {
                     + (from == null ? "null" : "an array of length " + from.length));
         }
         checkRegion(to, toOffset);
-        to[toOffset + COUNTER] = from[fromOffset + COUNTER];
-        to[toOffset + Q_LOWER] = from[fromOffset + Q_LOWER];
-        to[toOffset + Q_UPPER] = from[fromOffset + Q_UPPER];
+        to[toOffset + Q_LOWER] = from[fromOffset + PER_HORIZON_Q_LOWER];
+        to[toOffset + Q_UPPER] = from[fromOffset + PER_HORIZON_Q_UPPER];
         int n = tracked.length;
         for (int i = 0; i < n; i++) {
             int j = tracked[i] - 1;
-            to[toOffset + SLOTS + i] = from[fromOffset + SLOTS + j];
-            to[toOffset + SLOTS + n + i] = from[fromOffset + SLOTS + horizon + j];
+            if (i > 0) {
+                to[toOffset + SLOTS + i - 1] = from[fromOffset + PER_HORIZON_SLOTS + j];
+            }
+            to[toOffset + SLOTS + n - 1 + i] = from[fromOffset + PER_HORIZON_SLOTS + horizon + j];
         }
+    }
+
+    /** The event counter of state in the per-horizon layout (events since its statistics started). */
+    public static long perHorizonCounter(float[] from, int fromOffset) {
+        return (long) from[fromOffset + PER_HORIZON_COUNTER];
+    }
+
+    /** The horizon-1 slot of state in the per-horizon layout: the forecast made at the key's previous event. */
+    public static float perHorizonPendingOneStep(float[] from, int fromOffset) {
+        return from[fromOffset + PER_HORIZON_SLOTS];
     }
 
     /** Writes a fresh key's state into {@code state[offset, offset + stateSize())}. */
     public void init(float[] state, int offset) {
         checkRegion(state, offset);
-        state[offset + COUNTER] = 0f;
         state[offset + Q_LOWER] = initialLower;
         state[offset + Q_UPPER] = initialUpper;
         int n = tracked.length;
         for (int i = 0; i < n; i++) {
-            state[offset + SLOTS + i] = Float.NaN;
-            state[offset + SLOTS + n + i] = 0f;
+            if (i > 0) {
+                state[offset + SLOTS + i - 1] = Float.NaN;
+            }
+            state[offset + SLOTS + n - 1 + i] = 0f;
         }
     }
 
@@ -205,21 +251,26 @@ public final class PredictionIntervals {
      * Observes this event's value against the pending forecasts that target it, then stores the
      * new forecasts the schedule asks for.
      *
+     * @param t        this event's position since the key's interval statistics started: 0 at the first
+     *                 event after {@link #init}, then 1, 2, …
      * @param value    the actual value now, in value units (NaN: nothing observed)
      * @param scale    the model unit now (&gt; 0; e.g. the scaler's standard deviation); errors are
      *                 divided by it (non-positive or NaN: nothing observed)
+     * @param previousOneStep the one-step forecast made at the previous event (for this one), value units
+     *                 (NaN: none; ignored at t = 0)
      * @param forecast the forecast made now for the next K events, value units, at least K long
      *                 (null: no forecast now; slots due for refresh become empty)
      */
-    public void observe(float[] state, int offset, double value, double scale, float[] forecast) {
+    public void observe(float[] state, int offset, long t, double value, double scale, float previousOneStep,
+            float[] forecast) {
         checkRegion(state, offset);
+        checkPosition(t);
         if (forecast != null && forecast.length < horizon) {
             throw new IllegalArgumentException("forecast has " + forecast.length + " values, expected at least "
                     + horizon);
         }
-        long t = (long) state[offset + COUNTER];
         int n = tracked.length;
-        int scales = offset + SLOTS + n;
+        int scales = offset + SLOTS + n - 1;
         if (Double.isFinite(value) && scale > 0 && Double.isFinite(scale)) {
             double qLower = state[offset + Q_LOWER];
             double qUpper = state[offset + Q_UPPER];
@@ -228,7 +279,7 @@ public final class PredictionIntervals {
                 if (filledAt < 0 || filledAt % periods[i] != 0) {
                     continue;
                 }
-                float pending = state[offset + SLOTS + i];
+                float pending = i == 0 ? previousOneStep : state[offset + SLOTS + i - 1];
                 if (Float.isNaN(pending)) {
                     continue;
                 }
@@ -247,37 +298,40 @@ public final class PredictionIntervals {
             state[offset + Q_LOWER] = (float) qLower;
             state[offset + Q_UPPER] = (float) Math.max(qUpper, qLower);
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 1; i < n; i++) {
             if (t % periods[i] == 0) {
-                state[offset + SLOTS + i] = forecast == null ? Float.NaN : forecast[tracked[i] - 1];
+                state[offset + SLOTS + i - 1] = forecast == null ? Float.NaN : forecast[tracked[i] - 1];
             }
         }
-        long next = t + 1;
-        if (next >= WRAP_AT) {
-            next -= WRAP_BY;
+    }
+
+    private static void checkPosition(long t) {
+        if (t < 0) {
+            throw new IllegalArgumentException("t is the event's position since the statistics started (>= 0), got " + t);
         }
-        state[offset + COUNTER] = next;
     }
 
     /**
      * Writes the interval of each horizon for a forecast made now.
      *
+     * @param t        this event's position, as passed to {@link #observe} for it
      * @param forecast forecast for the next K events, value units
      * @param scale    the model unit now (as passed to {@link #observe})
      * @param lower    receives K lower bounds (NaN where the horizon has too few observations)
      * @param upper    receives K upper bounds (NaN likewise)
      * @return the number of horizons with an interval
      */
-    public int bounds(float[] state, int offset, float[] forecast, double scale, float[] lower, float[] upper) {
+    public int bounds(float[] state, int offset, long t, float[] forecast, double scale, float[] lower, float[] upper) {
         checkRegion(state, offset);
+        checkPosition(t);
         if (forecast.length < horizon || lower.length < horizon || upper.length < horizon) {
             throw new IllegalArgumentException("forecast, lower and upper need at least " + horizon
                     + " values, got " + forecast.length + ", " + lower.length + ", " + upper.length);
         }
         double qLower = state[offset + Q_LOWER];
         double qUpper = state[offset + Q_UPPER];
-        int scales = offset + SLOTS + tracked.length;
-        long lastEvent = (long) state[offset + COUNTER] - 1;
+        int scales = offset + SLOTS + tracked.length - 1;
+        long lastEvent = t;
         // a larger tracked horizon has the same or a longer period, so never more observations: the tracked horizons
         // with enough of them are the first `usable`
         int usable = 0;
@@ -313,15 +367,16 @@ public final class PredictionIntervals {
     }
 
     /**
-     * Number of horizon-k errors the schedule has offered so far (an upper bound on those observed:
-     * events without a value or forecast are counted too); large after the counter wraps. For a
-     * horizon that is not tracked, the fewer of its two tracked neighbours'.
+     * Number of horizon-k errors the schedule has offered up to and including the event at position
+     * {@code t} (an upper bound on those observed: events without a value or forecast are counted too).
+     * For a horizon that is not tracked, the fewer of its two tracked neighbours'.
      */
-    public long observations(float[] state, int offset, int k) {
+    public long observations(long t, int k) {
         if (k < 1 || k > horizon) {
             throw new IllegalArgumentException("k must be in [1, " + horizon + "], got " + k);
         }
-        long lastEvent = (long) state[offset + COUNTER] - 1;
+        checkPosition(t);
+        long lastEvent = t;
         int i = trackedIndex[k - 1];
         if (i >= 0) {
             return observationsOfTracked(lastEvent, i);
@@ -333,11 +388,6 @@ public final class PredictionIntervals {
     private long observationsOfTracked(long lastEvent, int i) {
         long lastFill = lastEvent - tracked[i];
         return lastFill < 0 ? 0 : lastFill / periods[i] + 1;
-    }
-
-    /** The forecast made at the previous event for the current one (value units; NaN if none). */
-    public static float pendingOneStepForecast(float[] state, int offset) {
-        return state[offset + SLOTS];
     }
 
     /** The pooled lower quantile q_lo of e / w_k. */

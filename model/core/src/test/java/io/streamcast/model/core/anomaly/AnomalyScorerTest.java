@@ -28,7 +28,7 @@ class AnomalyScorerTest {
         }
 
         AnomalyResult feed(double value, double residual) {
-            scorer.score(state, 0, value, residual, result);
+            scorer.score(state, 0, events + 1, value, residual, result);
             if (result.isAnomaly()) {
                 flagged.add(events);
             }
@@ -151,38 +151,38 @@ class AnomalyScorerTest {
         scorer.init(state, 0);
         AnomalyResult r = new AnomalyResult();
 
-        scorer.score(state, 0, 0.0, 0.0, r);
+        scorer.score(state, 0, 1, 0.0, 0.0, r);
         assertThat(r.spatialAnomaly()).as("first value: no range yet").isFalse();
-        scorer.score(state, 0, 10.0, 0.0, r);
+        scorer.score(state, 0, 2, 10.0, 0.0, r);
         assertThat(r.spatialAnomaly()).as("second value: range was a single point").isFalse();
 
-        scorer.score(state, 0, 10.5, 0.0, r);   // max + 5% of range (10) = 10.5: inside
+        scorer.score(state, 0, 3, 10.5, 0.0, r);   // max + 5% of range (10) = 10.5: inside
         assertThat(r.spatialAnomaly()).isFalse();
         // the range is now [0, 10.5]; tolerance 0.525
-        scorer.score(state, 0, 11.1, 0.0, r);
+        scorer.score(state, 0, 4, 11.1, 0.0, r);
         assertThat(r.spatialAnomaly()).isTrue();
         assertThat(r.detectionScore()).isEqualTo(1.0);
         assertThat(r.isAnomaly()).isTrue();
-        scorer.score(state, 0, 11.1, 0.0, r);
+        scorer.score(state, 0, 5, 11.1, 0.0, r);
         assertThat(r.spatialAnomaly()).as("the range has grown to include it").isFalse();
-        scorer.score(state, 0, -0.6, 0.0, r);   // min − 5% of 11.1 = −0.555
+        scorer.score(state, 0, 6, -0.6, 0.0, r);   // min − 5% of 11.1 = −0.555
         assertThat(r.spatialAnomaly()).isTrue();
 
         AnomalyScorer off = new AnomalyScorer(config.toBuilder().spatialCheck(false).build());
         off.init(state, 0);
-        off.score(state, 0, 0.0, 0.0, r);
-        off.score(state, 0, 1.0, 0.0, r);
-        off.score(state, 0, 1e9, 0.0, r);
+        off.score(state, 0, 1, 0.0, 0.0, r);
+        off.score(state, 0, 2, 1.0, 0.0, r);
+        off.score(state, 0, 3, 1e9, 0.0, r);
         assertThat(r.spatialAnomaly()).isFalse();
     }
 
     @Test
-    void missingResidualScoresZeroAndStillCountsTheEvent() {
+    void missingResidualScoresZero() {
         Run run = new Run(AnomalyConfig.defaults());
         AnomalyResult r = run.feed(1.0, Double.NaN);
         assertThat(r.anomalyScore()).isZero();
         assertThat(r.standardisedResidual()).isNaN();
-        assertThat(AnomalyScorer.count(run.state, 0)).isEqualTo(1);
+        assertThat(r.averagedScore()).isZero();
     }
 
     @Test
@@ -201,10 +201,10 @@ class AnomalyScorerTest {
         for (int i = 0; i < 1000; i++) {
             double va = random.nextGaussian();
             double vb = 5 * random.nextGaussian();
-            scorer.score(shared, 1, va, va, r);
-            scorer.score(shared, 1 + size, vb, vb / 5, r);
-            scorer.score(a, 0, va, va, r);
-            scorer.score(b, 0, vb, vb / 5, r);
+            scorer.score(shared, 1, i + 1, va, va, r);
+            scorer.score(shared, 1 + size, i + 1, vb, vb / 5, r);
+            scorer.score(a, 0, i + 1, va, va, r);
+            scorer.score(b, 0, i + 1, vb, vb / 5, r);
         }
         assertThat(shared[0]).isZero();
         assertThat(java.util.Arrays.copyOfRange(shared, 1, 1 + size)).containsExactly(a);
@@ -216,15 +216,48 @@ class AnomalyScorerTest {
         float[] state = new float[AnomalyScorer.STATE_SIZE];
         java.util.Arrays.fill(state, 7f);
         new AnomalyScorer(AnomalyConfig.defaults()).init(state, 0);
-        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(9);
-        assertThat(state).containsExactly(0f, 0f, 0f, 0f, 0f, 0f, AnomalyScorer.MAX_COUNT, Float.NaN, Float.NaN);
+        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(8);
+        assertThat(state).containsExactly(0f, 0f, 0f, 0f, 0f, AnomalyScorer.MAX_COUNT, Float.NaN, Float.NaN);
+    }
+
+    @Test
+    void stateOfTheCountedLayoutMigratesAndScoresAsIfItHadNeverStopped() {
+        AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.builder().warmUpEvents(5).learningPeriod(10).build());
+        Random random = new Random(3);
+        float[] state = new float[AnomalyScorer.STATE_SIZE];
+        scorer.init(state, 0);
+        AnomalyResult r = new AnomalyResult();
+        for (int i = 1; i <= 50; i++) {
+            double v = random.nextGaussian();
+            scorer.score(state, 0, i, v, v, r);
+        }
+        // the earlier layout: the count, then this layout's floats
+        float[] counted = new float[1 + AnomalyScorer.COUNTED_STATE_SIZE];
+        counted[1] = 50;
+        System.arraycopy(state, 0, counted, 2, AnomalyScorer.STATE_SIZE);
+        float[] migrated = new float[AnomalyScorer.STATE_SIZE + 2];
+        assertThat(AnomalyScorer.migrateFromCounted(counted, 1, migrated, 2)).isEqualTo(50);
+        assertThat(java.util.Arrays.copyOfRange(migrated, 2, migrated.length)).containsExactly(state);
+        assertThat(migrated[0]).isZero();
+        assertThatThrownBy(() -> AnomalyScorer.migrateFromCounted(new float[9], 1, migrated, 0))
+                .hasMessageContaining("does not fit");
+    }
+
+    @Test
+    void eventPositionsStartAtOne() {
+        AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.defaults());
+        float[] state = new float[AnomalyScorer.STATE_SIZE];
+        scorer.init(state, 0);
+        assertThatThrownBy(() -> scorer.score(state, 0, 0, 1.0, 0.0, new AnomalyResult()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("event is the 1-based position of the event in the key's history, got 0");
     }
 
     @Test
     void rejectsARegionThatDoesNotFit() {
         AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.defaults());
-        assertThatThrownBy(() -> scorer.init(new float[10], 2))
+        assertThatThrownBy(() -> scorer.init(new float[9], 2))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("state region [2, 11) does not fit in an array of length 10");
+                .hasMessage("state region [2, 10) does not fit in an array of length 9");
     }
 }

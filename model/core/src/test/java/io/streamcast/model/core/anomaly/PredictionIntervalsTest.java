@@ -32,6 +32,7 @@ class PredictionIntervalsTest {
         double[] lowOffset = new double[K];
         double[] highOffset = new double[K];
         double value = 0;
+        float previousOneStep = Float.NaN;
         for (int t = 0; t < events; t++) {
             value += innovation.getAsDouble();
             int k = 1;
@@ -45,8 +46,9 @@ class PredictionIntervalsTest {
                 k++;
             }
             java.util.Arrays.fill(forecast, (float) value);
-            intervals.observe(state, 0, value, 1.0, forecast);
-            intervals.bounds(state, 0, forecast, 1.0, lower, upper);
+            intervals.observe(state, 0, t, value, 1.0, previousOneStep, forecast);
+            intervals.bounds(state, 0, t, forecast, 1.0, lower, upper);
+            previousOneStep = forecast[0];
             if (t >= burnIn) {
                 for (int j = 0; j < K; j++) {
                     lowOffset[j] += (forecast[j] - lower[j]) / (events - burnIn);
@@ -103,14 +105,14 @@ class PredictionIntervalsTest {
         intervals.init(state, 0);
         float[] forecast = new float[K];
         for (int t = 0; t < 101; t++) {
-            intervals.observe(state, 0, t, 1.0, forecast);
+            intervals.observe(state, 0, t, t, 1.0, 0f, forecast);
         }
         // events 0..100; horizon k (period P) saw fills at 0, P, 2P, ... up to 100 - k
-        assertThat(intervals.observations(state, 0, 1)).isEqualTo(100);
-        assertThat(intervals.observations(state, 0, 2)).isEqualTo(50);
-        assertThat(intervals.observations(state, 0, 3)).isEqualTo(25);   // P = 4: fills 0..96
-        assertThat(intervals.observations(state, 0, 5)).isEqualTo(12);   // P = 8: fills 0..88
-        assertThat(intervals.observations(state, 0, 8)).isEqualTo(12);   // P = 8: fills 0..88
+        assertThat(intervals.observations(100, 1)).isEqualTo(100);
+        assertThat(intervals.observations(100, 2)).isEqualTo(50);
+        assertThat(intervals.observations(100, 3)).isEqualTo(25);   // P = 4: fills 0..96
+        assertThat(intervals.observations(100, 5)).isEqualTo(12);   // P = 8: fills 0..88
+        assertThat(intervals.observations(100, 8)).isEqualTo(12);   // P = 8: fills 0..88
     }
 
     @Test
@@ -124,10 +126,10 @@ class PredictionIntervalsTest {
         float[] upper = new float[2];
         Random random = new Random(4);
         for (int t = 0; t < 11; t++) {
-            intervals.observe(state, 0, random.nextGaussian(), 1.0, forecast);
+            intervals.observe(state, 0, t, random.nextGaussian(), 1.0, 0f, forecast);
         }
         // 11 events: horizon 1 has 10 observations, horizon 2 (period 2) has 5
-        assertThat(intervals.bounds(state, 0, forecast, 1.0, lower, upper)).isEqualTo(1);
+        assertThat(intervals.bounds(state, 0, 10, forecast, 1.0, lower, upper)).isEqualTo(1);
         assertThat(lower[0]).isLessThan(0f);
         assertThat(upper[0]).isGreaterThan(0f);
         assertThat(lower[1]).isNaN();
@@ -135,27 +137,38 @@ class PredictionIntervalsTest {
     }
 
     @Test
-    void slotZeroHoldsThePreviousOneStepForecast() {
+    void horizonOneIsJudgedAgainstTheOneStepForecastThePreviousEventPassed() {
         PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(3).build());
         float[] state = new float[1 + intervals.stateSize()];
         intervals.init(state, 1);
-        assertThat(PredictionIntervals.pendingOneStepForecast(state, 1)).isNaN();
-        intervals.observe(state, 1, 1.0, 1.0, new float[] {4f, 5f, 6f});
-        assertThat(PredictionIntervals.pendingOneStepForecast(state, 1)).isEqualTo(4f);
-        intervals.observe(state, 1, 4.5, 1.0, null);
-        assertThat(PredictionIntervals.pendingOneStepForecast(state, 1)).isNaN();
+        // tracked horizons 1, 2, 3: state = q_lo, q_hi, slots of horizons 2 and 3, scales of 1, 2, 3
+        int slot2 = 1 + PredictionIntervals.SLOTS;
+        int scale1 = 1 + PredictionIntervals.SLOTS + 2;
+        assertThat(state[slot2]).isNaN();
+        intervals.observe(state, 1, 0, 1.0, 1.0, 9f, new float[] {4f, 5f, 6f});
+        assertThat(state[scale1]).as("nothing to judge at the first event").isZero();
+        assertThat(state[slot2]).as("horizon 2 (period 2) keeps the forecast made at event 0").isEqualTo(5f);
+        intervals.observe(state, 1, 1, 4.5, 1.0, 4f, null);
+        assertThat(state[scale1]).as("|4.5 - 4| is the first horizon-1 error").isEqualTo(0.5f);
+        assertThat(state[slot2]).as("not due for refresh at event 1").isEqualTo(5f);
+        intervals.observe(state, 1, 2, 5.0, 1.0, Float.NaN, null);
+        assertThat(state[scale1]).as("no one-step forecast: nothing observed").isEqualTo(0.5f);
+        assertThat(state[slot2]).as("met its actual at event 2, refreshed with no forecast").isNaN();
         assertThat(state[0]).as("the region before the offset is untouched").isZero();
+        assertThatThrownBy(() -> intervals.observe(state, 1, -1, 1.0, 1.0, 1f, null))
+                .hasMessage("t is the event's position since the statistics started (>= 0), got -1");
     }
 
     @Test
-    void stateLayoutSizeIsTwoPerTrackedHorizonPlusThree() {
+    void stateLayoutSizeIsTwoPerTrackedHorizonPlusOne() {
         assertThat(PredictionIntervals.trackedHorizons(8)).containsExactly(1, 2, 4, 8);
         assertThat(PredictionIntervals.trackedHorizons(6)).containsExactly(1, 2, 4, 6);
         assertThat(PredictionIntervals.trackedHorizons(1)).containsExactly(1);
-        assertThat(PredictionIntervals.stateSize(8)).isEqualTo(11);
-        assertThat(PredictionIntervals.stateSize(6)).isEqualTo(11);
-        assertThat(PredictionIntervals.stateSize(3)).isEqualTo(9);
-        assertThat(new PredictionIntervals(IntervalConfig.defaults()).stateSize()).isEqualTo(11);
+        assertThat(PredictionIntervals.stateSize(8)).isEqualTo(9);
+        assertThat(PredictionIntervals.stateSize(6)).isEqualTo(9);
+        assertThat(PredictionIntervals.stateSize(3)).isEqualTo(7);
+        assertThat(PredictionIntervals.stateSize(1)).isEqualTo(3);
+        assertThat(new PredictionIntervals(IntervalConfig.defaults()).stateSize()).isEqualTo(9);
         assertThat(PredictionIntervals.perHorizonStateSize(8)).isEqualTo(19);
     }
 
@@ -171,9 +184,9 @@ class PredictionIntervalsTest {
         float[] upper = new float[K];
         for (int t = 0; t < 400; t++) {
             java.util.Arrays.fill(forecast, t);
-            intervals.observe(state, 0, t, 1.0, forecast);
+            intervals.observe(state, 0, t, t, 1.0, t - 1, forecast);  // t - 1: the one-step forecast made at t - 1
         }
-        assertThat(intervals.bounds(state, 0, forecast, 1.0, lower, upper)).isEqualTo(K);
+        assertThat(intervals.bounds(state, 0, 399, forecast, 1.0, lower, upper)).isEqualTo(K);
         double q = PredictionIntervals.upperQuantile(state, 0);
         for (int j = 0; j < K; j++) {
             assertThat((upper[j] - forecast[j]) / q).as("w of horizon %d", j + 1).isCloseTo(j + 1.0, within(1e-3));
@@ -189,10 +202,44 @@ class PredictionIntervalsTest {
         }
         float[] state = new float[2 + intervals.stateSize()];
         intervals.migrateFromPerHorizon(old, 0, state, 2);
-        // counter, quantiles; slots of horizons 1, 2, 4, 8 (old slots 0, 1, 3, 7); their scales (old 8 + those)
+        // quantiles; slots of horizons 2, 4, 8 (old slots 1, 3, 7); scales of 1, 2, 4, 8 (old 8 + 0, 1, 3, 7)
         assertThat(java.util.Arrays.copyOfRange(state, 2, state.length)).containsExactly(
-                100, 101, 102, 103, 104, 106, 110, 111, 112, 114, 118);
+                101, 102, 104, 106, 110, 111, 112, 114, 118);
+        assertThat(PredictionIntervals.perHorizonCounter(old, 0)).isEqualTo(100);
+        assertThat(PredictionIntervals.perHorizonPendingOneStep(old, 0)).isEqualTo(103f);
         assertThatThrownBy(() -> intervals.migrateFromPerHorizon(new float[18], 0, state, 2))
+                .hasMessageContaining("does not fit");
+    }
+
+    @Test
+    void stateOfTheCountedLayoutMigratesAndContinuesExactlyAsItWould() {
+        // the earlier layout: counter, q_lo, q_hi, slot of every tracked horizon, scales; built here by running the
+        // current layout alongside and writing what the earlier one held
+        PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(K).build());
+        float[] state = new float[intervals.stateSize()];
+        intervals.init(state, 0);
+        Random random = new Random(7);
+        float[] forecast = new float[K];
+        float previous = Float.NaN;
+        double value = 0;
+        for (int t = 0; t < 37; t++) {
+            value += random.nextGaussian();
+            java.util.Arrays.fill(forecast, (float) value);
+            intervals.observe(state, 0, t, value, 1.0, previous, forecast);
+            previous = forecast[0];
+        }
+        float[] counted = new float[1 + PredictionIntervals.countedStateSize(K)];
+        counted[1] = 37;
+        counted[2] = state[0];
+        counted[3] = state[1];
+        counted[4] = previous;
+        System.arraycopy(state, 2, counted, 5, state.length - 2);
+        float[] migrated = new float[intervals.stateSize()];
+        intervals.migrateFromCounted(counted, 1, migrated, 0);
+        assertThat(migrated).containsExactly(state);
+        assertThat(PredictionIntervals.countedCounter(counted, 1)).isEqualTo(37);
+        assertThat(PredictionIntervals.countedStateSize(K)).isEqualTo(11);
+        assertThatThrownBy(() -> intervals.migrateFromCounted(new float[11], 1, migrated, 0))
                 .hasMessageContaining("does not fit");
     }
 
@@ -212,7 +259,7 @@ class PredictionIntervalsTest {
         PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.defaults());
         float[] state = new float[intervals.stateSize()];
         intervals.init(state, 0);
-        assertThatThrownBy(() -> intervals.observe(state, 0, 1.0, 1.0, new float[3]))
+        assertThatThrownBy(() -> intervals.observe(state, 0, 0, 1.0, 1.0, Float.NaN, new float[3]))
                 .hasMessage("forecast has 3 values, expected at least 8");
     }
 }
