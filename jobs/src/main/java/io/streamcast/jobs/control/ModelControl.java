@@ -10,6 +10,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -31,7 +32,7 @@ import java.util.TreeMap;
  * the broadcast state that holds the model in service, and the control-errors output.
  *
  * <pre>
- *   models topic ─► parse ─► broadcast(active-model) ─► forecast operator (every parallel instance)
+ *   models topic ─► parse ─► broadcast(active-model, model-lineage) ─► forecast operator (every parallel instance)
  *                     │ malformed                          │ refused
  *                     └────────────────────────────────────┴──► model-errors topic
  * </pre>
@@ -49,6 +50,18 @@ public final class ModelControl {
     /** Broadcast state of the forecast operator: the model in service after the last accepted update. */
     public static final MapStateDescriptor<String, ActiveModel> ACTIVE_MODEL =
             new MapStateDescriptor<>(STATE_NAME, StringSerializer.INSTANCE, ActiveModelSerializer.INSTANCE);
+
+    /** Name of the forecast operator's model-lineage broadcast state; keep it, savepoints refer to it. */
+    public static final String LINEAGE_STATE_NAME = "model-lineage";
+
+    /**
+     * Broadcast state of the forecast operator: the architecture tag of every model it has served, by model tag. A
+     * key's state names only the model it was computed with; when another model is in service, this says whether the
+     * two share an architecture, so that the key's recurrent state can continue. 8 bytes per model ever served, the
+     * same in every parallel instance (all of them apply the same updates).
+     */
+    public static final MapStateDescriptor<Integer, Integer> MODEL_LINEAGE =
+            new MapStateDescriptor<>(LINEAGE_STATE_NAME, IntSerializer.INSTANCE, IntSerializer.INSTANCE);
 
     /** Side output of refused updates. */
     public static final OutputTag<ModelControlError> ERRORS =

@@ -64,7 +64,9 @@ import java.util.Objects;
  * model back even if the file is gone). A refused update leaves the model in service and emits a
  * {@link ModelControlError} on {@link ModelControl#ERRORS}. Without a restored broadcast state the model is
  * the {@link ModelBundle} shipped in the job graph. A key whose state was written by another model adopts
- * the one in service at its next event, as {@link ModelSwapPolicy} says.
+ * the one in service at its next event, as {@link ModelSwapPolicy} says; whether the two models share an
+ * architecture is looked up in the broadcast state {@value ModelControl#LINEAGE_STATE_NAME} (every model served,
+ * by tag), so key state need not record it.
  *
  * <p>An event not newer than its key's last one is sent to the dead-letter output as
  * {@code out-of-order} and changes nothing. A key with no events for the state TTL (in event time) is
@@ -90,6 +92,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     private transient ValueState<SeriesState> state;
     private transient ActiveModel restoredModel;
+    private transient BroadcastState<Integer, Integer> lineage;
     private transient ServingModel serving;
     private transient AnomalyScorer scorer;
     private transient AnomalyResult result;
@@ -122,6 +125,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         // the broadcast state is readable here, before open(), so a restored model is in service from the first event
         BroadcastState<String, ActiveModel> active = context.getOperatorStateStore().getBroadcastState(ModelControl.ACTIVE_MODEL);
         restoredModel = active.get(ModelControl.ACTIVE_KEY);
+        lineage = context.getOperatorStateStore().getBroadcastState(ModelControl.MODEL_LINEAGE);
     }
 
     @Override
@@ -140,6 +144,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             LOG.info("Forecast subtask {}: serving the submitted {}", subtask, serving);
         }
         restoredModel = null;
+        // every instance serves the same model from here, so their lineages stay equal
+        lineage.put(serving.modelTag, serving.archTag);
         scorer = new AnomalyScorer(AnomalyConfig.builder()
                 .warmUpEvents(config.warmUpEvents())
                 .threshold(config.anomalyThreshold())
@@ -193,10 +199,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             upgradeStats(s, m);
         }
         if (s.modelTag != m.modelTag) {
-            adoptModel(s, m);
-        } else if (s.archTag == 0) {
-            s.archTag = m.archTag; // written by layout version 1 with the model in service: same architecture
+            adoptModel(s, m, ctx);
         }
+        s.archTag = 0; // recorded per key only by earlier layouts; the lineage has the serving model's
         if (s.lastTimestamp != Long.MIN_VALUE) {
             previousTimer = expiryTimer(s.lastTimestamp);
         }
@@ -272,6 +277,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             return;
         }
         ctx.getBroadcastState(ModelControl.ACTIVE_MODEL).put(ModelControl.ACTIVE_KEY, loaded.toActiveModel());
+        ctx.getBroadcastState(ModelControl.MODEL_LINEAGE).put(next.modelTag, next.archTag);
         serving = next;
         modelSwaps.inc();
         LOG.info("Forecast subtask {}: swapped {} for {}", subtask, current, next);
@@ -387,16 +393,17 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     /**
      * The key's state was written with another model. Its recurrent state, pending forecasts and combination weight
-     * are kept when the policy allows it and the architecture is the same (for state of layout version 1, whose
-     * architecture is unknown: when the state sizes are the same); otherwise they start afresh. The scaler and
-     * anomaly statistics are the series' own and always kept.
+     * are kept when the policy allows it and the architecture is the same; otherwise they start afresh. The
+     * architecture of the key's model is the one the model lineage records for its tag (layouts 2 and 3 recorded it
+     * per key); when it is unknown (layout version 1, or a lineage lost) the state is kept if its sizes are the
+     * same. The scaler and anomaly statistics are the series' own and always kept.
      */
-    private void adoptModel(SeriesState s, ServingModel m) {
+    private void adoptModel(SeriesState s, ServingModel m, ReadOnlyContext ctx) throws Exception {
         boolean sameShape = s.recurrent.length == m.forecaster.stateSize() && s.stats.length == m.statsSize;
+        int arch = s.archTag != 0 ? s.archTag : architectureOf(s.modelTag, ctx);
         boolean keep = control.onSwap() == ModelSwapPolicy.KEEP_IF_SAME_ARCHITECTURE
-                && sameShape && (s.archTag == 0 || s.archTag == m.archTag);
+                && sameShape && (arch == 0 || arch == m.archTag);
         s.modelTag = m.modelTag;
-        s.archTag = m.archTag;
         if (keep) {
             return;
         }
@@ -408,6 +415,15 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             m.blend.resetWeight(s.stats, m.blendOffset);
             m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
         }
+    }
+
+    /**
+     * The architecture tag of the model with {@code modelTag}, from the lineage of models this operator has served;
+     * 0 (unknown) if it is not there, e.g. state restored into a job whose savepoint lost the broadcast state.
+     */
+    private static int architectureOf(int modelTag, ReadOnlyContext ctx) throws Exception {
+        Integer arch = ctx.getBroadcastState(ModelControl.MODEL_LINEAGE).get(modelTag);
+        return arch == null ? 0 : arch;
     }
 
     private static double[] toDoubles(float[] a) {

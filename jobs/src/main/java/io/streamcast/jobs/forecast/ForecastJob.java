@@ -163,7 +163,7 @@ public final class ForecastJob {
         } else {
             updates = timed.flatMap(new NoModelUpdates()).uid(UID_NO_MODEL_UPDATES).name("no model updates");
         }
-        BroadcastStream<ModelUpdate> broadcast = updates.broadcast(ModelControl.ACTIVE_MODEL);
+        BroadcastStream<ModelUpdate> broadcast = updates.broadcast(ModelControl.ACTIVE_MODEL, ModelControl.MODEL_LINEAGE);
 
         SingleOutputStreamOperator<ForecastRecord> forecasts = timed
                 .keyBy(ForecastJob::keyOf)

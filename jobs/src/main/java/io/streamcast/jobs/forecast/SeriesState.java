@@ -19,9 +19,10 @@ public final class SeriesState {
     /** Identifies the model that produced {@link #recurrent} and the pending forecasts (hash of its version). */
     public int modelTag;
     /**
-     * Identifies the architecture (cells, sizes, features, horizon) of the model that produced {@link #recurrent};
-     * 0 when unknown (state written by layout version 1). A model swap keeps the recurrent state only when
-     * this matches the new model's.
+     * The architecture (cells, sizes, features, horizon) of the model that produced {@link #recurrent}, as layout
+     * versions 2 and 3 recorded it per key; 0 when not recorded: by layout version 1 (unknown), and by this release's
+     * layout, which leaves it to the forecast operator's model lineage (looked up by {@link #modelTag}). A model swap
+     * keeps the recurrent state only when the architectures match. Not written by layout version 4.
      */
     public int archTag;
     /**

@@ -17,19 +17,19 @@ import java.io.IOException;
  * <pre>
  *   byte    version (4)
  *   varlong lastTimestamp, zigzag-coded      (6 bytes for today's epoch milliseconds)
- *   int     modelTag
- *   int     archTag
+ *   int     modelTag                         (the model's architecture is in the operator's model lineage)
  *   varlong scalerCount                      (7 bits per byte, low groups first: 1 byte below 128, 3 below 2^21)
  *   varlong modelSince                       (0, one byte, unless the key adopted a model afresh)
  *   double  scalerMean, double scalerM2
  *   varint  n, float[n] recurrent
  *   varint  n, float[n] stats                (anomaly scorer, intervals of the tracked horizons, combination)
  * </pre>
- * That is 34 to 36 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
+ * That is 30 to 32 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
  * + 4 × (floats in the two arrays). Still read, and written back for a key restored from them and not seen since
  * (the forecast function converts a key's stats at its next event; see {@link SeriesState#statsLayout}):
  * <ul>
- *   <li>layout version 3: {@code lastTimestamp} as a long, no {@code modelSince}; its stats hold the scorer's event
+ *   <li>layout version 3: {@code lastTimestamp} as a long, {@code archTag} after {@code modelTag}, no
+ *       {@code modelSince}; its stats hold the scorer's event
  *       count and the intervals' counter and served one-step forecast ({@link SeriesState#STATS_COUNTED});
  *   <li>layout version 2: as 3 but {@code scalerCount} a long and both lengths shorts, and the intervals of every
  *       horizon ({@link SeriesState#STATS_EVERY_HORIZON}); layout version 1 is version 2 without {@code archTag},
@@ -102,7 +102,6 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         out.writeByte(LAYOUT_VERSION);
         writeUnsignedVarLong(zigzag(s.lastTimestamp), out);
         out.writeInt(s.modelTag);
-        out.writeInt(s.archTag);
         writeVarLong(s.scalerCount, out);
         writeVarLong(s.modelSince, out);
         out.writeDouble(s.scalerMean);
@@ -153,7 +152,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             boolean current = version == LAYOUT_VERSION;
             reuse.lastTimestamp = current ? unzigzag(readVarLong(in)) : in.readLong();
             reuse.modelTag = in.readInt();
-            reuse.archTag = in.readInt();
+            reuse.archTag = current ? 0 : in.readInt();
             reuse.scalerCount = readVarLong(in);
             reuse.modelSince = current ? readVarLong(in) : 0;
             reuse.scalerMean = in.readDouble();

@@ -35,7 +35,7 @@ class ForecastFunctionTest {
     /** The forecast operator in a keyed broadcast harness (keys are strings; max parallelism 1, one subtask). */
     static final class Harness extends KeyedBroadcastOperatorTestHarness<String, ParsedEvent, ModelUpdate, ForecastRecord> {
         Harness(ForecastFunction function) throws Exception {
-            super(new CoBroadcastWithKeyedOperator<>(function, List.of(ModelControl.ACTIVE_MODEL)),
+            super(new CoBroadcastWithKeyedOperator<>(function, List.of(ModelControl.ACTIVE_MODEL, ModelControl.MODEL_LINEAGE)),
                     ForecastJob::keyOf, Types.STRING, 1, 1, 0);
         }
 

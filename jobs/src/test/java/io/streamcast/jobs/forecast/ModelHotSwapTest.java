@@ -48,6 +48,11 @@ class ModelHotSwapTest {
     static final String WIDE_VERSION = "test-lstm-h16-v1";
     static final byte[] WIDE_BYTES = TestModels.artifactBytes(16, 13L, WIDE_VERSION);
     static final ModelBundle WIDE = ModelBundle.fromBytes(WIDE_BYTES, WIDE_VERSION);
+    /** Same sizes of key state as A (8 units, horizon 4), another architecture (the value alone as input). */
+    static final String VALUE_ONLY_VERSION = "test-lstm-h8-value-only-v1";
+    static final byte[] VALUE_ONLY_BYTES = TestModels.artifactBytes(8, 14L, VALUE_ONLY_VERSION,
+            io.streamcast.model.core.feature.FeatureSpec.VALUE_ONLY);
+    static final ModelBundle VALUE_ONLY = ModelBundle.fromBytes(VALUE_ONLY_BYTES, VALUE_ONLY_VERSION);
 
     static final String ACTIVE_MODEL_V1 = "active-model-v1.bin";
     static final String OPERATOR_SNAPSHOT_SWAPPED_V2 = "forecast-operator-swapped-v2.snapshot";
@@ -116,6 +121,40 @@ class ModelHotSwapTest {
             assertForecastsEqual(out, TestModels.referenceForecasts(List.of(A, WIDE), new int[] {0, 25}, false, a));
             assertThat(ForecastFunctionTest.stateOf(h, "a").recurrent).hasSize(32);
             assertThat(ForecastFunctionTest.stateOf(h, "a").scalerCount).as("the series' scaler continues").isEqualTo(50);
+        }
+    }
+
+    @Test
+    void aKeyNotSeenSinceASwapIsJudgedByItsModelsArchitectureFromTheRestoredLineage() throws Exception {
+        // key a is written by A, then B (same sizes, other architecture) goes into service and the operator is
+        // restored before a's next event: a's state names only model A, whose architecture the lineage keeps
+        List<Event> a = TestModels.series("a", 50, 50.0, 7);
+        List<Event> b = TestModels.series("b", 50, 80.0, 8);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(A, ForecastJobConfig.defaults())) {
+            h.open();
+            feed(h, a.subList(0, 25));
+            feed(h, b.subList(0, 25));
+            h.processBroadcastElement(publish(VALUE_ONLY_VERSION, VALUE_ONLY_BYTES), 0L);
+            feed(h, b.subList(25, 26));
+            snapshot = h.snapshot(1L, 1L);
+            assertThat(h.getBroadcastState(ModelControl.MODEL_LINEAGE).entries()).hasSize(2);
+        }
+        try (var h = harness(A, ForecastJobConfig.defaults())) {
+            h.initializeState(snapshot);
+            h.open();
+            SeriesState before = ForecastFunctionTest.stateOf(h, "a");
+            assertThat(before.modelTag).isEqualTo(TestModels.VERSION.hashCode());
+            assertThat(before.archTag).as("not in the key's state").isZero();
+            assertThat(before.recurrent).hasSize(16);
+            feed(h, a.subList(25, 50));
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertThat(out).hasSize(25).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(VALUE_ONLY_VERSION));
+            // another architecture: the recurrent state starts afresh (with the sizes alone it would have been kept)
+            List<double[]> afresh = TestModels.referenceForecasts(List.of(A, VALUE_ONLY), new int[] {0, 25}, false, a);
+            assertForecastsEqual(out, afresh.subList(25, 50));
+            assertThat(out.get(0).getForecast()).isNotEqualTo(
+                    TestModels.referenceForecasts(List.of(A, VALUE_ONLY), new int[] {0, 25}, true, a).get(25));
         }
     }
 

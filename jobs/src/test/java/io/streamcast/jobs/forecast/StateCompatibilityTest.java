@@ -80,7 +80,6 @@ class StateCompatibilityTest {
 
     static SeriesState knownStateV4() {
         SeriesState s = knownState();
-        s.archTag = -123456789;
         s.scalerCount = 300;
         s.modelSince = 200; // two bytes as well
         return s;
@@ -135,8 +134,14 @@ class StateCompatibilityTest {
         assertThat(read).isEqualTo(knownStateV4());
         assertThat(now).as("this release writes layout version 4 byte for byte").isEqualTo(bytes);
         assertThat(bytes[0]).isEqualTo((byte) 4);
-        // version, time in 6 bytes, two tags, count 300 and start 200 in 2 bytes each, mean, M2, two 1-byte lengths
-        assertThat(bytes.length).isEqualTo(1 + 6 + 4 + 4 + 2 + 2 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+        // version, time in 6 bytes, model tag, count 300 and start 200 in 2 bytes each, mean, M2, two 1-byte lengths
+        assertThat(bytes.length).isEqualTo(1 + 6 + 4 + 2 + 2 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+        // the architecture is the model lineage's, not the key's: a tag left in memory is not written
+        SeriesState withArchitecture = knownStateV4();
+        withArchitecture.archTag = 77;
+        DataOutputSerializer again = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(withArchitecture, again);
+        assertThat(again.getCopyOfBuffer()).isEqualTo(bytes);
     }
 
     @Test
@@ -150,7 +155,7 @@ class StateCompatibilityTest {
             SeriesStateSerializer.INSTANCE.serialize(s, out);
             byte[] bytes = out.getCopyOfBuffer();
             assertThat(bytes.length).as("record with time %d", times[i])
-                    .isEqualTo(1 + sizes[i] + 4 + 4 + 1 + 1 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+                    .isEqualTo(1 + sizes[i] + 4 + 1 + 1 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
             assertThat(SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes))).isEqualTo(s);
         }
     }
@@ -205,7 +210,8 @@ class StateCompatibilityTest {
                     TestModels.referenceForecastsRestoredFromUncombinedState(ForecastFunctionTest.MODEL, b, 30).subList(30, 60));
             SeriesState restored = ForecastFunctionTest.stateOf(h, "a");
             assertThat(restored.scalerCount).isEqualTo(60);
-            assertThat(restored.archTag).as("learnt from the model that wrote it").isNotZero();
+            assertThat(restored.archTag).as("in this release's layout the lineage, not the key, has it").isZero();
+            assertThat(restored.modelTag).isEqualTo(TestModels.VERSION.hashCode());
             assertThat(restored.statsLayout).isEqualTo(SeriesState.STATS_CURRENT);
             int horizon = out.get(0).horizon();
             assertThat(restored.stats).as("scorer, the intervals of the tracked horizons, the persistence blend")
@@ -247,7 +253,7 @@ class StateCompatibilityTest {
             SeriesState now = ForecastFunctionTest.stateOf(h, "a");
             assertThat(now.statsLayout).isEqualTo(SeriesState.STATS_CURRENT);
             assertThat(now.modelSince).as("the intervals started afresh at this event").isEqualTo(mine.scalerCount);
-            assertThat(now.archTag).as("adopted the serving model").isEqualTo(mine.archTag);
+            assertThat(now.modelTag).as("adopted the serving model").isEqualTo(mine.modelTag);
             assertThat(r.getLower()).as("interval statistics afresh, not read from the old layout").containsOnly(Double.NaN);
             for (double f : r.getForecast()) {
                 assertThat(f).as("forecast: another horizon is another architecture, the recurrent state starts afresh")

@@ -32,7 +32,11 @@ public final class TestModels {
 
     /** One LSTM layer of {@code hidden} units over value + calendar features, horizon 4, seeded weights. */
     public static ForecastModel lstm(int hidden, long seed) {
-        FeatureSpec features = FeatureSpec.VALUE_AND_CALENDAR;
+        return lstm(hidden, seed, FeatureSpec.VALUE_AND_CALENDAR);
+    }
+
+    /** As {@link #lstm(int, long)} over the given features. */
+    public static ForecastModel lstm(int hidden, long seed, FeatureSpec features) {
         int d = features.size();
         SplittableRandom rnd = new SplittableRandom(seed);
         int g = 4 * hidden;
@@ -169,7 +173,11 @@ public final class TestModels {
 
     /** The artifact bytes of {@link #bundle(int, long, String)}. */
     public static byte[] artifactBytes(int hidden, long seed, String version) {
-        return ModelArtifactWriter.toBytes(ModelArtifact.of(lstm(hidden, seed), ScalerPolicy.DEFAULT,
+        return artifactBytes(hidden, seed, version, FeatureSpec.VALUE_AND_CALENDAR);
+    }
+
+    public static byte[] artifactBytes(int hidden, long seed, String version, FeatureSpec features) {
+        return ModelArtifactWriter.toBytes(ModelArtifact.of(lstm(hidden, seed, features), ScalerPolicy.DEFAULT,
                 Provenance.none(Instant.EPOCH), version));
     }
 
