@@ -186,6 +186,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         // the expiry timer of the key's previous accepted event is registered (and has not fired, else the state
         // would be gone); registering the same grid point again costs a hash lookup in the timer queue and changes nothing
         long previousTimer = Long.MIN_VALUE;
+        boolean architectureUnrecorded = false;
         if (s == null) {
             s = newState(m);
             keysCreated++;
@@ -196,10 +197,11 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                     in.getTopic(), in.getPartition(), in.getOffset(), System.currentTimeMillis()));
             return;
         } else if (s.statsLayout != SeriesState.STATS_CURRENT) {
+            architectureUnrecorded = s.archTag == 0; // layout version 1 did not record it
             upgradeStats(s, m);
         }
         if (s.modelTag != m.modelTag) {
-            adoptModel(s, m, ctx);
+            adoptModel(s, m, ctx, architectureUnrecorded);
         }
         s.archTag = 0; // recorded per key only by earlier layouts; the lineage has the serving model's
         if (s.lastTimestamp != Long.MIN_VALUE) {
@@ -375,7 +377,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     /** {@code modelSince} for an earlier layout's interval counter (which never exceeds the key's event count). */
     private static long sinceCounter(SeriesState s, long counter) {
-        return Math.max(0, s.scalerCount - counter);
+        return s.scalerCount - Math.min(Math.max(counter, 0), s.scalerCount);
     }
 
     /** Stats for model {@code m}: the anomaly scorer's carried over from {@code old} when it holds them, the rest new. */
@@ -395,14 +397,17 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
      * The key's state was written with another model. Its recurrent state, pending forecasts and combination weight
      * are kept when the policy allows it and the architecture is the same; otherwise they start afresh. The
      * architecture of the key's model is the one the model lineage records for its tag (layouts 2 and 3 recorded it
-     * per key); when it is unknown (layout version 1, or a lineage lost) the state is kept if its sizes are the
-     * same. The scaler and anomaly statistics are the series' own and always kept.
+     * per key). When neither knows it, state of layout version 1 (which never recorded it) is kept if its sizes are
+     * the same, as that release did; any other state (its model missing from the lineage, e.g. a savepoint restored
+     * without its broadcast state) starts afresh, since a model of the same sizes may be another architecture. The
+     * scaler and anomaly statistics are the series' own and always kept.
      */
-    private void adoptModel(SeriesState s, ServingModel m, ReadOnlyContext ctx) throws Exception {
+    private void adoptModel(SeriesState s, ServingModel m, ReadOnlyContext ctx, boolean architectureUnrecorded)
+            throws Exception {
         boolean sameShape = s.recurrent.length == m.forecaster.stateSize() && s.stats.length == m.statsSize;
         int arch = s.archTag != 0 ? s.archTag : architectureOf(s.modelTag, ctx);
-        boolean keep = control.onSwap() == ModelSwapPolicy.KEEP_IF_SAME_ARCHITECTURE
-                && sameShape && (arch == 0 || arch == m.archTag);
+        boolean sameArchitecture = arch != 0 ? arch == m.archTag : architectureUnrecorded;
+        boolean keep = control.onSwap() == ModelSwapPolicy.KEEP_IF_SAME_ARCHITECTURE && sameShape && sameArchitecture;
         s.modelTag = m.modelTag;
         if (keep) {
             return;
@@ -419,7 +424,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
 
     /**
      * The architecture tag of the model with {@code modelTag}, from the lineage of models this operator has served;
-     * 0 (unknown) if it is not there, e.g. state restored into a job whose savepoint lost the broadcast state.
+     * 0 (unknown) if it is not there.
      */
     private static int architectureOf(int modelTag, ReadOnlyContext ctx) throws Exception {
         Integer arch = ctx.getBroadcastState(ModelControl.MODEL_LINEAGE).get(modelTag);

@@ -24,7 +24,7 @@ import java.io.IOException;
  *   varint  n, float[n] recurrent
  *   varint  n, float[n] stats                (anomaly scorer, intervals of the tracked horizons, combination)
  * </pre>
- * That is 30 to 32 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
+ * That is 31 to 33 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
  * + 4 × (floats in the two arrays). Still read, and written back for a key restored from them and not seen since
  * (the forecast function converts a key's stats at its next event; see {@link SeriesState#statsLayout}):
  * <ul>
@@ -155,6 +155,11 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             reuse.archTag = current ? 0 : in.readInt();
             reuse.scalerCount = readVarLong(in);
             reuse.modelSince = current ? readVarLong(in) : 0;
+            if (reuse.scalerCount < 0 || reuse.modelSince < 0 || reuse.modelSince > reuse.scalerCount) {
+                throw new IOException("series state with an event count of " + Long.toUnsignedString(reuse.scalerCount)
+                        + " and its model taken up at event " + Long.toUnsignedString(reuse.modelSince)
+                        + ": the state is corrupt");
+            }
             reuse.scalerMean = in.readDouble();
             reuse.scalerM2 = in.readDouble();
             reuse.recurrent = readFloats(reuse.recurrent, readLength(in), in);
@@ -238,7 +243,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static int readLength(DataInputView in) throws IOException {
         long n = readVarLong(in);
-        if (n > MAX_ARRAY) {
+        if (n < 0 || n > MAX_ARRAY) {
             throw new IOException("series state array length " + n + " exceeds " + MAX_ARRAY + ": the state is corrupt");
         }
         return (int) n;

@@ -159,6 +159,40 @@ class ModelHotSwapTest {
     }
 
     @Test
+    void aKeyWhoseModelIsNotInTheLineageStartsAfreshEvenWithTheSameSizes() throws Exception {
+        List<Event> a = TestModels.series("a", 40, 50.0, 9);
+        try (var h = harness(A, ForecastJobConfig.defaults())) {
+            h.open();
+            feed(h, a.subList(0, 20));
+            SeriesState s = ForecastFunctionTest.stateOf(h, "a");
+            s.modelTag = 12345; // a model this operator never served, e.g. state restored without its broadcast state
+            ForecastFunctionTest.putState(h, "a", s);
+            feed(h, a.subList(20, 40));
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertForecastsEqual(out.subList(20, 40),
+                    TestModels.referenceForecasts(List.of(A, A), new int[] {0, 20}, false, a).subList(20, 40));
+        }
+    }
+
+    @Test
+    void layoutOneStateOfAModelNotInTheLineageIsKeptWhenItsSizesMatchAsThatReleaseDid() throws Exception {
+        // the layout-1 golden (written by model A, no architecture recorded) restored into a job serving B, which has
+        // A's sizes and architecture: without a record of A's architecture, the sizes decide, as in that release
+        List<Event> a = TestModels.series("a", 60, 50.0, 21);
+        OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
+                GOLDEN_DIR.resolve(StateCompatibilityTest.OPERATOR_SNAPSHOT_V1).toString());
+        try (var h = harness(B, ForecastJobConfig.defaults())) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, a.subList(30, 60));
+            List<ForecastRecord> out = ofKey(h.extractOutputValues(), "a");
+            assertThat(out).hasSize(30).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(B_VERSION));
+            assertForecastsEqual(out, TestModels.referenceForecastsRestoredFromUncombinedState(List.of(A, B),
+                    new int[] {0, 30}, true, a, 30).subList(30, 60));
+        }
+    }
+
+    @Test
     void theResetPolicyStartsAfreshEvenWithTheSameArchitecture() throws Exception {
         List<Event> a = TestModels.series("a", 50, 50.0, 4);
         ModelControlConfig reset = ModelControlConfig.fromConfiguration(Configuration.fromMap(

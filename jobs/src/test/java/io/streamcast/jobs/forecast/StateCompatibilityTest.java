@@ -2,6 +2,12 @@ package io.streamcast.jobs.forecast;
 
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.output.ForecastRecord;
+import io.streamcast.jobs.control.ModelControlConfig;
+import io.streamcast.jobs.control.ModelControlOptions;
+import io.streamcast.jobs.control.ModelSwapPolicy;
+import io.streamcast.jobs.control.ModelUpdate;
+import io.streamcast.model.core.artifact.ModelArtifactReader;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -13,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,6 +38,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *       when the operator was a one-input {@code KeyedProcessOperator}; it restores into today's keyed broadcast
  *       operator because keyed state ({@code series-state}) and timers ({@code user-timers}) keep their names
  *       under uid {@code forecast}.
+ *   <li>{@code forecast-operator-reset-v3.snapshot}: the operator's state written by the release with series state
+ *       layout 3, policy {@code RESET}: key {@code a} took up model B afresh part-way (20 events under A, 15 under B),
+ *       key {@code b} was last seen under A (20 events). Its counts and pending forecasts are what layout 4 derives.
  * </ul>
  * The model-control state (broadcast state {@code active-model}) has its own golden files, see
  * {@code ModelHotSwapTest}; a savepoint of the whole job ({@code job-savepoint-v1}) is restored by
@@ -45,6 +55,7 @@ class StateCompatibilityTest {
     static final String SERIES_STATE_V3 = "series-state-v3.bin";
     static final String SERIES_STATE_V4 = "series-state-v4.bin";
     static final String OPERATOR_SNAPSHOT_V1 = "forecast-operator-v1.snapshot";
+    static final String OPERATOR_SNAPSHOT_RESET_V3 = "forecast-operator-reset-v3.snapshot";
     static final boolean WRITE = Boolean.getBoolean("streamcast.golden.write");
 
     static SeriesState knownState() {
@@ -224,6 +235,60 @@ class StateCompatibilityTest {
             assertThat(last.getUpper()[horizon - 1]).isGreaterThan(last.getForecast()[horizon - 1]);
             assertThat(out).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(TestModels.VERSION));
         }
+    }
+
+    @Test
+    void layoutThreeStateOfAKeyThatTookUpAModelPartWayContinuesExactlyAsAnUninterruptedRun() throws Exception {
+        List<Event> a = TestModels.series("a", 60, 50.0, 41);
+        List<Event> b = TestModels.series("b", 60, 7.0, 42);
+        ModelControlConfig reset = ModelControlConfig.fromConfiguration(Configuration.fromMap(
+                Map.of(ModelControlOptions.ON_SWAP.key(), ModelSwapPolicy.RESET.name())));
+        Path file = Files.createTempFile("model-b", ".scm");
+        Files.write(file, ModelHotSwapTest.B_BYTES);
+        ModelUpdate toB = new ModelUpdate(ModelHotSwapTest.B_VERSION, file.toString(),
+                ModelArtifactReader.sha256(ModelHotSwapTest.B_BYTES));
+        List<Event> rest = new ArrayList<>(a.subList(35, 60));
+        rest.addAll(b.subList(20, 60));
+        List<ForecastRecord> uninterrupted;
+        try (var h = ForecastFunctionTest.harness(ModelHotSwapTest.A, ForecastJobConfig.defaults(), reset)) {
+            h.open();
+            ForecastFunctionTest.feed(h, a.subList(0, 20));
+            ForecastFunctionTest.feed(h, b.subList(0, 20));
+            h.processBroadcastElement(toB, 0L);
+            ForecastFunctionTest.feed(h, a.subList(20, 35));
+            int before = h.extractOutputValues().size();
+            ForecastFunctionTest.feed(h, rest);
+            List<ForecastRecord> all = h.extractOutputValues();
+            uninterrupted = all.subList(before, all.size());
+        } finally {
+            Files.delete(file);
+        }
+        OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
+                GOLDEN_DIR.resolve(OPERATOR_SNAPSHOT_RESET_V3).toString());
+        try (var h = ForecastFunctionTest.harness(ModelHotSwapTest.A, ForecastJobConfig.defaults(), reset)) {
+            h.initializeState(snapshot);
+            h.open();
+            SeriesState restoredA = ForecastFunctionTest.stateOf(h, "a");
+            assertThat(restoredA.statsLayout).isEqualTo(SeriesState.STATS_COUNTED);
+            assertThat(restoredA.scalerCount).isEqualTo(35);
+            ForecastFunctionTest.feed(h, rest);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertThat(out).hasSize(65);
+            assertThat(out).as("forecasts, intervals and anomaly scores of both keys").containsExactlyElementsOf(uninterrupted);
+            assertThat(ForecastFunctionTest.stateOf(h, "a").modelSince).as("took up B at its 21st event").isEqualTo(20);
+            assertThat(ForecastFunctionTest.stateOf(h, "b").modelSince).as("took up B afresh at its 21st event").isEqualTo(20);
+        }
+    }
+
+    @Test
+    void aStateWhoseModelStartIsAfterItsEventCountIsRefusedAsCorrupt() throws IOException {
+        SeriesState s = knownStateV4();
+        s.modelSince = s.scalerCount + 1;
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(s, out);
+        assertThatThrownBy(() -> SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .isInstanceOf(IOException.class)
+                .hasMessage("series state with an event count of 300 and its model taken up at event 301: the state is corrupt");
     }
 
     @Test

@@ -53,8 +53,9 @@ import io.streamcast.model.core.StateRegions;
  *  +1+n .. +1+2n   SCALES     w of tracked horizon i = 1 … n, EW mean absolute error in model units (0 = none yet)
  * </pre>
  * An earlier layout kept an event counter first and a slot for horizon 1 ({@code 2n + 3} floats); the one before
- * it tracked every horizon ({@code 2K + 3} floats, {@link #perHorizonStateSize}). {@link #migrateFromPerHorizon}
- * converts the latter without losing what the tracked horizons learnt.
+ * it tracked every horizon ({@code 2K + 3} floats, {@link #perHorizonStateSize}). {@link #migrateFromCounted}
+ * converts the former without loss, {@link #migrateFromPerHorizon} the latter without losing what the tracked
+ * horizons learnt.
  *
  * <p>Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
  */

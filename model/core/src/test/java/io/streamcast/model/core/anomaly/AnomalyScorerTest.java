@@ -221,7 +221,7 @@ class AnomalyScorerTest {
     }
 
     @Test
-    void stateOfTheCountedLayoutMigratesAndScoresAsIfItHadNeverStopped() {
+    void stateOfTheCountedLayoutMigratesToItsFloatsAfterTheCount() {
         AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.builder().warmUpEvents(5).learningPeriod(10).build());
         Random random = new Random(3);
         float[] state = new float[AnomalyScorer.STATE_SIZE];

@@ -212,7 +212,7 @@ class PredictionIntervalsTest {
     }
 
     @Test
-    void stateOfTheCountedLayoutMigratesAndContinuesExactlyAsItWould() {
+    void stateOfTheCountedLayoutMigratesByDroppingTheCounterAndTheHorizonOneSlot() {
         // the earlier layout: counter, q_lo, q_hi, slot of every tracked horizon, scales; built here by running the
         // current layout alongside and writing what the earlier one held
         PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(K).build());
