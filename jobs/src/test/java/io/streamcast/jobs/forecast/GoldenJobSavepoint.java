@@ -223,7 +223,13 @@ final class GoldenJobSavepoint {
 
         /** Submits this run to the mini-cluster of the calling test. */
         JobClient start(String bootstrapServers, SavepointRestoreSettings restore) throws Exception {
+            return start(bootstrapServers, restore, PARALLELISM);
+        }
+
+        /** Submits this run at {@code parallelism} (the golden was written at {@value #PARALLELISM}). */
+        JobClient start(String bootstrapServers, SavepointRestoreSettings restore, int parallelism) throws Exception {
             StreamExecutionEnvironment env = environment();
+            env.setParallelism(parallelism);
             return env.executeAsync(streamGraph(env, bootstrapServers, restore));
         }
     }

@@ -82,9 +82,12 @@ import static org.assertj.core.api.Assertions.within;
 @Timeout(300)
 class JobSavepointRestoreITCase {
 
+    /** The largest parallelism a restore is tried at (the golden was written at {@value GoldenJobSavepoint#PARALLELISM}). */
+    static final int RESCALED_MAX = 3;
+
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(RESCALED_MAX).build());
 
     static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(120);
     static final int SUFFIX = EVENTS_PER_KEY - PREFIX;
@@ -252,6 +255,44 @@ class JobSavepointRestoreITCase {
         assertThat(GoldenJobSavepoint.forecasts(kafka, restoredRun.anomalies()))
                 .containsExactlyInAnyOrderElementsOf(restoredOut.stream().filter(ForecastRecord::isAnomaly).toList());
         assertThat(GoldenJobSavepoint.forecasts(kafka, restoredRun.modelErrors())).isEmpty();
+    }
+
+    /**
+     * Rescaling: this release's golden, written at parallelism {@value GoldenJobSavepoint#PARALLELISM}, restored at 1
+     * and at {@value #RESCALED_MAX}. Flink redistributes the key groups (and copies the broadcast states, the model
+     * lineage among them, to every new instance); every key must continue exactly as in an uninterrupted run.
+     */
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, RESCALED_MAX})
+    void thisReleasesGoldenRestoresAtAnotherParallelismAndEveryKeyContinuesExactly(int parallelism, @TempDir Path dir)
+            throws Exception {
+        Path golden = relocatedGolden(dir, GoldenJobSavepoint.NAME);
+        GoldenJobSavepoint.Run uninterrupted = GoldenJobSavepoint.Run.independent("uninterrupted-p" + parallelism);
+        uninterrupted.createOutputTopics(kafka);
+        JobClient whole = uninterrupted.start(kafka.bootstrapServers(), SavepointRestoreSettings.none());
+        GoldenJobSavepoint.awaitCommitted(kafka, uninterrupted.forecasts(), (long) KEYS * EVENTS_PER_KEY, OUTPUT_TIMEOUT);
+        GoldenJobSavepoint.stopWithSavepoint(whole, dir.resolve("uninterrupted-savepoints"));
+
+        GoldenJobSavepoint.Run restoredRun = GoldenJobSavepoint.Run.continuing("rescaled-p" + parallelism);
+        restoredRun.createOutputTopics(kafka);
+        JobClient restored = restoredRun.start(kafka.bootstrapServers(), restoreFrom(golden), parallelism);
+        GoldenJobSavepoint.awaitCommitted(kafka, restoredRun.forecasts(), (long) KEYS * SUFFIX, OUTPUT_TIMEOUT);
+        GoldenJobSavepoint.awaitCommitted(kafka, restoredRun.deadLetters(), 2, OUTPUT_TIMEOUT);
+        GoldenJobSavepoint.stopWithSavepoint(restored, dir.resolve("rescaled-savepoints"));
+
+        Map<String, List<ForecastRecord>> a = GoldenJobSavepoint.byKey(GoldenJobSavepoint.forecasts(kafka, uninterrupted.forecasts()));
+        List<ForecastRecord> restoredOut = GoldenJobSavepoint.forecasts(kafka, restoredRun.forecasts());
+        assertThat(restoredOut).as("one forecast per suffix event, no prefix event read again").hasSize(KEYS * SUFFIX);
+        Map<String, List<ForecastRecord>> b = GoldenJobSavepoint.byKey(restoredOut);
+        assertThat(b.keySet()).isEqualTo(GoldenJobSavepoint.series().keySet());
+        for (String key : b.keySet()) {
+            assertThat(b.get(key)).as("key %s at parallelism %d: forecasts, intervals, anomaly scores", key, parallelism)
+                    .containsExactlyElementsOf(a.get(key).subList(PREFIX, EVENTS_PER_KEY));
+        }
+        assertThat(GoldenJobSavepoint.deadLetters(kafka, restoredRun.deadLetters()))
+                .as("the repeated event is out of order: key-0's state moved with its key group")
+                .extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder(DeadLetterReason.BAD_TIMESTAMP, DeadLetterReason.OUT_OF_ORDER);
     }
 
     @Test
