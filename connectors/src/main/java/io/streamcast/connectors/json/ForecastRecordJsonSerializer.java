@@ -63,12 +63,17 @@ final class ForecastRecordJsonSerializer extends StdSerializer<ForecastRecord> {
         g.writeEndObject();
     }
 
-    private static void array(JsonGenerator g, SerializedString name, double[] a) throws IOException {
+    private static void array(JsonGenerator g, SerializedString name, float[] a) throws IOException {
         g.writeFieldName(name);
         if (a == null) {
             g.writeNull();
-        } else {
-            g.writeArray(a, 0, a.length);
+            return;
         }
+        // as Jackson's float[] serializer writes it: each value's shortest float decimal
+        g.writeStartArray(a, a.length);
+        for (float v : a) {
+            g.writeNumber(v);
+        }
+        g.writeEndArray();
     }
 }

@@ -83,8 +83,8 @@ public final class JsonCodec {
             description.findProperties().forEach(p -> properties.add(p.getName()));
             ObjectMapper direct = builder().addModule(forecastModule()).build();
             ForecastRecord probe = new ForecastRecord("probe-key", 1_700_000_000_123L, 12.25,
-                    new double[] {1.5, Double.NaN, 2.0e-3}, new double[] {-0.125, Double.NEGATIVE_INFINITY},
-                    new double[] {3.0e-7, Double.POSITIVE_INFINITY}, 2.5, 0.975, 0.625, true, "probe-v1");
+                    new float[] {1.5f, Float.NaN, 2.0e-3f, 101.23457f}, new float[] {-0.125f, Float.NEGATIVE_INFINITY},
+                    new float[] {3.0e-7f, Float.POSITIVE_INFINITY}, 2.5, 0.975, 0.625, true, "probe-v1");
             ForecastRecord empty = new ForecastRecord();
             boolean same = properties.equals(new java.util.TreeSet<>(ForecastRecordJsonSerializer.PROPERTIES));
             for (ForecastRecord r : new ForecastRecord[] {probe, empty}) {

@@ -14,7 +14,11 @@ import java.util.Objects;
  * number compared with the detection threshold to set {@code isAnomaly}), and the version of the model
  * that produced it.
  *
- * <p>A Flink POJO ({@code double[]} fields use Flink's primitive-array serializer, not Kryo).
+ * <p>The forecasts and interval bounds are 32-bit floats, the precision the model computes them in; JSON carries
+ * each as the shortest decimal that reads back as the same float (e.g. {@code 101.23457}, not the 17 digits of
+ * its widening to a double).
+ *
+ * <p>A Flink POJO ({@code float[]} fields use Flink's primitive-array serializer, not Kryo).
  * On the wire:
  * {@code {"key","ts","value","forecast":[..],"lower":[..],"upper":[..],"anomalyScore",
  * "anomalyLikelihood","detectionScore","isAnomaly","modelVersion"}}; see {@link io.streamcast.connectors.json.JsonCodec}.
@@ -29,9 +33,9 @@ public class ForecastRecord {
     private String key;
     private long ts;
     private double value;
-    private double[] forecast;
-    private double[] lower;
-    private double[] upper;
+    private float[] forecast;
+    private float[] lower;
+    private float[] upper;
     private double anomalyScore;
     private double anomalyLikelihood;
     private double detectionScore;
@@ -45,9 +49,9 @@ public class ForecastRecord {
             String key,
             long ts,
             double value,
-            double[] forecast,
-            double[] lower,
-            double[] upper,
+            float[] forecast,
+            float[] lower,
+            float[] upper,
             double anomalyScore,
             double anomalyLikelihood,
             double detectionScore,
@@ -95,27 +99,27 @@ public class ForecastRecord {
         this.value = value;
     }
 
-    public double[] getForecast() {
+    public float[] getForecast() {
         return forecast;
     }
 
-    public void setForecast(double[] forecast) {
+    public void setForecast(float[] forecast) {
         this.forecast = forecast;
     }
 
-    public double[] getLower() {
+    public float[] getLower() {
         return lower;
     }
 
-    public void setLower(double[] lower) {
+    public void setLower(float[] lower) {
         this.lower = lower;
     }
 
-    public double[] getUpper() {
+    public float[] getUpper() {
         return upper;
     }
 
-    public void setUpper(double[] upper) {
+    public void setUpper(float[] upper) {
         this.upper = upper;
     }
 

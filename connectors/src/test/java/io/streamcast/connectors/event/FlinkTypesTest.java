@@ -45,13 +45,13 @@ class FlinkTypesTest {
     void forecastRecordRoundTripsItsArrays() throws Exception {
         TypeSerializer<ForecastRecord> serializer =
                 TypeInformation.of(ForecastRecord.class).createSerializer(new ExecutionConfig().getSerializerConfig());
-        ForecastRecord record = new ForecastRecord("k", 1L, 2.0, new double[] {1, 2, 3},
-                new double[] {0, 1, 2}, new double[] {2, 3, Double.POSITIVE_INFINITY}, 0.9, 0.99, 0.875, true, "v7");
+        ForecastRecord record = new ForecastRecord("k", 1L, 2.0, new float[] {1, 2, 3},
+                new float[] {0, 1, 2}, new float[] {2, 3, Float.POSITIVE_INFINITY}, 0.9, 0.99, 0.875, true, "v7");
 
         ForecastRecord copy = roundTrip(serializer, record);
 
         assertThat(copy).isEqualTo(record);
-        assertThat(copy.getUpper()).containsExactly(2, 3, Double.POSITIVE_INFINITY);
+        assertThat(copy.getUpper()).containsExactly(2, 3, Float.POSITIVE_INFINITY);
     }
 
     private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {

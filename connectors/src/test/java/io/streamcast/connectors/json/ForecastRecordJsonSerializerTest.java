@@ -25,16 +25,16 @@ class ForecastRecordJsonSerializerTest {
     @Test
     void directWriterWritesWhatTheBeanSerializerWrites() throws Exception {
         Random random = new Random(11);
-        double[] specials = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-            Double.MIN_VALUE, Double.MAX_VALUE, 1e-7, 1e7, 1e21, 123456.789, 2.82879384806159E17};
+        float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE, Float.MAX_VALUE, 1e-7f, 1e7f, 1e21f, 123456.789f, 2.82879384806159E17f};
         for (int i = 0; i < 5_000; i++) {
             int k = random.nextInt(10);
-            double[][] arrays = new double[3][];
+            float[][] arrays = new float[3][];
             for (int a = 0; a < 3; a++) {
                 if (random.nextInt(20) == 0) {
                     continue; // null array
                 }
-                arrays[a] = new double[k];
+                arrays[a] = new float[k];
                 for (int j = 0; j < k; j++) {
                     arrays[a][j] = random.nextInt(8) == 0 ? specials[random.nextInt(specials.length)]
                             : (float) (random.nextGaussian() * Math.pow(10, random.nextInt(12) - 4));
@@ -78,17 +78,26 @@ class ForecastRecordJsonSerializerTest {
     }
 
     @Test
-    void doublesReadBackBitForBit() {
+    void numbersReadBackBitForBit() {
         Random random = new Random(5);
         for (int i = 0; i < 100_000; i++) {
             double d = Double.longBitsToDouble(random.nextLong());
-            if (!Double.isFinite(d)) {
+            float f = Float.intBitsToFloat(random.nextInt());
+            if (!Double.isFinite(d) || !Float.isFinite(f)) {
                 continue;
             }
-            ForecastRecord r = new ForecastRecord("k", 0L, d, new double[] {(float) d}, null, null, 0, 0, 0, false, "v");
+            ForecastRecord r = new ForecastRecord("k", 0L, d, new float[] {f, (float) d}, null, null, 0, 0, 0, false, "v");
             ForecastRecord back = JsonCodec.fromJson(JsonCodec.toJsonBytes(r), ForecastRecord.class);
             assertThat(Double.doubleToLongBits(back.getValue())).as("%s", d).isEqualTo(Double.doubleToLongBits(d));
-            assertThat(back.getForecast()[0]).isEqualTo((double) (float) d);
+            assertThat(Float.floatToIntBits(back.getForecast()[0])).as("%s", f).isEqualTo(Float.floatToIntBits(f));
+            assertThat(back.getForecast()[1]).isEqualTo((float) d);
         }
+    }
+
+    @Test
+    void forecastsAreWrittenAsTheShortestDecimalOfTheirFloat() {
+        float f = 101.23457f; // as a double: 101.2345733642578125
+        ForecastRecord r = new ForecastRecord("k", 0L, 1.0, new float[] {f, 0.1f, 1e-8f}, null, null, 0, 0, 0, false, "v");
+        assertThat(JsonCodec.toJson(r)).contains("\"forecast\":[101.23457,0.1,1.0E-8]");
     }
 }

@@ -104,8 +104,8 @@ class JsonKafkaSinkBuilderTest {
     void serializationSchemaKeysBySeriesKeyAndWritesJson() throws Exception {
         JsonRecordSerializationSchema<ForecastRecord> schema =
                 new JsonRecordSerializationSchema<>("forecasts", ForecastRecord::getKey);
-        ForecastRecord record = new ForecastRecord("series-9", 5L, 1.0, new double[] {2.0}, new double[] {1.0},
-                new double[] {3.0}, 0.1, 0.2, 0.3, false, "v1");
+        ForecastRecord record = new ForecastRecord("series-9", 5L, 1.0, new float[] {2.0f}, new float[] {1.0f},
+                new float[] {3.0f}, 0.1, 0.2, 0.3, false, "v1");
 
         ProducerRecord<byte[], byte[]> out = schema.serialize(record, null, 5L);
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class JsonCodecTest {
 
     private static final ForecastRecord FORECAST = new ForecastRecord("machine-7", 1_700_000_000_000L, 42.5,
-            new double[] {43.0, 44.0}, new double[] {40.0, 39.5}, new double[] {46.0, 48.5},
+            new float[] {43.0f, 44.0f}, new float[] {40.0f, 39.5f}, new float[] {46.0f, 48.5f},
             3.25, 0.999, 0.75, true, "lstm-h32-v3");
 
     @Test
@@ -30,8 +30,8 @@ class JsonCodecTest {
 
     @Test
     void nonFiniteNumbersStayStandardJsonAndRoundTrip() throws Exception {
-        ForecastRecord early = new ForecastRecord("k", 1L, 1.0, new double[] {1.0},
-                new double[] {Double.NEGATIVE_INFINITY}, new double[] {Double.POSITIVE_INFINITY},
+        ForecastRecord early = new ForecastRecord("k", 1L, 1.0, new float[] {1.0f},
+                new float[] {Float.NEGATIVE_INFINITY}, new float[] {Float.POSITIVE_INFINITY},
                 Double.NaN, 0.0, 0.0, false, "v1");
 
         String json = JsonCodec.toJson(early);

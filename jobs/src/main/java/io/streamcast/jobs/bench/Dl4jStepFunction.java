@@ -100,16 +100,16 @@ public final class Dl4jStepFunction extends KeyedProcessFunction<String, ParsedE
         System.arraycopy(after.get("prevMem").toFloatVector(), 0, hc, hidden, hidden);
         float[] z = y.reshape(horizon).toFloatVector();
 
-        double[] forecast = new double[horizon];
+        float[] forecast = new float[horizon];
         for (int j = 0; j < horizon; j++) {
-            forecast[j] = scaler.unscale(z[j]);
+            forecast[j] = (float) scaler.unscale(z[j]);
         }
         sc[0] = scaler.count();
         sc[1] = scaler.mean();
         sc[2] = scaler.m2();
         recurrent.update(hc);
         scalerState.update(sc);
-        out.collect(new ForecastRecord(e.getKey(), e.getTimestampMillis(), e.getValue(), forecast, new double[horizon],
-                new double[horizon], 0.0, 0.5, 0.0, false, "dl4j-baseline"));
+        out.collect(new ForecastRecord(e.getKey(), e.getTimestampMillis(), e.getValue(), forecast, new float[horizon],
+                new float[horizon], 0.0, 0.5, 0.0, false, "dl4j-baseline"));
     }
 }

@@ -253,7 +253,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             anomalies.inc();
         }
         forecastsOut.inc();
-        out.collect(new ForecastRecord(e.getKey(), ts, value, toDoubles(forecast), toDoubles(m.lower), toDoubles(m.upper),
+        out.collect(new ForecastRecord(e.getKey(), ts, value, forecast.clone(), m.lower.clone(), m.upper.clone(),
                 result.anomalyScore(), result.anomalyLikelihood(), result.detectionScore(), anomaly, m.version));
     }
 
@@ -429,13 +429,5 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private static int architectureOf(int modelTag, ReadOnlyContext ctx) throws Exception {
         Integer arch = ctx.getBroadcastState(ModelControl.MODEL_LINEAGE).get(modelTag);
         return arch == null ? 0 : arch;
-    }
-
-    private static double[] toDoubles(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
     }
 }

@@ -56,9 +56,9 @@ public final class ForecastCsv implements Closeable {
         rows++;
     }
 
-    private void addAll(List<Object> row, double[] values) {
+    private void addAll(List<Object> row, float[] values) {
         for (int j = 0; j < horizon; j++) {
-            row.add(values != null && j < values.length && !Double.isNaN(values[j]) ? values[j] : "");
+            row.add(values != null && j < values.length && !Float.isNaN(values[j]) ? values[j] : "");
         }
     }
 

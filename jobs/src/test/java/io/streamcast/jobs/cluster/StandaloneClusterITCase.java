@@ -269,7 +269,7 @@ class StandaloneClusterITCase {
             int switchAt = (int) got.stream().takeWhile(r -> r.getModelVersion().equals(model.modelVersion())).count();
             assertThat(switchAt).as("key %s: the bundled model up to the swap", e.getKey()).isBetween(2 * third, POINTS - 1);
             assertThat(got.subList(switchAt, POINTS)).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo("cluster-it-v2"));
-            List<double[]> reference = TestModels.referenceForecasts(List.of(model, model2), new int[] {0, switchAt}, true,
+            List<float[]> reference = TestModels.referenceForecasts(List.of(model, model2), new int[] {0, switchAt}, true,
                     e.getValue());
             for (int i = 0; i < got.size(); i++) {
                 assertThat(got.get(i).getForecast()).as("key %s forecast %d", e.getKey(), i).containsExactly(reference.get(i));

@@ -233,7 +233,7 @@ class ForecastFunctionTest {
     @Test
     void stateSnapshotRestoresIntoANewInstanceAndTheKeyContinuesExactly() throws Exception {
         List<Event> a = TestModels.series("a", 60, 50.0, 5);
-        List<double[]> reference = TestModels.referenceForecasts(MODEL, a);
+        List<float[]> reference = TestModels.referenceForecasts(MODEL, a);
         OperatorSubtaskState snapshot;
         try (var h = harness(MODEL, ForecastJobConfig.defaults())) {
             h.open();
@@ -248,7 +248,7 @@ class ForecastFunctionTest {
         }
     }
 
-    static void assertForecastsEqual(List<ForecastRecord> actual, List<double[]> expected) {
+    static void assertForecastsEqual(List<ForecastRecord> actual, List<float[]> expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < actual.size(); i++) {
             assertThat(actual.get(i).getForecast()).as("forecast %d of key %s", i, actual.get(i).getKey())

@@ -197,15 +197,15 @@ class JobSavepointRestoreITCase {
                         .isEqualTo(TestModels.VERSION);
             }
             if (earlierRelease) {
-                List<double[]> reference = TestModels.referenceForecastsRestoredFromUncombinedState(MODEL, e.getValue(),
+                List<float[]> reference = TestModels.referenceForecastsRestoredFromUncombinedState(MODEL, e.getValue(),
                         PREFIX).subList(PREFIX, EVENTS_PER_KEY);
                 for (int i = 0; i < SUFFIX; i++) {
-                    double[] want = reference.get(i);
-                    double[] got = actual.get(i).getForecast();
+                    float[] want = reference.get(i);
+                    float[] got = actual.get(i).getForecast();
                     assertThat(got).as("key %s, suffix event %d: forecasts", key, i).hasSameSizeAs(want);
                     for (int j = 0; j < want.length; j++) {
                         assertThat(got[j]).as("key %s, suffix event %d, horizon %d: forecast", key, i, j + 1)
-                                .isCloseTo(want[j], within(1e-5 * Math.max(1.0, Math.abs(want[j]))));
+                                .isCloseTo(want[j], within(1e-5f * Math.max(1f, Math.abs(want[j]))));
                     }
                 }
             } else {

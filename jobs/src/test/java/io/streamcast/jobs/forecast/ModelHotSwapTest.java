@@ -151,7 +151,7 @@ class ModelHotSwapTest {
             List<ForecastRecord> out = h.extractOutputValues();
             assertThat(out).hasSize(25).allSatisfy(r -> assertThat(r.getModelVersion()).isEqualTo(VALUE_ONLY_VERSION));
             // another architecture: the recurrent state starts afresh (with the sizes alone it would have been kept)
-            List<double[]> afresh = TestModels.referenceForecasts(List.of(A, VALUE_ONLY), new int[] {0, 25}, false, a);
+            List<float[]> afresh = TestModels.referenceForecasts(List.of(A, VALUE_ONLY), new int[] {0, 25}, false, a);
             assertForecastsEqual(out, afresh.subList(25, 50));
             assertThat(out.get(0).getForecast()).isNotEqualTo(
                     TestModels.referenceForecasts(List.of(A, VALUE_ONLY), new int[] {0, 25}, true, a).get(25));

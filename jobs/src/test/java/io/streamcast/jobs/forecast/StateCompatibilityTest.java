@@ -319,8 +319,8 @@ class StateCompatibilityTest {
             assertThat(now.statsLayout).isEqualTo(SeriesState.STATS_CURRENT);
             assertThat(now.modelSince).as("the intervals started afresh at this event").isEqualTo(mine.scalerCount);
             assertThat(now.modelTag).as("adopted the serving model").isEqualTo(mine.modelTag);
-            assertThat(r.getLower()).as("interval statistics afresh, not read from the old layout").containsOnly(Double.NaN);
-            for (double f : r.getForecast()) {
+            assertThat(r.getLower()).as("interval statistics afresh, not read from the old layout").containsOnly(Float.NaN);
+            for (float f : r.getForecast()) {
                 assertThat(f).as("forecast: another horizon is another architecture, the recurrent state starts afresh")
                         .isFinite();
             }

@@ -78,7 +78,7 @@ public final class TestModels {
      * over the key's values: observe, encode, step, unscale, combine with persistence (float forecasts widened
      * to double).
      */
-    public static List<double[]> referenceForecasts(ModelBundle bundle, List<Event> events) throws Exception {
+    public static List<float[]> referenceForecasts(ModelBundle bundle, List<Event> events) throws Exception {
         return referenceForecasts(bundle, events, -1);
     }
 
@@ -88,12 +88,12 @@ public final class TestModels {
      * the combination with persistence starts at the restore as that release left it (weight 1, the model's
      * pending one-step forecast). Forecasts before {@code restoredAt} are the model's own.
      */
-    public static List<double[]> referenceForecastsRestoredFromUncombinedState(ModelBundle bundle, List<Event> events,
+    public static List<float[]> referenceForecastsRestoredFromUncombinedState(ModelBundle bundle, List<Event> events,
                                                                               int restoredAt) throws Exception {
         return referenceForecasts(bundle, events, restoredAt);
     }
 
-    private static List<double[]> referenceForecasts(ModelBundle bundle, List<Event> events, int restoredAt)
+    private static List<float[]> referenceForecasts(ModelBundle bundle, List<Event> events, int restoredAt)
             throws Exception {
         return referenceForecasts(List.of(bundle), new int[] {0}, true, events, restoredAt);
     }
@@ -103,7 +103,7 @@ public final class TestModels {
      * {@code from[i]} on ({@code from[0] == 0}). At each change the recurrent state is kept if {@code keepState},
      * else started afresh; the scaler statistics always continue.
      */
-    public static List<double[]> referenceForecasts(List<ModelBundle> models, int[] from, boolean keepState,
+    public static List<float[]> referenceForecasts(List<ModelBundle> models, int[] from, boolean keepState,
                                                     List<Event> events) throws Exception {
         return referenceForecasts(models, from, keepState, events, -1);
     }
@@ -113,14 +113,14 @@ public final class TestModels {
      * state of a release that served the model's forecast alone (see
      * {@link #referenceForecastsRestoredFromUncombinedState(ModelBundle, List, int)}).
      */
-    public static List<double[]> referenceForecastsRestoredFromUncombinedState(List<ModelBundle> models, int[] from,
+    public static List<float[]> referenceForecastsRestoredFromUncombinedState(List<ModelBundle> models, int[] from,
             boolean keepState, List<Event> events, int restoredAt) throws Exception {
         return referenceForecasts(models, from, keepState, events, restoredAt);
     }
 
-    private static List<double[]> referenceForecasts(List<ModelBundle> models, int[] from, boolean keepState,
+    private static List<float[]> referenceForecasts(List<ModelBundle> models, int[] from, boolean keepState,
                                                      List<Event> events, int restoredAt) throws Exception {
-        List<double[]> forecasts = new ArrayList<>();
+        List<float[]> forecasts = new ArrayList<>();
         OnlineScaler scaler = null;
         float[] state = null;
         PersistenceBlend blend = new PersistenceBlend();
@@ -161,11 +161,7 @@ public final class TestModels {
                 if (combined) {
                     blend.blend(blendState, 0, served, served.length);
                 }
-                double[] fc = new double[out.length];
-                for (int j = 0; j < out.length; j++) {
-                    fc[j] = served[j];
-                }
-                forecasts.add(fc);
+                forecasts.add(served.clone());
             }
         }
         return forecasts;

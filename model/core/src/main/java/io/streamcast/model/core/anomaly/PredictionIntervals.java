@@ -90,6 +90,7 @@ public final class PredictionIntervals {
     private final double upperLevel;
     private final float initialLower;
     private final float initialUpper;
+    private final int stateSize;
 
     public PredictionIntervals(IntervalConfig config) {
         if (config == null) {
@@ -98,6 +99,7 @@ public final class PredictionIntervals {
         this.config = config;
         this.horizon = config.horizon();
         this.tracked = trackedHorizons(horizon);
+        this.stateSize = 2 * tracked.length + 1;
         this.periods = new int[tracked.length];
         for (int i = 0; i < tracked.length; i++) {
             periods[i] = periodOf(tracked[i]);
@@ -159,7 +161,7 @@ public final class PredictionIntervals {
 
     /** Floats of per-key state: 2n + 1, n the number of tracked horizons. */
     public int stateSize() {
-        return stateSize(horizon);
+        return stateSize;
     }
 
     /** Floats of per-key state for horizon K: 2n + 1, n the number of tracked horizons (K = 8: 9). */
