@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * The one place that decides how Streamcast's records look as JSON ({@link Event},
  * {@link DeadLetter}, {@link ForecastRecord}, and any other bean the sinks are given).
  *
- * <p>Non-finite doubles (a forecast interval can be infinite before a series has statistics) are
+ * <p>Non-finite numbers (a forecast interval can be NaN or infinite before a series has statistics) are
  * written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} so that the output
  * stays standard JSON, and read back from them. Finite doubles are written as the shortest decimal that
- * reads back as the same double (Jackson's fast double writer; {@code Double.toString} on Java 17 sometimes
- * writes one digit more, which reads back the same). Unknown fields are ignored on reading so that a
+ * reads back as the same double, and the forecasts and bounds (floats) as the shortest decimal that reads back as
+ * the same float (Jackson's fast writer, {@code USE_FAST_DOUBLE_WRITER}, does both; {@code Double.toString} and
+ * {@code Float.toString} on Java 17 sometimes write one digit more, which reads back the same). Unknown fields are ignored on reading so that a
  * newer writer does not break an older reader. Thread-safe.
  */
 public final class JsonCodec {
@@ -84,7 +85,7 @@ public final class JsonCodec {
             ObjectMapper direct = builder().addModule(forecastModule()).build();
             ForecastRecord probe = new ForecastRecord("probe-key", 1_700_000_000_123L, 12.25,
                     new float[] {1.5f, Float.NaN, 2.0e-3f, 101.23457f}, new float[] {-0.125f, Float.NEGATIVE_INFINITY},
-                    new float[] {3.0e-7f, Float.POSITIVE_INFINITY}, 2.5, 0.975, 0.625, true, "probe-v1");
+                    new float[] {Float.POSITIVE_INFINITY}, 2.5, 0.975, 0.625, true, "probe-v1");
             ForecastRecord empty = new ForecastRecord();
             boolean same = properties.equals(new java.util.TreeSet<>(ForecastRecordJsonSerializer.PROPERTIES));
             for (ForecastRecord r : new ForecastRecord[] {probe, empty}) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The direct forecast writer (the Jackson serializer behind {@link JsonCodec#toJsonBytes} and
  * {@link JsonCodec#mapper()}) is in use and writes exactly what Jackson's bean serializer writes; doubles read back
- * as the same doubles.
+ * as the same doubles and the forecasts' floats as the same floats, written as their shortest decimals.
  */
 class ForecastRecordJsonSerializerTest {
 

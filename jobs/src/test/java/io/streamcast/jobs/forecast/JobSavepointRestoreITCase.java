@@ -69,6 +69,9 @@ import static org.assertj.core.api.Assertions.within;
  * run's exactly. (The release of v1 served the model's forecast alone; today's combines it with persistence by a
  * per-key weight that starts, for restored keys, at what that release served: see {@code PersistenceBlend}.)
  *
+ * <p>This release's golden is also restored at parallelism 1 and {@value #RESCALED_MAX} (it was written at
+ * {@value GoldenJobSavepoint#PARALLELISM}): rescaling from a savepoint must not change any key's records.
+ *
  * <p>Why Kafka and a savepoint on stop: the events come from a Kafka topic of the in-process broker, as in
  * production, so the source's split offsets are part of the savepoint and it is the restore that makes the job
  * start after the prefix (the job's own setting says "earliest"). The broker is fresh, but the input is produced
@@ -232,7 +235,7 @@ class JobSavepointRestoreITCase {
                 ForecastRecord y = actual.get(i);
                 for (int j = 0; j < x.horizon(); j++) {
                     String at = String.format("key %s, suffix event %d, horizon %d: interval after the restore", key, i, j + 1);
-                    if (Double.isNaN(x.getLower()[j])) {
+                    if (Float.isNaN(x.getLower()[j])) {
                         assertThat(y.getLower()[j]).as("%s: not reported yet, as in the uninterrupted run", at).isNaN();
                         assertThat(y.getUpper()[j]).as("%s: not reported yet, as in the uninterrupted run", at).isNaN();
                         continue;
@@ -264,8 +267,8 @@ class JobSavepointRestoreITCase {
      */
     @ParameterizedTest(name = "parallelism {0}")
     @ValueSource(ints = {1, RESCALED_MAX})
-    void thisReleasesGoldenRestoresAtAnotherParallelismAndEveryKeyContinuesExactly(int parallelism, @TempDir Path dir)
-            throws Exception {
+    void thisReleasesGoldenRestoresAtAnotherParallelismAndEveryKeyContinuesExactly(
+            int parallelism, @TempDir Path dir, @InjectMiniCluster MiniCluster cluster) throws Exception {
         Path golden = relocatedGolden(dir, GoldenJobSavepoint.NAME);
         GoldenJobSavepoint.Run uninterrupted = GoldenJobSavepoint.Run.independent("uninterrupted-p" + parallelism);
         uninterrupted.createOutputTopics(kafka);
@@ -279,6 +282,13 @@ class JobSavepointRestoreITCase {
         GoldenJobSavepoint.awaitCommitted(kafka, restoredRun.forecasts(), (long) KEYS * SUFFIX, OUTPUT_TIMEOUT);
         GoldenJobSavepoint.awaitCommitted(kafka, restoredRun.deadLetters(), 2, OUTPUT_TIMEOUT);
         GoldenJobSavepoint.stopWithSavepoint(restored, dir.resolve("rescaled-savepoints"));
+        var graph = cluster.getArchivedExecutionGraph(restored.getJobID()).get(30, TimeUnit.SECONDS);
+        RestoredCheckpointStats restore = graph.getCheckpointStatsSnapshot().getLatestRestoredCheckpoint();
+        assertThat(restore).as("the rescaled run started from the golden savepoint").isNotNull();
+        assertThat(restore.getExternalPath()).contains(golden.toString());
+        assertThat(graph.getAllExecutionVertices()).as("the forecast operator ran at parallelism %d", parallelism)
+                .filteredOn(v -> v.getTaskNameWithSubtaskIndex().startsWith("forecast "))
+                .hasSize(parallelism);
 
         Map<String, List<ForecastRecord>> a = GoldenJobSavepoint.byKey(GoldenJobSavepoint.forecasts(kafka, uninterrupted.forecasts()));
         List<ForecastRecord> restoredOut = GoldenJobSavepoint.forecasts(kafka, restoredRun.forecasts());

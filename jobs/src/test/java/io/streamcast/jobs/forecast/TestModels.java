@@ -75,8 +75,7 @@ public final class TestModels {
 
     /**
      * The forecasts the job must emit for one key, computed by stepping the model-core classes directly
-     * over the key's values: observe, encode, step, unscale, combine with persistence (float forecasts widened
-     * to double).
+     * over the key's values: observe, encode, step, unscale, combine with persistence.
      */
     public static List<float[]> referenceForecasts(ModelBundle bundle, List<Event> events) throws Exception {
         return referenceForecasts(bundle, events, -1);
