@@ -325,7 +325,6 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private SeriesState newState(ServingModel m) {
         SeriesState s = new SeriesState(new float[m.forecaster.stateSize()], new float[m.statsSize]);
         s.modelTag = m.modelTag;
-        s.archTag = m.archTag;
         scorer.init(s.stats, 0);
         m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
         m.blend.init(s.stats, m.blendOffset);
@@ -344,28 +343,24 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private void upgradeStats(SeriesState s, ServingModel m) {
         float[] old = s.stats;
         int counted = AnomalyScorer.COUNTED_STATE_SIZE;
-        float[] stats = new float[m.statsSize];
+        float[] stats;
         if (s.statsLayout == SeriesState.STATS_COUNTED
                 && old.length == counted + PredictionIntervals.countedStateSize(m.horizon) + PersistenceBlend.STATE_SIZE) {
+            stats = new float[m.statsSize];
             AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
             m.intervals.migrateFromCounted(old, counted, stats, AnomalyScorer.STATE_SIZE);
             System.arraycopy(old, old.length - PersistenceBlend.STATE_SIZE, stats, m.blendOffset, PersistenceBlend.STATE_SIZE);
             s.modelSince = sinceCounter(s, PredictionIntervals.countedCounter(old, counted));
         } else if (s.statsLayout == SeriesState.STATS_EVERY_HORIZON
                 && old.length == counted + PredictionIntervals.perHorizonStateSize(m.horizon)) {
+            stats = new float[m.statsSize];
             AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
             m.intervals.migrateFromPerHorizon(old, counted, stats, AnomalyScorer.STATE_SIZE);
             // that release served the model alone, and the horizon-1 slot of its intervals holds the model's forecast
             m.blend.initServingModel(stats, m.blendOffset, PredictionIntervals.perHorizonPendingOneStep(old, counted));
             s.modelSince = sinceCounter(s, PredictionIntervals.perHorizonCounter(old, counted));
         } else {
-            if (old.length >= counted) {
-                AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
-            } else {
-                scorer.init(stats, 0);
-            }
-            m.intervals.init(stats, AnomalyScorer.STATE_SIZE);
-            m.blend.init(stats, m.blendOffset);
+            stats = freshStats(old, true, m);
             s.modelSince = s.scalerCount;
             if (s.archTag == 0) {
                 s.archTag = ServingModel.OTHER_ARCHITECTURE;
@@ -380,10 +375,15 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         return s.scalerCount - Math.min(Math.max(counter, 0), s.scalerCount);
     }
 
-    /** Stats for model {@code m}: the anomaly scorer's carried over from {@code old} when it holds them, the rest new. */
-    private float[] freshStats(float[] old, ServingModel m) {
+    /**
+     * Stats for model {@code m}: the anomaly scorer's carried over from {@code old} when it holds them (in the earlier
+     * layout with the event count first if {@code counted}), the rest new.
+     */
+    private float[] freshStats(float[] old, boolean counted, ServingModel m) {
         float[] stats = new float[m.statsSize];
-        if (old.length >= AnomalyScorer.STATE_SIZE) {
+        if (counted && old.length >= AnomalyScorer.COUNTED_STATE_SIZE) {
+            AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
+        } else if (!counted && old.length >= AnomalyScorer.STATE_SIZE) {
             System.arraycopy(old, 0, stats, 0, AnomalyScorer.STATE_SIZE);
         } else {
             scorer.init(stats, 0);
@@ -415,7 +415,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         s.recurrent = new float[m.forecaster.stateSize()];
         s.modelSince = s.scalerCount;
         if (s.stats.length != m.statsSize) {
-            s.stats = freshStats(s.stats, m);
+            s.stats = freshStats(s.stats, false, m);
         } else {
             m.blend.resetWeight(s.stats, m.blendOffset);
             m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);

@@ -95,29 +95,22 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             serializeVersion2(s, out);
             return;
         }
-        if (s.statsLayout == SeriesState.STATS_COUNTED) {
-            serializeVersion3(s, out);
-            return;
+        // layouts 3 and 4 differ in three fields, as deserialize reads them
+        boolean current = s.statsLayout == SeriesState.STATS_CURRENT;
+        out.writeByte(current ? LAYOUT_VERSION : LAYOUT_VERSION_3);
+        if (current) {
+            writeUnsignedVarLong(zigzag(s.lastTimestamp), out);
+        } else {
+            out.writeLong(s.lastTimestamp);
         }
-        out.writeByte(LAYOUT_VERSION);
-        writeUnsignedVarLong(zigzag(s.lastTimestamp), out);
         out.writeInt(s.modelTag);
+        if (!current) {
+            out.writeInt(s.archTag);
+        }
         writeVarLong(s.scalerCount, out);
-        writeVarLong(s.modelSince, out);
-        out.writeDouble(s.scalerMean);
-        out.writeDouble(s.scalerM2);
-        writeVarLong(s.recurrent.length, out);
-        writeFloatValues(s.recurrent, out);
-        writeVarLong(s.stats.length, out);
-        writeFloatValues(s.stats, out);
-    }
-
-    private static void serializeVersion3(SeriesState s, DataOutputView out) throws IOException {
-        out.writeByte(LAYOUT_VERSION_3);
-        out.writeLong(s.lastTimestamp);
-        out.writeInt(s.modelTag);
-        out.writeInt(s.archTag);
-        writeVarLong(s.scalerCount, out);
+        if (current) {
+            writeVarLong(s.modelSince, out);
+        }
         out.writeDouble(s.scalerMean);
         out.writeDouble(s.scalerM2);
         writeVarLong(s.recurrent.length, out);

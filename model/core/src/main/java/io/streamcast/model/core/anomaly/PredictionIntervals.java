@@ -208,11 +208,7 @@ public final class PredictionIntervals {
      * its horizon-1 slot ({@link #perHorizonPendingOneStep}) the one-step forecast it passes next.
      */
     public void migrateFromPerHorizon(float[] from, int fromOffset, float[] to, int toOffset) {
-        if (from == null || fromOffset < 0 || fromOffset > from.length - perHorizonStateSize(horizon)) {
-            throw new IllegalArgumentException("the per-horizon state region at " + fromOffset + " ("
-                    + perHorizonStateSize(horizon) + " floats) does not fit in "
-                    + (from == null ? "null" : "an array of length " + from.length));
-        }
+        StateRegions.check(from, fromOffset, perHorizonStateSize(horizon));
         checkRegion(to, toOffset);
         to[toOffset + Q_LOWER] = from[fromOffset + PER_HORIZON_Q_LOWER];
         to[toOffset + Q_UPPER] = from[fromOffset + PER_HORIZON_Q_UPPER];
