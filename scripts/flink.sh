@@ -2,7 +2,7 @@
 # Flink's own command line (org.apache.flink.client.cli.CliFrontend) against the cluster of start-flink.sh:
 #   scripts/flink.sh list
 #   scripts/flink.sh stop --savepointPath file:///path/savepoints JOB_ID
-#   scripts/flink.sh run -d -s SAVEPOINT -c io.streamcast.jobs.ForecastJobMain jobs/target/streamcast-cluster.jar ...
+#   scripts/flink.sh run -d -s SAVEPOINT -c io.streamcast.jobs.ForecastJobMain job/target/streamcast-cluster.jar ...
 #   scripts/flink.sh cancel JOB_ID
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

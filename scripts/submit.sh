@@ -5,11 +5,11 @@
 #      scripts/submit.sh -s file:///…/savepoints/savepoint-1a2b3c-…
 # Job options are ForecastJobMain's (--model, --job-name, -D key=value, ...); --bootstrap-servers defaults to the
 # broker of start-kafka.sh ($STREAMCAST_BOOTSTRAP overrides). The jar is $STREAMCAST_JOB_JAR
-# (default jobs/target/streamcast-cluster.jar). Prints the CLI's output, including the JobID.
+# (default job/target/streamcast-cluster.jar). Prints the CLI's output, including the JobID.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-JAR="${STREAMCAST_JOB_JAR:-$REPO_DIR/jobs/target/streamcast-cluster.jar}"
-[[ -f "$JAR" ]] || die "no $JAR: build it with 'mvn -pl jobs -am package -DskipTests'"
+JAR="${STREAMCAST_JOB_JAR:-$REPO_DIR/job/target/streamcast-cluster.jar}"
+[[ -f "$JAR" ]] || die "no $JAR: build it with 'mvn -pl job -am package -DskipTests'"
 RUN_OPTS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -2,7 +2,7 @@ package io.streamcast.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcast.connectors.broker.EmbeddedKafkaBroker;
+import io.streamcast.broker.EmbeddedKafkaBroker;
 import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.Event;

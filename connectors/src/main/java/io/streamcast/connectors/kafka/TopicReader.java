@@ -1,0 +1,72 @@
+package io.streamcast.connectors.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Reads a whole topic as it stands now, committed records only ({@code isolation.level=read_committed}):
+ * from the beginning up to each partition's last stable offset. For local runs and tests.
+ */
+public final class TopicReader {
+
+    private TopicReader() {}
+
+    /** Every committed record of {@code topic}, partition by partition. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, Duration timeout)
+            throws TimeoutException {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        forEach(bootstrapServers, topic, timeout, out::add);
+        return out;
+    }
+
+    /** Calls {@code sink} for every committed record of {@code topic}; returns how many there were. */
+    public static long forEach(String bootstrapServers, String topic, Duration timeout,
+                               Consumer<ConsumerRecord<byte[], byte[]>> sink) throws TimeoutException {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long n = 0;
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("reading topic " + topic + " did not reach the end offsets " + end
+                            + " within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    sink.accept(r);
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

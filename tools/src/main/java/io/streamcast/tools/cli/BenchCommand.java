@@ -1,0 +1,119 @@
+package io.streamcast.tools.cli;
+
+import io.streamcast.tools.bench.KernelBench;
+import io.streamcast.tools.bench.PipelineBench;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code streamcast bench}: benchmarks whose results are written into {@code docs/benchmarks.md}. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks; each writes its table into docs/benchmarks.md (and JSON beside it).",
+        subcommands = {BenchCommand.Kernel.class, BenchCommand.Pipeline.class})
+final class BenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "kernel", mixinStandardHelpOptions = true,
+            description = "JMH: LSTM steps/s of the scalar and Vector API kernels vs DL4J rnnTimeStep (per-key swap and "
+                    + "batched over 256 keys), H = 32/64, D = 1/4/8, one thread; GFLOP/s and fraction of the measured FMA peak.")
+    static final class Kernel implements Callable<Integer> {
+        @Option(names = "--quick", description = "Fewer and shorter iterations (a smoke run, not for quoting).")
+        boolean quick;
+
+        @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "Markdown file (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Path json = out.resolveSibling("benchmarks-kernel.json");
+            new KernelBench(quick, System.out).run(out, json);
+            System.out.println("wrote " + out + " and " + json);
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = "The real job in a local mini-cluster: throughput (1k/100k/1M keys, heap and RocksDB, parallelism 1 "
+                    + "and 2), Kafka exactly-once, latency at half load, state bytes per key, and DL4J-in-the-job as baseline. "
+                    + "Run with a large heap, e.g. STREAMCAST_JAVA_OPTS=-Xmx12g. With --scenarios, --keys, --backends or "
+                    + "--parallelism only the selected rows are measured; they replace the same rows of the existing table, "
+                    + "e.g. --scenarios generator --keys 100000 --backends hashmap --parallelism 1, or --scenarios kafka.")
+    static final class Pipeline implements Callable<Integer> {
+        @Option(names = "--quick", description = "Smaller runs, one each (a smoke run, not for quoting).")
+        boolean quick;
+
+        @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "Markdown file (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
+                description = "Scenarios to run, comma-separated: generator, kafka, latency, state, dl4j (default: all).")
+        List<String> scenarios;
+
+        @Option(names = "--keys", split = ",", paramLabel = "N",
+                description = "Key counts of the generator rows (default: 1000,100000,1000000; quick: 1000,100000).")
+        List<Integer> keys;
+
+        @Option(names = "--backends", split = ",", paramLabel = "NAME",
+                description = "State backends of the generator rows: hashmap, rocksdb (default: both).")
+        List<String> backends;
+
+        @Option(names = "--parallelism", split = ",", paramLabel = "P",
+                description = "Parallelisms of the generator rows: 1, 2 (default: 1,2; quick: 2).")
+        List<Integer> parallelisms;
+
+        @Option(names = "--repeats", paramLabel = "N",
+                description = "Runs per throughput row; the median is reported (default: 3; quick: 1).")
+        Integer repeats;
+
+        @Option(names = "--kafka-events-per-key", paramLabel = "N",
+                description = "Events per key of the Kafka run, 100,000 keys (default: 10; quick: 5 with 20,000 keys).")
+        Integer kafkaPerKey;
+
+        @Option(names = "--kafka-checkpoint-interval", paramLabel = "DURATION",
+                description = "Checkpoint interval of the Kafka run, i.e. how often its transactions commit, e.g. 2s, "
+                        + "10s (default: the job's default, 2 s). Part of the row's scenario name.")
+        String kafkaCheckpointInterval;
+
+        @Option(names = "--kafka-properties", paramLabel = "FILE",
+                description = "Kafka client properties for the Kafka run's source and sinks (e.g. producer batch.size). "
+                        + "Part of the row's scenario name.")
+        Path kafkaProperties;
+
+        @Override
+        public Integer call() throws Exception {
+            PipelineBench.Selection all = PipelineBench.Selection.all(quick);
+            Duration interval = all.kafkaCheckpointInterval();
+            if (kafkaCheckpointInterval != null) {
+                try {
+                    interval = TimeUtils.parseDuration(kafkaCheckpointInterval);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--kafka-checkpoint-interval '" + kafkaCheckpointInterval
+                            + "' is not a duration: write e.g. 2s, 500ms or 1min", e);
+                }
+            }
+            PipelineBench.Selection selection = new PipelineBench.Selection(
+                    scenarios != null ? scenarios : all.scenarios(),
+                    keys != null ? keys : all.keys(),
+                    backends != null ? backends : all.backends(),
+                    parallelisms != null ? parallelisms : all.parallelisms(),
+                    repeats != null ? repeats : all.repeats(),
+                    kafkaPerKey != null ? kafkaPerKey : all.kafkaPerKey(),
+                    interval, kafkaProperties);
+            Path json = out.resolveSibling("benchmarks-pipeline.json");
+            new PipelineBench(quick, selection, System.out).run(out, json);
+            System.out.println("wrote " + out + " and " + json);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.streamcast.tools.cli;
+
+import io.streamcast.tools.evaluate.Evaluation;
+import io.streamcast.tools.evaluate.NabScorer;
+import io.streamcast.jobs.forecast.ModelBundle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code streamcast evaluate}: the forecast job over labelled recorded series, with forecast and NAB scores. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Run the forecast job (file source, local mini-cluster) over every *.csv series under --data, "
+                + "write per input file, at the same relative path under --out, a CSV "
+                + "timestamp,value,anomaly_score,forecast,lower,upper,forecast_h2..K (one row per input row), and "
+                + "report forecast errors and, with --labels, NAB scores in report.md and report.json."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Folder of timestamp,value CSV files (searched recursively), e.g. a NAB data/ folder.")
+    Path data;
+
+    @Option(names = "--labels", paramLabel = "WINDOWS.json",
+            description = "Anomaly windows in NAB's combined_windows.json format; enables NAB scoring.")
+    Path labels;
+
+    @Option(names = "--profiles", paramLabel = "PROFILES.json",
+            description = "NAB profiles (default: DIR/profiles.json if present, else NAB's standard, "
+                    + "reward_low_FP_rate and reward_low_FN_rate).")
+    Path profiles;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model artifact (default: the bundled model).")
+    Path model;
+
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Fixed NAB threshold on anomaly_score for every profile (default: chosen per profile to "
+                    + "maximise the NAB score on this data).")
+    Double threshold;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE",
+            description = "Any job option, e.g. -D streamcast.anomaly.warm-up-events=200.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("--threshold must be in [0, 1], got " + threshold);
+        }
+        ModelBundle bundle = model == null ? ModelBundle.bundledDefault() : ModelBundle.fromFile(model);
+        StringBuilder cmd = new StringBuilder("streamcast evaluate --data ").append(data);
+        if (labels != null) {
+            cmd.append(" --labels ").append(labels);
+        }
+        if (profiles != null) {
+            cmd.append(" --profiles ").append(profiles);
+        }
+        cmd.append(" --out ").append(out);
+        if (model != null) {
+            cmd.append(" --model ").append(model);
+        }
+        if (threshold != null) {
+            cmd.append(" --threshold ").append(threshold);
+        }
+        settings.forEach((k, v) -> cmd.append(" -D ").append(k).append('=').append(v));
+        Evaluation.Result r = new Evaluation(new Evaluation.Options(data, labels, profiles, out, bundle, threshold,
+                parallelism, settings, cmd.toString()), System.out).run();
+        for (var s : r.summaries()) {
+            System.out.printf(Locale.ROOT, "horizon %d: mean MASE %.3f, median MASE %.3f, %d of %d series better than "
+                            + "persistence%s%n", s.horizon(), s.meanMase(), s.medianMase(), s.seriesBeatingPersistence(),
+                    s.series(), s.horizon() == 1 ? String.format(Locale.ROOT, ", 90%% interval coverage %.3f",
+                            s.pooledIntervalCoverage()) : "");
+        }
+        for (NabScorer.ProfileScore p : r.nab()) {
+            System.out.printf(Locale.ROOT, "NAB %-20s threshold %-10s score %7.2f  (TP windows %d, FN %d, FP detections %d)%n",
+                    p.profile().name(), Double.isInfinite(p.threshold()) ? "none" : String.format(Locale.ROOT, "%.6g",
+                            p.threshold()), p.normalisedScore(), p.detectedWindows(), p.missedWindows(),
+                    p.falsePositiveDetections());
+        }
+        System.out.println("report: " + r.report());
+        return 0;
+    }
+}
