@@ -16,11 +16,10 @@ import io.streamcast.jobs.control.ModelSwapPolicy;
 import io.streamcast.jobs.control.ModelUpdate;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.anomaly.AnomalyResult;
-import io.streamcast.model.core.anomaly.AnomalyScorer;
-import io.streamcast.model.core.PersistenceBlend;
-import io.streamcast.model.core.anomaly.PredictionIntervals;
 import io.streamcast.model.core.artifact.ModelArtifactReader;
-import io.streamcast.model.core.feature.OnlineScaler;
+import io.streamcast.model.core.series.SeriesState;
+import io.streamcast.model.core.series.SeriesStep;
+import io.streamcast.model.core.series.ServingModel;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ValueState;
@@ -40,22 +39,10 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * The per-key heart of the job: for each event of a key, (1) score the value against the forecast the
- * key made at its previous event, (2) step the model's cells with the new value and its calendar
- * features, (3) emit the forecast for the next K steps with prediction intervals. The forecast served is
- * the model's combined with persistence by the key's own {@link PersistenceBlend} weight, so that a key the
- * model forecasts worse than "no change" is served about "no change". The intervals are those of the served
- * forecast; the anomaly residual is the model's own one-step error (the model's surprise, which the
- * combination would blur).
- *
- * <p>State per key is one {@link SeriesState} ({@code series-state}, explicit serializer). Its
- * {@code stats} array holds the anomaly scorer's {@value AnomalyScorer#STATE_SIZE} floats followed by the
- * prediction intervals' floats (which include the pending forecasts of horizons above 1; 9 for K = 8), then the
- * {@link PersistenceBlend}'s {@value PersistenceBlend#STATE_SIZE}. None of them keeps an event count: the
- * scaler's count is the key's, and the intervals count from {@link SeriesState#modelSince}; nor the served
- * one-step forecast, which the combination recomputes. State restored from an earlier layout (with those
- * counts, or with intervals of every horizon) is converted at the key's next event without losing what it
- * learnt.
+ * The forecast operator: per event it reads the key's {@link SeriesState}, lets {@link SeriesStep} (the per-key
+ * algorithm, Flink-free, in model core) score the value, step the model and forecast, writes the state back and emits
+ * one {@link ForecastRecord}. Everything it adds is Flink's part: managed state ({@code series-state}, explicit
+ * serializer {@link SeriesStateSerializer}), timers, metrics, side outputs and the model broadcast.
  *
  * <p>Model hot-swap: the second (broadcast) input carries {@link ModelUpdate}s from the models topic. Every
  * parallel instance loads and checks the artifact ({@link ModelLoader}: SHA-256, the reader's checksum and
@@ -64,7 +51,7 @@ import java.util.Objects;
  * model back even if the file is gone). A refused update leaves the model in service and emits a
  * {@link ModelControlError} on {@link ModelControl#ERRORS}. Without a restored broadcast state the model is
  * the {@link ModelBundle} shipped in the job graph. A key whose state was written by another model adopts
- * the one in service at its next event, as {@link ModelSwapPolicy} says; whether the two models share an
+ * the one in service at its next event ({@link SeriesStep#adopt}), as {@link ModelSwapPolicy} says; whether the two models share an
  * architecture is looked up in the broadcast state {@value ModelControl#LINEAGE_STATE_NAME} (every model served,
  * by tag), so key state need not record it.
  *
@@ -94,8 +81,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient ActiveModel restoredModel;
     private transient BroadcastState<Integer, Integer> lineage;
     private transient ServingModel serving;
-    private transient AnomalyScorer scorer;
-    private transient AnomalyResult result;
+    private transient SeriesStep step;
+    private transient SeriesStep.Lineage lineageView;
     private transient long ttlMillis;
     private transient long timerGrid;
     private transient int subtask;
@@ -146,11 +133,14 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         restoredModel = null;
         // every instance serves the same model from here, so their lineages stay equal
         lineage.put(serving.modelTag, serving.archTag);
-        scorer = new AnomalyScorer(AnomalyConfig.builder()
+        step = new SeriesStep(AnomalyConfig.builder()
                 .warmUpEvents(config.warmUpEvents())
                 .threshold(config.anomalyThreshold())
-                .build());
-        result = new AnomalyResult();
+                .build(), control.onSwap() == ModelSwapPolicy.KEEP_IF_SAME_ARCHITECTURE);
+        lineageView = tag -> {
+            Integer arch = lineage.get(tag);
+            return arch == null ? 0 : arch;
+        };
         ttlMillis = config.stateTtl().toMillis();
         timerGrid = Math.max(1, ttlMillis / 8);
 
@@ -181,64 +171,25 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         ServingModel m = serving;
         Event e = in.getEvent();
         long ts = e.getTimestampMillis();
-        double value = e.getValue();
         SeriesState s = state.value();
         // the expiry timer of the key's previous accepted event is registered (and has not fired, else the state
         // would be gone); registering the same grid point again costs a hash lookup in the timer queue and changes nothing
         long previousTimer = Long.MIN_VALUE;
-        boolean architectureUnrecorded = false;
         if (s == null) {
-            s = newState(m);
+            s = step.newState(m);
             keysCreated++;
-        } else if (ts <= s.lastTimestamp) {
+        } else if (!SeriesStep.accepts(s, ts)) {
             deadLettered.count(DeadLetterReason.OUT_OF_ORDER);
             ctx.output(DeadLetters.TAG, new DeadLetter(JsonCodec.toJson(e), DeadLetterReason.OUT_OF_ORDER,
                     "event time " + ts + " is not after the key's last accepted event time " + s.lastTimestamp,
                     in.getTopic(), in.getPartition(), in.getOffset(), System.currentTimeMillis()));
             return;
-        } else if (s.statsLayout != SeriesState.STATS_CURRENT) {
-            architectureUnrecorded = s.archTag == 0; // layout version 1 did not record it
-            upgradeStats(s, m);
-        }
-        if (s.modelTag != m.modelTag) {
-            adoptModel(s, m, ctx, architectureUnrecorded);
-        }
-        s.archTag = 0; // recorded per key only by earlier layouts; the lineage has the serving model's
-        if (s.lastTimestamp != Long.MIN_VALUE) {
+        } else {
             previousTimer = expiryTimer(s.lastTimestamp);
         }
         boolean sample = (eventsSeen++ & LATENCY_SAMPLE_MASK) == 0;
         long start = sample ? System.nanoTime() : 0L;
-
-        // 1. score the new value against the forecast made at the key's previous event
-        OnlineScaler scaler = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2);
-        long before = scaler.count(); // this key's events before this one
-        float pending = PersistenceBlend.pendingModelForecast(s.stats, m.blendOffset);
-        double residual = Float.isNaN(pending) || before == 0 ? Double.NaN : (value - pending) / scaler.std();
-        scorer.score(s.stats, 0, before + 1, value, residual, result);
-        float servedPending = m.blend.pendingServedForecast(s.stats, m.blendOffset);
-        m.blend.observe(s.stats, m.blendOffset, value);
-
-        // 2. step the cells with the new value and its calendar features
-        scaler.observe(value);
-        m.encoder.encode(scaler.scale(value), ts, m.features);
-        m.forecaster.step(m.features, s.recurrent, m.modelOut);
-
-        // 3. the forecast for the next K steps, in value units, combined with persistence, with intervals
-        float[] forecast = m.forecast;
-        for (int j = 0; j < m.horizon; j++) {
-            forecast[j] = (float) scaler.unscale(m.modelOut[j]);
-        }
-        m.blend.blend(s.stats, m.blendOffset, forecast, m.horizon);
-        double unit = scaler.std();
-        long sinceModel = before - s.modelSince;
-        m.intervals.observe(s.stats, AnomalyScorer.STATE_SIZE, sinceModel, value, unit, servedPending, forecast);
-        m.intervals.bounds(s.stats, AnomalyScorer.STATE_SIZE, sinceModel, forecast, unit, m.lower, m.upper);
-
-        s.scalerCount = scaler.count();
-        s.scalerMean = scaler.mean();
-        s.scalerM2 = scaler.m2();
-        s.lastTimestamp = ts;
+        step.step(s, m, ts, e.getValue(), lineageView);
         state.update(s);
         long timer = expiryTimer(ts);
         if (timer != previousTimer) {
@@ -248,13 +199,15 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             stepLatency.update(System.nanoTime() - start);
         }
 
+        AnomalyResult result = step.anomaly();
         boolean anomaly = result.isAnomaly();
         if (anomaly) {
             anomalies.inc();
         }
         forecastsOut.inc();
-        out.collect(new ForecastRecord(e.getKey(), ts, value, forecast.clone(), m.lower.clone(), m.upper.clone(),
-                result.anomalyScore(), result.anomalyLikelihood(), result.detectionScore(), anomaly, m.version));
+        out.collect(new ForecastRecord(e.getKey(), ts, e.getValue(), step.forecast().clone(), step.lower().clone(),
+                step.upper().clone(), result.anomalyScore(), result.anomalyLikelihood(), result.detectionScore(),
+                anomaly, m.version));
     }
 
     @Override
@@ -320,114 +273,5 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         long expiry = ts + ttlMillis;
         long rem = Math.floorMod(expiry, timerGrid);
         return rem == 0 ? expiry : expiry - rem + timerGrid;
-    }
-
-    private SeriesState newState(ServingModel m) {
-        SeriesState s = new SeriesState(new float[m.forecaster.stateSize()], new float[m.statsSize]);
-        s.modelTag = m.modelTag;
-        scorer.init(s.stats, 0);
-        m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
-        m.blend.init(s.stats, m.blendOffset);
-        return s;
-    }
-
-    /**
-     * The key's state was restored from an earlier stats layout: convert it to this release's. Layout version 3
-     * kept the scorer's event count (the scaler's count, which it always equalled), the intervals' event counter
-     * (now {@code scalerCount - modelSince}) and the served one-step forecast (which the combination recomputes bit
-     * for bit), so nothing is lost. Layout versions 1 and 2 tracked every horizon's intervals; their tracked
-     * horizons' statistics are carried over. State written for another horizon (its size says so) keeps its
-     * anomaly statistics and starts the rest afresh; its architecture is then known to differ from the serving
-     * model's, so {@link #adoptModel} starts its recurrent state afresh too.
-     */
-    private void upgradeStats(SeriesState s, ServingModel m) {
-        float[] old = s.stats;
-        int counted = AnomalyScorer.COUNTED_STATE_SIZE;
-        float[] stats;
-        if (s.statsLayout == SeriesState.STATS_COUNTED
-                && old.length == counted + PredictionIntervals.countedStateSize(m.horizon) + PersistenceBlend.STATE_SIZE) {
-            stats = new float[m.statsSize];
-            AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
-            m.intervals.migrateFromCounted(old, counted, stats, AnomalyScorer.STATE_SIZE);
-            System.arraycopy(old, old.length - PersistenceBlend.STATE_SIZE, stats, m.blendOffset, PersistenceBlend.STATE_SIZE);
-            s.modelSince = sinceCounter(s, PredictionIntervals.countedCounter(old, counted));
-        } else if (s.statsLayout == SeriesState.STATS_EVERY_HORIZON
-                && old.length == counted + PredictionIntervals.perHorizonStateSize(m.horizon)) {
-            stats = new float[m.statsSize];
-            AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
-            m.intervals.migrateFromPerHorizon(old, counted, stats, AnomalyScorer.STATE_SIZE);
-            // that release served the model alone, and the horizon-1 slot of its intervals holds the model's forecast
-            m.blend.initServingModel(stats, m.blendOffset, PredictionIntervals.perHorizonPendingOneStep(old, counted));
-            s.modelSince = sinceCounter(s, PredictionIntervals.perHorizonCounter(old, counted));
-        } else {
-            stats = freshStats(old, true, m);
-            s.modelSince = s.scalerCount;
-            if (s.archTag == 0) {
-                s.archTag = ServingModel.OTHER_ARCHITECTURE;
-            }
-        }
-        s.stats = stats;
-        s.statsLayout = SeriesState.STATS_CURRENT;
-    }
-
-    /** {@code modelSince} for an earlier layout's interval counter (which never exceeds the key's event count). */
-    private static long sinceCounter(SeriesState s, long counter) {
-        return s.scalerCount - Math.min(Math.max(counter, 0), s.scalerCount);
-    }
-
-    /**
-     * Stats for model {@code m}: the anomaly scorer's carried over from {@code old} when it holds them (in the earlier
-     * layout with the event count first if {@code counted}), the rest new.
-     */
-    private float[] freshStats(float[] old, boolean counted, ServingModel m) {
-        float[] stats = new float[m.statsSize];
-        if (counted && old.length >= AnomalyScorer.COUNTED_STATE_SIZE) {
-            AnomalyScorer.migrateFromCounted(old, 0, stats, 0);
-        } else if (!counted && old.length >= AnomalyScorer.STATE_SIZE) {
-            System.arraycopy(old, 0, stats, 0, AnomalyScorer.STATE_SIZE);
-        } else {
-            scorer.init(stats, 0);
-        }
-        m.intervals.init(stats, AnomalyScorer.STATE_SIZE);
-        m.blend.init(stats, m.blendOffset);
-        return stats;
-    }
-
-    /**
-     * The key's state was written with another model. Its recurrent state, pending forecasts and combination weight
-     * are kept when the policy allows it and the architecture is the same; otherwise they start afresh. The
-     * architecture of the key's model is the one the model lineage records for its tag (layouts 2 and 3 recorded it
-     * per key). When neither knows it, state of layout version 1 (which never recorded it) is kept if its sizes are
-     * the same, as that release did; any other state (its model missing from the lineage, e.g. a savepoint restored
-     * without its broadcast state) starts afresh, since a model of the same sizes may be another architecture. The
-     * scaler and anomaly statistics are the series' own and always kept.
-     */
-    private void adoptModel(SeriesState s, ServingModel m, ReadOnlyContext ctx, boolean architectureUnrecorded)
-            throws Exception {
-        boolean sameShape = s.recurrent.length == m.forecaster.stateSize() && s.stats.length == m.statsSize;
-        int arch = s.archTag != 0 ? s.archTag : architectureOf(s.modelTag, ctx);
-        boolean sameArchitecture = arch != 0 ? arch == m.archTag : architectureUnrecorded;
-        boolean keep = control.onSwap() == ModelSwapPolicy.KEEP_IF_SAME_ARCHITECTURE && sameShape && sameArchitecture;
-        s.modelTag = m.modelTag;
-        if (keep) {
-            return;
-        }
-        s.recurrent = new float[m.forecaster.stateSize()];
-        s.modelSince = s.scalerCount;
-        if (s.stats.length != m.statsSize) {
-            s.stats = freshStats(s.stats, false, m);
-        } else {
-            m.blend.resetWeight(s.stats, m.blendOffset);
-            m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
-        }
-    }
-
-    /**
-     * The architecture tag of the model with {@code modelTag}, from the lineage of models this operator has served;
-     * 0 (unknown) if it is not there.
-     */
-    private static int architectureOf(int modelTag, ReadOnlyContext ctx) throws Exception {
-        Integer arch = ctx.getBroadcastState(ModelControl.MODEL_LINEAGE).get(modelTag);
-        return arch == null ? 0 : arch;
     }
 }

@@ -1,5 +1,6 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.model.core.series.SeriesState;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -26,13 +27,15 @@ import java.io.IOException;
  * </pre>
  * That is 31 to 33 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
  * + 4 × (floats in the two arrays). Still read, and written back for a key restored from them and not seen since
- * (the forecast function converts a key's stats at its next event; see {@link SeriesState#statsLayout}):
+ * (records are read field by field and tagged with their layout, {@link SeriesState#layout}; the one conversion of a
+ * key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since it needs the
+ * serving model):
  * <ul>
  *   <li>layout version 3: {@code lastTimestamp} as a long, {@code archTag} after {@code modelTag}, no
  *       {@code modelSince}; its stats hold the scorer's event
- *       count and the intervals' counter and served one-step forecast ({@link SeriesState#STATS_COUNTED});
+ *       count and the intervals' counter and served one-step forecast;
  *   <li>layout version 2: as 3 but {@code scalerCount} a long and both lengths shorts, and the intervals of every
- *       horizon ({@link SeriesState#STATS_EVERY_HORIZON}); layout version 1 is version 2 without {@code archTag},
+ *       horizon; layout version 1 is version 2 without {@code archTag},
  *       which then reads as 0 (unknown).
  * </ul>
  */
@@ -40,17 +43,17 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
 
-    /** The layout version this serializer writes. */
-    public static final byte LAYOUT_VERSION = 4;
+    /** The layout version this serializer writes ({@link SeriesState#LAYOUT}). */
+    public static final byte LAYOUT_VERSION = SeriesState.LAYOUT;
 
     /** The third layout version: fixed-width time, counts inside the stats; read, written back until converted. */
-    public static final byte LAYOUT_VERSION_3 = 3;
+    public static final byte LAYOUT_VERSION_3 = SeriesState.LAYOUT_3;
 
-    /** The first layout version, without the architecture tag; read, never written. */
-    public static final byte LAYOUT_VERSION_1 = 1;
+    /** The first layout version, without the architecture tag; read, written back as version 2 (archTag 0). */
+    public static final byte LAYOUT_VERSION_1 = SeriesState.LAYOUT_1;
 
-    /** The second layout version: fixed-width counts, intervals of every horizon; read, never written. */
-    public static final byte LAYOUT_VERSION_2 = 2;
+    /** The second layout version: fixed-width counts, intervals of every horizon; read, written back until converted. */
+    public static final byte LAYOUT_VERSION_2 = SeriesState.LAYOUT_2;
 
     /** Longest array a record may hold (far above any model's state). */
     private static final int MAX_ARRAY = 1 << 20;
@@ -89,14 +92,14 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     @Override
     public void serialize(SeriesState s, DataOutputView out) throws IOException {
-        // the forecast function converts restored state at the key's next event; a key not seen since the restore
-        // keeps the stats layout it was read with, which only the layout version it came from can express
-        if (s.statsLayout == SeriesState.STATS_EVERY_HORIZON) {
+        // restored state is converted at the key's next event; a key not seen since the restore keeps the layout it
+        // was read in, which only that layout version can express
+        if (s.layout <= LAYOUT_VERSION_2) {
             serializeVersion2(s, out);
             return;
         }
         // layouts 3 and 4 differ in three fields, as deserialize reads them
-        boolean current = s.statsLayout == SeriesState.STATS_CURRENT;
+        boolean current = s.layout == LAYOUT_VERSION;
         out.writeByte(current ? LAYOUT_VERSION : LAYOUT_VERSION_3);
         if (current) {
             writeUnsignedVarLong(zigzag(s.lastTimestamp), out);
@@ -157,7 +160,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             reuse.scalerM2 = in.readDouble();
             reuse.recurrent = readFloats(reuse.recurrent, readLength(in), in);
             reuse.stats = readFloats(reuse.stats, readLength(in), in);
-            reuse.statsLayout = current ? SeriesState.STATS_CURRENT : SeriesState.STATS_COUNTED;
+            reuse.layout = current ? LAYOUT_VERSION : LAYOUT_VERSION_3;
             return reuse;
         }
         if (version != LAYOUT_VERSION_2 && version != LAYOUT_VERSION_1) {
@@ -174,7 +177,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         reuse.scalerM2 = in.readDouble();
         reuse.recurrent = readFloats(reuse.recurrent, in.readShort(), in);
         reuse.stats = readFloats(reuse.stats, in.readShort(), in);
-        reuse.statsLayout = SeriesState.STATS_EVERY_HORIZON;
+        reuse.layout = (byte) version;
         return reuse;
     }
 

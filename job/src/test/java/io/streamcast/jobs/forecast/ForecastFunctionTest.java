@@ -1,5 +1,6 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.model.core.series.SeriesState;
 import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.Event;

@@ -1,5 +1,6 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.model.core.series.SeriesState;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ActiveModel;

@@ -1,5 +1,6 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.model.core.series.SeriesState;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ModelControlConfig;
@@ -71,12 +72,13 @@ class StateCompatibilityTest {
     /** As read from layout version 1: intervals of every horizon. */
     static SeriesState knownStateV1() {
         SeriesState s = knownState();
-        s.statsLayout = SeriesState.STATS_EVERY_HORIZON;
+        s.layout = SeriesState.LAYOUT_1;
         return s;
     }
 
     static SeriesState knownStateV2() {
         SeriesState s = knownStateV1();
+        s.layout = SeriesState.LAYOUT_2;
         s.archTag = -123456789;
         return s;
     }
@@ -85,7 +87,7 @@ class StateCompatibilityTest {
         SeriesState s = knownState();
         s.archTag = -123456789;
         s.scalerCount = 300; // two bytes as a variable-length count
-        s.statsLayout = SeriesState.STATS_COUNTED;
+        s.layout = SeriesState.LAYOUT_3;
         return s;
     }
 
@@ -223,7 +225,7 @@ class StateCompatibilityTest {
             assertThat(restored.scalerCount).isEqualTo(60);
             assertThat(restored.archTag).as("in this release's layout the lineage, not the key, has it").isZero();
             assertThat(restored.modelTag).isEqualTo(TestModels.VERSION.hashCode());
-            assertThat(restored.statsLayout).isEqualTo(SeriesState.STATS_CURRENT);
+            assertThat(restored.layout).isEqualTo(SeriesState.LAYOUT);
             int horizon = out.get(0).horizon();
             assertThat(restored.stats).as("scorer, the intervals of the tracked horizons, the persistence blend")
                     .hasSize(8 + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon)
@@ -269,7 +271,7 @@ class StateCompatibilityTest {
             h.initializeState(snapshot);
             h.open();
             SeriesState restoredA = ForecastFunctionTest.stateOf(h, "a");
-            assertThat(restoredA.statsLayout).isEqualTo(SeriesState.STATS_COUNTED);
+            assertThat(restoredA.layout).isEqualTo(SeriesState.LAYOUT_3);
             assertThat(restoredA.scalerCount).isEqualTo(35);
             ForecastFunctionTest.feed(h, rest);
             List<ForecastRecord> out = h.extractOutputValues();
@@ -301,10 +303,10 @@ class StateCompatibilityTest {
             // state of layout 1 written by another model, of horizon K + 1 (layout 1 has no architecture tag)
             int oldHorizon = ForecastFunctionTest.MODEL.load().model().horizon() + 1;
             SeriesState foreign = new SeriesState(new float[mine.recurrent.length],
-                    new float[9 + io.streamcast.model.core.anomaly.PredictionIntervals.perHorizonStateSize(oldHorizon)]);
+                    new float[9 + io.streamcast.model.core.series.StateLayouts.perHorizonIntervalsSize(oldHorizon)]);
             java.util.Arrays.fill(foreign.recurrent, Float.NaN); // stepped from, it would make every forecast NaN
             java.util.Arrays.fill(foreign.stats, 1000f); // as counters: far past every warm-up
-            foreign.statsLayout = SeriesState.STATS_EVERY_HORIZON;
+            foreign.layout = SeriesState.LAYOUT_2;
             foreign.archTag = 0;
             foreign.modelTag = 12345;
             foreign.lastTimestamp = mine.lastTimestamp;
@@ -316,7 +318,7 @@ class StateCompatibilityTest {
             ForecastFunctionTest.feed(h, a.subList(1, 2));
             ForecastRecord r = h.extractOutputValues().get(1);
             SeriesState now = ForecastFunctionTest.stateOf(h, "a");
-            assertThat(now.statsLayout).isEqualTo(SeriesState.STATS_CURRENT);
+            assertThat(now.layout).isEqualTo(SeriesState.LAYOUT);
             assertThat(now.modelSince).as("the intervals started afresh at this event").isEqualTo(mine.scalerCount);
             assertThat(now.modelTag).as("adopted the serving model").isEqualTo(mine.modelTag);
             assertThat(r.getLower()).as("interval statistics afresh, not read from the old layout").containsOnly(Float.NaN);

@@ -75,8 +75,7 @@ import io.streamcast.model.core.StateRegions;
  * </pre>
  * The key's event count, which the warm-up and learning periods are measured in, is not kept here: the
  * caller passes each event's position in the key's history (a key's online scaler counts its events
- * already). An earlier layout kept it as a leading float ({@link #COUNTED_STATE_SIZE} floats);
- * {@link #migrateFromCounted} converts such state.
+ * already). Earlier layouts of this state are converted by {@code io.streamcast.model.core.series.StateLayouts}.
  *
  * <p>Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
  */
@@ -84,8 +83,6 @@ public final class AnomalyScorer {
 
     /** Floats of per-key state. */
     public static final int STATE_SIZE = 8;
-    /** Floats of per-key state of the earlier layout, which kept the event count first. */
-    public static final int COUNTED_STATE_SIZE = STATE_SIZE + 1;
     /** Largest count of events since the last red one kept (it saturates here; exact in a float). */
     public static final int MAX_COUNT = 1 << 24;
 
@@ -129,20 +126,6 @@ public final class AnomalyScorer {
         state[offset + EVENTS_SINCE_RED] = MAX_COUNT;
         state[offset + MIN_VALUE] = Float.NaN;
         state[offset + MAX_VALUE] = Float.NaN;
-    }
-
-    /**
-     * Converts a key's state from the earlier layout ({@link #COUNTED_STATE_SIZE} floats at
-     * {@code from[fromOffset..]}, the event count first) into this one at {@code to[toOffset..]}. The count is
-     * dropped: the caller passes it to {@link #score} from then on.
-     *
-     * @return the event count the earlier layout held (it saturated at {@link #MAX_COUNT})
-     */
-    public static long migrateFromCounted(float[] from, int fromOffset, float[] to, int toOffset) {
-        StateRegions.check(from, fromOffset, COUNTED_STATE_SIZE);
-        checkRegion(to, toOffset);
-        System.arraycopy(from, fromOffset + 1, to, toOffset, STATE_SIZE);
-        return (long) from[fromOffset];
     }
 
     /**

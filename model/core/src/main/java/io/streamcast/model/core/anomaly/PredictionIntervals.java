@@ -52,25 +52,19 @@ import io.streamcast.model.core.StateRegions;
  *  +2 .. +1+n      SLOTS      pending forecast of tracked horizons 2 … n, value units (NaN = none)
  *  +1+n .. +1+2n   SCALES     w of tracked horizon i = 1 … n, EW mean absolute error in model units (0 = none yet)
  * </pre>
- * An earlier layout kept an event counter first and a slot for horizon 1 ({@code 2n + 3} floats); the one before
- * it tracked every horizon ({@code 2K + 3} floats, {@link #perHorizonStateSize}). {@link #migrateFromCounted}
- * converts the former without loss, {@link #migrateFromPerHorizon} the latter without losing what the tracked
- * horizons learnt.
+ * Earlier layouts of this state are converted by {@code io.streamcast.model.core.series.StateLayouts}.
  *
  * <p>Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
  */
 public final class PredictionIntervals {
 
-    static final int Q_LOWER = 0;
-    static final int Q_UPPER = 1;
+    /** Offset of the pooled lower quantile in a key's intervals state. */
+    public static final int Q_LOWER = 0;
+    /** Offset of the pooled upper quantile. */
+    public static final int Q_UPPER = 1;
     /** Slots of tracked horizons 2 … n; tracked horizon i ≥ 1 has slot SLOTS + i − 1. */
-    static final int SLOTS = 2;
+    public static final int SLOTS = 2;
 
-    /** Offsets in the per-horizon layout: counter, quantiles, then one slot per horizon and one scale per horizon. */
-    private static final int PER_HORIZON_COUNTER = 0;
-    private static final int PER_HORIZON_Q_LOWER = 1;
-    private static final int PER_HORIZON_Q_UPPER = 2;
-    private static final int PER_HORIZON_SLOTS = 3;
     private static final double SQRT_HALF_PI = Math.sqrt(Math.PI / 2.0);
 
     private final IntervalConfig config;
@@ -132,7 +126,7 @@ public final class PredictionIntervals {
     }
 
     /** The tracked horizons for horizon K: the powers of two below K, then K. */
-    static int[] trackedHorizons(int horizon) {
+    public static int[] trackedHorizons(int horizon) {
         int n = trackedCount(horizon);
         int[] t = new int[n];
         int i = 0;
@@ -167,69 +161,6 @@ public final class PredictionIntervals {
     /** Floats of per-key state for horizon K: 2n + 1, n the number of tracked horizons (K = 8: 9). */
     public static int stateSize(int horizon) {
         return 2 * trackedCount(horizon) + 1;
-    }
-
-    /** Floats of per-key state of the earlier layout with an event counter and a horizon-1 slot: 2n + 3. */
-    public static int countedStateSize(int horizon) {
-        return stateSize(horizon) + 2;
-    }
-
-    /**
-     * Converts a key's state from the earlier layout with an event counter and a horizon-1 slot (same K,
-     * {@link #countedStateSize} floats: counter, quantiles, slots of every tracked horizon, scales) into this layout.
-     * Nothing learnt is lost: the counter ({@link #countedCounter}) is the event position the caller continues from,
-     * and the horizon-1 slot held the served one-step forecast the caller passes at the next event.
-     */
-    public void migrateFromCounted(float[] from, int fromOffset, float[] to, int toOffset) {
-        StateRegions.check(from, fromOffset, countedStateSize(horizon));
-        checkRegion(to, toOffset);
-        to[toOffset + Q_LOWER] = from[fromOffset + 1];
-        to[toOffset + Q_UPPER] = from[fromOffset + 2];
-        // the slots of horizons 2 … n and the scales follow the horizon-1 slot, in this layout's order
-        System.arraycopy(from, fromOffset + 4, to, toOffset + SLOTS, stateSize() - SLOTS);
-    }
-
-    /** The event counter of state in the layout with a counter (events since its statistics started). */
-    public static long countedCounter(float[] from, int fromOffset) {
-        return (long) from[fromOffset];
-    }
-
-    /** Floats of per-key state of the earlier layout that tracked every horizon: 2K + 3. */
-    public static int perHorizonStateSize(int horizon) {
-        return 2 * horizon + 3;
-    }
-
-    /**
-     * Converts a key's state from the earlier layout that tracked every horizon (same K,
-     * {@link #perHorizonStateSize} floats at {@code from[fromOffset..]}) into this layout at
-     * {@code to[toOffset..]}: the pooled quantiles, and the pending forecast and scale of each tracked
-     * horizon are carried over unchanged (their schedules are the same), so no learnt statistic is lost. The
-     * earlier layout's counter ({@link #perHorizonCounter}) is the event position the caller continues from, and
-     * its horizon-1 slot ({@link #perHorizonPendingOneStep}) the one-step forecast it passes next.
-     */
-    public void migrateFromPerHorizon(float[] from, int fromOffset, float[] to, int toOffset) {
-        StateRegions.check(from, fromOffset, perHorizonStateSize(horizon));
-        checkRegion(to, toOffset);
-        to[toOffset + Q_LOWER] = from[fromOffset + PER_HORIZON_Q_LOWER];
-        to[toOffset + Q_UPPER] = from[fromOffset + PER_HORIZON_Q_UPPER];
-        int n = tracked.length;
-        for (int i = 0; i < n; i++) {
-            int j = tracked[i] - 1;
-            if (i > 0) {
-                to[toOffset + SLOTS + i - 1] = from[fromOffset + PER_HORIZON_SLOTS + j];
-            }
-            to[toOffset + SLOTS + n - 1 + i] = from[fromOffset + PER_HORIZON_SLOTS + horizon + j];
-        }
-    }
-
-    /** The event counter of state in the per-horizon layout (events since its statistics started). */
-    public static long perHorizonCounter(float[] from, int fromOffset) {
-        return (long) from[fromOffset + PER_HORIZON_COUNTER];
-    }
-
-    /** The horizon-1 slot of state in the per-horizon layout: the forecast made at the key's previous event. */
-    public static float perHorizonPendingOneStep(float[] from, int fromOffset) {
-        return from[fromOffset + PER_HORIZON_SLOTS];
     }
 
     /** Writes a fresh key's state into {@code state[offset, offset + stateSize())}. */

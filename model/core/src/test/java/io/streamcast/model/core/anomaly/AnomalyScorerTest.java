@@ -1,5 +1,6 @@
 package io.streamcast.model.core.anomaly;
 
+import io.streamcast.model.core.series.StateLayouts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -232,14 +233,14 @@ class AnomalyScorerTest {
             scorer.score(state, 0, i, v, v, r);
         }
         // the earlier layout: the count, then this layout's floats
-        float[] counted = new float[1 + AnomalyScorer.COUNTED_STATE_SIZE];
+        float[] counted = new float[1 + StateLayouts.COUNTED_SCORER_SIZE];
         counted[1] = 50;
         System.arraycopy(state, 0, counted, 2, AnomalyScorer.STATE_SIZE);
         float[] migrated = new float[AnomalyScorer.STATE_SIZE + 2];
-        assertThat(AnomalyScorer.migrateFromCounted(counted, 1, migrated, 2)).isEqualTo(50);
+        assertThat(StateLayouts.scorerFromCounted(counted, 1, migrated, 2)).isEqualTo(50);
         assertThat(java.util.Arrays.copyOfRange(migrated, 2, migrated.length)).containsExactly(state);
         assertThat(migrated[0]).isZero();
-        assertThatThrownBy(() -> AnomalyScorer.migrateFromCounted(new float[9], 1, migrated, 0))
+        assertThatThrownBy(() -> StateLayouts.scorerFromCounted(new float[9], 1, migrated, 0))
                 .hasMessageContaining("does not fit");
     }
 

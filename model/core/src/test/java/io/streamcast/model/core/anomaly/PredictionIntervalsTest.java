@@ -1,5 +1,6 @@
 package io.streamcast.model.core.anomaly;
 
+import io.streamcast.model.core.series.StateLayouts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -169,7 +170,7 @@ class PredictionIntervalsTest {
         assertThat(PredictionIntervals.stateSize(3)).isEqualTo(7);
         assertThat(PredictionIntervals.stateSize(1)).isEqualTo(3);
         assertThat(new PredictionIntervals(IntervalConfig.defaults()).stateSize()).isEqualTo(9);
-        assertThat(PredictionIntervals.perHorizonStateSize(8)).isEqualTo(19);
+        assertThat(StateLayouts.perHorizonIntervalsSize(8)).isEqualTo(19);
     }
 
     @Test
@@ -196,18 +197,18 @@ class PredictionIntervalsTest {
     @Test
     void stateOfThePerHorizonLayoutMigratesWithoutLosingTrackedStatistics() {
         PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(K).build());
-        float[] old = new float[PredictionIntervals.perHorizonStateSize(K)];
+        float[] old = new float[StateLayouts.perHorizonIntervalsSize(K)];
         for (int i = 0; i < old.length; i++) {
             old[i] = 100 + i;
         }
         float[] state = new float[2 + intervals.stateSize()];
-        intervals.migrateFromPerHorizon(old, 0, state, 2);
+        StateLayouts.intervalsFromPerHorizon(intervals, old, 0, state, 2);
         // quantiles; slots of horizons 2, 4, 8 (old slots 1, 3, 7); scales of 1, 2, 4, 8 (old 8 + 0, 1, 3, 7)
         assertThat(java.util.Arrays.copyOfRange(state, 2, state.length)).containsExactly(
                 101, 102, 104, 106, 110, 111, 112, 114, 118);
-        assertThat(PredictionIntervals.perHorizonCounter(old, 0)).isEqualTo(100);
-        assertThat(PredictionIntervals.perHorizonPendingOneStep(old, 0)).isEqualTo(103f);
-        assertThatThrownBy(() -> intervals.migrateFromPerHorizon(new float[18], 0, state, 2))
+        assertThat(StateLayouts.perHorizonCounter(old, 0)).isEqualTo(100);
+        assertThat(StateLayouts.perHorizonPendingOneStep(old, 0)).isEqualTo(103f);
+        assertThatThrownBy(() -> StateLayouts.intervalsFromPerHorizon(intervals, new float[18], 0, state, 2))
                 .hasMessageContaining("does not fit");
     }
 
@@ -228,18 +229,18 @@ class PredictionIntervalsTest {
             intervals.observe(state, 0, t, value, 1.0, previous, forecast);
             previous = forecast[0];
         }
-        float[] counted = new float[1 + PredictionIntervals.countedStateSize(K)];
+        float[] counted = new float[1 + StateLayouts.countedIntervalsSize(K)];
         counted[1] = 37;
         counted[2] = state[0];
         counted[3] = state[1];
         counted[4] = previous;
         System.arraycopy(state, 2, counted, 5, state.length - 2);
         float[] migrated = new float[intervals.stateSize()];
-        intervals.migrateFromCounted(counted, 1, migrated, 0);
+        StateLayouts.intervalsFromCounted(intervals, counted, 1, migrated, 0);
         assertThat(migrated).containsExactly(state);
-        assertThat(PredictionIntervals.countedCounter(counted, 1)).isEqualTo(37);
-        assertThat(PredictionIntervals.countedStateSize(K)).isEqualTo(11);
-        assertThatThrownBy(() -> intervals.migrateFromCounted(new float[11], 1, migrated, 0))
+        assertThat(StateLayouts.countedCounter(counted, 1)).isEqualTo(37);
+        assertThat(StateLayouts.countedIntervalsSize(K)).isEqualTo(11);
+        assertThatThrownBy(() -> StateLayouts.intervalsFromCounted(intervals, new float[11], 1, migrated, 0))
                 .hasMessageContaining("does not fit");
     }
 

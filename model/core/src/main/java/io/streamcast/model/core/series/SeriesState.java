@@ -1,4 +1,4 @@
-package io.streamcast.jobs.forecast;
+package io.streamcast.model.core.series;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -6,8 +6,10 @@ import java.util.Objects;
 /**
  * Everything kept per series key in Flink managed state: the recurrent state of every layer, the online
  * scaler, the statistics of the anomaly scorer and of the prediction intervals (which also hold the
- * pending forecasts), the last event time and the model it was computed with. Written by
- * {@link SeriesStateSerializer}, never by Kryo.
+ * pending forecasts), the last event time and the model it was computed with. The stream layers write it with an
+ * explicit serializer (the Flink job's {@code SeriesStateSerializer}), never with Kryo; {@link SeriesStep} is the
+ * only code that reads or changes it, and {@link StateLayouts} the only code that knows the layouts of earlier
+ * releases.
  *
  * <p>Mutable on purpose: the keyed function updates it in place and writes it back, so the heap state
  * backend does no copying per event.
@@ -40,30 +42,28 @@ public final class SeriesState {
     public long modelSince;
     /** Recurrent state of all layers, laid out as the forecaster expects (LSTM: h then c per layer). */
     public float[] recurrent;
-    /** Statistics of the anomaly scorer and the prediction intervals, laid out as the job's function documents. */
+    /** Statistics of the anomaly scorer, the prediction intervals and the persistence combination ({@link SeriesStep}). */
     public float[] stats;
 
     /**
-     * Layout of {@link #stats}: {@link #STATS_CURRENT} (this release), or, for state read from an earlier layout
-     * version and not yet converted by the forecast function at the key's next event, {@link #STATS_COUNTED} (layout
-     * version 3) or {@link #STATS_EVERY_HORIZON} (layout versions 1 and 2). Not a field of the stored record: it
-     * follows from the record's layout version, and a record not converted is written back in its own layout.
+     * The layout version this state was read in: {@link #LAYOUT} for state written by this release or created by
+     * {@link SeriesStep}, an earlier version for a key restored from an earlier release and not seen since. Not a
+     * field of the stored record (the record starts with it). {@link SeriesStep} converts a key to {@link #LAYOUT} at
+     * its next event ({@link StateLayouts#upgrade}); until then the serializer writes it back in its own layout.
      */
-    public byte statsLayout = STATS_CURRENT;
+    public byte layout = LAYOUT;
 
     /**
-     * This release: the anomaly scorer, the intervals of the tracked horizons 1, 2, 4, …, K and the persistence
-     * combination, none holding an event count or the served one-step forecast ({@link #modelSince} and the
-     * combination give them).
+     * The layout version of this release: no event counts in the stats and no served one-step forecast (
+     * {@link #modelSince} and the combination give them), the model's architecture in the operator's model lineage.
      */
-    public static final byte STATS_CURRENT = 3;
-    /**
-     * As layout version 3 stored them: the scorer's floats after its event count, the intervals of the tracked
-     * horizons after their event counter with a slot for the served one-step forecast, then the combination.
-     */
-    public static final byte STATS_COUNTED = 2;
-    /** The scorer with its event count and the intervals of every horizon 1..K, as layout versions 1 and 2 stored them. */
-    public static final byte STATS_EVERY_HORIZON = 1;
+    public static final byte LAYOUT = 4;
+    /** Layout version 3: the scorer's and the intervals' event counts and the served one-step forecast in the stats. */
+    public static final byte LAYOUT_3 = 3;
+    /** Layout version 2: as 3, with the intervals of every horizon 1..K and the architecture recorded per key. */
+    public static final byte LAYOUT_2 = 2;
+    /** Layout version 1: as 2 without the architecture ({@link #archTag} reads 0, unknown). */
+    public static final byte LAYOUT_1 = 1;
 
     public SeriesState() {
         this(new float[0], new float[0]);
@@ -97,7 +97,7 @@ public final class SeriesState {
         c.scalerMean = scalerMean;
         c.scalerM2 = scalerM2;
         c.modelSince = modelSince;
-        c.statsLayout = statsLayout;
+        c.layout = layout;
     }
 
     private static float[] copyArray(float[] from, float[] to) {
@@ -117,7 +117,7 @@ public final class SeriesState {
             return false;
         }
         return lastTimestamp == s.lastTimestamp && modelTag == s.modelTag && archTag == s.archTag
-                && statsLayout == s.statsLayout
+                && layout == s.layout
                 && scalerCount == s.scalerCount && modelSince == s.modelSince
                 && Double.compare(scalerMean, s.scalerMean) == 0 && Double.compare(scalerM2, s.scalerM2) == 0
                 && Arrays.equals(recurrent, s.recurrent) && Arrays.equals(stats, s.stats);
@@ -132,7 +132,7 @@ public final class SeriesState {
 
     @Override
     public String toString() {
-        return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag + ", statsLayout=" + statsLayout + ", archTag=" + archTag
+        return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag + ", layout=" + layout + ", archTag=" + archTag
                 + ", scaler=(" + scalerCount + ", " + scalerMean + ", " + scalerM2 + "), modelSince=" + modelSince
                 + ", recurrent=" + recurrent.length
                 + " floats, stats=" + stats.length + " floats}";

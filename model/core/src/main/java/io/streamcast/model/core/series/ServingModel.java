@@ -1,4 +1,4 @@
-package io.streamcast.jobs.forecast;
+package io.streamcast.model.core.series;
 
 import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.Forecaster;
@@ -12,20 +12,20 @@ import io.streamcast.model.core.feature.FeatureEncoder;
 import io.streamcast.model.core.feature.ScalerPolicy;
 
 /**
- * One model ready to serve inside a forecast operator instance: the artifact's stepping classes, the
+ * One model ready to serve, by {@link SeriesStep}, inside one operator instance: the artifact's stepping classes, the
  * per-model scratch buffers and the tags written into each key's state. Built completely before it replaces
  * the previous one, so a swap is one reference assignment. Not thread-safe (one per operator instance).
  */
-final class ServingModel {
+public final class ServingModel {
 
     /** The architecture tag of state known to belong to no model that can serve it (never a model's own tag). */
-    static final int OTHER_ARCHITECTURE = Integer.MIN_VALUE;
+    public static final int OTHER_ARCHITECTURE = Integer.MIN_VALUE;
 
-    final String version;
-    final String sha256;
-    final int modelTag;
-    final int archTag;
-    final String architecture;
+    public final String version;
+    public final String sha256;
+    public final int modelTag;
+    public final int archTag;
+    public final String architecture;
     final Forecaster forecaster;
     final FeatureEncoder encoder;
     final ScalerPolicy scalerPolicy;
@@ -41,7 +41,7 @@ final class ServingModel {
     final float[] lower;
     final float[] upper;
 
-    ServingModel(ModelArtifact artifact, String sha256) {
+    public ServingModel(ModelArtifact artifact, String sha256) {
         ForecastModel model = artifact.model();
         this.version = artifact.modelVersion();
         this.sha256 = sha256;
@@ -69,7 +69,7 @@ final class ServingModel {
      * What a key's recurrent state depends on: every layer's cell type and sizes (in order), the features and the
      * horizon. Two models with equal architectures can continue each other's recurrent state.
      */
-    static String architectureOf(ForecastModel model) {
+    public static String architectureOf(ForecastModel model) {
         StringBuilder sb = new StringBuilder("layers=");
         for (LayerWeights l : model.layers()) {
             sb.append(l.type()).append(':').append(l.inputSize()).append('x').append(l.hiddenSize()).append(';');

@@ -1,0 +1,191 @@
+package io.streamcast.model.core.series;
+
+import io.streamcast.model.core.PersistenceBlend;
+import io.streamcast.model.core.anomaly.AnomalyConfig;
+import io.streamcast.model.core.anomaly.AnomalyResult;
+import io.streamcast.model.core.anomaly.AnomalyScorer;
+import io.streamcast.model.core.feature.OnlineScaler;
+
+import java.util.Objects;
+
+/**
+ * The per-key algorithm, free of any stream processor: for each event of a key, (1) score the value against the
+ * forecast the key made at its previous event, (2) step the model's cells with the new value and its calendar
+ * features, (3) produce the forecast for the next K steps with prediction intervals. The forecast served is the
+ * model's combined with persistence by the key's own {@link PersistenceBlend} weight, so that a key the model
+ * forecasts worse than "no change" is served about "no change". The intervals are those of the served forecast; the
+ * anomaly residual is the model's own one-step error (the model's surprise, which the combination would blur).
+ *
+ * <p>A stream layer (the Flink operator, a SQL function, an evaluation loop) keeps one {@link SeriesState} per key,
+ * reads it, calls {@link #step}, writes it back and emits {@link #forecast()}, {@link #lower()}, {@link #upper()} and
+ * {@link #anomaly()}. It never looks inside the state.
+ *
+ * <p>State layout ({@link SeriesState#LAYOUT}): {@code recurrent} is the forecaster's state (LSTM: h then c per
+ * layer); {@code stats} holds the anomaly scorer's {@value AnomalyScorer#STATE_SIZE} floats, then the prediction
+ * intervals' (which include the pending forecasts of horizons above 1; 9 floats for K = 8), then the combination's
+ * {@value PersistenceBlend#STATE_SIZE}. None of them keeps an event count: the scaler's count is the key's, and the
+ * intervals count from {@link SeriesState#modelSince}; nor the served one-step forecast, which the combination
+ * recomputes. State read in an earlier layout is converted by {@link StateLayouts} before anything else touches it.
+ *
+ * <p>A key whose state was written with another model adopts the model in service ({@link #adopt}): its recurrent
+ * state, pending forecasts and combination weight are kept when the swap policy allows it and the architecture is
+ * the same; the scaler and anomaly statistics are the series' own and always kept.
+ *
+ * <p>Not thread-safe: one instance per operator instance (it holds the scorer's scratch result).
+ */
+public final class SeriesStep {
+
+    /** The architecture of models by tag, as the stream layer records every model it has served. */
+    @FunctionalInterface
+    public interface Lineage {
+        /** The architecture tag of the model with {@code modelTag}; 0 if unknown. */
+        int architectureOf(int modelTag) throws Exception;
+
+        /** A lineage that knows no model. */
+        Lineage NONE = tag -> 0;
+    }
+
+    private final AnomalyScorer scorer;
+    private final boolean keepStateOnSwap;
+    private final AnomalyResult result = new AnomalyResult();
+    private ServingModel last;
+
+    /**
+     * @param anomaly         the anomaly scorer's configuration
+     * @param keepStateOnSwap whether a key keeps its recurrent state when it adopts a model of the same architecture
+     */
+    public SeriesStep(AnomalyConfig anomaly, boolean keepStateOnSwap) {
+        this.scorer = new AnomalyScorer(Objects.requireNonNull(anomaly, "anomaly"));
+        this.keepStateOnSwap = keepStateOnSwap;
+    }
+
+    /** A fresh key's state for model {@code m}. */
+    public SeriesState newState(ServingModel m) {
+        SeriesState s = new SeriesState(new float[m.forecaster.stateSize()], new float[m.statsSize]);
+        s.modelTag = m.modelTag;
+        initStats(s.stats, m, false);
+        return s;
+    }
+
+    /** Whether an event at {@code timestamp} is newer than the key's last accepted one (else it changes nothing). */
+    public static boolean accepts(SeriesState s, long timestamp) {
+        return timestamp > s.lastTimestamp;
+    }
+
+    /**
+     * Advances the key's state {@code s} in place with the event ({@code timestamp}, {@code value}) under model
+     * {@code m} and leaves the results in {@link #forecast()}, {@link #lower()}, {@link #upper()} and
+     * {@link #anomaly()} until the next call.
+     *
+     * @throws IllegalArgumentException if the event is not newer than the key's last one ({@link #accepts})
+     */
+    public void step(SeriesState s, ServingModel m, long timestamp, double value, Lineage lineage) throws Exception {
+        if (!accepts(s, timestamp)) {
+            throw new IllegalArgumentException("event time " + timestamp + " is not after the key's last accepted event "
+                    + "time " + s.lastTimestamp + ": check accepts() first");
+        }
+        boolean architectureUnrecorded = false;
+        if (s.layout != SeriesState.LAYOUT) {
+            architectureUnrecorded = StateLayouts.upgrade(s, m, this);
+        }
+        if (s.modelTag != m.modelTag) {
+            adopt(s, m, lineage, architectureUnrecorded);
+        }
+        s.archTag = 0; // recorded per key only by earlier layouts; the lineage has the serving model's
+        last = m;
+
+        // 1. score the new value against the forecast made at the key's previous event
+        OnlineScaler scaler = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2);
+        long before = scaler.count(); // this key's events before this one
+        float[] stats = s.stats;
+        float pending = PersistenceBlend.pendingModelForecast(stats, m.blendOffset);
+        double residual = Float.isNaN(pending) || before == 0 ? Double.NaN : (value - pending) / scaler.std();
+        scorer.score(stats, 0, before + 1, value, residual, result);
+        float servedPending = m.blend.pendingServedForecast(stats, m.blendOffset);
+        m.blend.observe(stats, m.blendOffset, value);
+
+        // 2. step the cells with the new value and its calendar features
+        scaler.observe(value);
+        m.encoder.encode(scaler.scale(value), timestamp, m.features);
+        m.forecaster.step(m.features, s.recurrent, m.modelOut);
+
+        // 3. the forecast for the next K steps, in value units, combined with persistence, with intervals
+        float[] forecast = m.forecast;
+        for (int j = 0; j < m.horizon; j++) {
+            forecast[j] = (float) scaler.unscale(m.modelOut[j]);
+        }
+        m.blend.blend(stats, m.blendOffset, forecast, m.horizon);
+        double unit = scaler.std();
+        long sinceModel = before - s.modelSince;
+        m.intervals.observe(stats, AnomalyScorer.STATE_SIZE, sinceModel, value, unit, servedPending, forecast);
+        m.intervals.bounds(stats, AnomalyScorer.STATE_SIZE, sinceModel, forecast, unit, m.lower, m.upper);
+
+        s.scalerCount = scaler.count();
+        s.scalerMean = scaler.mean();
+        s.scalerM2 = scaler.m2();
+        s.lastTimestamp = timestamp;
+    }
+
+    /** The forecast of the last {@link #step}, horizons 1..K (the serving model's buffer: copy to keep it). */
+    public float[] forecast() {
+        return last.forecast;
+    }
+
+    /** The lower bounds of the last {@link #step}'s prediction intervals (the model's buffer: copy to keep it). */
+    public float[] lower() {
+        return last.lower;
+    }
+
+    /** The upper bounds of the last {@link #step}'s prediction intervals (the model's buffer: copy to keep it). */
+    public float[] upper() {
+        return last.upper;
+    }
+
+    /** The anomaly score, likelihood and decision of the last {@link #step} (overwritten by the next). */
+    public AnomalyResult anomaly() {
+        return result;
+    }
+
+    /**
+     * The key's state {@code s} was written with another model: it takes up {@code m}. The architecture of the key's
+     * model is the one {@code lineage} records for its tag (layouts 2 and 3 recorded it per key). When neither knows
+     * it, state of layout version 1 (which never recorded it; {@code architectureUnrecorded}) is kept if its sizes
+     * are the same, as that release did; any other state (its model missing from the lineage, e.g. a savepoint
+     * restored without its broadcast state) starts afresh, since a model of the same sizes may be another
+     * architecture.
+     */
+    public void adopt(SeriesState s, ServingModel m, Lineage lineage, boolean architectureUnrecorded) throws Exception {
+        boolean sameShape = s.recurrent.length == m.forecaster.stateSize() && s.stats.length == m.statsSize;
+        int arch = s.archTag != 0 ? s.archTag : lineage.architectureOf(s.modelTag);
+        boolean sameArchitecture = arch != 0 ? arch == m.archTag : architectureUnrecorded;
+        boolean keep = keepStateOnSwap && sameShape && sameArchitecture;
+        s.modelTag = m.modelTag;
+        if (keep) {
+            return;
+        }
+        s.recurrent = new float[m.forecaster.stateSize()];
+        s.modelSince = s.scalerCount;
+        if (s.stats.length != m.statsSize) {
+            float[] stats = new float[m.statsSize];
+            if (s.stats.length >= AnomalyScorer.STATE_SIZE) {
+                System.arraycopy(s.stats, 0, stats, 0, AnomalyScorer.STATE_SIZE);
+            } else {
+                scorer.init(stats, 0);
+            }
+            initStats(stats, m, true);
+            s.stats = stats;
+        } else {
+            m.blend.resetWeight(s.stats, m.blendOffset);
+            m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
+        }
+    }
+
+    /** Initialises the model's part of {@code stats} (and the scorer's, unless {@code keepScorer}). */
+    void initStats(float[] stats, ServingModel m, boolean keepScorer) {
+        if (!keepScorer) {
+            scorer.init(stats, 0);
+        }
+        m.intervals.init(stats, AnomalyScorer.STATE_SIZE);
+        m.blend.init(stats, m.blendOffset);
+    }
+}

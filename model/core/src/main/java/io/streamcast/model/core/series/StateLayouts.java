@@ -1,0 +1,167 @@
+package io.streamcast.model.core.series;
+
+import io.streamcast.model.core.PersistenceBlend;
+import io.streamcast.model.core.StateRegions;
+import io.streamcast.model.core.anomaly.AnomalyScorer;
+import io.streamcast.model.core.anomaly.PredictionIntervals;
+
+/**
+ * The one place that knows the state layouts of earlier releases and converts a key's state from them to this
+ * release's ({@link SeriesState#LAYOUT}). {@link SeriesStep} calls {@link #upgrade} before anything else reads a key's
+ * state; the math classes (scorer, intervals, combination) and the stream layers only ever see the current layout.
+ * The serializer of the stream layer reads each record's own fields and tags the state with the layout version it
+ * was read in; only the {@code stats} array needs converting, and that needs the serving model (its horizon).
+ *
+ * <p>Earlier layouts of {@code stats}:
+ * <ul>
+ *   <li>version 3: the scorer's event count, then its {@value AnomalyScorer#STATE_SIZE} floats; the intervals of the
+ *       tracked horizons with an event counter first and a horizon-1 slot holding the served one-step forecast
+ *       ({@link #countedIntervalsSize}); then the combination. Nothing is lost: the counts become
+ *       {@link SeriesState#modelSince}, the one-step forecast is what the combination recomputes.
+ *   <li>versions 1 and 2: the scorer with its event count, then the intervals of every horizon 1..K: counter, the
+ *       two pooled quantiles, K pending forecasts, K scales ({@link #perHorizonIntervalsSize}); no combination (that
+ *       release served the model alone, so the combination starts from the model's pending one-step forecast).
+ * </ul>
+ * State of another horizon (its size says so) keeps its anomaly statistics and starts the rest afresh; its
+ * architecture is then known to differ from the serving model's, so {@link SeriesStep#adopt} starts its recurrent
+ * state afresh too.
+ */
+public final class StateLayouts {
+
+    /** Floats of the anomaly scorer's state in layouts 1 to 3: its event count, then today's floats. */
+    public static final int COUNTED_SCORER_SIZE = AnomalyScorer.STATE_SIZE + 1;
+
+    private static final int PER_HORIZON_COUNTER = 0;
+    private static final int PER_HORIZON_Q_LOWER = 1;
+    private static final int PER_HORIZON_Q_UPPER = 2;
+    private static final int PER_HORIZON_SLOTS = 3;
+
+    private StateLayouts() {}
+
+    /**
+     * Converts {@code s}, read in an earlier layout, to {@link SeriesState#LAYOUT} for model {@code m}.
+     *
+     * @return whether the key's architecture was not recorded (layout version 1), which {@link SeriesStep#adopt}
+     *         needs to decide whether a same-sized key keeps its recurrent state
+     */
+    static boolean upgrade(SeriesState s, ServingModel m, SeriesStep step) {
+        boolean architectureUnrecorded = s.archTag == 0; // layout version 1 did not record it
+        float[] old = s.stats;
+        int counted = COUNTED_SCORER_SIZE;
+        float[] stats;
+        if (s.layout == SeriesState.LAYOUT_3 && old.length == counted + countedIntervalsSize(m.horizon) + PersistenceBlend.STATE_SIZE) {
+            stats = new float[m.statsSize];
+            scorerFromCounted(old, 0, stats, 0);
+            intervalsFromCounted(m.intervals, old, counted, stats, AnomalyScorer.STATE_SIZE);
+            System.arraycopy(old, old.length - PersistenceBlend.STATE_SIZE, stats, m.blendOffset, PersistenceBlend.STATE_SIZE);
+            s.modelSince = sinceCounter(s, countedCounter(old, counted));
+        } else if (s.layout <= SeriesState.LAYOUT_2 && old.length == counted + perHorizonIntervalsSize(m.horizon)) {
+            stats = new float[m.statsSize];
+            scorerFromCounted(old, 0, stats, 0);
+            intervalsFromPerHorizon(m.intervals, old, counted, stats, AnomalyScorer.STATE_SIZE);
+            // that release served the model alone, and the horizon-1 slot of its intervals holds the model's forecast
+            m.blend.initServingModel(stats, m.blendOffset, perHorizonPendingOneStep(old, counted));
+            s.modelSince = sinceCounter(s, perHorizonCounter(old, counted));
+        } else {
+            stats = new float[m.statsSize];
+            if (old.length >= counted) {
+                scorerFromCounted(old, 0, stats, 0);
+                step.initStats(stats, m, true);
+            } else {
+                step.initStats(stats, m, false);
+            }
+            s.modelSince = s.scalerCount;
+            if (s.archTag == 0) {
+                s.archTag = ServingModel.OTHER_ARCHITECTURE;
+            }
+        }
+        s.stats = stats;
+        s.layout = SeriesState.LAYOUT;
+        return architectureUnrecorded;
+    }
+
+    /** {@code modelSince} for an earlier layout's interval counter (which never exceeds the key's event count). */
+    private static long sinceCounter(SeriesState s, long counter) {
+        return s.scalerCount - Math.min(Math.max(counter, 0), s.scalerCount);
+    }
+
+    /**
+     * Converts the anomaly scorer's state from layouts 1 to 3 ({@link #COUNTED_SCORER_SIZE} floats at
+     * {@code from[fromOffset..]}, the event count first) into this one at {@code to[toOffset..]}. The count is
+     * dropped: the scorer is given the key's event count at every event.
+     *
+     * @return the event count the earlier layout held (it saturated at {@link AnomalyScorer#MAX_COUNT})
+     */
+    public static long scorerFromCounted(float[] from, int fromOffset, float[] to, int toOffset) {
+        StateRegions.check(from, fromOffset, COUNTED_SCORER_SIZE);
+        StateRegions.check(to, toOffset, AnomalyScorer.STATE_SIZE);
+        System.arraycopy(from, fromOffset + 1, to, toOffset, AnomalyScorer.STATE_SIZE);
+        return (long) from[fromOffset];
+    }
+
+    /** Floats of the intervals' state of layout 3 for horizon K (an event counter and a horizon-1 slot more): 2n + 3. */
+    public static int countedIntervalsSize(int horizon) {
+        return PredictionIntervals.stateSize(horizon) + 2;
+    }
+
+    /**
+     * Converts the intervals' state from layout 3 (same K, {@link #countedIntervalsSize} floats: counter, quantiles,
+     * slots of every tracked horizon, scales) into this layout. Nothing learnt is lost: the counter is the event
+     * position the caller continues from, and the horizon-1 slot held the served one-step forecast the combination
+     * recomputes.
+     */
+    public static void intervalsFromCounted(PredictionIntervals intervals, float[] from, int fromOffset, float[] to,
+                                            int toOffset) {
+        int k = intervals.config().horizon();
+        StateRegions.check(from, fromOffset, countedIntervalsSize(k));
+        StateRegions.check(to, toOffset, intervals.stateSize());
+        to[toOffset + PredictionIntervals.Q_LOWER] = from[fromOffset + 1];
+        to[toOffset + PredictionIntervals.Q_UPPER] = from[fromOffset + 2];
+        // the slots of horizons 2 … n and the scales follow the horizon-1 slot, in this layout's order
+        System.arraycopy(from, fromOffset + 4, to, toOffset + PredictionIntervals.SLOTS,
+                intervals.stateSize() - PredictionIntervals.SLOTS);
+    }
+
+    /** Floats of the intervals' state of layouts 1 and 2, which tracked every horizon: 2K + 3. */
+    public static int perHorizonIntervalsSize(int horizon) {
+        return 2 * horizon + 3;
+    }
+
+    /**
+     * Converts the intervals' state from layouts 1 and 2 (same K, {@link #perHorizonIntervalsSize} floats) into this
+     * layout: the pooled quantiles, and the pending forecast and scale of each tracked horizon are carried over
+     * unchanged (their schedules are the same), so no learnt statistic is lost.
+     */
+    public static void intervalsFromPerHorizon(PredictionIntervals intervals, float[] from, int fromOffset, float[] to,
+                                               int toOffset) {
+        int k = intervals.config().horizon();
+        StateRegions.check(from, fromOffset, perHorizonIntervalsSize(k));
+        StateRegions.check(to, toOffset, intervals.stateSize());
+        to[toOffset + PredictionIntervals.Q_LOWER] = from[fromOffset + PER_HORIZON_Q_LOWER];
+        to[toOffset + PredictionIntervals.Q_UPPER] = from[fromOffset + PER_HORIZON_Q_UPPER];
+        int[] tracked = PredictionIntervals.trackedHorizons(k);
+        int n = tracked.length;
+        for (int i = 0; i < n; i++) {
+            int j = tracked[i] - 1;
+            if (i > 0) {
+                to[toOffset + PredictionIntervals.SLOTS + i - 1] = from[fromOffset + PER_HORIZON_SLOTS + j];
+            }
+            to[toOffset + PredictionIntervals.SLOTS + n - 1 + i] = from[fromOffset + PER_HORIZON_SLOTS + k + j];
+        }
+    }
+
+    /** The event counter of intervals' state in layouts 1 and 2 (events since its statistics started). */
+    public static long perHorizonCounter(float[] from, int fromOffset) {
+        return (long) from[fromOffset + PER_HORIZON_COUNTER];
+    }
+
+    /** The horizon-1 slot of intervals' state in layouts 1 and 2: the forecast made at the key's previous event. */
+    public static float perHorizonPendingOneStep(float[] from, int fromOffset) {
+        return from[fromOffset + PER_HORIZON_SLOTS];
+    }
+
+    /** The event counter of intervals' state in layout 3 (events since its statistics started). */
+    public static long countedCounter(float[] from, int fromOffset) {
+        return (long) from[fromOffset];
+    }
+}
