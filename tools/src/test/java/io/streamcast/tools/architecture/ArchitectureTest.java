@@ -1,0 +1,89 @@
+package io.streamcast.tools.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The modules' dependency rules, as docs/architecture.md states them, checked on the compiled main classes of every
+ * module (this module's test class path holds them all). Maven already refuses a dependency on a module further down
+ * the list; these rules also catch a library leaking into the wrong module and an arrow pointing back up.
+ */
+class ArchitectureTest {
+
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("io.streamcast");
+        // the module jars are on the class path as directories in the reactor, as jars when run alone
+        if (classes.isEmpty()) {
+            classes = new ClassFileImporter()
+                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("io.streamcast");
+        }
+    }
+
+    @Test
+    void everyModuleIsImported() {
+        for (String pkg : new String[] {"io.streamcast.model.core", "io.streamcast.model.training",
+                "io.streamcast.connectors", "io.streamcast.broker", "io.streamcast.jobs", "io.streamcast.tools"}) {
+            assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg))).as(pkg).isTrue();
+        }
+    }
+
+    @Test
+    void modulesDependOnlyDownwards() {
+        ArchRule rule = layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("core").definedBy("io.streamcast.model.core..")
+                .layer("training").definedBy("io.streamcast.model.training..")
+                .layer("connectors").definedBy("io.streamcast.connectors..")
+                .layer("broker").definedBy("io.streamcast.broker..")
+                .layer("job").definedBy("io.streamcast.jobs..")
+                .layer("tools").definedBy("io.streamcast.tools..")
+                .whereLayer("tools").mayNotBeAccessedByAnyLayer()
+                .whereLayer("job").mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("broker").mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("training").mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("connectors").mayOnlyBeAccessedByLayers("job", "tools")
+                .whereLayer("core").mayOnlyBeAccessedByLayers("training", "connectors", "job", "tools");
+        rule.check(classes);
+    }
+
+    @Test
+    void modelCoreIsPlainJava() {
+        noClasses().that().resideInAPackage("io.streamcast.model.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink..", "org.deeplearning4j..",
+                        "org.nd4j..", "org.apache.kafka..")
+                .because("the per-key algorithm and the math run anywhere: a Flink operator, a SQL function, a test")
+                .check(classes);
+    }
+
+    @Test
+    void theDeployableJobCarriesNoTrainingEngineBrokerOrToolLibraries() {
+        noClasses().that().resideInAnyPackage("io.streamcast.jobs..", "io.streamcast.connectors..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.deeplearning4j..", "org.nd4j..",
+                        "kafka.server..", "org.apache.kafka.server..", "org.apache.kafka.metadata..",
+                        "org.jfree..", "org.openjdk.jmh..", "io.streamcast.broker..")
+                .because("the job's jar is the cluster jar: Flink provides the runtime and nothing else belongs there")
+                .check(classes);
+    }
+
+    @Test
+    void theJobsStateContractDoesNotImportTheOperator() {
+        noClasses().that().resideInAPackage("io.streamcast.jobs.control..")
+                .should().dependOnClassesThat().resideInAPackage("io.streamcast.jobs.forecast..")
+                .because("model control's state and records are what the forecast operator builds on, not the reverse")
+                .check(classes);
+    }
+}
