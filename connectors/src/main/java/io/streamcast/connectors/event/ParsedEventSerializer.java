@@ -2,7 +2,6 @@ package io.streamcast.connectors.event;
 
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
@@ -24,7 +23,7 @@ import org.apache.flink.types.StringValue;
  * </pre>
  * Strings are written as Flink's {@link StringValue} does (null-aware); the value bit for bit, NaN payloads included.
  */
-public final class ParsedEventSerializer extends TypeSerializer<ParsedEvent> {
+public final class ParsedEventSerializer extends ExplicitSerializer<ParsedEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,16 +31,6 @@ public final class ParsedEventSerializer extends TypeSerializer<ParsedEvent> {
     private static final int DEAD_LETTER = 2;
 
     public static final ParsedEventSerializer INSTANCE = new ParsedEventSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<ParsedEvent> duplicate() {
-        return this; // stateless
-    }
 
     @Override
     public ParsedEvent createInstance() {
@@ -63,16 +52,6 @@ public final class ParsedEventSerializer extends TypeSerializer<ParsedEvent> {
         p.setPartition(from.getPartition());
         p.setOffset(from.getOffset());
         return p;
-    }
-
-    @Override
-    public ParsedEvent copy(ParsedEvent from, ParsedEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -117,21 +96,6 @@ public final class ParsedEventSerializer extends TypeSerializer<ParsedEvent> {
         reuse.setPartition(in.readInt());
         reuse.setOffset(in.readLong());
         return reuse;
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof ParsedEventSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return ParsedEventSerializer.class.hashCode();
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.streamcast.jobs.control;
 
+import io.streamcast.connectors.event.ExplicitSerializer;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -17,7 +17,7 @@ import java.io.IOException;
  *   int    n, byte[n] artifact
  * </pre>
  */
-public final class ActiveModelSerializer extends TypeSerializerSingleton<ActiveModel> {
+public final class ActiveModelSerializer extends ExplicitSerializer<ActiveModel> {
 
     private static final long serialVersionUID = 1L;
 
@@ -38,16 +38,6 @@ public final class ActiveModelSerializer extends TypeSerializerSingleton<ActiveM
     @Override
     public ActiveModel copy(ActiveModel from) {
         return from; // immutable by contract
-    }
-
-    @Override
-    public ActiveModel copy(ActiveModel from, ActiveModel reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -76,16 +66,6 @@ public final class ActiveModelSerializer extends TypeSerializerSingleton<ActiveM
         byte[] bytes = new byte[n];
         in.readFully(bytes);
         return new ActiveModel(update, bytes);
-    }
-
-    @Override
-    public ActiveModel deserialize(ActiveModel reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     @Override

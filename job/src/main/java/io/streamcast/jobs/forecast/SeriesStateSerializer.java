@@ -1,8 +1,8 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.connectors.event.ExplicitSerializer;
 import io.streamcast.model.core.series.SeriesState;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -39,7 +39,7 @@ import java.io.IOException;
  *       which then reads as 0 (unknown).
  * </ul>
  */
-public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
+public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
 
@@ -61,16 +61,6 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer();
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<SeriesState> duplicate() {
-        return this; // stateless
-    }
-
-    @Override
     public SeriesState createInstance() {
         return new SeriesState();
     }
@@ -83,11 +73,6 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     @Override
     public SeriesState copy(SeriesState from, SeriesState reuse) {
         return from.copyInto(reuse);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -181,11 +166,6 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         return reuse;
     }
 
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
     private static void writeShortLength(float[] a, DataOutputView out) throws IOException {
         if (a.length > Short.MAX_VALUE) {
             throw new IOException("state array of " + a.length + " floats exceeds " + Short.MAX_VALUE);
@@ -254,16 +234,6 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             a[i] = in.readFloat();
         }
         return a;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof SeriesStateSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return SeriesStateSerializer.class.hashCode();
     }
 
     @Override
