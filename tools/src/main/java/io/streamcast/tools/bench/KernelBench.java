@@ -90,13 +90,16 @@ public final class KernelBench {
         return r.getPrimaryResult().getStatistics().getPercentile(50);
     }
 
+    /**
+     * The generated block of the kernel section: the run's machine, the measured FMA peak and the table. What the
+     * columns mean is the hand-written text above the block in {@code docs/benchmarks.md}.
+     */
     static String toMarkdown(List<Row> rows, double peakGflops) {
         StringBuilder sb = new StringBuilder();
-        sb.append("## LSTM kernel: steps per second, one thread\n\n");
-        sb.append("Written by `bin/streamcast bench kernel` on ").append(Instant.now()).append(" (")
+        sb.append("Last run ").append(Instant.now()).append(" (")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
-                .append("). Medians of JMH iterations; 10,000 keys stepped round-robin; FLOPs per step 2·4H(D+H)+15H.\n");
+                .append(String.format(Locale.ROOT, "); %,d keys stepped round-robin.%n", KernelBenchmark.KEYS));
         sb.append(String.format(Locale.ROOT, "Measured FP32 FMA peak of one core: **%.1f GFLOP/s** (FmaPeakBenchmark).%n%n", peakGflops));
         sb.append("| way of stepping | kernel | H | D | steps/s (median) | GFLOP/s | % of FMA peak | B allocated/step | × DL4J per-key | × DL4J batched 256 |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -1,29 +1,22 @@
 package io.streamcast.tools.evaluate;
 
 import io.streamcast.connectors.event.DeadLetter;
-import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
 import io.streamcast.jobs.forecast.ForecastOptions;
-import io.streamcast.jobs.forecast.KafkaWiring;
 import io.streamcast.jobs.forecast.ModelBundle;
+import io.streamcast.tools.local.LocalRun;
 import org.apache.flink.configuration.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code evaluate}: runs the forecast job over every series of a folder, writes one scored CSV per input file at
@@ -91,190 +84,47 @@ public final class Evaluation {
         return c;
     }
 
+    /**
+     * Loads the series (and labels), runs the job over them, scores forecasts and detections, tallies and writes the
+     * report.
+     */
     public Result run() throws Exception {
         long start = System.nanoTime();
-        if (!Files.isDirectory(o.data())) {
-            throw new IllegalArgumentException("--data " + o.data() + " is not a directory");
-        }
-        ForecastJobConfig config = jobConfig(o.settings());
-        List<Path> files = csvFiles(o.data());
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("no *.csv files under " + o.data());
-        }
-        List<RecordedSeries> series = new ArrayList<>();
-        for (Path f : files) {
-            series.add(RecordedSeries.read(o.data(), f, KafkaWiring.validation(config)));
-        }
-        long rows = series.stream().mapToLong(s -> s.rows().size()).sum();
-        log.printf("evaluating %d series (%d rows) from %s with model %s%n", series.size(), rows, o.data(),
-                o.model().modelVersion());
-
-        Path work = Files.createTempDirectory("streamcast-evaluate");
-        EvaluationJob.Output output;
-        try {
-            output = new EvaluationJob(config, o.model(), o.parallelism()).run(series, work);
-        } finally {
-            deleteRecursively(work);
-        }
-
-        Files.createDirectories(o.out());
-        Map<String, ScoredSeries> scored = new LinkedHashMap<>();
-        List<ForecastMetrics.SeriesResult> metrics = new ArrayList<>();
-        int horizon = 0;
-        for (RecordedSeries s : series) {
-            ScoredSeries joined = join(s, output.forecasts().getOrDefault(s.key(), List.of()));
-            horizon = Math.max(horizon, joined.horizon());
-            joined.write(o.out().resolve(s.relativePath()));
-            scored.put(s.relativePath(), joined);
-            metrics.add(ForecastMetrics.score(s.relativePath(), joined.timestamps(), joined.numericValues(),
-                    joined.forecastsByHorizon(), joined.lower(), joined.upper()));
-        }
-        List<ForecastMetrics.Summary> summaries = new ArrayList<>();
-        for (int k : horizon > 1 ? new int[] {1, horizon} : new int[] {1}) {
-            summaries.add(ForecastMetrics.summarise(metrics, k));
-        }
-
-        List<NabScorer.ProfileScore> nab = List.of();
-        List<String> unlabelled = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        int windows = 0;
-        int scoredWindows = 0;
-        if (o.labels() != null) {
-            LabelledWindows labels = LabelledWindows.read(o.labels());
-            List<NabSeries> truth = new ArrayList<>();
-            List<double[]> scores = new ArrayList<>();
-            for (String rel : labels.files()) {
-                ScoredSeries s = scored.get(rel);
-                if (s == null) {
-                    missing.add(rel);
-                    continue;
-                }
-                truth.add(NabSeries.fromTimestamps(rel, s.timestamps(), labels.windows(rel)));
-                scores.add(s.anomalyScore());
-            }
-            for (String rel : scored.keySet()) {
-                if (!labels.contains(rel)) {
-                    unlabelled.add(rel);
-                }
-            }
-            if (!missing.isEmpty()) {
-                log.printf("warning: %d labelled file(s) are not under %s and are not scored: %s%n", missing.size(),
-                        o.data(), String.join(", ", missing.subList(0, Math.min(5, missing.size()))));
-            }
-            if (truth.isEmpty()) {
-                throw new IllegalArgumentException("none of the files labelled in " + o.labels() + " is under " + o.data());
-            }
-            NabScorer scorer = new NabScorer(truth, scores);
-            windows = scorer.windows();
-            scoredWindows = scorer.scoredWindows();
-            List<NabProfile> profiles = profiles();
-            List<NabScorer.ProfileScore> list = new ArrayList<>();
-            for (NabProfile p : profiles) {
-                list.add(scorer.score(p, o.fixedThreshold()));
-            }
-            nab = list;
-        }
-        Map<String, Long> reasons = new LinkedHashMap<>();
-        for (DeadLetter d : output.deadLetters()) {
-            reasons.merge(d.getReason().code(), 1L, Long::sum);
-        }
-        long invalid = series.stream().flatMap(s -> s.rows().stream()).filter(r -> !r.valid()).count();
-        if (invalid > 0) {
-            reasons.merge("invalid-input-row", invalid, Long::sum);
-        }
-        Result result = new Result(metrics, summaries, nab, scoredWindows, windows, rows,
-                output.deadLetters().size() + invalid, reasons, unlabelled, missing, o.out().resolve("report.md"));
+        EvaluationInput input = EvaluationInput.load(o, log);
+        EvaluationJob.Output output = runJob(input);
+        ForecastScores forecasts = ForecastScores.score(input.series(), output, o.out());
+        DetectionScores detections = DetectionScores.score(o, input, forecasts.scored(), log);
+        Result result = tally(input, output, forecasts, detections);
         EvaluationReport.write(o, result, Duration.ofNanos(System.nanoTime() - start), Instant.now());
         return result;
     }
 
-    private List<NabProfile> profiles() throws IOException {
-        if (o.profiles() != null) {
-            return NabProfile.read(o.profiles());
+    /** Runs the job over every series in a local mini-cluster, in a work folder deleted afterwards. */
+    private EvaluationJob.Output runJob(EvaluationInput input) throws Exception {
+        Path work = Files.createTempDirectory("streamcast-evaluate");
+        try {
+            return new EvaluationJob(input.config(), o.model(), o.parallelism()).run(input.series(), work);
+        } finally {
+            LocalRun.deleteRecursively(work);
         }
-        Path beside = o.data().resolve("profiles.json");
-        return Files.isRegularFile(beside) ? NabProfile.read(beside) : NabProfile.defaults();
     }
 
     /**
-     * Joins the job's records for one series back to its rows by timestamp. Row t's forecast at horizon k comes
-     * from the record of row t−k; its anomaly score from its own record (see the class doc).
+     * The outcome: the scores, and the rows without a forecast record by reason (the job's dead letters, and the
+     * input rows that were not valid events).
      */
-    static ScoredSeries join(RecordedSeries s, List<ForecastRecord> records) {
-        int n = s.rows().size();
-        Map<Long, ForecastRecord> byTs = new HashMap<>();
-        for (ForecastRecord r : records) {
-            byTs.putIfAbsent(r.getTs(), r);
+    private Result tally(EvaluationInput input, EvaluationJob.Output output, ForecastScores forecasts,
+                         DetectionScores detections) {
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        for (DeadLetter d : output.deadLetters()) {
+            reasons.merge(d.getReason().code(), 1L, Long::sum);
         }
-        int horizon = records.stream().mapToInt(ForecastRecord::horizon).max().orElse(0);
-        ForecastRecord[] atRow = new ForecastRecord[n];
-        Map<Long, Integer> usedBy = new HashMap<>();
-        for (int t = 0; t < n; t++) {
-            RecordedSeries.Row row = s.rows().get(t);
-            if (row.valid()) {
-                long ts = row.parsed().getEvent().getTimestampMillis();
-                // a repeated timestamp was dead-lettered by the job: only its first row has a record
-                if (usedBy.putIfAbsent(ts, t) == null) {
-                    atRow[t] = byTs.get(ts);
-                }
-            }
+        long invalid = input.series().stream().flatMap(s -> s.rows().stream()).filter(r -> !r.valid()).count();
+        if (invalid > 0) {
+            reasons.merge("invalid-input-row", invalid, Long::sum);
         }
-        double[] score = new double[n];
-        double[][] f = new double[horizon][n];
-        double[] lo = new double[n];
-        double[] hi = new double[n];
-        for (double[] a : f) {
-            Arrays.fill(a, Double.NaN);
-        }
-        Arrays.fill(lo, Double.NaN);
-        Arrays.fill(hi, Double.NaN);
-        for (int t = 0; t < n; t++) {
-            ForecastRecord r = atRow[t];
-            if (r != null) {
-                score[t] = r.getDetectionScore();
-            }
-            for (int k = 1; k <= horizon; k++) {
-                ForecastRecord from = t - k >= 0 ? atRow[t - k] : null;
-                if (from != null && from.getForecast() != null && from.getForecast().length >= k) {
-                    f[k - 1][t] = from.getForecast()[k - 1];
-                    if (k == 1) {
-                        lo[t] = from.getLower() != null && from.getLower().length > 0 ? from.getLower()[0] : Double.NaN;
-                        hi[t] = from.getUpper() != null && from.getUpper().length > 0 ? from.getUpper()[0] : Double.NaN;
-                    }
-                }
-            }
-        }
-        List<String> ts = s.rows().stream().map(RecordedSeries.Row::timestampText).toList();
-        List<String> vs = s.rows().stream().map(RecordedSeries.Row::valueText).toList();
-        return new ScoredSeries(ts, vs, score, f, lo, hi);
-    }
-
-    static List<Path> csvFiles(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().endsWith(".csv"))
-                    .filter(p -> {
-                        for (Path part : dir.relativize(p)) {
-                            String name = part.toString();
-                            if (name.startsWith(".") || name.startsWith("_")) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    })
-                    .sorted(Comparator.comparing(p -> dir.relativize(p).toString().replace('\\', '/')))
-                    .toList();
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        return new Result(forecasts.series(), forecasts.summaries(), detections.nab(), detections.scoredWindows(),
+                detections.windows(), input.rows(), output.deadLetters().size() + invalid, reasons,
+                detections.unlabelledFiles(), detections.labelledButMissing(), o.out().resolve("report.md"));
     }
 }

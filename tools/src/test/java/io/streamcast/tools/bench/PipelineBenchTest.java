@@ -14,36 +14,36 @@ import org.junit.jupiter.api.io.TempDir;
 /** A limited pipeline benchmark run replaces only its own rows; selections are checked. */
 class PipelineBenchTest {
 
-    private static PipelineBench.Row row(String scenario, String backend, int p, int keys, double eps) {
-        return new PipelineBench.Row(scenario, backend, p, keys, 10, eps, "", 3, "2026-01-01T00:00:00Z");
+    private static PipelineRow row(String scenario, String backend, int p, int keys, double eps) {
+        return new PipelineRow(scenario, backend, p, keys, 10, eps, "", 3, "2026-01-01T00:00:00Z");
     }
 
     @Test
     void freshRowsReplaceTheSameRowsAndTheRestStayInTableOrder() {
-        List<PipelineBench.Row> previous = List.of(
-                row(PipelineBench.GENERATOR, "hashmap", 1, 1_000, 1),
-                row(PipelineBench.GENERATOR, "hashmap", 1, 100_000, 2),
-                row(PipelineBench.GENERATOR, "rocksdb", 2, 1_000, 3),
-                row(PipelineBench.kafkaScenario(Duration.ofSeconds(2), null), "hashmap", 2, 100_000, 4),
-                row(PipelineBench.DL4J, "hashmap", 1, 1_000, 5));
-        List<PipelineBench.Row> fresh = List.of(
-                row(PipelineBench.kafkaScenario(Duration.ofSeconds(10), null), "hashmap", 2, 100_000, 40),
-                row(PipelineBench.GENERATOR, "hashmap", 1, 100_000, 20),
-                row(PipelineBench.GENERATOR, "hashmap", 2, 100_000, 21));
+        List<PipelineRow> previous = List.of(
+                row(GeneratorScenario.TITLE, "hashmap", 1, 1_000, 1),
+                row(GeneratorScenario.TITLE, "hashmap", 1, 100_000, 2),
+                row(GeneratorScenario.TITLE, "rocksdb", 2, 1_000, 3),
+                row(KafkaScenario.title(Duration.ofSeconds(2), null), "hashmap", 2, 100_000, 4),
+                row(Dl4jScenario.TITLE, "hashmap", 1, 1_000, 5));
+        List<PipelineRow> fresh = List.of(
+                row(KafkaScenario.title(Duration.ofSeconds(10), null), "hashmap", 2, 100_000, 40),
+                row(GeneratorScenario.TITLE, "hashmap", 1, 100_000, 20),
+                row(GeneratorScenario.TITLE, "hashmap", 2, 100_000, 21));
 
-        List<PipelineBench.Row> merged = PipelineBench.merge(previous, fresh);
+        List<PipelineRow> merged = PipelineResults.merge(previous, fresh);
 
-        assertThat(merged).extracting(PipelineBench.Row::eventsPerSecond)
+        assertThat(merged).extracting(PipelineRow::eventsPerSecond)
                 .containsExactly(1.0, 20.0, 21.0, 3.0, 4.0, 40.0, 5.0);
     }
 
     @Test
     void naturalOrderComparesNumbersAsNumbers() {
-        assertThat(PipelineBench.naturalOrder("every 2 s", "every 10 s")).isNegative();
-        assertThat(PipelineBench.naturalOrder("every 10 s", "every 2 s")).isPositive();
-        assertThat(PipelineBench.naturalOrder("every 2 s", "every 2 s")).isZero();
-        assertThat(PipelineBench.naturalOrder("every 2 s", "every 2 s, client properties a")).isNegative();
-        assertThat(PipelineBench.naturalOrder("a", "b")).isNegative();
+        assertThat(PipelineResults.naturalOrder("every 2 s", "every 10 s")).isNegative();
+        assertThat(PipelineResults.naturalOrder("every 10 s", "every 2 s")).isPositive();
+        assertThat(PipelineResults.naturalOrder("every 2 s", "every 2 s")).isZero();
+        assertThat(PipelineResults.naturalOrder("every 2 s", "every 2 s, client properties a")).isNegative();
+        assertThat(PipelineResults.naturalOrder("a", "b")).isNegative();
     }
 
     @Test
@@ -53,12 +53,12 @@ class PipelineBenchTest {
                 + "{\"scenario\":\"Kafka → job → Kafka, exactly-once\",\"backend\":\"hashmap\",\"parallelism\":2,"
                 + "\"keys\":100000,\"events\":1000000,\"eventsPerSecond\":42604.0,\"note\":\"n\"}]}", StandardCharsets.UTF_8);
 
-        List<PipelineBench.Row> rows = PipelineBench.readRows(json);
+        List<PipelineRow> rows = PipelineResults.readRows(json);
 
-        assertThat(rows).containsExactly(new PipelineBench.Row(
+        assertThat(rows).containsExactly(new PipelineRow(
                 "Kafka → job → Kafka, exactly-once, checkpoints every 2 s", "hashmap", 2, 100_000, 1_000_000, 42604.0,
                 "n", 3, "2026-11-24T08:19:33Z"));
-        assertThat(PipelineBench.readRows(dir.resolve("missing.json"))).isEmpty();
+        assertThat(PipelineResults.readRows(dir.resolve("missing.json"))).isEmpty();
     }
 
     @Test
@@ -83,7 +83,7 @@ class PipelineBenchTest {
         assertThatThrownBy(() -> new PipelineBench.Selection(all.scenarios(), all.keys(), all.backends(),
                 all.parallelisms(), 3, 10, Duration.ofSeconds(2), Path.of("no-such.properties")))
                 .hasMessage("Kafka client properties file no-such.properties does not exist");
-        assertThat(PipelineBench.kafkaScenario(Duration.ofMillis(500), Path.of("/x/batch.properties")))
+        assertThat(KafkaScenario.title(Duration.ofMillis(500), Path.of("/x/batch.properties")))
                 .isEqualTo("Kafka → job → Kafka, exactly-once, checkpoints every 500 ms, client properties batch.properties");
     }
 }
