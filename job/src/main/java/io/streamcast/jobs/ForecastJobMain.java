@@ -1,6 +1,5 @@
 package io.streamcast.jobs;
 
-import io.streamcast.jobs.control.ModelControl;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.forecast.ForecastJob;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
@@ -80,8 +79,8 @@ public final class ForecastJobMain implements Callable<Integer> {
         ForecastJob job = new ForecastJob(config, bundle, KafkaWiring.source(config, bounded),
                 KafkaWiring.forecastsSink(config), KafkaWiring.anomaliesSink(config), KafkaWiring.deadLetterSink(config));
         return control.enabled()
-                ? job.withModelControl(control, ModelControl.source(config, control, bounded),
-                        ModelControl.errorsSink(config, control))
+                ? job.withModelControl(control, KafkaWiring.modelsSource(config, control, bounded),
+                        KafkaWiring.modelErrorsSink(config, control))
                 : job.withSwapPolicy(control);
     }
 
