@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * and stay ≤ {@value #MAX_TRANSACTION_TIMEOUT_MS} ms (the broker's default
  * {@code transaction.max.timeout.ms}).
  *
+ * <p>Servers and client properties: the setters of {@link KafkaClientBuilder}, or {@code .client(settings)} with the
+ * {@link KafkaClientSettings} every Kafka client of the project is built from.
+ *
  * <p>Producer defaults for throughput: {@code batch.size} {@value #DEFAULT_BATCH_SIZE} and {@code linger.ms}
  * {@value #DEFAULT_LINGER_MS}; client properties override them.
  */

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Bootstrap servers and group id may come from the builder or from the client properties
- * ({@code bootstrap.servers}, {@code group.id}); if both give one they must agree. Client property
- * values whose names mention a password, secret, JAAS config or key are masked in the log.
+ * ({@code bootstrap.servers}, {@code group.id}); if both give one they must agree. The Kafka client settings
+ * may also be given at once, as the {@link KafkaClientSettings} every Kafka client of the project is built from
+ * ({@code .client(settings)}). Client property values whose names mention a password, secret, JAAS config or
+ * key are masked in the log.
  */
 public final class KafkaEventSource {
 
