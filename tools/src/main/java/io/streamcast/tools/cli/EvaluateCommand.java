@@ -45,8 +45,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "maximise the NAB score on this data).")
     Double threshold;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    ParallelismMixin parallelism;
 
     @Mixin
     JobSettingsMixin settings;
@@ -56,6 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("--threshold must be in [0, 1], got " + threshold);
         }
+        int parallelism = this.parallelism.parallelism();
         ModelBundle bundle = model.bundle();
         StringBuilder cmd = new StringBuilder("streamcast evaluate --data ").append(data);
         if (labels != null) {

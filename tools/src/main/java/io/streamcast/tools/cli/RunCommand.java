@@ -37,17 +37,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--follow", description = "Keep running and consume new events until stopped (Ctrl-C).")
     boolean follow;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    ParallelismMixin parallelism;
 
     @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        if (parallelism < 1) {
-            throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
-        }
+        int parallelism = this.parallelism.parallelism();
         ForecastJobConfig config = options.jobConfig();
         ModelBundle bundle = options.bundle();
         String fileSource;

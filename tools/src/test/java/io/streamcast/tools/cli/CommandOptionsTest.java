@@ -79,4 +79,18 @@ class CommandOptionsTest {
         assertThat(cli.execute("replay", "--input", "x.csv")).isEqualTo(2);
         assertThat(err.toString()).contains("Missing required option: '--bootstrap-servers=HOST:PORT'");
     }
+
+    @Test
+    void runAndEvaluateShareParallelismAndItsCheck() {
+        assertThat(help("run")).contains("--parallelism=<parallelism> Parallelism (default: 2).");
+        assertThat(help("evaluate")).contains("--parallelism=<parallelism> Parallelism (default: 2).");
+        for (String[] args : new String[][] {{"run", "--parallelism", "0"},
+                {"evaluate", "--data", "d", "--out", "o", "--parallelism", "0"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = StreamcastCli.commandLine();
+            cli.setErr(new PrintWriter(err, true));
+            assertThat(cli.execute(args)).as(args[0]).isEqualTo(2);
+            assertThat(err.toString()).as(args[0]).contains("--parallelism must be >= 1, got 0");
+        }
+    }
 }
