@@ -1,22 +1,21 @@
 package io.streamcast.jobs;
 
-import io.streamcast.jobs.control.ModelControl;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.forecast.ForecastJob;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
-import io.streamcast.jobs.forecast.ForecastOptions;
 import io.streamcast.jobs.forecast.KafkaWiring;
+import io.streamcast.jobs.forecast.ForecastOptions;
 import io.streamcast.jobs.forecast.ModelBundle;
+import io.streamcast.jobs.options.JobOptionsMixin;
+import io.streamcast.jobs.options.KafkaMixin;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,19 +28,13 @@ import java.util.concurrent.Callable;
  * <p>It is the main class of {@code streamcast-cluster.jar}, which carries no Flink runtime, no DL4J and no
  * Kafka broker: keep this class free of the command line's other commands.
  */
-@Command(name = "forecast-job", mixinStandardHelpOptions = true,
+@Command(name = "forecast-job", mixinStandardHelpOptions = true, resourceBundle = "io.streamcast.jobs.forecast-job-help",
+        modelTransformer = KafkaMixin.RequireBootstrapServers.class,
         description = "Submit the Streamcast forecast job (Kafka in, Kafka out) to the Flink cluster the CLI targets.")
 public final class ForecastJobMain implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(names = "--model", paramLabel = "MODEL", description = "Model artifact on the submitting machine (default: the bundled model).")
-    Path model;
-
-    @Option(names = "--kafka-properties", paramLabel = "FILE", description = "Extra Kafka client properties (e.g. SASL/SSL); "
-            + "the file must be readable where the job's tasks run.")
-    Path kafkaProperties;
+    @Mixin
+    JobOptionsMixin options;
 
     @Option(names = "--bounded", description = "Stop at the offsets that are the latest when the job starts (replays).")
     boolean bounded;
@@ -49,22 +42,13 @@ public final class ForecastJobMain implements Callable<Integer> {
     @Option(names = "--job-name", defaultValue = "streamcast-forecast", description = "Job name (default: ${DEFAULT-VALUE}).")
     String jobName;
 
-    @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Any job option (see the README).")
-    Map<String, String> settings = new LinkedHashMap<>();
-
     @Override
     public Integer call() throws Exception {
-        Map<String, String> conf = new LinkedHashMap<>(settings);
-        conf.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        if (kafkaProperties != null) {
-            conf.put(ForecastOptions.KAFKA_PROPERTIES_FILE.key(), kafkaProperties.toString());
-        }
-        ModelBundle bundle = model == null ? ModelBundle.bundledDefault() : ModelBundle.fromFile(model);
-
+        ModelBundle bundle = options.bundle();
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(pipeline);
-        job(Configuration.fromMap(conf), bundle, bounded).build(env);
+        job(options.configuration(), bundle, bounded).build(env);
         env.execute(jobName);
         return 0;
     }
@@ -80,8 +64,8 @@ public final class ForecastJobMain implements Callable<Integer> {
         ForecastJob job = new ForecastJob(config, bundle, KafkaWiring.source(config, bounded),
                 KafkaWiring.forecastsSink(config), KafkaWiring.anomaliesSink(config), KafkaWiring.deadLetterSink(config));
         return control.enabled()
-                ? job.withModelControl(control, ModelControl.source(config, control, bounded),
-                        ModelControl.errorsSink(config, control))
+                ? job.withModelControl(control, KafkaWiring.modelsSource(config, control, bounded),
+                        KafkaWiring.modelErrorsSink(config, control))
                 : job.withSwapPolicy(control);
     }
 

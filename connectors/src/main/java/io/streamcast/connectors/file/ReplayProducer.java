@@ -3,7 +3,9 @@ package io.streamcast.connectors.file;
 import io.streamcast.connectors.event.EventValidation;
 import io.streamcast.connectors.event.ParsedEvent;
 import io.streamcast.connectors.json.JsonCodec;
+import io.streamcast.connectors.kafka.KafkaClientBuilder;
 import io.streamcast.connectors.kafka.KafkaClientProperties;
+import io.streamcast.connectors.kafka.KafkaClientSettings;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -260,21 +262,13 @@ public final class ReplayProducer {
     }
 
     /** Settings of a {@link ReplayProducer}; {@link #build()} checks them. */
-    public static final class Builder {
-        private String bootstrapServers;
+    public static final class Builder extends KafkaClientBuilder<Builder> {
         private String topic;
         private double speedup;
         private KeyFrom keyFrom = KeyFrom.AUTO;
         private EventValidation validation = EventValidation.defaults();
-        private final Map<String, String> clientProperties = new LinkedHashMap<>();
-        private Path clientPropertiesFile;
 
         private Builder() {}
-
-        public Builder bootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = bootstrapServers;
-            return this;
-        }
 
         public Builder topic(String topic) {
             this.topic = topic;
@@ -299,39 +293,12 @@ public final class ReplayProducer {
             return this;
         }
 
-        public Builder clientProperty(String name, String value) {
-            this.clientProperties.put(name, value);
-            return this;
-        }
-
-        public Builder clientProperties(Map<String, String> properties) {
-            this.clientProperties.putAll(properties);
-            return this;
-        }
-
-        public Builder clientPropertiesFile(Path file) {
-            this.clientPropertiesFile = file;
-            return this;
-        }
-
         /**
          * @throws IllegalArgumentException saying what to fix
          */
         public ReplayProducer build() {
-            Map<String, String> props = new LinkedHashMap<>();
-            if (clientPropertiesFile != null) {
-                props.putAll(KafkaClientProperties.load(clientPropertiesFile));
-            }
-            props.putAll(clientProperties);
-            if (bootstrapServers == null || bootstrapServers.isBlank()) {
-                if (props.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
-                    throw new IllegalArgumentException(
-                            "Kafka bootstrap servers are not set: call bootstrapServers(\"host:9092\") or set "
-                                    + "bootstrap.servers in the client properties");
-                }
-            } else {
-                props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.trim());
-            }
+            Map<String, String> props = client().toMap();
+            KafkaClientSettings.requireBootstrapServers(props);
             if (topic == null || topic.isBlank()) {
                 throw new IllegalArgumentException("No topic to send to: call topic(\"events\")");
             }

@@ -1,6 +1,5 @@
 package io.streamcast.connectors.kafka;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint; {@code transaction.timeout.ms} must exceed the longest checkpoint plus restart
  * and stay ≤ {@value #MAX_TRANSACTION_TIMEOUT_MS} ms (the broker's default
  * {@code transaction.max.timeout.ms}).
+ *
+ * <p>Servers and client properties: the setters of {@link KafkaClientBuilder}, or {@code .client(settings)} with the
+ * {@link KafkaClientSettings} every Kafka client of the project is built from.
  *
  * <p>Producer defaults for throughput: {@code batch.size} {@value #DEFAULT_BATCH_SIZE} and {@code linger.ms}
  * {@value #DEFAULT_LINGER_MS}; client properties override them.
@@ -66,22 +68,14 @@ public final class JsonKafkaSink {
     }
 
     /** Collects the settings; {@link #build()} checks them and says what to fix. */
-    public static final class Builder<T> {
-        private String bootstrapServers;
+    public static final class Builder<T> extends KafkaClientBuilder<Builder<T>> {
         private String topic;
         private SerializableFunction<T, String> keyExtractor;
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.EXACTLY_ONCE;
         private String transactionalIdPrefix;
         private Duration transactionTimeout;
-        private final Map<String, String> clientProperties = new LinkedHashMap<>();
-        private Path clientPropertiesFile;
 
         private Builder() {}
-
-        public Builder<T> bootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = bootstrapServers;
-            return this;
-        }
 
         public Builder<T> topic(String topic) {
             this.topic = topic;
@@ -112,24 +106,6 @@ public final class JsonKafkaSink {
             return this;
         }
 
-        /** One Kafka producer property (e.g. {@code security.protocol}); later calls win. */
-        public Builder<T> clientProperty(String name, String value) {
-            this.clientProperties.put(name, value);
-            return this;
-        }
-
-        /** Kafka producer properties; they override those of {@link #clientPropertiesFile}. */
-        public Builder<T> clientProperties(Map<String, String> properties) {
-            this.clientProperties.putAll(properties);
-            return this;
-        }
-
-        /** A {@code .properties} file of Kafka producer properties, read by {@link #build()}. */
-        public Builder<T> clientPropertiesFile(Path file) {
-            this.clientPropertiesFile = file;
-            return this;
-        }
-
         /**
          * Checks the settings and builds the sink.
          *
@@ -139,18 +115,8 @@ public final class JsonKafkaSink {
             Map<String, String> props = new LinkedHashMap<>();
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(DEFAULT_BATCH_SIZE));
             props.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(DEFAULT_LINGER_MS));
-            if (clientPropertiesFile != null) {
-                props.putAll(KafkaClientProperties.load(clientPropertiesFile));
-            }
-            props.putAll(clientProperties);
-
-            String servers = KafkaEventSource.resolve(bootstrapServers, props,
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "bootstrapServers(\"host:9092\")");
-            if (servers == null) {
-                throw new IllegalArgumentException(
-                        "Kafka bootstrap servers are not set: call bootstrapServers(\"host:9092\") or set "
-                                + "bootstrap.servers in the client properties");
-            }
+            props.putAll(client().toMap());
+            String servers = KafkaClientSettings.requireBootstrapServers(props);
             if (topic == null || topic.isBlank()) {
                 throw new IllegalArgumentException("No topic to write to: call topic(\"forecasts\")");
             }

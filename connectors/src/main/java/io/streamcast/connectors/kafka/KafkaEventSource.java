@@ -2,10 +2,8 @@ package io.streamcast.connectors.kafka;
 
 import io.streamcast.connectors.event.EventValidation;
 import io.streamcast.connectors.event.ParsedEvent;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Bootstrap servers and group id may come from the builder or from the client properties
- * ({@code bootstrap.servers}, {@code group.id}); if both give one they must agree. Client property
- * values whose names mention a password, secret, JAAS config or key are masked in the log.
+ * ({@code bootstrap.servers}, {@code group.id}); if both give one they must agree. The Kafka client settings
+ * may also be given at once, as the {@link KafkaClientSettings} every Kafka client of the project is built from
+ * ({@code .client(settings)}). Client property values whose names mention a password, secret, JAAS config or
+ * key are masked in the log.
  */
 public final class KafkaEventSource {
 
@@ -46,8 +46,7 @@ public final class KafkaEventSource {
     }
 
     /** Collects the settings; {@link #build()} checks them and says what to fix. */
-    public static final class Builder {
-        private String bootstrapServers;
+    public static final class Builder extends KafkaClientBuilder<Builder> {
         private final List<String> topics = new ArrayList<>();
         private String groupId;
         private OffsetsInitializer startingOffsets;
@@ -55,16 +54,8 @@ public final class KafkaEventSource {
         private OffsetsInitializer stoppingOffsets;
         private EventValidation validation = EventValidation.defaults();
         private String clientIdPrefix;
-        private final Map<String, String> clientProperties = new LinkedHashMap<>();
-        private Path clientPropertiesFile;
 
         private Builder() {}
-
-        /** Comma-separated {@code host:port} list. */
-        public Builder bootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = bootstrapServers;
-            return this;
-        }
 
         /** The topics to read (at least one). */
         public Builder topics(String... topics) {
@@ -109,45 +100,16 @@ public final class KafkaEventSource {
             return this;
         }
 
-        /** One Kafka consumer property (e.g. {@code security.protocol}); later calls win. */
-        public Builder clientProperty(String name, String value) {
-            this.clientProperties.put(name, value);
-            return this;
-        }
-
-        /** Kafka consumer properties; they override those of {@link #clientPropertiesFile}. */
-        public Builder clientProperties(Map<String, String> properties) {
-            this.clientProperties.putAll(properties);
-            return this;
-        }
-
-        /** A {@code .properties} file of Kafka consumer properties, read by {@link #build()}. */
-        public Builder clientPropertiesFile(Path file) {
-            this.clientPropertiesFile = file;
-            return this;
-        }
-
         /**
          * Checks the settings and builds the source.
          *
          * @throws IllegalArgumentException saying what to fix
          */
         public KafkaSource<ParsedEvent> build() {
-            Map<String, String> props = new LinkedHashMap<>();
-            if (clientPropertiesFile != null) {
-                props.putAll(KafkaClientProperties.load(clientPropertiesFile));
-            }
-            props.putAll(clientProperties);
-
-            String servers = resolve(bootstrapServers, props, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    "bootstrapServers(\"host:9092\")");
-            String group = resolve(groupId, props, ConsumerConfig.GROUP_ID_CONFIG,
+            Map<String, String> props = client().toMap();
+            String group = KafkaClientSettings.resolve(groupId, props, ConsumerConfig.GROUP_ID_CONFIG,
                     "groupId(\"my-group\")");
-            if (servers == null) {
-                throw new IllegalArgumentException(
-                        "Kafka bootstrap servers are not set: call bootstrapServers(\"host:9092\") or set "
-                                + "bootstrap.servers in the client properties");
-            }
+            String servers = KafkaClientSettings.requireBootstrapServers(props);
             if (topics.isEmpty()) {
                 throw new IllegalArgumentException("No topic to read: call topics(\"events\")");
             }
@@ -197,22 +159,5 @@ public final class KafkaEventSource {
         private String topicsForMessage() {
             return topics.toString();
         }
-    }
-
-    /**
-     * The value set on the builder or in the properties; both may be set if they agree.
-     *
-     * @throws IllegalArgumentException when they disagree
-     */
-    static String resolve(String fromBuilder, Map<String, String> props, String property, String call) {
-        String fromProps = props.get(property);
-        if (fromBuilder != null && fromProps != null && !fromBuilder.equals(fromProps)) {
-            throw new IllegalArgumentException(
-                    property + " is set twice with different values: " + call.replaceAll("\\(.*\\)", "")
-                            + "(\"" + fromBuilder + "\") and " + property + "=" + fromProps
-                            + " in the client properties; keep one");
-        }
-        String value = fromBuilder != null ? fromBuilder : fromProps;
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

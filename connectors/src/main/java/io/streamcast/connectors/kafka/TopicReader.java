@@ -33,8 +33,19 @@ public final class TopicReader {
     /** Calls {@code sink} for every committed record of {@code topic}; returns how many there were. */
     public static long forEach(String bootstrapServers, String topic, Duration timeout,
                                Consumer<ConsumerRecord<byte[], byte[]>> sink) throws TimeoutException {
+        return forEach(KafkaClientSettings.of(bootstrapServers), topic, timeout, sink);
+    }
+
+    /**
+     * Calls {@code sink} for every committed record of {@code topic}, read with these client settings (e.g. SASL/SSL
+     * from their properties file); returns how many there were.
+     */
+    public static long forEach(KafkaClientSettings client, String topic, Duration timeout,
+                               Consumer<ConsumerRecord<byte[], byte[]>> sink) throws TimeoutException {
+        Map<String, String> props = client.toMap();
+        KafkaClientSettings.requireBootstrapServers(props);
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(props);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

@@ -1,35 +1,24 @@
 package io.streamcast.jobs.control;
 
 import io.streamcast.connectors.json.JsonCodec;
-import io.streamcast.connectors.kafka.JsonKafkaSink;
-import io.streamcast.connectors.kafka.KafkaClientProperties;
-import io.streamcast.jobs.forecast.ForecastJobConfig;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 
 /**
- * The model-control path of the forecast job: the {@code models} topic's source, the parser of its messages,
- * the broadcast state that holds the model in service, and the control-errors output.
+ * The model-control contract of the forecast job: the broadcast state that holds the model in service and the
+ * lineage of the models served (names and serializers savepoints refer to), the side output of refused updates,
+ * the parser of the {@code models} topic's messages and the watermarks of that input. The Kafka source of the
+ * models topic and the sink of the model-errors topic are built with the job's other Kafka clients, in
+ * {@code io.streamcast.jobs.forecast.KafkaWiring}.
  *
  * <pre>
  *   models topic ─► parse ─► broadcast(active-model, model-lineage) ─► forecast operator (every parallel instance)
@@ -66,49 +55,6 @@ public final class ModelControl {
     /** Side output of refused updates. */
     public static final OutputTag<ModelControlError> ERRORS =
             new OutputTag<>("model-errors", TypeInformation.of(ModelControlError.class));
-
-    /**
-     * The source of the models topic: from the earliest offset for a new consumer group, so a job started
-     * afresh applies the published updates in order and ends on the latest one; from its checkpointed offsets
-     * on restore.
-     *
-     * @param bounded stop at the offsets that are the latest when the job starts (with a bounded events source)
-     */
-    @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
-    public static KafkaSource<String> source(ForecastJobConfig c, ModelControlConfig control, boolean bounded) {
-        KafkaSourceBuilder<String> b = KafkaSource.<String>builder()
-                .setBootstrapServers(c.requireBootstrapServers())
-                .setTopics(control.modelsTopic())
-                .setGroupId(c.groupId() + "-models")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setValueOnlyDeserializer(new SimpleStringSchema());
-        if (c.kafkaPropertiesFile() != null) {
-            Map<String, String> props = new TreeMap<>(KafkaClientProperties.load(Path.of(c.kafkaPropertiesFile())));
-            props.remove("bootstrap.servers");
-            props.remove("group.id");
-            Properties p = new Properties();
-            p.putAll(props);
-            b.setProperties(p);
-        }
-        if (bounded) {
-            b.setBounded(OffsetsInitializer.latest());
-        }
-        return b.build();
-    }
-
-    /** The sink of refused updates, with the job's delivery guarantee. */
-    public static KafkaSink<ModelControlError> errorsSink(ForecastJobConfig c, ModelControlConfig control) {
-        JsonKafkaSink.Builder<ModelControlError> b = JsonKafkaSink.<ModelControlError>builder()
-                .bootstrapServers(c.requireBootstrapServers())
-                .topic(control.modelErrorsTopic())
-                .keyExtractor(ModelControlError::getVersion)
-                .deliveryGuarantee(c.deliveryGuarantee())
-                .transactionalIdPrefix(c.transactionalIdPrefix() + "-model-errors");
-        if (c.kafkaPropertiesFile() != null) {
-            b.clientPropertiesFile(Path.of(c.kafkaPropertiesFile()));
-        }
-        return b.build();
-    }
 
     /**
      * Watermarks for the control input: always the end of time, so the control stream never holds back the

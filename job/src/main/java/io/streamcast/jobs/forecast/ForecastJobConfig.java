@@ -1,9 +1,11 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.connectors.kafka.KafkaClientSettings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -87,6 +89,12 @@ public record ForecastJobConfig(
                     + "(or set " + BOOTSTRAP_SERVERS.key() + ")");
         }
         return bootstrapServers;
+    }
+
+    /** How the job's Kafka clients reach Kafka: the bootstrap servers (required) and the client properties file. */
+    public KafkaClientSettings kafkaClient() {
+        return KafkaClientSettings.of(requireBootstrapServers(),
+                kafkaPropertiesFile == null ? null : Path.of(kafkaPropertiesFile));
     }
 
     public Optional<Duration> bucketing() {

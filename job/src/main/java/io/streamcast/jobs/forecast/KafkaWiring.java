@@ -4,15 +4,28 @@ import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.EventValidation;
 import io.streamcast.connectors.event.ParsedEvent;
 import io.streamcast.connectors.kafka.JsonKafkaSink;
+import io.streamcast.connectors.kafka.KafkaClientSettings;
 import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.connectors.output.ForecastRecord;
+import io.streamcast.jobs.control.ModelControlConfig;
+import io.streamcast.jobs.control.ModelControlError;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 
-/** Builds the forecast job's Kafka source and sinks from its {@link ForecastJobConfig}. */
+/**
+ * Builds the forecast job's Kafka sources and sinks from its {@link ForecastJobConfig}: events in, forecasts,
+ * anomalies and dead letters out, and the model-control path's models source and model-errors sink. Every one
+ * reaches Kafka with the config's {@link ForecastJobConfig#kafkaClient() client settings}.
+ */
 public final class KafkaWiring {
 
     private KafkaWiring() {}
@@ -32,14 +45,11 @@ public final class KafkaWiring {
      */
     public static KafkaSource<ParsedEvent> source(ForecastJobConfig c, boolean bounded) {
         KafkaEventSource.Builder b = KafkaEventSource.builder()
-                .bootstrapServers(c.requireBootstrapServers())
+                .client(c.kafkaClient())
                 .topics(c.eventsTopic())
                 .groupId(c.groupId())
                 .startingOffsets("earliest")
                 .validation(validation(c));
-        if (c.kafkaPropertiesFile() != null) {
-            b.clientPropertiesFile(Path.of(c.kafkaPropertiesFile()));
-        }
         if (bounded) {
             b.bounded(OffsetsInitializer.latest());
         }
@@ -58,17 +68,46 @@ public final class KafkaWiring {
         return sink(c, c.deadLetterTopic(), "dead-letters", d -> null);
     }
 
+    /**
+     * The source of the models topic: from the earliest offset for a new consumer group, so a job started
+     * afresh applies the published updates in order and ends on the latest one; from its checkpointed offsets
+     * on restore. Its consumer group is the job's with {@code -models} appended.
+     *
+     * @param bounded stop at the offsets that are the latest when the job starts (with a bounded events source)
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
+    public static KafkaSource<String> modelsSource(ForecastJobConfig c, ModelControlConfig control, boolean bounded) {
+        Map<String, String> props = c.kafkaClient().toMap();
+        String servers = KafkaClientSettings.requireBootstrapServers(props);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        Properties p = new Properties();
+        p.putAll(props);
+        KafkaSourceBuilder<String> b = KafkaSource.<String>builder()
+                .setBootstrapServers(servers)
+                .setTopics(control.modelsTopic())
+                .setGroupId(c.groupId() + "-models")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setValueOnlyDeserializer(new SimpleStringSchema())
+                .setProperties(p);
+        if (bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /** The sink of refused model updates, with the job's delivery guarantee. */
+    public static KafkaSink<ModelControlError> modelErrorsSink(ForecastJobConfig c, ModelControlConfig control) {
+        return sink(c, control.modelErrorsTopic(), "model-errors", ModelControlError::getVersion);
+    }
+
     private static <T> KafkaSink<T> sink(ForecastJobConfig c, String topic, String role,
-                                          org.apache.flink.util.function.SerializableFunction<T, String> key) {
-        JsonKafkaSink.Builder<T> b = JsonKafkaSink.<T>builder()
-                .bootstrapServers(c.requireBootstrapServers())
+                                          SerializableFunction<T, String> key) {
+        return JsonKafkaSink.<T>builder()
+                .client(c.kafkaClient())
                 .topic(topic)
                 .keyExtractor(key)
                 .deliveryGuarantee(c.deliveryGuarantee())
-                .transactionalIdPrefix(c.transactionalIdPrefix() + "-" + role);
-        if (c.kafkaPropertiesFile() != null) {
-            b.clientPropertiesFile(Path.of(c.kafkaPropertiesFile()));
-        }
-        return b.build();
+                .transactionalIdPrefix(c.transactionalIdPrefix() + "-" + role)
+                .build();
     }
 }

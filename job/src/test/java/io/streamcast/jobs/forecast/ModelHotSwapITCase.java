@@ -5,7 +5,6 @@ import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.connectors.output.ForecastRecord;
-import io.streamcast.jobs.control.ModelControl;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelControlError;
 import io.streamcast.jobs.control.ModelControlOptions;
@@ -110,7 +109,7 @@ class ModelHotSwapITCase {
         var source = KafkaEventSource.builder().bootstrapServers(c.bootstrapServers()).topics(c.eventsTopic())
                 .groupId(c.groupId()).startingOffsets("earliest").validation(KafkaWiring.validation(c)).build();
         new ForecastJob(c, A, source, KafkaWiring.forecastsSink(c), KafkaWiring.anomaliesSink(c), KafkaWiring.deadLetterSink(c))
-                .withModelControl(control, ModelControl.source(c, control, false), ModelControl.errorsSink(c, control))
+                .withModelControl(control, KafkaWiring.modelsSource(c, control, false), KafkaWiring.modelErrorsSink(c, control))
                 .build(env);
         JobClient job = env.executeAsync("forecast-hot-swap");
         try {

@@ -3,17 +3,18 @@ package io.streamcast.tools.cli;
 import io.streamcast.tools.evaluate.Evaluation;
 import io.streamcast.tools.evaluate.NabScorer;
 import io.streamcast.jobs.forecast.ModelBundle;
+import io.streamcast.jobs.options.JobSettingsMixin;
+import io.streamcast.jobs.options.ModelMixin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code streamcast evaluate}: the forecast job over labelled recorded series, with forecast and NAB scores. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, resourceBundle = "io.streamcast.tools.cli.evaluate-help",
         description = {"Run the forecast job (file source, local mini-cluster) over every *.csv series under --data, "
                 + "write per input file, at the same relative path under --out, a CSV "
                 + "timestamp,value,anomaly_score,forecast,lower,upper,forecast_h2..K (one row per input row), and "
@@ -36,27 +37,27 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--model", paramLabel = "MODEL", description = "Model artifact (default: the bundled model).")
-    Path model;
+    @Mixin
+    ModelMixin model;
 
     @Option(names = "--threshold", paramLabel = "T",
             description = "Fixed NAB threshold on anomaly_score for every profile (default: chosen per profile to "
                     + "maximise the NAB score on this data).")
     Double threshold;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    ParallelismMixin parallelism;
 
-    @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE",
-            description = "Any job option, e.g. -D streamcast.anomaly.warm-up-events=200.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    JobSettingsMixin settings;
 
     @Override
     public Integer call() throws Exception {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("--threshold must be in [0, 1], got " + threshold);
         }
-        ModelBundle bundle = model == null ? ModelBundle.bundledDefault() : ModelBundle.fromFile(model);
+        int parallelism = this.parallelism.parallelism();
+        ModelBundle bundle = model.bundle();
         StringBuilder cmd = new StringBuilder("streamcast evaluate --data ").append(data);
         if (labels != null) {
             cmd.append(" --labels ").append(labels);
@@ -65,15 +66,15 @@ final class EvaluateCommand implements Callable<Integer> {
             cmd.append(" --profiles ").append(profiles);
         }
         cmd.append(" --out ").append(out);
-        if (model != null) {
-            cmd.append(" --model ").append(model);
+        if (model.path() != null) {
+            cmd.append(" --model ").append(model.path());
         }
         if (threshold != null) {
             cmd.append(" --threshold ").append(threshold);
         }
-        settings.forEach((k, v) -> cmd.append(" -D ").append(k).append('=').append(v));
+        settings.settings().forEach((k, v) -> cmd.append(" -D ").append(k).append('=').append(v));
         Evaluation.Result r = new Evaluation(new Evaluation.Options(data, labels, profiles, out, bundle, threshold,
-                parallelism, settings, cmd.toString()), System.out).run();
+                parallelism, settings.settings(), cmd.toString()), System.out).run();
         for (var s : r.summaries()) {
             System.out.printf(Locale.ROOT, "horizon %d: mean MASE %.3f, median MASE %.3f, %d of %d series better than "
                             + "persistence%s%n", s.horizon(), s.meanMase(), s.medianMase(), s.seriesBeatingPersistence(),

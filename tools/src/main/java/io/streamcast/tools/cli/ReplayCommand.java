@@ -3,6 +3,7 @@ package io.streamcast.tools.cli;
 import io.streamcast.connectors.event.EventValidation;
 import io.streamcast.connectors.file.KeyFrom;
 import io.streamcast.connectors.file.ReplayProducer;
+import io.streamcast.jobs.options.KafkaMixin;
 import io.streamcast.tools.replay.RecordedInput;
 import io.streamcast.tools.replay.ReplayProgress;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -11,6 +12,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code streamcast replay}: recorded CSV / JSON-lines files into a Kafka topic. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", mixinStandardHelpOptions = true, modelTransformer = KafkaMixin.RequireBootstrapServers.class,
         description = {"Send recorded CSV (timestamp,value or key,timestamp,value) / JSON-lines files into a Kafka topic, "
                 + "as fast as possible or paced by event time; prints the number of records sent.",
                 "Every malformed line is reported with its file and line number; with --on-malformed skip (default) a "
@@ -38,8 +40,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE|DIR", description = "A recorded file, or a folder of them.")
     Path input;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    KafkaMixin kafka;
 
     @Option(names = "--topic", defaultValue = "events", description = "Topic to send to (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -63,9 +65,6 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--on-malformed", defaultValue = "skip", paramLabel = "skip|fail",
             description = "skip (default): report and go on; fail: report and send nothing.")
     String onMalformed;
-
-    @Option(names = "--kafka-properties", paramLabel = "FILE", description = "Extra Kafka client properties (e.g. SASL/SSL).")
-    Path kafkaProperties;
 
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
@@ -104,11 +103,8 @@ final class ReplayCommand implements Callable<Integer> {
             report(err, scan.malformed(), "skip");
         }
 
-        ReplayProducer.Builder builder = ReplayProducer.builder().bootstrapServers(bootstrapServers).topic(topic)
+        ReplayProducer.Builder builder = ReplayProducer.builder().client(kafka.client()).topic(topic)
                 .speedup(speedup).keyFrom(key);
-        if (kafkaProperties != null) {
-            builder.clientPropertiesFile(kafkaProperties);
-        }
         long sent;
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("replay " + topic)
                 .setInitialMax(scan.recordsToSend()).setStyle(ProgressBarStyle.ASCII).setUnit(" records", 1)

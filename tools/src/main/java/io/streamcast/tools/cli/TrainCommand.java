@@ -3,75 +3,128 @@ package io.streamcast.tools.cli;
 import io.streamcast.model.training.TrainOptions;
 import io.streamcast.model.training.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** {@code streamcast train}: trains a model with Deeplearning4j and writes the artifact the job serves. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+/**
+ * {@code streamcast train}: trains a model with Deeplearning4j and writes the artifact the job serves. Every option
+ * sets the {@link TrainOptions.Builder} setting of its name, and the defaults the help shows are
+ * {@link TrainOptions}' own ({@link Defaults}).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.Defaults.class,
         description = {"Train a forecasting model on recorded series with Deeplearning4j and write the model artifact "
                 + "(plus the DL4J model zip beside it).",
                 "Input: CSV files 'timestamp,value' (one series per file, key = file name) or 'key,timestamp,value'."})
 final class TrainCommand implements Callable<Integer> {
 
+    private final TrainOptions.Builder options = TrainOptions.builder(null, null);
+
     @Option(names = "--input", required = true, paramLabel = "FILE|DIR", description = "CSV file or directory of CSV files.")
-    Path input;
+    void input(Path v) { options.input(v); }
 
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Artifact to write, e.g. model.scm.")
-    Path out;
+    void out(Path v) { options.out(v); }
 
-    @Option(names = "--cell", defaultValue = "lstm", description = "lstm or rnn (default: ${DEFAULT-VALUE}).")
-    String cell;
+    @Option(names = "--cell", description = "lstm or rnn (default: ${DEFAULT-VALUE}).")
+    void cell(String v) { options.cell(v); }
 
-    @Option(names = "--layers", defaultValue = "" + TrainOptions.DEFAULT_LAYERS, description = "Stacked layers (default: ${DEFAULT-VALUE}).")
-    int layers;
+    @Option(names = "--layers", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
+    void layers(int v) { options.layers(v); }
 
-    @Option(names = "--hidden", defaultValue = "" + TrainOptions.DEFAULT_HIDDEN, description = "Units per layer (default: ${DEFAULT-VALUE}).")
-    int hidden;
+    @Option(names = "--hidden", description = "Units per layer (default: ${DEFAULT-VALUE}).")
+    void hidden(int v) { options.hidden(v); }
 
-    @Option(names = "--horizon", defaultValue = "" + TrainOptions.DEFAULT_HORIZON, description = "Forecast steps K (default: ${DEFAULT-VALUE}).")
-    int horizon;
+    @Option(names = "--horizon", description = "Forecast steps K (default: ${DEFAULT-VALUE}).")
+    void horizon(int v) { options.horizon(v); }
 
-    @Option(names = "--tbptt", defaultValue = "" + TrainOptions.DEFAULT_TBPTT, description = "Truncated BPTT length (default: ${DEFAULT-VALUE}).")
-    int tbptt;
+    @Option(names = "--tbptt", description = "Truncated BPTT length (default: ${DEFAULT-VALUE}).")
+    void tbptt(int v) { options.tbptt(v); }
 
-    @Option(names = "--epochs", defaultValue = "" + TrainOptions.DEFAULT_EPOCHS, description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    void epochs(int v) { options.epochs(v); }
 
-    @Option(names = "--lr", defaultValue = "" + TrainOptions.DEFAULT_LR, description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    void lr(double v) { options.lr(v); }
 
-    @Option(names = "--clip", defaultValue = "" + TrainOptions.DEFAULT_CLIP, description = "Gradient clipping, 0 = off (default: ${DEFAULT-VALUE}).")
-    double clip;
+    @Option(names = "--clip", description = "Gradient clipping, 0 = off (default: ${DEFAULT-VALUE}).")
+    void clip(double v) { options.clip(v); }
 
-    @Option(names = "--seed", defaultValue = "" + TrainOptions.DEFAULT_SEED, description = "Seed; same seed and data give the same weights (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", description = "Seed; same seed and data give the same weights (default: ${DEFAULT-VALUE}).")
+    void seed(long v) { options.seed(v); }
 
-    @Option(names = "--patience", defaultValue = "" + TrainOptions.DEFAULT_PATIENCE, description = "Early stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
-    int patience;
+    @Option(names = "--patience", description = "Early stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
+    void patience(int v) { options.patience(v); }
 
     @Option(names = "--no-calendar", description = "Leave out the hour-of-day and day-of-week features.")
-    boolean noCalendar;
+    void noCalendar(boolean v) { options.calendar(!v); }
 
     @Option(names = "--residual", description = "Residual head: train on the change from the current value, and forecast "
             + "current value + network output (off by default: on the evaluation data it did worse than the direct head).")
-    boolean residual;
+    void residual(boolean v) { options.residual(v); }
 
     @Option(names = "--model-version", description = "Version label stored in the artifact (default: <cell>-h<hidden>-<date>).")
-    String modelVersion;
+    void modelVersion(String v) { options.modelVersion(v); }
 
     @Option(names = "--no-progress", description = "No progress bar.")
-    boolean noProgress;
+    void noProgress(boolean v) { options.progress(!v); }
 
     @Override
     public Integer call() throws Exception {
-        TrainOptions options = TrainOptions.builder(input, out)
-                .cell(cell).layers(layers).hidden(hidden).horizon(horizon).tbptt(tbptt).epochs(epochs).lr(lr)
-                .clip(clip).seed(seed).patience(patience).calendar(!noCalendar).residual(residual)
-                .modelVersion(modelVersion).progress(!noProgress)
-                .build();
-        Trainer.train(options, System.out); // prints progress, the validation table and what it wrote
+        Trainer.train(options.build(), System.out); // prints progress, the validation table and what it wrote
         return 0;
+    }
+
+    /**
+     * The default of an option: {@link TrainOptions}' default of the setting of the same name
+     * ({@code --layers} is {@link TrainOptions#layers()} of the defaults), none for options without one.
+     */
+    static final class Defaults implements IDefaultValueProvider {
+
+        /** The settings without a default: the input and the artifact to write (placeholders in {@link #DEFAULTS}). */
+        private static final Set<String> NO_DEFAULT = Set.of("input", "out");
+
+        /** What {@link TrainOptions#builder} gives for every setting. */
+        static final TrainOptions DEFAULTS = TrainOptions.builder(Path.of("input.csv"), Path.of("model.scm")).build();
+
+        @Override
+        public String defaultValue(ArgSpec arg) throws Exception {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            String setting = camelCase(option.longestName().replaceFirst("^-+", ""));
+            if (NO_DEFAULT.contains(setting)) {
+                return null;
+            }
+            for (RecordComponent c : TrainOptions.class.getRecordComponents()) {
+                if (c.getName().equals(setting)) {
+                    Object value = c.getAccessor().invoke(DEFAULTS);
+                    return value == null ? null : value instanceof Enum<?> e
+                            ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(value);
+                }
+            }
+            return null;
+        }
+
+        private static String camelCase(String kebab) {
+            StringBuilder b = new StringBuilder();
+            boolean upper = false;
+            for (char ch : kebab.toCharArray()) {
+                if (ch == '-') {
+                    upper = true;
+                } else {
+                    b.append(upper ? Character.toUpperCase(ch) : ch);
+                    upper = false;
+                }
+            }
+            return b.toString();
+        }
     }
 }

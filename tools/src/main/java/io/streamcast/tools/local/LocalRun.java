@@ -1,7 +1,7 @@
 package io.streamcast.tools.local;
 
+import io.streamcast.connectors.kafka.KafkaClientSettings;
 import io.streamcast.connectors.kafka.TopicReader;
-
 import io.streamcast.broker.EmbeddedKafkaBroker;
 import io.streamcast.connectors.file.RecordedFileSource;
 import io.streamcast.connectors.file.ReplayProducer;
@@ -19,7 +19,6 @@ import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -89,10 +88,10 @@ public final class LocalRun {
                 config = config.withBootstrapServers(broker.bootstrapServers());
                 log.println("Kafka broker at " + broker.bootstrapServers());
             }
-            String servers = config.bootstrapServers();
-            createTopics(servers, config);
+            KafkaClientSettings client = config.kafkaClient();
+            createTopics(client, config);
             if (o.replay()) {
-                long sent = replay(servers, config.eventsTopic());
+                long sent = replay(client, config.eventsTopic());
                 log.printf("replayed %d records into topic '%s'%n", sent, config.eventsTopic());
             }
             StreamExecutionEnvironment env = localEnvironment();
@@ -104,11 +103,11 @@ public final class LocalRun {
             env.execute("streamcast-forecast");
 
             Duration timeout = Duration.ofMinutes(2);
-            long eventsIn = TopicReader.forEach(servers, config.eventsTopic(), timeout, r -> { });
-            long dead = TopicReader.forEach(servers, config.deadLetterTopic(), timeout, r -> { });
-            long anomalies = TopicReader.forEach(servers, config.anomaliesTopic(), timeout, r -> { });
+            long eventsIn = TopicReader.forEach(client, config.eventsTopic(), timeout, r -> { });
+            long dead = TopicReader.forEach(client, config.deadLetterTopic(), timeout, r -> { });
+            long anomalies = TopicReader.forEach(client, config.anomaliesTopic(), timeout, r -> { });
             List<ForecastRecord> forecasts = new ArrayList<>();
-            TopicReader.forEach(servers, config.forecastsTopic(), timeout,
+            TopicReader.forEach(client, config.forecastsTopic(), timeout,
                     r -> forecasts.add(JsonCodec.fromJson(r.value(), ForecastRecord.class)));
             writeCsv(csv, forecasts);
             return new Summary(eventsIn, forecasts.size(), dead, anomalies, csv, Duration.ofNanos(System.nanoTime() - start));
@@ -155,7 +154,7 @@ public final class LocalRun {
         return StreamExecutionEnvironment.createLocalEnvironment(o.parallelism(), conf);
     }
 
-    private long replay(String servers, String topic) throws IOException, InterruptedException {
+    private long replay(KafkaClientSettings client, String topic) throws IOException, InterruptedException {
         java.nio.file.Path input = o.replayInput();
         java.nio.file.Path temp = null;
         if (input == null) {
@@ -170,7 +169,7 @@ public final class LocalRun {
             log.println("replaying the bundled sample stream (" + SAMPLE_RESOURCE + ")");
         }
         try {
-            return ReplayProducer.builder().bootstrapServers(servers).topic(topic).build().replay(input);
+            return ReplayProducer.builder().client(client).topic(topic).build().replay(input);
         } finally {
             if (temp != null) {
                 Files.deleteIfExists(temp);
@@ -183,8 +182,9 @@ public final class LocalRun {
      * sinks give each record its event time, and a broker's time-based retention would delete outputs of a
      * replayed old stream at once.
      */
-    static void createTopics(String servers, ForecastJobConfig c) throws InterruptedException, ExecutionException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+    static void createTopics(KafkaClientSettings client, ForecastJobConfig c)
+            throws InterruptedException, ExecutionException {
+        try (Admin admin = Admin.create(client.toProperties())) {
             for (String t : List.of(c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic(), c.deadLetterTopic())) {
                 NewTopic topic = new NewTopic(t, 2, (short) 1);
                 if (!t.equals(c.eventsTopic())) {

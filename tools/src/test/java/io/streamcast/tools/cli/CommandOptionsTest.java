@@ -1,0 +1,96 @@
+package io.streamcast.tools.cli;
+
+import io.streamcast.model.training.TrainOptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The options each command lists: the shared ones with the command's wording, train's defaults from TrainOptions. */
+class CommandOptionsTest {
+
+    static CommandSpec spec(String command) {
+        return StreamcastCli.commandLine().getSubcommands().get(command).getCommandSpec();
+    }
+
+    static String help(String command) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = StreamcastCli.commandLine().getSubcommands().get(command);
+        cli.setUsageHelpWidth(400);
+        cli.usage(new PrintWriter(out, true));
+        return out.toString().replaceAll("\\s+", " ");
+    }
+
+    @Test
+    void trainShowsTheDefaultsOfTrainOptions() throws Exception {
+        TrainOptions d = TrainCommand.Defaults.DEFAULTS;
+        assertThat(help("train")).contains(
+                "lstm or rnn (default: lstm).",
+                "Stacked layers (default: " + TrainOptions.DEFAULT_LAYERS + ").",
+                "Units per layer (default: " + d.hidden() + ").",
+                "Forecast steps K (default: " + d.horizon() + ").",
+                "Truncated BPTT length (default: " + d.tbptt() + ").",
+                "Maximum epochs (default: " + d.epochs() + ").",
+                "Adam learning rate (default: " + d.lr() + ").",
+                "Gradient clipping, 0 = off (default: " + d.clip() + ").",
+                "(default: " + d.seed() + ").",
+                "0 = off (default: " + d.patience() + ").",
+                "--input=FILE|DIR", "--out=MODEL");
+        CommandSpec train = spec("train");
+        for (OptionSpec o : train.options()) {
+            if (String.join(" ", o.description()).contains("${DEFAULT-VALUE}")) {
+                assertThat(o.defaultValue()).as("declared default of %s", o.longestName()).isNull();
+                assertThat(train.defaultValueProvider().defaultValue(o)).as(o.longestName()).isNotNull();
+            }
+        }
+        assertThat(spec("train").findOption("--input").required()).isTrue();
+        assertThat(spec("train").findOption("--out").required()).isTrue();
+    }
+
+    @Test
+    void eachCommandWordsTheSharedOptionsForItself() {
+        assertThat(help("run")).contains(
+                "--bootstrap-servers=HOST:PORT Use this Kafka instead of an in-process broker.",
+                "Extra Kafka client properties (e.g. SASL/SSL) for every consumer and producer.",
+                "--model=MODEL Model artifact (default: the bundled model).",
+                "Any job option, e.g. -D streamcast.anomaly.threshold=0.6 (see the README for all keys).",
+                "[--bootstrap-servers=HOST:PORT]");
+        assertThat(help("replay")).contains(
+                "--bootstrap-servers=HOST:PORT Kafka bootstrap servers.",
+                "--kafka-properties=FILE Extra Kafka client properties (e.g. SASL/SSL).",
+                "[-hV] [--no-progress] --bootstrap-servers=HOST:PORT --input=FILE|DIR");
+        assertThat(help("evaluate")).contains(
+                "--model=MODEL Model artifact (default: the bundled model).",
+                "-D, --set=KEY=VALUE Any job option, e.g. -D streamcast.anomaly.warm-up-events=200.");
+        assertThat(spec("replay").findOption("--bootstrap-servers").required()).isTrue();
+        assertThat(spec("run").findOption("--bootstrap-servers").required()).isFalse();
+    }
+
+    @Test
+    void replayWithoutBootstrapServersIsAMissingOption() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = StreamcastCli.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("replay", "--input", "x.csv")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--bootstrap-servers=HOST:PORT'");
+    }
+
+    @Test
+    void runAndEvaluateShareParallelismAndItsCheck() {
+        assertThat(help("run")).contains("--parallelism=<parallelism> Parallelism (default: 2).");
+        assertThat(help("evaluate")).contains("--parallelism=<parallelism> Parallelism (default: 2).");
+        for (String[] args : new String[][] {{"run", "--parallelism", "0"},
+                {"evaluate", "--data", "d", "--out", "o", "--parallelism", "0"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = StreamcastCli.commandLine();
+            cli.setErr(new PrintWriter(err, true));
+            assertThat(cli.execute(args)).as(args[0]).isEqualTo(2);
+            assertThat(err.toString()).as(args[0]).contains("--parallelism must be >= 1, got 0");
+        }
+    }
+}
