@@ -9,6 +9,8 @@ import io.streamcast.jobs.control.ModelControl;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelControlError;
 import io.streamcast.jobs.control.ModelUpdate;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -156,9 +158,8 @@ public final class ForecastJob {
                     .process(new ModelControl.Parse()).uid(UID_MODEL_UPDATES_PARSE).name("parse model updates")
                     .setParallelism(1);
             modelErrors = parsed.getSideOutput(ModelControl.ERRORS);
-            // periodic, whether or not the topic has records or partitions: the control input never holds back
-            // the forecast operator's event time
-            updates = parsed.assignTimestampsAndWatermarks(ModelControl.neverHoldsBackWatermarks())
+            // idle for good: the control input neither holds back nor advances the forecast operator's event time
+            updates = parsed.assignTimestampsAndWatermarks(controlInputWatermarks())
                     .uid(UID_MODEL_UPDATES_WATERMARKS).name("model updates: no event time").setParallelism(1);
         } else {
             updates = timed.flatMap(new NoModelUpdates()).uid(UID_NO_MODEL_UPDATES).name("no model updates");
@@ -186,6 +187,26 @@ public final class ForecastJob {
         return WatermarkStrategy.<ParsedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
                 .withTimestampAssigner((e, previous) -> e.getEvent().getTimestampMillis())
                 .withIdleness(config.idleness());
+    }
+
+    /**
+     * The model-control input's watermarks: none, and the input marked idle at every periodic emit, so that it neither
+     * holds back the forecast operator's combined watermark (an idle input is left out of the minimum) nor advances it.
+     * It must never emit {@code Long.MAX_VALUE} instead: once the events input idles (no events for
+     * {@code streamcast.watermark.idleness}), the minimum over the active inputs would be that, the forecast operator's
+     * watermark would jump to the end of time and every key's expiry timer would fire (issue 12: a quiet input wiped
+     * all learned state). With both inputs idle the watermark stays where the events left it.
+     */
+    static <T> WatermarkStrategy<T> controlInputWatermarks() {
+        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
+            @Override
+            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.markIdle();
+            }
+        });
     }
 
     /** Feeds the forecast operator's broadcast input when the job reads no model updates: emits nothing. */
