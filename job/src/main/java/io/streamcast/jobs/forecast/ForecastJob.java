@@ -127,7 +127,7 @@ public final class ForecastJob {
         SingleOutputStreamOperator<ParsedEvent> valid = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "events")
                 .uid(UID_SOURCE)
-                .process(new ValidateFunction())
+                .process(new ValidateFunction(config.eventTimeBounds()))
                 .uid(UID_VALIDATE).name("validate");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(DeadLetters.TAG);
 
