@@ -65,6 +65,8 @@ public final class ForecastJobMain implements Callable<Integer> {
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(pipeline);
         job(Configuration.fromMap(conf), bundle, bounded).build(env);
+        // shown by the web UI and REST (job configuration, user-config): the streamcast.* options in force, secrets masked
+        env.getConfig().setGlobalJobParameters(EffectiveOptions.asJobParameters(conf));
         env.execute(jobName);
         return 0;
     }

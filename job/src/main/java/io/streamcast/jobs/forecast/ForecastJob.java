@@ -16,6 +16,7 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -122,6 +123,13 @@ public final class ForecastJob {
         env.getConfig().enableObjectReuse();
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(config.checkpointInterval().toMillis());
+        }
+        // Kafka offsets and every key's learned state live only in checkpoints: keep the latest when the job is
+        // cancelled or the cluster stops (a suspended job), so that it can be resumed with -s. An explicit setting
+        // (execution.checkpointing.externalized-checkpoint-retention) is left as it is.
+        if (env.getCheckpointConfig().getExternalizedCheckpointRetention()
+                == ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS) {
+            env.getCheckpointConfig().setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
 
         SingleOutputStreamOperator<ParsedEvent> valid = env
