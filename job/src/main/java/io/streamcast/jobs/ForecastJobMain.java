@@ -49,6 +49,8 @@ public final class ForecastJobMain implements Callable<Integer> {
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(pipeline);
         job(options.configuration(), bundle, bounded).build(env);
+        // shown by the web UI and REST (job configuration, user-config): the streamcast.* options in force, secrets masked
+        env.getConfig().setGlobalJobParameters(EffectiveOptions.asJobParameters(options.options()));
         env.execute(jobName);
         return 0;
     }

@@ -2,6 +2,11 @@ package io.streamcast.connectors.event;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -10,9 +15,12 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  *
  * <p>For Kafka input, {@code topic}, {@code partition} and {@code offset} locate the record. For a
  * recorded file, {@code topic} is {@code "file:" + path}, {@code partition} is {@link #NO_PARTITION}
- * and {@code offset} is the 1-based line number. {@code raw} is the record decoded as UTF-8 (an
- * oversized record is cut to its first {@link EventValidation#RAW_PREVIEW_CHARS} characters so that
- * the dead-letter topic does not reject it in turn); {@code detail} says in words what was wrong;
+ * and {@code offset} is the 1-based line number. {@code raw} is the record's exact bytes: its text when they
+ * are valid UTF-8, else {@value #BASE64_PREFIX} followed by their Base64 (also for text that itself starts
+ * with that prefix), so {@link #rawBytes()} rebuilds the original (see {@link #rawOf}). Two exceptions: an
+ * oversized record is cut to its first {@link EventValidation#RAW_PREVIEW_CHARS} characters so that the
+ * dead-letter topic does not reject it in turn, and an event refused by the job after parsing (out of
+ * order, late, outside the event-time bounds) carries the parsed event as JSON. {@code detail} says in words what was wrong;
  * {@code seenAt} is the wall-clock time in epoch millis at which it was rejected.
  *
  * <p>Flink serializes it with {@link DeadLetterSerializer} (attached by {@code @TypeInfo}). As JSON
@@ -26,6 +34,38 @@ public class DeadLetter {
 
     /** The partition of a record that did not come from Kafka. */
     public static final int NO_PARTITION = -1;
+
+    /** Marks a {@code raw} that is the Base64 of the record's bytes (they are not valid UTF-8). */
+    public static final String BASE64_PREFIX = "base64:";
+
+    /**
+     * The {@code raw} of a record with these bytes: the text if they are valid UTF-8 and it does not start with
+     * {@link #BASE64_PREFIX}, else the prefix and the bytes' Base64. {@link #rawBytes()} inverts it.
+     */
+    public static String rawOf(byte[] bytes) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            if (!text.startsWith(BASE64_PREFIX)) {
+                return text;
+            }
+        } catch (CharacterCodingException notUtf8) {
+            // below
+        }
+        return BASE64_PREFIX + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** The record's bytes as {@code raw} holds them: decoded from Base64 when prefixed, else its UTF-8. */
+    public byte[] rawBytes() {
+        if (raw == null) {
+            return null;
+        }
+        return raw.startsWith(BASE64_PREFIX)
+                ? Base64.getDecoder().decode(raw.substring(BASE64_PREFIX.length()))
+                : raw.getBytes(StandardCharsets.UTF_8);
+    }
 
     private String raw;
     private DeadLetterReason reason;

@@ -19,7 +19,10 @@ public enum DeadLetterReason {
     MISSING_KEY("missing-key"),
     /** The key is an empty or whitespace-only string. */
     BLANK_KEY("blank-key"),
-    /** The {@code ts} field is missing, not epoch millis, not ISO-8601, or out of range. */
+    /**
+     * The {@code ts} field is missing, not epoch millis, not ISO-8601, or out of range; or the event time is outside
+     * the {@link EventTimeBounds} (checked by the job).
+     */
     BAD_TIMESTAMP("bad-timestamp"),
     /** There is no {@code value} field, or it is null. */
     MISSING_VALUE("missing-value"),

@@ -115,7 +115,7 @@ public final class EventParser implements Serializable {
     }
 
     private ParsedEvent parseTree(byte[] raw, Origin origin) {
-        String text = new String(raw, StandardCharsets.UTF_8);
+        String text = DeadLetter.rawOf(raw); // the exact bytes, for a dead letter
         JsonNode root;
         try {
             root = mapper().readTree(raw);
@@ -245,7 +245,7 @@ public final class EventParser implements Serializable {
                 ? origin.reject(null, DeadLetterReason.BLANK_KEY, "\"key\" is blank")
                 : checkTimeAndValue(key, tsNode, valueNode, origin);
         if (!checked.isValid()) {
-            checked.getDeadLetter().setRaw(rawText != null ? rawText : new String(rawBytes, StandardCharsets.UTF_8));
+            checked.getDeadLetter().setRaw(rawText != null ? rawText : DeadLetter.rawOf(rawBytes));
         }
         return checked;
     }

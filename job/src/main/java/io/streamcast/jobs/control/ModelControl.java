@@ -1,10 +1,6 @@
 package io.streamcast.jobs.control;
 
 import io.streamcast.connectors.json.JsonCodec;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -55,22 +51,6 @@ public final class ModelControl {
     /** Side output of refused updates. */
     public static final OutputTag<ModelControlError> ERRORS =
             new OutputTag<>("model-errors", TypeInformation.of(ModelControlError.class));
-
-    /**
-     * Watermarks for the control input: always the end of time, so the control stream never holds back the
-     * event time of the forecast operator (whose timers expire idle keys).
-     */
-    public static <T> WatermarkStrategy<T> neverHoldsBackWatermarks() {
-        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
-            @Override
-            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
-            }
-        });
-    }
 
     /** Parses the models topic's JSON messages; malformed ones go to {@link #ERRORS}. */
     public static final class Parse extends ProcessFunction<String, ModelUpdate> {

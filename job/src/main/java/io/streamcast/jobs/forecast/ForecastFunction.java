@@ -57,12 +57,14 @@ import java.util.Objects;
  *
  * <p>An event not newer than its key's last one is sent to the dead-letter output as
  * {@code out-of-order} and changes nothing. A key with no events for the state TTL (in event time) is
- * cleared by a timer. Timers are coalesced to a grid of TTL/8 so a busy key holds few of them.
+ * cleared by a timer. Timers are coalesced to a grid of TTL/8 so a busy key holds few of them. The event time is the
+ * events input's watermark only: the model-control input never advances it, an idle events input holds it, and a
+ * watermark at the end of time expires nothing ({@link StateExpiry}). Expiries are counted and logged (rate-limited).
  *
  * <p>Metrics (operator scope): {@code forecastsOut}, {@code anomalies}, {@code deadLettered.<reason>},
- * {@code stepLatencyNanos} (histogram, every 64th event), {@code keysInState} (keys created minus keys
- * expired by this subtask since it started), {@code modelSwaps}, {@code modelRefusals},
- * {@code activeModelVersion}.
+ * {@code stepLatencyNanos} (histogram, every 64th event), {@code keysInState} (keys this subtask holds: those in its
+ * state when it started, plus keys created, minus keys expired since), {@code keysExpired}, {@code modelSwaps},
+ * {@code modelRefusals}, {@code activeModelVersion}.
  */
 public final class ForecastFunction extends KeyedBroadcastProcessFunction<String, ParsedEvent, ModelUpdate, ForecastRecord>
         implements CheckpointedFunction {
@@ -94,7 +96,9 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient DeadLetters.Counters deadLettered;
     private transient Histogram stepLatency;
     private transient long keysCreated;
-    private transient long keysExpired;
+    private transient long keysRestored;
+    private transient Counter keysExpired;
+    private transient StateExpiry.Log expiryLog;
     private transient long eventsSeen;
 
     public ForecastFunction(ModelBundle bundle, ForecastJobConfig config) {
@@ -153,7 +157,10 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         modelRefusals = metrics.counter("modelRefusals");
         deadLettered = new DeadLetters.Counters(metrics);
         stepLatency = metrics.histogram("stepLatencyNanos", new DescriptiveStatisticsHistogram(1024));
-        metrics.gauge("keysInState", () -> keysCreated - keysExpired);
+        keysExpired = metrics.counter("keysExpired");
+        keysRestored = Math.max(0, StateKeys.count(getRuntimeContext(), STATE_NAME));
+        metrics.gauge("keysInState", this::keysInState);
+        expiryLog = new StateExpiry.Log(LOG, subtask, ttlMillis);
         metrics.<String, org.apache.flink.metrics.Gauge<String>>gauge("activeModelVersion", () -> serving.version);
     }
 
@@ -252,20 +259,49 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         if (s == null) {
             return;
         }
-        if (s.lastTimestamp + ttlMillis <= timestamp) {
-            cleanUp();
-        } else {
+        if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
+            // deferred at the end of time (below): armed here, outside the watermark's timer loop, it fires only once a
+            // restored job's watermark reaches it
+            ctx.timerService().registerEventTimeTimer(expiryTimer(s.lastTimestamp));
+            return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        switch (StateExpiry.decide(s.lastTimestamp, ttlMillis, timestamp, watermark)) {
+            case EXPIRE -> {
+                cleanUp();
+                expiryLog.expired(watermark, keysInState());
+            }
             // the key is live: make sure its expiry is armed. Normally a no-op (the timer of its last event is
             // registered); it matters when the state was restored under a different TTL, whose grid points the
             // skipped registrations above would not match.
-            ctx.timerService().registerEventTimeTimer(expiryTimer(s.lastTimestamp));
+            case REARM -> ctx.timerService().registerEventTimeTimer(expiryTimer(s.lastTimestamp));
+            // a Long.MAX_VALUE watermark (bounded input ended, stop --drain) is not the stream's event time: keep the
+            // key. Its event-time timer cannot be armed here (it would fire again in this same watermark's loop).
+            case DEFER -> {
+                ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 1);
+                expiryLog.deferred();
+            }
         }
     }
 
     /** Clears everything this function keeps for the current key. */
     private void cleanUp() {
         state.clear();
-        keysExpired++;
+        keysExpired.inc();
+    }
+
+    /**
+     * The {@code keysInState} gauge: the keys this subtask holds, i.e. those found in its state when it started (after a
+     * restore or rescale, the keys of its key groups; counted by {@link StateKeys}) plus the keys it created since,
+     * minus the keys it expired since. Never negative.
+     */
+    long keysInState() {
+        return Math.max(0, keysRestored + keysCreated - keysExpired.getCount());
+    }
+
+    /** The {@code keysExpired} counter's value (for tests). */
+    long keysExpiredCount() {
+        return keysExpired.getCount();
     }
 
     /** The first grid point at or after the key's expiry time, so a key's events share few timers. */

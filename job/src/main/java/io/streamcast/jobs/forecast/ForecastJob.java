@@ -9,11 +9,14 @@ import io.streamcast.jobs.control.ModelControl;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelControlError;
 import io.streamcast.jobs.control.ModelUpdate;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -121,11 +124,18 @@ public final class ForecastJob {
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(config.checkpointInterval().toMillis());
         }
+        // Kafka offsets and every key's learned state live only in checkpoints: keep the latest when the job is
+        // cancelled or the cluster stops (a suspended job), so that it can be resumed with -s. An explicit setting
+        // (execution.checkpointing.externalized-checkpoint-retention) is left as it is.
+        if (env.getCheckpointConfig().getExternalizedCheckpointRetention()
+                == ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS) {
+            env.getCheckpointConfig().setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
 
         SingleOutputStreamOperator<ParsedEvent> valid = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "events")
                 .uid(UID_SOURCE)
-                .process(new ValidateFunction())
+                .process(new ValidateFunction(config.eventTimeBounds()))
                 .uid(UID_VALIDATE).name("validate");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(DeadLetters.TAG);
 
@@ -156,9 +166,8 @@ public final class ForecastJob {
                     .process(new ModelControl.Parse()).uid(UID_MODEL_UPDATES_PARSE).name("parse model updates")
                     .setParallelism(1);
             modelErrors = parsed.getSideOutput(ModelControl.ERRORS);
-            // periodic, whether or not the topic has records or partitions: the control input never holds back
-            // the forecast operator's event time
-            updates = parsed.assignTimestampsAndWatermarks(ModelControl.neverHoldsBackWatermarks())
+            // idle for good: the control input neither holds back nor advances the forecast operator's event time
+            updates = parsed.assignTimestampsAndWatermarks(controlInputWatermarks())
                     .uid(UID_MODEL_UPDATES_WATERMARKS).name("model updates: no event time").setParallelism(1);
         } else {
             updates = timed.flatMap(new NoModelUpdates()).uid(UID_NO_MODEL_UPDATES).name("no model updates");
@@ -186,6 +195,26 @@ public final class ForecastJob {
         return WatermarkStrategy.<ParsedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
                 .withTimestampAssigner((e, previous) -> e.getEvent().getTimestampMillis())
                 .withIdleness(config.idleness());
+    }
+
+    /**
+     * The model-control input's watermarks: none, and the input marked idle at every periodic emit, so that it neither
+     * holds back the forecast operator's combined watermark (an idle input is left out of the minimum) nor advances it.
+     * It must never emit {@code Long.MAX_VALUE} instead: once the events input idles (no events for
+     * {@code streamcast.watermark.idleness}), the minimum over the active inputs would be that, the forecast operator's
+     * watermark would jump to the end of time and every key's expiry timer would fire (issue 12: a quiet input wiped
+     * all learned state). With both inputs idle the watermark stays where the events left it.
+     */
+    static <T> WatermarkStrategy<T> controlInputWatermarks() {
+        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
+            @Override
+            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.markIdle();
+            }
+        });
     }
 
     /** Feeds the forecast operator's broadcast input when the job reads no model updates: emits nothing. */

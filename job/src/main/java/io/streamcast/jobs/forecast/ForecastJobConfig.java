@@ -1,5 +1,6 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.connectors.event.EventTimeBounds;
 import io.streamcast.connectors.kafka.KafkaClientSettings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -7,6 +8,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 import static io.streamcast.jobs.forecast.ForecastOptions.*;
@@ -35,7 +37,9 @@ public record ForecastJobConfig(
         Duration stateTtl,
         int maxMessageBytes,
         double maxAbsValue,
-        int maxParallelism) implements Serializable {
+        int maxParallelism,
+        Duration eventTimeMaxAhead,
+        Instant eventTimeMin) implements Serializable {
 
     public ForecastJobConfig {
         require(!checkpointInterval.isNegative() && !checkpointInterval.isZero(),
@@ -53,6 +57,7 @@ public record ForecastJobConfig(
                 "streamcast.input.max-abs-value must be a positive finite number, got " + maxAbsValue);
         require(maxParallelism >= 1 && maxParallelism <= 32768,
                 "streamcast.max-parallelism must be in [1, 32768], got " + maxParallelism);
+        require(!eventTimeMaxAhead.isNegative(), "streamcast.event-time.max-ahead must not be negative, got " + eventTimeMaxAhead);
         require(deliveryGuarantee != DeliveryGuarantee.EXACTLY_ONCE || !transactionalIdPrefix.isBlank(),
                 "streamcast.kafka.transactional-id-prefix must not be blank with EXACTLY_ONCE delivery");
     }
@@ -66,7 +71,8 @@ public record ForecastJobConfig(
                 c.get(CHECKPOINT_INTERVAL), c.get(OUT_OF_ORDERNESS), c.get(IDLENESS),
                 c.get(BUCKET_INTERVAL), c.get(BUCKET_AGGREGATE),
                 c.get(WARM_UP_EVENTS), c.get(ANOMALY_THRESHOLD), c.get(STATE_TTL),
-                c.get(MAX_MESSAGE_BYTES), c.get(MAX_ABS_VALUE), c.get(MAX_PARALLELISM));
+                c.get(MAX_MESSAGE_BYTES), c.get(MAX_ABS_VALUE), c.get(MAX_PARALLELISM),
+                c.get(EVENT_TIME_MAX_AHEAD), parseInstant(EVENT_TIME_MIN.key(), c.get(EVENT_TIME_MIN)));
     }
 
     /** Defaults for everything. */
@@ -79,7 +85,23 @@ public record ForecastJobConfig(
         return new ForecastJobConfig(servers, kafkaPropertiesFile, eventsTopic, forecastsTopic, anomaliesTopic,
                 deadLetterTopic, groupId, deliveryGuarantee, transactionalIdPrefix, checkpointInterval, outOfOrderness,
                 idleness, bucketInterval, bucketAggregate, warmUpEvents, anomalyThreshold, stateTtl, maxMessageBytes,
-                maxAbsValue, maxParallelism);
+                maxAbsValue, maxParallelism, eventTimeMaxAhead, eventTimeMin);
+    }
+
+    /** The bounds on event time that {@link ValidateFunction} applies. */
+    public EventTimeBounds eventTimeBounds() {
+        return new EventTimeBounds(eventTimeMin, eventTimeMaxAhead);
+    }
+
+    private static Instant parseInstant(String key, String value) {
+        String v = value.trim();
+        try {
+            return v.chars().allMatch(Character::isDigit) || v.startsWith("-") && v.length() > 1
+                    ? Instant.ofEpochMilli(Long.parseLong(v)) : Instant.parse(v);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + " must be an ISO-8601 instant (e.g. 2000-01-01T00:00:00Z) or epoch "
+                    + "millis, got '" + value + "'");
+        }
     }
 
     /** Kafka bootstrap servers, or an error saying how to set them. */

@@ -1,5 +1,6 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.connectors.event.EventTimeBounds;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -92,6 +93,16 @@ public final class ForecastOptions {
     public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("streamcast.max-parallelism")
             .intType().defaultValue(128)
             .withDescription("Fixed max parallelism (number of key groups): keep it across savepoints.");
+
+    public static final ConfigOption<Duration> EVENT_TIME_MAX_AHEAD = ConfigOptions.key("streamcast.event-time.max-ahead")
+            .durationType().defaultValue(EventTimeBounds.DEFAULT_MAX_AHEAD)
+            .withDescription("Events dated more than this ahead of the wall clock are dead-lettered as bad-timestamp "
+                    + "(one far-future event would otherwise stall its key and advance the watermark).");
+
+    public static final ConfigOption<String> EVENT_TIME_MIN = ConfigOptions.key("streamcast.event-time.min")
+            .stringType().defaultValue(EventTimeBounds.DEFAULT_MIN.toString())
+            .withDescription("Events dated before this instant (ISO-8601, e.g. 2000-01-01T00:00:00Z, or epoch millis) "
+                    + "are dead-lettered as bad-timestamp.");
 
     /** How the optional bucketing turns a bucket's raw events into one value. */
     public enum BucketAggregate { MEAN, SUM, COUNT, LAST }

@@ -27,7 +27,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -77,6 +80,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @ExtendWith(ClusterDiagnostics.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterITCase {
 
     static final Path REPO = Path.of(System.getProperty("streamcast.repo.dir", "..")).toAbsolutePath().normalize();
@@ -187,6 +191,7 @@ class StandaloneClusterITCase {
     }
 
     @Test
+    @Order(1)
     void savepointResumeAndTaskManagerFailoverLoseAndDuplicateNothing() throws Exception {
         ModelBundle model = ModelBundle.bundledDefault();
         Map<String, List<Event>> series = new LinkedHashMap<>();
@@ -237,7 +242,7 @@ class StandaloneClusterITCase {
 
         // 3. last third, paced; kill -9 the TaskManager mid-stream; a new TaskManager takes over
         phase = "last-third-failover";
-        long tmPid = Long.parseLong(Files.readString(DIR.resolve("pids/taskmanager.pid")).trim());
+        long tmPid = Long.parseLong(Files.readString(DIR.resolve("pids/taskmanager-1.pid")).trim());
         Thread producer = new Thread(() -> {
             try {
                 produce(series, 2 * third, POINTS, 30, 150);
@@ -283,6 +288,85 @@ class StandaloneClusterITCase {
         script(Duration.ofMinutes(1), "flink.sh", "cancel", job2);
     }
 
+    /**
+     * Issue 12 on the real cluster, with topics of its own: a pause in the input of five times the idleness timeout
+     * keeps every key's state; then the whole cluster is stopped mid-stream ({@code stop-flink.sh}: the job is
+     * suspended and forgotten), events arrive while it is down, the cluster is started again and the job resumed from
+     * its latest retained checkpoint ({@code submit.sh -s $(latest-checkpoint.sh JOB)}). Every event has exactly one
+     * committed forecast ({@code read_committed}), equal to stepping the model over the key's whole series.
+     */
+    @Test
+    @Order(2)
+    void aQuietInputAndAFullClusterStopLoseAndDuplicateNothing() throws Exception {
+        ModelBundle model = ModelBundle.bundledDefault();
+        int points = 300;
+        Map<String, List<Event>> series = new LinkedHashMap<>();
+        for (int k = 0; k < KEYS; k++) {
+            series.put("key-" + k, TestModels.series("key-" + k, points, Math.pow(10, k % 3), 900 + k));
+        }
+        phase = "restart-create-topics";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Map<String, String> appendTime = Map.of("message.timestamp.type", "LogAppendTime");
+            admin.createTopics(List.of(new NewTopic("events-b", 2, (short) 1),
+                    new NewTopic("forecasts-b", 2, (short) 1).configs(appendTime),
+                    new NewTopic("anomalies-b", 2, (short) 1).configs(appendTime),
+                    new NewTopic("events-dlq-b", 1, (short) 1).configs(appendTime),
+                    new NewTopic("models-b", 1, (short) 1),
+                    new NewTopic("model-errors-b", 1, (short) 1).configs(appendTime)))
+                    .all().get(60, TimeUnit.SECONDS);
+        }
+        String[] options = {"-p", "2", "-D", "streamcast.checkpoint-interval=1s", "-D", "streamcast.watermark.idleness=2s",
+                "-D", "streamcast.topics.events=events-b", "-D", "streamcast.topics.forecasts=forecasts-b",
+                "-D", "streamcast.topics.anomalies=anomalies-b", "-D", "streamcast.topics.dead-letter=events-dlq-b",
+                "-D", "streamcast.topics.models=models-b", "-D", "streamcast.topics.model-errors=model-errors-b",
+                "-D", "streamcast.kafka.group-id=streamcast-b", "-D", "streamcast.kafka.transactional-id-prefix=streamcast-b"};
+
+        phase = "restart-submit";
+        String job = submitted(script(Duration.ofMinutes(2), "submit.sh", options));
+        awaitRunning(job, Duration.ofMinutes(2));
+        assertThat(rest("/jobs/" + job + "/config")).as("effective options in the job's REST config")
+                .contains("streamcast.watermark.idleness").contains("streamcast.topics.events");
+        phase = "restart-quiet-input";
+        produce("events-b", series, 0, 100, 0, 0);
+        awaitCommitted("forecasts-b", KEYS * 100, Duration.ofMinutes(2));
+        Thread.sleep(10_000); // five times the idleness timeout without an event
+        produce("events-b", series, 100, 200, 0, 0);
+        awaitCommitted("forecasts-b", KEYS * 200, Duration.ofMinutes(2));
+        Thread.sleep(3_000); // checkpoints covering it complete
+
+        phase = "restart-stop-cluster";
+        script(Duration.ofMinutes(2), "stop-flink.sh");
+        produce("events-b", series, 200, 250, 0, 0);
+        phase = "restart-start-cluster";
+        script(Duration.ofMinutes(3), "start-flink.sh");
+        String checkpoint = script(Duration.ofMinutes(1), "latest-checkpoint.sh", job).trim();
+        checkpoint = checkpoint.substring(checkpoint.lastIndexOf('\n') + 1);
+        assertThat(checkpoint).as("a retained checkpoint of the suspended job").contains(job).contains("/chk-");
+        String resumed = submitted(script(Duration.ofMinutes(2), "submit.sh", concat(new String[] {"-s", checkpoint}, options)));
+        awaitRunning(resumed, Duration.ofMinutes(2));
+        produce("events-b", series, 250, points, 0, 0);
+        awaitCommitted("forecasts-b", KEYS * points, Duration.ofMinutes(3));
+        Thread.sleep(3000); // a duplicate would become visible with the next checkpoints
+
+        phase = "restart-checks";
+        List<ForecastRecord> all = readCommitted("forecasts-b").stream()
+                .map(v -> JsonCodec.fromJson(v, ForecastRecord.class)).toList();
+        assertThat(all).hasSize(KEYS * points);
+        Map<String, List<ForecastRecord>> byKey = all.stream().collect(Collectors.groupingBy(ForecastRecord::getKey));
+        for (Map.Entry<String, List<Event>> e : series.entrySet()) {
+            List<ForecastRecord> got = new ArrayList<>(byKey.get(e.getKey()));
+            got.sort(Comparator.comparingLong(ForecastRecord::getTs));
+            assertThat(got).extracting(ForecastRecord::getTs).as("key %s: one forecast per event", e.getKey())
+                    .containsExactlyElementsOf(e.getValue().stream().map(Event::getTimestampMillis).toList());
+            List<float[]> reference = TestModels.referenceForecasts(model, e.getValue());
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(got.get(i).getForecast()).as("key %s forecast %d (state kept)", e.getKey(), i)
+                        .containsExactly(reference.get(i));
+            }
+        }
+        script(Duration.ofMinutes(1), "flink.sh", "cancel", resumed);
+    }
+
     // ---- helpers ----
 
     /** The bundled model's artifact with the head's biases shifted: same architecture, other forecasts. */
@@ -320,6 +404,11 @@ class StandaloneClusterITCase {
     /** Sends events t in [from, to) of every key, keys interleaved, key k to partition k mod 2. */
     static void produce(Map<String, List<Event>> series, int from, int to, int pauseEvery, long pauseMillis)
             throws Exception {
+        produce("events", series, from, to, pauseEvery, pauseMillis);
+    }
+
+    static void produce(String topic, Map<String, List<Event>> series, int from, int to, int pauseEvery, long pauseMillis)
+            throws Exception {
         try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
             List<String> keys = new ArrayList<>(series.keySet());
@@ -327,7 +416,7 @@ class StandaloneClusterITCase {
             for (int t = from; t < to; t++) {
                 for (int k = 0; k < keys.size(); k++) {
                     Event e = series.get(keys.get(k)).get(t);
-                    producer.send(new ProducerRecord<>("events", k % 2, e.getKey().getBytes(StandardCharsets.UTF_8),
+                    producer.send(new ProducerRecord<>(topic, k % 2, e.getKey().getBytes(StandardCharsets.UTF_8),
                             JsonCodec.toJsonBytes(e)));
                     if (pauseEvery > 0 && ++sent % pauseEvery == 0) {
                         producer.flush();
@@ -382,9 +471,13 @@ class StandaloneClusterITCase {
     }
 
     static long awaitCommitted(long atLeast, Duration timeout) throws Exception {
+        return awaitCommitted("forecasts", atLeast, timeout);
+    }
+
+    static long awaitCommitted(String topic, long atLeast, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long n;
-        while ((n = readCommitted("forecasts").size()) < atLeast) {
+        while ((n = readCommitted(topic).size()) < atLeast) {
             assertThat(System.nanoTime()).as("%d committed forecasts within %s (have %d)", atLeast, timeout, n)
                     .isLessThan(deadline);
             Thread.sleep(250);
