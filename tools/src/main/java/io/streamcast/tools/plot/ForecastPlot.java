@@ -39,8 +39,9 @@ import java.util.TimeZone;
  * Draws one evaluated series ({@link ScoredSeries}) as a PNG, headless: actual values and the one-step forecast
  * with its interval band on top, the anomaly score with the threshold underneath on the same time axis, labelled
  * windows shaded on both, and detections (score at or above the threshold) marked on both: filled red inside a
- * labelled window, hollow black outside every window. Where the time step jumps (a gap in the data, more than
- * {@value #GAP_FACTOR} times the median step) the lines and the band are broken instead of joined across it.
+ * labelled window, hollow black outside every window. Where the time step jumps (a gap in the data: more than
+ * {@value #GAP_FACTOR} times the median step and more than 1/{@value #GAP_SHARE} of the time axis, so a long
+ * straight line would be drawn) the lines and the band are broken instead of joined across it.
  */
 public final class ForecastPlot {
 
@@ -52,8 +53,9 @@ public final class ForecastPlot {
     private static final Color DETECTION = new Color(0xc0, 0x39, 0x2b);
     private static final Color WINDOW = new Color(0xe7, 0x4c, 0x3c, 45);
 
-    /** A step longer than this many times the median step is a gap: lines are not drawn across it. */
+    /** A step longer than this many times the median step, and longer than 1/GAP_SHARE of the time axis, is a gap. */
     static final int GAP_FACTOR = 3;
+    static final int GAP_SHARE = 100;
 
     /** Numbers for the caption. */
     public record Drawn(int rows, int detections, int windows) {}
@@ -202,7 +204,8 @@ public final class ForecastPlot {
 
     /**
      * The rows split where the time step jumps: [start, end) ranges, a new one wherever a row follows the previous
-     * by more than {@link #GAP_FACTOR} times the median step (and by more than zero).
+     * by more than {@link #GAP_FACTOR} times the median step and by more than 1/{@link #GAP_SHARE} of the whole span
+     * (short irregular steps, as in sensor data sampled every 5 to 30 minutes, stay joined).
      */
     static List<int[]> segments(long[] x) {
         List<int[]> out = new ArrayList<>();
@@ -219,9 +222,10 @@ public final class ForecastPlot {
         long[] positive = Arrays.copyOf(steps, m);
         Arrays.sort(positive);
         long median = m == 0 ? 0 : positive[m / 2];
+        long minGap = Math.max(GAP_FACTOR * median, (x[x.length - 1] - x[0]) / GAP_SHARE);
         int start = 0;
         for (int t = 1; t < x.length; t++) {
-            if (median > 0 && x[t] - x[t - 1] > GAP_FACTOR * median) {
+            if (median > 0 && x[t] - x[t - 1] > minGap) {
                 out.add(new int[] {start, t});
                 start = t;
             }

@@ -24,6 +24,12 @@ class ForecastPlotTest {
         long[] x = {0, m, 2 * m, 3 * m, 3 * m, 40 * m, 41 * m, 43 * m, 44 * m};
         assertThat(ForecastPlot.segments(x)).containsExactly(new int[] {0, 5}, new int[] {5, 9});
         assertThat(ForecastPlot.segments(new long[] {5})).containsExactly(new int[] {0, 1});
+        // irregular sampling: steps of 3-6 times the median, each short against the span, stay joined
+        long[] irregular = new long[1000];
+        for (int i = 1; i < irregular.length; i++) {
+            irregular[i] = irregular[i - 1] + (i % 50 == 0 ? 5 * m : m);
+        }
+        assertThat(ForecastPlot.segments(irregular)).containsExactly(new int[] {0, 1000});
         assertThat(ForecastPlot.segments(new long[0])).isEmpty();
     }
 
