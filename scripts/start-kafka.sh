@@ -64,15 +64,61 @@ if [[ ! -f "$KDIR/data/meta.properties" ]]; then
       || die "formatting the Kafka log directory failed: see $LOG_DIR/kafka-format.log"
 fi
 
-port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is in use: set STREAMCAST_KAFKA_PORT"
-log "starting Kafka on $BOOTSTRAP"
+PORT_HINT="set STREAMCAST_KAFKA_PORT (now $KAFKA_PORT) and STREAMCAST_KAFKA_CONTROLLER_PORT (now $KAFKA_CONTROLLER_PORT) to free ports"
+port_open "$KAFKA_PORT" && die "port $KAFKA_PORT (the broker's listener) is in use: set STREAMCAST_KAFKA_PORT to a free port"
+port_open "$KAFKA_CONTROLLER_PORT" \
+  && die "port $KAFKA_CONTROLLER_PORT (the KRaft controller's listener) is in use: set STREAMCAST_KAFKA_CONTROLLER_PORT to a free port"
+# Kafka's own messages (a port it cannot bind, a bad log directory) go to kafka.log through log4j2.properties above;
+# kafka.out only gets what the JVM itself prints. Only what this start appends to kafka.log is shown.
+KLOG="$LOG_DIR/kafka.log"
+klog_from=$(($(stat -c %s "$KLOG" 2>/dev/null || echo 0) + 1))
+log "starting Kafka on $BOOTSTRAP (controller 127.0.0.1:$KAFKA_CONTROLLER_PORT)"
 nohup "$JAVA" -Xmx"${STREAMCAST_KAFKA_HEAP:-1g}" -Dlog4j2.configurationFile="$KDIR/log4j2.properties" \
     -cp "$CP" kafka.Kafka "$KDIR/server.properties" > "$LOG_DIR/kafka.out" 2>&1 < /dev/null &
 echo $! > "$(pid_file kafka)"
-if ! wait_until "${STREAMCAST_KAFKA_START_TIMEOUT:-60}" "Kafka on $BOOTSTRAP" port_open "$KAFKA_PORT"; then
-  tail -20 "$LOG_DIR/kafka.out" >&2 || true
-  stop_process kafka 5
-  exit 1
-fi
-running kafka || die "Kafka exited: see $LOG_DIR/kafka.out"
+
+# kafka_failure: the cause of a failed start, from what this start wrote: the first ERROR line of kafka.log
+# (e.g. "Socket server failed to bind to 127.0.0.1:9093: Address already in use"), else the last lines of both files.
+kafka_failure() {
+  local new cause
+  new="$(tail -c +"$klog_from" "$KLOG" 2>/dev/null || true)"
+  cause="$(grep -m1 -E '\] (ERROR|FATAL) ' <<<"$new" || true)"
+  if [[ -n "$cause" ]]; then
+    echo "  $cause"
+    # the exception's own message, the line after the ERROR line (the stack trace is in the log)
+    grep -m1 -A1 -F -- "$cause" <<<"$new" | sed -n '2{/^[[:alnum:]_.$]*\(Exception\|Error\): /s/^/  /p}'
+    local bound
+    bound="$(grep -m1 -oE 'failed to bind to [0-9.]+:[0-9]+' <<<"$new" | grep -oE '[0-9]+$' || true)"
+    if [[ "$bound" == "$KAFKA_CONTROLLER_PORT" ]]; then
+      echo "  port $bound is the KRaft controller's listener: set STREAMCAST_KAFKA_CONTROLLER_PORT to a free port"
+    elif [[ "$bound" == "$KAFKA_PORT" ]]; then
+      echo "  port $bound is the broker's listener: set STREAMCAST_KAFKA_PORT to a free port"
+    elif grep -q 'Address already in use' <<<"$new"; then
+      echo "  a port is in use: $PORT_HINT"
+    fi
+  else
+    [[ -n "$new" ]] && tail -20 <<<"$new" | sed 's/^/  /'
+    tail -20 "$LOG_DIR/kafka.out" 2>/dev/null | sed 's/^/  /'
+  fi
+  echo "  full logs: $KLOG and $LOG_DIR/kafka.out"
+}
+
+# Waits for the broker's port, and stops waiting as soon as the process is gone (a bind error kills it at once).
+deadline=$((SECONDS + ${STREAMCAST_KAFKA_START_TIMEOUT:-60}))
+until port_open "$KAFKA_PORT"; do
+  if ! running kafka; then
+    sleep 0.5   # let log4j flush the last lines
+    { echo "error: Kafka exited while starting on $BOOTSTRAP:"; kafka_failure; } >&2
+    rm -f "$(pid_file kafka)"
+    exit 1
+  fi
+  if ((SECONDS >= deadline)); then
+    { echo "error: timed out after ${STREAMCAST_KAFKA_START_TIMEOUT:-60}s waiting for Kafka on $BOOTSTRAP" \
+        "(STREAMCAST_KAFKA_START_TIMEOUT); the process is still running:"; kafka_failure
+      echo "  if a port is in use: $PORT_HINT"; } >&2
+    stop_process kafka 5
+    exit 1
+  fi
+  sleep 0.5
+done
 log "Kafka up on $BOOTSTRAP (pid $(cat "$(pid_file kafka)"))"

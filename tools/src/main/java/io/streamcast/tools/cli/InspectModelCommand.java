@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -67,7 +68,18 @@ final class InspectModelCommand implements Callable<Integer> {
                 p.tbpttLength(), p.gradientClip());
         out.println("created:         " + p.created());
         for (Map.Entry<String, Double> e : p.validationMetrics().entrySet()) {
-            out.printf("  %-22s %.6g%n", e.getKey() + ":", e.getValue());
+            out.printf("  %-22s %s%n", e.getKey() + ":", metric(e.getValue()));
         }
+    }
+
+    /**
+     * A validation metric as printed: a whole number (a count such as {@code val_points} or {@code best_epoch};
+     * the artifact stores every metric as a double) without decimals, anything else with six significant digits.
+     */
+    static String metric(double v) {
+        if (Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, "%.6g", v);
     }
 }

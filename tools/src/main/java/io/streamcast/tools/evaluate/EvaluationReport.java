@@ -188,8 +188,12 @@ final class EvaluationReport {
         }
 
         md.append("## Forecast error (summary over series)\n\n");
-        md.append("MASE scales the MAE by the one-step persistence error on the same rows (MASE < 1: better than "
-                + "persistence); seasonal MASE by the seasonal-naive (one day) error.\n\n");
+        md.append("MASE scales the MAE by the one-step persistence error on the same rows; seasonal MASE by the "
+                + "seasonal-naive (one day) error. A series is counted as better than persistence at horizon k when "
+                + "its MAE is below that of persistence at the same horizon (the last value repeated k steps ahead), "
+                + "which is not the same as MASE < 1 for k > 1: persistence's own error usually grows with k, so a series "
+                + "with MASE above 1 can still beat it there (persistence's own mean MASE per horizon: "
+                + "`persistence_mean_MASE` in report.json).\n\n");
         md.append("| horizon | series | mean MASE | median MASE | series better than persistence | median seasonal MASE | "
                 + "gmean MAE / persistence | gmean MAE / seasonal naive | median NRMSE | median MAPE % | 90% interval coverage (pooled / median) |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");

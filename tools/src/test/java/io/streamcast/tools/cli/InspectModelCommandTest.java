@@ -1,0 +1,31 @@
+package io.streamcast.tools.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code inspect-model}'s validation metrics: counts as whole numbers, measurements with six significant digits. */
+class InspectModelCommandTest {
+
+    @Test
+    void countsPrintAsIntegersAndMeasurementsKeepTheirDigits(@TempDir Path dir) throws Exception {
+        StreamcastCliTest.Result r = StreamcastCliTest.execute("inspect-model",
+                StreamcastCliTest.bundledModel(dir).toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^  val_points:\\s+\\d+$")
+                .containsPattern("(?m)^  best_epoch:\\s+\\d+$")
+                .containsPattern("(?m)^  val_mae:\\s+25\\.4738$")
+                .doesNotContainPattern("(?m)^  (val_points|best_epoch|epochs_run):.*\\.");
+    }
+
+    @Test
+    void metricFormat() {
+        assertThat(InspectModelCommand.metric(1764.0)).isEqualTo("1764");
+        assertThat(InspectModelCommand.metric(5.0)).isEqualTo("5");
+        assertThat(InspectModelCommand.metric(0.123456789)).isEqualTo("0.123457");
+        assertThat(InspectModelCommand.metric(Double.NaN)).isEqualTo("NaN");
+    }
+}
