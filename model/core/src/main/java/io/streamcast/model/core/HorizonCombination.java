@@ -44,7 +44,7 @@ import io.streamcast.model.core.anomaly.PredictionIntervals;
  *
  * <h2>State</h2>
  * A block of {@link #blockSize(int)} = {@code P + 6n − 1} floats at the end of the key's statistics (n tracked
- * horizons: K = 48 and P = 24 give 64 floats, 256 bytes), laid out so that the period and the ring are found from
+ * horizons: K = 48 and P = 24 give 65 floats, 260 bytes), laid out so that the period and the ring are found from
  * the end:
  * <pre>
  *  +0 .. +3n−1        ERRORS     E of tracked horizon i, candidates model, persistence, seasonal (NaN = none yet)
