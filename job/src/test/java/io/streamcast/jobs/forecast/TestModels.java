@@ -42,13 +42,17 @@ public final class TestModels {
 
     /** As {@link #lstm(int, long)} over the given features. */
     public static ForecastModel lstm(int hidden, long seed, FeatureSpec features) {
+        return lstm(hidden, seed, features, 4);
+    }
+
+    /** As {@link #lstm(int, long, FeatureSpec)} with horizon {@code k}. */
+    public static ForecastModel lstm(int hidden, long seed, FeatureSpec features, int k) {
         int d = features.size();
         SplittableRandom rnd = new SplittableRandom(seed);
         int g = 4 * hidden;
         double a = 1.0 / Math.sqrt(hidden);
         LayerWeights layer = new LayerWeights(CellType.LSTM, d, hidden, random(rnd, d * g, a), random(rnd, hidden * g, a),
                 random(rnd, g, a));
-        int k = 4;
         DenseHead head = new DenseHead(hidden, k, random(rnd, hidden * k, a), random(rnd, k, 0.1));
         return new ForecastModel(List.of(layer), head, features, k);
     }
