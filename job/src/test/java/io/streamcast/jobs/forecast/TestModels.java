@@ -78,6 +78,17 @@ public final class TestModels {
         return out;
     }
 
+    /** A noisy daily sine around {@code level}, one point an hour from {@link #T0}: a key with a season of 24. */
+    public static List<Event> hourlySeries(String key, int n, double level, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Event> out = new ArrayList<>(n);
+        for (int t = 0; t < n; t++) {
+            double v = level * (1 + 0.3 * Math.sin(2 * Math.PI * t / 24.0) + 0.02 * (rnd.nextDouble() - 0.5));
+            out.add(new Event(key, T0 + t * 3_600_000L, v));
+        }
+        return out;
+    }
+
     public static ParsedEvent parsed(Event e, long offset) {
         return ParsedEvent.valid(e, "events", 0, offset);
     }
