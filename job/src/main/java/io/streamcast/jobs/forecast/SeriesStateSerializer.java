@@ -14,16 +14,17 @@ import java.io.IOException;
  * savepoints and upgrades without Kryo.
  *
  * <p>Each record starts with its layout version, so a later release reads records written by this one
- * (and refuses, with a message, a version it does not know). Layout version 4, written by this release:
+ * (and refuses, with a message, a version it does not know). Layout version 5, written by this release:
  * <pre>
- *   byte    version (4)
+ *   byte    version (5)
  *   varlong lastTimestamp, zigzag-coded      (6 bytes for today's epoch milliseconds)
  *   int     modelTag                         (the model's architecture is in the operator's model lineage)
  *   varlong scalerCount                      (7 bits per byte, low groups first: 1 byte below 128, 3 below 2^21)
  *   varlong modelSince                       (0, one byte, unless the key adopted a model afresh)
  *   double  scalerMean, double scalerM2
  *   varint  n, float[n] recurrent
- *   varint  n, float[n] stats                (anomaly scorer, intervals of the tracked horizons, combination)
+ *   varint  n, float[n] stats                (anomaly scorer, intervals of the tracked horizons, combination;
+ *                                            for a key with a season the per-horizon combination's block after them)
  * </pre>
  * That is 31 to 33 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
  * + 4 × (floats in the two arrays). Still read, and written back for a key restored from them and not seen since
@@ -31,6 +32,7 @@ import java.io.IOException;
  * key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since it needs the
  * serving model):
  * <ul>
+ *   <li>layout version 4: the same fields; its stats never hold the per-horizon combination's block;
  *   <li>layout version 3: {@code lastTimestamp} as a long, {@code archTag} after {@code modelTag}, no
  *       {@code modelSince}; its stats hold the scorer's event
  *       count and the intervals' counter and served one-step forecast;
@@ -45,6 +47,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
 
     /** The layout version this serializer writes ({@link SeriesState#LAYOUT}). */
     public static final byte LAYOUT_VERSION = SeriesState.LAYOUT;
+
+    /** The fourth layout version: as 5, without the combination's block; read, written back until converted. */
+    public static final byte LAYOUT_VERSION_4 = SeriesState.LAYOUT_4;
 
     /** The third layout version: fixed-width time, counts inside the stats; read, written back until converted. */
     public static final byte LAYOUT_VERSION_3 = SeriesState.LAYOUT_3;
@@ -83,9 +88,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             serializeVersion2(s, out);
             return;
         }
-        // layouts 3 and 4 differ in three fields, as deserialize reads them
-        boolean current = s.layout == LAYOUT_VERSION;
-        out.writeByte(current ? LAYOUT_VERSION : LAYOUT_VERSION_3);
+        // layouts 3 and 4 differ in three fields, as deserialize reads them; 4 and 5 in the stats only
+        boolean current = s.layout >= LAYOUT_VERSION_4;
+        out.writeByte(s.layout == LAYOUT_VERSION_4 ? LAYOUT_VERSION_4 : current ? LAYOUT_VERSION : LAYOUT_VERSION_3);
         if (current) {
             writeUnsignedVarLong(zigzag(s.lastTimestamp), out);
         } else {
@@ -129,8 +134,8 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
     @Override
     public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_3) {
-            boolean current = version == LAYOUT_VERSION;
+        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_4 || version == LAYOUT_VERSION_3) {
+            boolean current = version != LAYOUT_VERSION_3;
             reuse.lastTimestamp = current ? unzigzag(readVarLong(in)) : in.readLong();
             reuse.modelTag = in.readInt();
             reuse.archTag = current ? 0 : in.readInt();
@@ -145,7 +150,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             reuse.scalerM2 = in.readDouble();
             reuse.recurrent = readFloats(reuse.recurrent, readLength(in), in);
             reuse.stats = readFloats(reuse.stats, readLength(in), in);
-            reuse.layout = current ? LAYOUT_VERSION : LAYOUT_VERSION_3;
+            reuse.layout = (byte) version;
             return reuse;
         }
         if (version != LAYOUT_VERSION_2 && version != LAYOUT_VERSION_1) {

@@ -249,6 +249,26 @@ class ForecastFunctionTest {
         }
     }
 
+    @Test
+    void aKeyWithASeasonRestoresFromASnapshotAndContinuesExactly() throws Exception {
+        List<Event> a = TestModels.hourlySeries("a", 150, 50.0, 6);
+        List<float[]> reference = TestModels.referenceForecasts(MODEL, a);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(MODEL, ForecastJobConfig.defaults())) {
+            h.open();
+            feed(h, a.subList(0, 75));
+            assertThat(stateOf(h, "a").stats.length).as("the per-horizon combination's block is in the state")
+                    .isGreaterThan(8 + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(4) + 4);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(MODEL, ForecastJobConfig.defaults())) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, a.subList(75, 150));
+            assertForecastsEqual(h.extractOutputValues(), reference.subList(75, 150));
+        }
+    }
+
     static void assertForecastsEqual(List<ForecastRecord> actual, List<float[]> expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < actual.size(); i++) {

@@ -42,13 +42,17 @@ public final class TestModels {
 
     /** As {@link #lstm(int, long)} over the given features. */
     public static ForecastModel lstm(int hidden, long seed, FeatureSpec features) {
+        return lstm(hidden, seed, features, 4);
+    }
+
+    /** As {@link #lstm(int, long, FeatureSpec)} with horizon {@code k}. */
+    public static ForecastModel lstm(int hidden, long seed, FeatureSpec features, int k) {
         int d = features.size();
         SplittableRandom rnd = new SplittableRandom(seed);
         int g = 4 * hidden;
         double a = 1.0 / Math.sqrt(hidden);
         LayerWeights layer = new LayerWeights(CellType.LSTM, d, hidden, random(rnd, d * g, a), random(rnd, hidden * g, a),
                 random(rnd, g, a));
-        int k = 4;
         DenseHead head = new DenseHead(hidden, k, random(rnd, hidden * k, a), random(rnd, k, 0.1));
         return new ForecastModel(List.of(layer), head, features, k);
     }
@@ -70,6 +74,17 @@ public final class TestModels {
         for (int t = 0; t < n; t++) {
             double v = level * (1 + 0.3 * Math.sin(2 * Math.PI * t / 288.0) + 0.02 * (rnd.nextDouble() - 0.5));
             out.add(new Event(key, T0 + t * FIVE_MINUTES, v));
+        }
+        return out;
+    }
+
+    /** A noisy daily sine around {@code level}, one point an hour from {@link #T0}: a key with a season of 24. */
+    public static List<Event> hourlySeries(String key, int n, double level, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Event> out = new ArrayList<>(n);
+        for (int t = 0; t < n; t++) {
+            double v = level * (1 + 0.3 * Math.sin(2 * Math.PI * t / 24.0) + 0.02 * (rnd.nextDouble() - 0.5));
+            out.add(new Event(key, T0 + t * 3_600_000L, v));
         }
         return out;
     }

@@ -163,6 +163,11 @@ public final class PersistenceBlend {
         return w;
     }
 
+    /** The key's latest value (NaN before the first). */
+    public static float lastValue(float[] state, int offset) {
+        return state[offset + LAST_VALUE];
+    }
+
     /** The model's own one-step forecast made at the latest value (NaN if none). */
     public static float pendingModelForecast(float[] state, int offset) {
         return state[offset + PENDING];

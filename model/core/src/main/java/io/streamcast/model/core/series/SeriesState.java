@@ -55,9 +55,15 @@ public final class SeriesState {
 
     /**
      * The layout version of this release: no event counts in the stats and no served one-step forecast (
-     * {@link #modelSince} and the combination give them), the model's architecture in the operator's model lineage.
+     * {@link #modelSince} and the combination give them), the model's architecture in the operator's model lineage,
+     * and for a key with a season the per-horizon combination's block at the end of the stats.
      */
-    public static final byte LAYOUT = 4;
+    public static final byte LAYOUT = 5;
+    /**
+     * Layout version 4: as 5 without the combination's block of a key with a season (the stats of a key without one
+     * are the same).
+     */
+    public static final byte LAYOUT_4 = 4;
     /** Layout version 3: the scorer's and the intervals' event counts and the served one-step forecast in the stats. */
     public static final byte LAYOUT_3 = 3;
     /** Layout version 2: as 3, with the intervals of every horizon 1..K and the architecture recorded per key. */

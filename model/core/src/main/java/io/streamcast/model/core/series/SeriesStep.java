@@ -1,5 +1,6 @@
 package io.streamcast.model.core.series;
 
+import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.PersistenceBlend;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.anomaly.AnomalyResult;
@@ -11,10 +12,14 @@ import java.util.Objects;
 /**
  * The per-key algorithm, free of any stream processor: for each event of a key, (1) score the value against the
  * forecast the key made at its previous event, (2) step the model's cells with the new value and its calendar
- * features, (3) produce the forecast for the next K steps with prediction intervals. The forecast served is the
- * model's combined with persistence by the key's own {@link PersistenceBlend} weight, so that a key the model
- * forecasts worse than "no change" is served about "no change". The intervals are those of the served forecast; the
- * anomaly residual is the model's own one-step error (the model's surprise, which the combination would blur).
+ * features, (3) produce the forecast for the next K steps with prediction intervals. For a key whose events are
+ * spaced so that a day (or, for daily data, a week) is 2 to {@value HorizonCombination#MAX_PERIOD} events, decided
+ * from the gap at its second event ({@link HorizonCombination#detectPeriod}), the forecast served at each horizon is
+ * the model's, persistence's and seasonal naive's weighted by their recent errors at that horizon
+ * ({@link HorizonCombination}); for any other key it is the model's combined with persistence by the key's one
+ * {@link PersistenceBlend} weight (the state of such a key is what layout 4 held). The intervals are those of the
+ * served forecast; the anomaly residual is the model's own one-step error (the model's surprise, which the
+ * combination would blur).
  *
  * <p>A stream layer (the Flink operator, a SQL function, an evaluation loop) keeps one {@link SeriesState} per key,
  * reads it, calls {@link #step}, writes it back and emits {@link #forecast()}, {@link #lower()}, {@link #upper()} and
@@ -23,7 +28,9 @@ import java.util.Objects;
  * <p>State layout ({@link SeriesState#LAYOUT}): {@code recurrent} is the forecaster's state (LSTM: h then c per
  * layer); {@code stats} holds the anomaly scorer's {@value AnomalyScorer#STATE_SIZE} floats, then the prediction
  * intervals' (which include the pending forecasts of horizons above 1; 9 floats for K = 8), then the combination's
- * {@value PersistenceBlend#STATE_SIZE}. None of them keeps an event count: the scaler's count is the key's, and the
+ * {@value PersistenceBlend#STATE_SIZE}, then, for a key with a season, the {@link HorizonCombination}'s block (its
+ * ring buffer of the last season's values, error averages and pending forecasts of the candidates; the block's length
+ * and its last float give the season). None of them keeps an event count: the scaler's count is the key's, and the
  * intervals count from {@link SeriesState#modelSince}; nor the served one-step forecast, which the combination
  * recomputes. State read in an earlier layout is converted by {@link StateLayouts} before anything else touches it.
  *
@@ -85,7 +92,8 @@ public final class SeriesStep {
                     + "time " + s.lastTimestamp + ": check accepts() first");
         }
         boolean architectureUnrecorded = false;
-        if (s.layout != SeriesState.LAYOUT) {
+        boolean upgraded = s.layout != SeriesState.LAYOUT;
+        if (upgraded) {
             architectureUnrecorded = StateLayouts.upgrade(s, m, this);
         }
         if (s.modelTag != m.modelTag) {
@@ -94,14 +102,27 @@ public final class SeriesStep {
         s.archTag = 0; // recorded per key only by earlier layouts; the lineage has the serving model's
         last = m;
 
+        // 0. a key whose season is not decided yet decides it from the gap to its previous event: at its second
+        // event, at its first under a model taken up afresh, or at its first after a restore from an earlier layout
+        long before = s.scalerCount; // this key's events before this one
+        int period = m.combination.periodOf(s.stats, m.statsSize);
+        if (period == 0 && before >= 1 && (before == 1 || before == s.modelSince || upgraded)
+                && s.stats.length == m.statsSize) {
+            period = startSeason(s, m, timestamp - s.lastTimestamp);
+        }
+
         // 1. score the new value against the forecast made at the key's previous event
         OnlineScaler scaler = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2);
-        long before = scaler.count(); // this key's events before this one
         float[] stats = s.stats;
         float pending = PersistenceBlend.pendingModelForecast(stats, m.blendOffset);
         double residual = Float.isNaN(pending) || before == 0 ? Double.NaN : (value - pending) / scaler.std();
         scorer.score(stats, 0, before + 1, value, residual, result);
         float servedPending = m.blend.pendingServedForecast(stats, m.blendOffset);
+        float lastValue = PersistenceBlend.lastValue(stats, m.blendOffset);
+        if (period > 0) {
+            servedPending = m.combination.pendingServed(stats, m.statsSize, period, servedPending, pending, lastValue);
+            m.combination.observe(stats, m.statsSize, period, value, pending, lastValue);
+        }
         m.blend.observe(stats, m.blendOffset, value);
 
         // 2. step the cells with the new value and its calendar features
@@ -109,12 +130,19 @@ public final class SeriesStep {
         m.encoder.encode(scaler.scale(value), timestamp, m.features);
         m.forecaster.step(m.features, s.recurrent, m.modelOut);
 
-        // 3. the forecast for the next K steps, in value units, combined with persistence, with intervals
+        // 3. the forecast for the next K steps, in value units, combined with the baselines, with intervals
         float[] forecast = m.forecast;
         for (int j = 0; j < m.horizon; j++) {
             forecast[j] = (float) scaler.unscale(m.modelOut[j]);
         }
+        if (period > 0) {
+            System.arraycopy(forecast, 0, m.modelForecast, 0, m.horizon);
+        }
         m.blend.blend(stats, m.blendOffset, forecast, m.horizon);
+        if (period > 0) {
+            m.combination.combine(stats, m.statsSize, period, m.modelForecast,
+                    PersistenceBlend.lastValue(stats, m.blendOffset), forecast);
+        }
         double unit = scaler.std();
         long sinceModel = before - s.modelSince;
         m.intervals.observe(stats, AnomalyScorer.STATE_SIZE, sinceModel, value, unit, servedPending, forecast);
@@ -124,6 +152,28 @@ public final class SeriesStep {
         s.scalerMean = scaler.mean();
         s.scalerM2 = scaler.m2();
         s.lastTimestamp = timestamp;
+    }
+
+    /**
+     * Gives the key a season if the gap between its events says it has one ({@link HorizonCombination#detectPeriod}):
+     * appends the combination's block to its statistics.
+     *
+     * @return the season, 0 if none
+     */
+    private static int startSeason(SeriesState s, ServingModel m, long gapMillis) {
+        int period = HorizonCombination.detectPeriod(gapMillis);
+        if (period == 0) {
+            return 0;
+        }
+        float[] stats = java.util.Arrays.copyOf(s.stats, m.statsSize + m.combination.blockSize(period));
+        m.combination.init(stats, m.statsSize, period);
+        s.stats = stats;
+        return period;
+    }
+
+    /** The season of the key's state {@code s} under model {@code m} (0: none), as the length of its state says. */
+    public static int periodOf(SeriesState s, ServingModel m) {
+        return m.combination.periodOf(s.stats, m.statsSize);
     }
 
     /** The forecast of the last {@link #step}, horizons 1..K (the serving model's buffer: copy to keep it). */
@@ -155,7 +205,9 @@ public final class SeriesStep {
      * architecture.
      */
     public void adopt(SeriesState s, ServingModel m, Lineage lineage, boolean architectureUnrecorded) throws Exception {
-        boolean sameShape = s.recurrent.length == m.forecaster.stateSize() && s.stats.length == m.statsSize;
+        int period = m.combination.periodOf(s.stats, m.statsSize);
+        boolean sameShape = s.recurrent.length == m.forecaster.stateSize()
+                && (s.stats.length == m.statsSize || period > 0);
         int arch = s.archTag != 0 ? s.archTag : lineage.architectureOf(s.modelTag);
         boolean sameArchitecture = arch != 0 ? arch == m.archTag : architectureUnrecorded;
         boolean keep = keepStateOnSwap && sameShape && sameArchitecture;
@@ -165,7 +217,8 @@ public final class SeriesStep {
         }
         s.recurrent = new float[m.forecaster.stateSize()];
         s.modelSince = s.scalerCount;
-        if (s.stats.length != m.statsSize) {
+        if (s.stats.length != m.statsSize && period == 0) {
+            // another model's statistics: the scorer's carry over; a season is decided again at this event
             float[] stats = new float[m.statsSize];
             if (s.stats.length >= AnomalyScorer.STATE_SIZE) {
                 System.arraycopy(s.stats, 0, stats, 0, AnomalyScorer.STATE_SIZE);
@@ -177,6 +230,9 @@ public final class SeriesStep {
         } else {
             m.blend.resetWeight(s.stats, m.blendOffset);
             m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
+            if (period > 0) {
+                m.combination.resetErrors(s.stats, m.statsSize, period);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.streamcast.model.core.series;
 
 import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.Forecaster;
+import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
 import io.streamcast.model.core.anomaly.IntervalConfig;
 import io.streamcast.model.core.PersistenceBlend;
@@ -31,12 +32,17 @@ public final class ServingModel {
     final ScalerPolicy scalerPolicy;
     final PredictionIntervals intervals;
     final PersistenceBlend blend;
+    /** The per-horizon combination with the baselines, for keys with a season (a block after {@link #statsSize}). */
+    final HorizonCombination combination;
     final int horizon;
     /** Where the blend's floats start in a key's stats: after the scorer's and the intervals'. */
     final int blendOffset;
+    /** Floats of a key's stats without a season; a key with one has the combination's block after them. */
     final int statsSize;
     final float[] features;
     final float[] modelOut;
+    /** The model's forecasts in value units, before any combination. */
+    final float[] modelForecast;
     final float[] forecast;
     final float[] lower;
     final float[] upper;
@@ -58,8 +64,10 @@ public final class ServingModel {
         this.blend = new PersistenceBlend();
         this.blendOffset = AnomalyScorer.STATE_SIZE + intervals.stateSize();
         this.statsSize = blendOffset + PersistenceBlend.STATE_SIZE;
+        this.combination = new HorizonCombination(horizon);
         this.features = new float[model.inputSize()];
         this.modelOut = new float[horizon];
+        this.modelForecast = new float[horizon];
         this.forecast = new float[horizon];
         this.lower = new float[horizon];
         this.upper = new float[horizon];

@@ -14,6 +14,9 @@ import io.streamcast.model.core.anomaly.PredictionIntervals;
  *
  * <p>Earlier layouts of {@code stats}:
  * <ul>
+ *   <li>version 4: the same as version 5 for a key without a season; version 5 appends the
+ *       {@link io.streamcast.model.core.HorizonCombination} block for a key with one. A key converted from version 4
+ *       decides its season at its next event, from the gap to its previous one, and starts the block then.
  *   <li>version 3: the scorer's event count, then its {@value AnomalyScorer#STATE_SIZE} floats; the intervals of the
  *       tracked horizons with an event counter first and a horizon-1 slot holding the served one-step forecast
  *       ({@link #countedIntervalsSize}); then the combination. Nothing is lost: the counts become
@@ -49,7 +52,12 @@ public final class StateLayouts {
         float[] old = s.stats;
         int counted = COUNTED_SCORER_SIZE;
         float[] stats;
-        if (s.layout == SeriesState.LAYOUT_3 && old.length == counted + countedIntervalsSize(m.horizon) + PersistenceBlend.STATE_SIZE) {
+        if (s.layout == SeriesState.LAYOUT_4 && old.length == m.statsSize) {
+            // the same statistics: layout 5 only adds the combination's block for a key with a season, which the
+            // key decides at this event from the gap to its previous one (SeriesStep)
+            s.layout = SeriesState.LAYOUT;
+            return false; // layout 4 leaves the architecture to the lineage, as this one does
+        } else if (s.layout == SeriesState.LAYOUT_3 && old.length == counted + countedIntervalsSize(m.horizon) + PersistenceBlend.STATE_SIZE) {
             stats = new float[m.statsSize];
             scorerFromCounted(old, 0, stats, 0);
             intervalsFromCounted(m.intervals, old, counted, stats, AnomalyScorer.STATE_SIZE);

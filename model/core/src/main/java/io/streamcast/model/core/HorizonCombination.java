@@ -1,0 +1,472 @@
+package io.streamcast.model.core;
+
+import io.streamcast.model.core.anomaly.PredictionIntervals;
+
+/**
+ * Per-key, per-horizon combination of the model's forecast with the two simple baselines, persistence (the last
+ * value) and seasonal naive (the value one season before the target), for a key whose series has a season of
+ * {@code P} events. Each horizon is served the candidates weighted by their recent absolute errors <em>at that
+ * horizon</em>, so a horizon where the model is worse than a baseline is served mostly the baseline, and a baseline
+ * that is exact at a horizon is served exactly there. A key without a season keeps the one-weight
+ * {@link PersistenceBlend} alone (and its state size: the per-horizon statistics below would not fit the 400-byte
+ * budget of the K = 8 model); this class is the extension for keys with one.
+ *
+ * <h2>Definition</h2>
+ * At an event t (after its value {@code y_t} is observed) the candidates for the value k steps ahead are
+ * <pre>
+ *   model          f_k                          (the model's forecast, value units)
+ *   persistence    y_t
+ *   seasonal naive y_{t + k − P·ceil(k/P)}      (available once a whole season is in the key's ring buffer)
+ * </pre>
+ * and the served forecast is {@code c_k = Σ_c w_{k,c} · x_{k,c}} with
+ * <pre>
+ *   w_{k,c} = E_{k,c}^(−γ) / Σ_d E_{k,d}^(−γ)         (γ = {@code sharpness})
+ * </pre>
+ * where {@code E_{k,c}} is an exponentially weighted mean of candidate c's absolute horizon-k errors (half-life
+ * {@code halfLifeSeasons · P} events; the first observations are averaged plainly). γ = 2 on absolute errors is the
+ * classical inverse-MSE weighting for Gaussian errors; the larger default 4 leans further to the best candidate
+ * (the error averages of a few dozen observations are noisy, and a weak candidate with a small weight still costs).
+ * If some candidates' E is exactly 0 (they were exact at every observation so far), they share the weight equally
+ * and the others get none: a baseline that is exact is served exactly.
+ *
+ * <p>Horizon-k errors are observed on a schedule like that of {@link PredictionIntervals}: the tracked horizons
+ * {@code h_i = 1, 2, 4, …, K} each keep one pending forecast per candidate, refreshed every {@code q_i} events and
+ * judged h_i events later, where q_i is the smallest number ≥ h_i sharing no factor with P ({@link #periods}), so the
+ * forecasts judged at a horizon are made at every phase of the season alike (with powers of two and P = 24, horizon
+ * 8 would be judged only on forecasts made at three hours of the day, and on M4 Hourly that cost 5% at h = 8).
+ * Horizon 1's pending forecasts are the model's one-step forecast ({@link PersistenceBlend}'s), the last value and
+ * the ring's oldest value, so it has no slots. For a horizon between two tracked ones each candidate's E is
+ * interpolated linearly between the two (the weights are then computed from those: interpolating weights instead
+ * would give persistence weight at horizon 33 because it is exact at 48 = 2P on a periodic series). A tracked horizon
+ * uses its own errors once every available candidate has been observed there; until then those of the largest
+ * shorter tracked horizon that has them (long horizons are observed late: horizon 48 first about P + 2·49 events
+ * after the season started); before any, the {@link PersistenceBlend} forecast is served as for a key without one.
+ *
+ * <h2>State</h2>
+ * A block of {@link #blockSize(int)} = {@code P + 6n − 1} floats at the end of the key's statistics (n tracked
+ * horizons: K = 48 and P = 24 give 65 floats, 260 bytes), laid out so that the period and the ring are found from
+ * the end:
+ * <pre>
+ *  +0 .. +3n−1        ERRORS     E of tracked horizon i, candidates model, persistence, seasonal (NaN = none yet)
+ *  +3n .. +6n−4       PENDING    pending forecasts of tracked horizons 2 … n, the same three candidates (NaN = none)
+ *  +6n−3              COUNT      values written into the ring (below 2^23; then stepped back by a multiple of P)
+ *  +6n−2 .. +6n+P−3   RING       the last P values, value units
+ *  +6n+P−2            PERIOD     P
+ * </pre>
+ * Instances are not thread-safe (they hold the error averages of the current event); one per serving model.
+ */
+public final class HorizonCombination {
+
+    /** The largest season a key's state may hold (96: quarter-hourly data with a daily cycle). */
+    public static final int MAX_PERIOD = 96;
+    /** Default half-life of the error averages, in seasons (chosen on the M4 Hourly validation split). */
+    public static final double DEFAULT_HALF_LIFE_SEASONS = 14;
+    /** Default exponent of the inverse errors (chosen on the M4 Hourly validation split). */
+    public static final double DEFAULT_SHARPNESS = 4;
+    /** JVM property overriding {@link #DEFAULT_HALF_LIFE_SEASONS}, for evaluations that tune it. */
+    public static final String HALF_LIFE_PROPERTY = "streamcast.combination.half-life-seasons";
+    /** JVM property overriding {@link #DEFAULT_SHARPNESS}, for evaluations that tune it. */
+    public static final String SHARPNESS_PROPERTY = "streamcast.combination.sharpness";
+
+    public static final int MODEL = 0;
+    public static final int PERSISTENCE = 1;
+    public static final int SEASONAL = 2;
+    static final int CANDIDATES = 3;
+
+    private static final long DAY_MILLIS = 86_400_000L;
+    private static final long WEEK_MILLIS = 7 * DAY_MILLIS;
+
+    private final int horizon;
+    private final int[] tracked;
+    /** The refresh periods of the tracked horizons' slots, by season (computed once per season). */
+    private final int[][] periodsBySeason = new int[MAX_PERIOD + 1][];
+    private final int n;
+    /** For horizon k = j + 1: the tracked index a at or below k. */
+    private final int[] below;
+    /** For horizon k = j + 1: (k − a)/(b − a), 0 for a tracked horizon. */
+    private final double[] fraction;
+    private final double halfLifeSeasons;
+    private final double sharpness;
+    /** The error averages of the current event per tracked horizon (NaN in [0]: use the fallback). */
+    private final double[][] errors;
+    /** Scratch: the weights of one horizon. */
+    private final double[] weights = new double[CANDIDATES];
+
+    /** With the defaults, or the values of the JVM properties {@link #HALF_LIFE_PROPERTY} and {@link #SHARPNESS_PROPERTY}. */
+    public HorizonCombination(int horizon) {
+        this(horizon, property(HALF_LIFE_PROPERTY, DEFAULT_HALF_LIFE_SEASONS), property(SHARPNESS_PROPERTY, DEFAULT_SHARPNESS));
+    }
+
+    private static double property(String name, double fallback) {
+        String v = System.getProperty(name);
+        return v == null || v.isBlank() ? fallback : Double.parseDouble(v.strip());
+    }
+
+    /**
+     * @param horizon         K, the number of forecast steps
+     * @param halfLifeSeasons half-life of the error averages in seasons (finite, &gt; 0)
+     * @param sharpness       γ, the exponent of the inverse errors (finite, &gt; 0)
+     */
+    public HorizonCombination(int horizon, double halfLifeSeasons, double sharpness) {
+        if (horizon < 1) {
+            throw new IllegalArgumentException("horizon must be >= 1, got " + horizon);
+        }
+        if (!(halfLifeSeasons > 0) || Double.isInfinite(halfLifeSeasons)) {
+            throw new IllegalArgumentException("halfLifeSeasons must be a finite number > 0, got " + halfLifeSeasons);
+        }
+        if (!(sharpness > 0) || Double.isInfinite(sharpness)) {
+            throw new IllegalArgumentException("sharpness must be a finite number > 0, got " + sharpness);
+        }
+        this.horizon = horizon;
+        this.tracked = PredictionIntervals.trackedHorizons(horizon);
+        this.n = tracked.length;
+        this.below = new int[horizon];
+        this.fraction = new double[horizon];
+        int i = 0;
+        for (int j = 0; j < horizon; j++) {
+            int k = j + 1;
+            while (tracked[i] < k) {
+                i++;
+            }
+            if (tracked[i] == k) {
+                below[j] = i;
+            } else {
+                below[j] = i - 1;
+                fraction[j] = (k - tracked[i - 1]) / (double) (tracked[i] - tracked[i - 1]);
+            }
+        }
+        this.halfLifeSeasons = halfLifeSeasons;
+        this.sharpness = sharpness;
+        this.errors = new double[n][CANDIDATES];
+    }
+
+    public int horizon() {
+        return horizon;
+    }
+
+    /** Floats of a key's block for season {@code period}: P + 6n − 1. */
+    public int blockSize(int period) {
+        return period + 6 * n - 1;
+    }
+
+    /**
+     * The season, in events, of a key whose events are {@code gapMillis} apart: a day's worth of events when the gap
+     * divides a day exactly, else a week's when it divides a week (daily data: 7), provided that is 2 to
+     * {@link #MAX_PERIOD}; else 0 (no season: the key keeps {@link PersistenceBlend} alone).
+     */
+    public static int detectPeriod(long gapMillis) {
+        if (gapMillis <= 0) {
+            return 0;
+        }
+        if (DAY_MILLIS % gapMillis == 0) {
+            long p = DAY_MILLIS / gapMillis;
+            if (p >= 2 && p <= MAX_PERIOD) {
+                return (int) p;
+            }
+            if (p > MAX_PERIOD) {
+                return 0;
+            }
+        }
+        if (WEEK_MILLIS % gapMillis == 0) {
+            long p = WEEK_MILLIS / gapMillis;
+            if (p >= 2 && p <= MAX_PERIOD) {
+                return (int) p;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The season of a key whose statistics are {@code stats}, of which {@code base} floats are not the block: the
+     * block's last float when the length says there is a block of that season, else 0.
+     */
+    public int periodOf(float[] stats, int base) {
+        if (stats.length <= base) {
+            return 0;
+        }
+        float last = stats[stats.length - 1];
+        int p = (int) last;
+        if (p != last || p < 2 || p > MAX_PERIOD || stats.length != base + blockSize(p)) {
+            return 0;
+        }
+        return p;
+    }
+
+    /** Writes a fresh block for season {@code period} at {@code state[offset..]}. */
+    public void init(float[] state, int offset, int period) {
+        StateRegions.check(state, offset, blockSize(period));
+        for (int i = 0; i < 6 * n - 3; i++) {
+            state[offset + i] = Float.NaN;
+        }
+        state[offset + count()] = 0f;
+        for (int i = 0; i < period; i++) {
+            state[offset + ring() + i] = Float.NaN;
+        }
+        state[offset + ring() + period] = period;
+    }
+
+    /** Forgets the errors and pending forecasts (a new model), keeping the season's values. */
+    public void resetErrors(float[] state, int offset, int period) {
+        StateRegions.check(state, offset, blockSize(period));
+        for (int i = 0; i < 6 * n - 3; i++) {
+            state[offset + i] = Float.NaN;
+        }
+    }
+
+    private int count() {
+        return 6 * n - 3;
+    }
+
+    private int ring() {
+        return 6 * n - 2;
+    }
+
+    private int pendingIndex(int i, int c) {
+        return 3 * n + 3 * (i - 1) + c;
+    }
+
+    /**
+     * The refresh period of each tracked horizon's slots for season P: the smallest q ≥ h_i that shares no factor
+     * with P, so that over time the forecasts judged at a horizon are made at every phase of the season alike (a
+     * period of 8 with P = 24 would judge only forecasts made at three hours of the day).
+     */
+    int[] periods(int period) {
+        int[] q = periodsBySeason[period];
+        if (q == null) {
+            q = new int[n];
+            for (int i = 0; i < n; i++) {
+                int p = tracked[i];
+                while (gcd(p, period) != 1) {
+                    p++;
+                }
+                q[i] = p;
+            }
+            periodsBySeason[period] = q;
+        }
+        return q;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    /** COUNT stays below 2^23 (exact in a float): it then steps back by a multiple of P (ring positions unchanged). */
+    private static final long COUNT_LIMIT = 1L << 23;
+
+    /**
+     * The one-step forecast served at the previous event, recomputed from the state bit for bit (horizon 1's errors
+     * change only at {@link #observe}, which is after this): what the intervals judge. Call before {@link #observe}.
+     *
+     * @param fallback    what {@link PersistenceBlend} served (used where this block had no weights)
+     * @param modelPending the model's one-step forecast made at the previous event
+     * @param last        the value of the previous event (persistence's forecast)
+     */
+    public float pendingServed(float[] state, int offset, int period, float fallback, float modelPending, float last) {
+        long c = (long) state[offset + count()];
+        if (c == 0) {
+            return fallback;
+        }
+        boolean full = c >= period;
+        float seasonal = full ? state[offset + ring() + (int) (c % period)] : Float.NaN;
+        double[] e = errors[0];
+        boolean hasM = !Float.isNaN(modelPending);
+        boolean hasP = !Float.isNaN(last);
+        if (!errorsAt(state, offset, 0, hasM, hasP, full, e)) {
+            return fallback;
+        }
+        weights(e, hasM, hasP, full, weights);
+        return combine(weights, modelPending, last, seasonal);
+    }
+
+    /**
+     * Observes the key's next value: updates the errors of the pending forecasts it is the target of, then writes it
+     * into the ring. A non-finite value changes nothing.
+     *
+     * @param modelPending the model's one-step forecast made at the previous event (NaN if none)
+     * @param last         the previous value (NaN if none)
+     */
+    public void observe(float[] state, int offset, int period, double value, float modelPending, float last) {
+        if (!Double.isFinite(value)) {
+            return;
+        }
+        long c = (long) state[offset + count()];
+        int[] periods = periods(period);
+        double alphaEvent = 1.0 - Math.pow(0.5, 1.0 / (halfLifeSeasons * period));
+        for (int i = 0; i < n; i++) {
+            long filledAt = c - tracked[i];
+            if (filledAt < 0 || filledAt % periods[i] != 0) {
+                continue;
+            }
+            float m;
+            float p;
+            float s;
+            if (i == 0) {
+                m = modelPending;
+                p = last;
+                s = c >= period ? state[offset + ring() + (int) (c % period)] : Float.NaN;
+            } else {
+                m = state[offset + pendingIndex(i, MODEL)];
+                p = state[offset + pendingIndex(i, PERSISTENCE)];
+                s = state[offset + pendingIndex(i, SEASONAL)];
+            }
+            // observations of horizon i so far (counted from the block's start; the wrap keeps it far above 1/alpha)
+            long seen = filledAt / periods[i] + 1;
+            double alpha = Math.max(1.0 - Math.pow(1.0 - alphaEvent, periods[i]), 1.0 / seen);
+            update(state, offset + 3 * i + MODEL, m, value, alpha);
+            update(state, offset + 3 * i + PERSISTENCE, p, value, alpha);
+            update(state, offset + 3 * i + SEASONAL, s, value, alpha);
+        }
+        state[offset + ring() + (int) (c % period)] = (float) value;
+        long next = c + 1;
+        if (next >= COUNT_LIMIT) {
+            // once in 2^22 events: a slot may be judged once against another event than its target (negligible)
+            next -= (COUNT_LIMIT / 2) / period * period;
+        }
+        state[offset + count()] = next;
+    }
+
+    private static void update(float[] state, int at, float forecast, double value, double alpha) {
+        if (Float.isNaN(forecast)) {
+            return;
+        }
+        double e = Math.abs(value - forecast);
+        double old = state[at];
+        float next = (float) (Double.isNaN(old) ? e : old + alpha * (e - old));
+        if (Float.isFinite(next)) {
+            state[at] = next;
+        }
+    }
+
+    /**
+     * Turns the served forecasts into this combination's, in place, for a forecast made at the latest value (after
+     * {@link #observe}), and keeps the candidates' forecasts the schedule asks for.
+     *
+     * @param model    the model's forecasts for the next K events, value units
+     * @param last     the latest value (persistence's forecast; NaN if none)
+     * @param forecast in: {@link PersistenceBlend}'s served forecasts (the fallback); out: the served forecasts
+     */
+    public void combine(float[] state, int offset, int period, float[] model, float last, float[] forecast) {
+        long c = (long) state[offset + count()]; // values in the ring, this event's included
+        long t = c - 1; // this event's position in the block's schedule
+        boolean full = c >= period;
+        boolean hasM = !Float.isNaN(model[0]);
+        boolean hasP = !Float.isNaN(last);
+        for (int i = 0; i < n; i++) {
+            if (c == 0 || !errorsAt(state, offset, i, hasM, hasP, full, errors[i])) {
+                errors[i][0] = Double.NaN;
+            }
+        }
+        double[] e = new double[CANDIDATES];
+        double[] w = weights;
+        for (int j = 0; j < horizon; j++) {
+            int a = below[j];
+            double f = fraction[j];
+            double[] ea = errors[a];
+            double[] eb = f == 0 ? ea : errors[a + 1];
+            if (Double.isNaN(ea[0]) || Double.isNaN(eb[0])) {
+                continue; // the fallback stays
+            }
+            double[] ej = ea;
+            if (f != 0) {
+                for (int cand = 0; cand < CANDIDATES; cand++) {
+                    e[cand] = ea[cand] + (eb[cand] - ea[cand]) * f;
+                }
+                ej = e;
+            }
+            weights(ej, hasM, hasP, full, w);
+            float s = full ? seasonal(state, offset, period, c, j + 1) : Float.NaN;
+            forecast[j] = combine(w, model[j], last, s);
+        }
+        if (t >= 0) {
+            int[] periods = periods(period);
+            for (int i = 1; i < n; i++) {
+                if (t % periods[i] == 0) {
+                    int k = tracked[i];
+                    state[offset + pendingIndex(i, MODEL)] = model[k - 1];
+                    state[offset + pendingIndex(i, PERSISTENCE)] = last;
+                    state[offset + pendingIndex(i, SEASONAL)] = full ? seasonal(state, offset, period, c, k) : Float.NaN;
+                }
+            }
+        }
+    }
+
+    /** The seasonal naive forecast k steps ahead with c values in the ring (c ≥ P): y_{t + k − P·ceil(k/P)}. */
+    private float seasonal(float[] state, int offset, int period, long c, int k) {
+        int lag = (int) (((long) period * ((k + period - 1) / period)) - k); // 0 .. P − 1 steps back from the latest
+        long index = (c - 1 - lag) % period;
+        return state[offset + ring() + (int) index];
+    }
+
+    /**
+     * The error averages to weigh tracked horizon i by, into {@code e}: its own once every candidate with a forecast
+     * has been observed there, else those of the largest shorter tracked horizon that has them.
+     *
+     * @return false when no tracked horizon up to i has them
+     */
+    private boolean errorsAt(float[] state, int offset, int i, boolean hasM, boolean hasP, boolean hasS, double[] e) {
+        if (!hasM && !hasP && !hasS) {
+            return false;
+        }
+        for (int j = i; j >= 0; j--) {
+            int at = offset + 3 * j;
+            double em = state[at + MODEL];
+            double ep = state[at + PERSISTENCE];
+            double es = state[at + SEASONAL];
+            if ((hasM && Double.isNaN(em)) || (hasP && Double.isNaN(ep)) || (hasS && Double.isNaN(es))) {
+                continue;
+            }
+            e[MODEL] = hasM ? em : Double.POSITIVE_INFINITY;
+            e[PERSISTENCE] = hasP ? ep : Double.POSITIVE_INFINITY;
+            e[SEASONAL] = hasS ? es : Double.POSITIVE_INFINITY;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The weights for error averages {@code e} (infinite: the candidate has no forecast): those exactly 0 share the
+     * weight if any, else E^(−γ) normalised.
+     */
+    private void weights(double[] e, boolean hasM, boolean hasP, boolean hasS, double[] w) {
+        boolean zero = e[MODEL] == 0 || e[PERSISTENCE] == 0 || e[SEASONAL] == 0;
+        double total = 0;
+        for (int c = 0; c < CANDIDATES; c++) {
+            double x = e[c];
+            double v = Double.isInfinite(x) ? 0 : zero ? (x == 0 ? 1 : 0) : Math.pow(x, -sharpness);
+            w[c] = v;
+            total += v;
+        }
+        if (!(total > 0) || Double.isInfinite(total)) {
+            // every average below ~1e-300 or the like: the candidates with the smallest share it
+            double min = Math.min(e[MODEL], Math.min(e[PERSISTENCE], e[SEASONAL]));
+            total = 0;
+            for (int c = 0; c < CANDIDATES; c++) {
+                w[c] = e[c] == min ? 1 : 0;
+                total += w[c];
+            }
+        }
+        for (int c = 0; c < CANDIDATES; c++) {
+            w[c] /= total;
+        }
+    }
+
+    private static float combine(double[] w, float m, float p, float s) {
+        double sum = 0;
+        if (w[MODEL] != 0) {
+            sum += w[MODEL] * m;
+        }
+        if (w[PERSISTENCE] != 0) {
+            sum += w[PERSISTENCE] * p;
+        }
+        if (w[SEASONAL] != 0) {
+            sum += w[SEASONAL] * s;
+        }
+        return (float) sum;
+    }
+
+}

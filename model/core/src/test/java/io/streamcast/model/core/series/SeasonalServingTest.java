@@ -1,0 +1,219 @@
+package io.streamcast.model.core.series;
+
+import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.HorizonCombination;
+import io.streamcast.model.core.TestModels;
+import io.streamcast.model.core.anomaly.AnomalyConfig;
+import io.streamcast.model.core.anomaly.AnomalyScorer;
+import io.streamcast.model.core.anomaly.PredictionIntervals;
+import io.streamcast.model.core.artifact.ModelArtifact;
+import io.streamcast.model.core.artifact.Provenance;
+import io.streamcast.model.core.cell.CellType;
+import io.streamcast.model.core.feature.FeatureSpec;
+import io.streamcast.model.core.feature.ScalerPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The served forecast of a key with a season ({@link HorizonCombination} inside {@link SeriesStep}): exact where a
+ * baseline is exact, never clearly worse than the best baseline at any horizon, and within the state budget. The
+ * expected numbers are computed here from the series itself (the baselines' own forecasts), not by the class.
+ */
+class SeasonalServingTest {
+
+    static final long T0 = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
+    static final long HOUR = 3_600_000L;
+    static final int P = 24;
+
+    static ServingModel model(int horizon, int hidden, long seed) {
+        ForecastModel m = TestModels.random(seed, FeatureSpec.VALUE_AND_CALENDAR, horizon, new CellType[] {CellType.LSTM},
+                new int[] {hidden});
+        return new ServingModel(ModelArtifact.of(m, ScalerPolicy.DEFAULT, Provenance.none(Instant.EPOCH), "m" + seed),
+                "sha");
+    }
+
+    static SeriesStep step() {
+        return new SeriesStep(AnomalyConfig.defaults(), true);
+    }
+
+    /** A daily pattern that repeats exactly, far from constant: seasonal naive is exact, persistence is not. */
+    static double seasonalValue(int t) {
+        int hour = t % P;
+        return 100 + 40 * Math.sin(2 * Math.PI * hour / P) + (hour == 7 ? 25 : 0) + 3 * (hour % 5);
+    }
+
+    @Test
+    void hourlyEventsGiveADailySeasonAndOtherSpacingsNone() {
+        assertThat(HorizonCombination.detectPeriod(HOUR)).isEqualTo(24);
+        assertThat(HorizonCombination.detectPeriod(30 * 60_000L)).isEqualTo(48);
+        assertThat(HorizonCombination.detectPeriod(15 * 60_000L)).isEqualTo(96);
+        assertThat(HorizonCombination.detectPeriod(24 * HOUR)).as("daily data: a weekly season").isEqualTo(7);
+        assertThat(HorizonCombination.detectPeriod(5 * 60_000L)).as("288 per day is over the state budget").isZero();
+        assertThat(HorizonCombination.detectPeriod(14 * 60_000L)).as("does not divide a day").isZero();
+        assertThat(HorizonCombination.detectPeriod(0)).isZero();
+    }
+
+    @Test
+    void whereSeasonalNaiveIsExactEveryHorizonIsServedExactlyOnceTheKeyHasTwoSeasons() throws Exception {
+        for (int horizon : new int[] {8, 48}) {
+            ServingModel m = model(horizon, 8, 3);
+            SeriesStep step = step();
+            SeriesState s = step.newState(m);
+            for (int t = 0; t < 6 * P; t++) {
+                step.step(s, m, T0 + t * HOUR, seasonalValue(t), SeriesStep.Lineage.NONE);
+                assertThat(SeriesStep.periodOf(s, m)).as("season decided at the second event").isEqualTo(t == 0 ? 0 : P);
+                // the key's first value is not in its ring (the season is decided at the second): two seasons in it
+                if (t >= 2 * P + 1) {
+                    float[] f = step.forecast();
+                    for (int k = 1; k <= horizon; k++) {
+                        assertThat(f[k - 1]).as("K=%d, event %d, horizon %d", horizon, t, k)
+                                .isEqualTo((float) seasonalValue(t + k));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void wherePersistenceIsExactEveryHorizonIsServedExactly() throws Exception {
+        ServingModel m = model(48, 8, 4);
+        SeriesStep step = step();
+        SeriesState s = step.newState(m);
+        // hourly, so the key has a season: persistence (and, once the ring is full, seasonal naive) exact throughout
+        for (int t = 0; t < 4 * P; t++) {
+            step.step(s, m, T0 + t * HOUR, 42.5, SeriesStep.Lineage.NONE);
+            if (t >= P) {
+                assertThat(step.forecast()).as("event %d", t).containsOnly(42.5f);
+            }
+        }
+        // a key without a season (5-minute events) served by the one-weight blend: persistence exact, served exactly
+        ServingModel m8 = model(8, 8, 5);
+        SeriesState q = step.newState(m8);
+        for (int t = 0; t < 200; t++) {
+            step.step(q, m8, T0 + t * 300_000L, 7.25, SeriesStep.Lineage.NONE);
+            if (t >= 2) {
+                assertThat(step.forecast()).as("event %d", t).containsOnly(7.25f);
+            }
+        }
+        assertThat(SeriesStep.periodOf(q, m8)).isZero();
+    }
+
+    @Test
+    void withNoiseTheServedForecastIsAtLeastAsGoodAsTheBestBaselineAtEveryHorizon() throws Exception {
+        int horizon = 48;
+        ServingModel m = model(horizon, 16, 6); // an untrained model: far worse than either baseline
+        SeriesStep step = step();
+        SeriesState s = step.newState(m);
+        SplittableRandom rnd = new SplittableRandom(9);
+        int n = 40 * P;
+        double[] y = new double[n + horizon];
+        double level = 500;
+        for (int t = 0; t < y.length; t++) {
+            level += 2 * (rnd.nextDouble() - 0.5); // a slowly wandering level
+            y[t] = level + 60 * Math.sin(2 * Math.PI * (t % P) / P) + 8 * (rnd.nextDouble() - 0.5);
+        }
+        double[] served = new double[horizon];
+        double[] persistence = new double[horizon];
+        double[] seasonal = new double[horizon];
+        for (int t = 0; t < n; t++) {
+            step.step(s, m, T0 + t * HOUR, y[t], SeriesStep.Lineage.NONE);
+            if (t < 10 * P) {
+                continue; // scored after the error averages have a few half-lives
+            }
+            float[] f = step.forecast();
+            for (int k = 1; k <= horizon; k++) {
+                double truth = y[t + k];
+                served[k - 1] += sq(truth - f[k - 1]);
+                persistence[k - 1] += sq(truth - y[t]);
+                seasonal[k - 1] += sq(truth - y[t + k - P * ((k + P - 1) / P)]);
+            }
+        }
+        for (int k = 1; k <= horizon; k++) {
+            double best = Math.min(persistence[k - 1], seasonal[k - 1]);
+            assertThat(served[k - 1]).as("horizon %d: served %s, persistence %s, seasonal naive %s", k,
+                    served[k - 1], persistence[k - 1], seasonal[k - 1]).isLessThanOrEqualTo(1.05 * best);
+        }
+    }
+
+    @Test
+    void aKeyWithADailySeasonFitsTheBudgetAndOneWithoutAddsNothing() throws Exception {
+        ServingModel m = model(48, 32, 7);
+        SeriesStep step = step();
+        SeriesState s = step.newState(m);
+        for (int t = 0; t < 3; t++) {
+            step.step(s, m, T0 + t * HOUR, seasonalValue(t), SeriesStep.Lineage.NONE);
+        }
+        int n = PredictionIntervals.trackedHorizons(48).length; // 1, 2, 4, 8, 16, 32, 48
+        int base = AnomalyScorer.STATE_SIZE + PredictionIntervals.stateSize(48) + 4;
+        assertThat(s.stats).hasSize(base + P + 6 * n - 1);
+        // the record: 33 bytes of fields and lengths (at most) + 4 per float; Flink adds about 24 per key
+        int record = 33 + 4 * (s.recurrent.length + s.stats.length);
+        assertThat(record + 24).as("bytes per key in a checkpoint, H=32, K=48, P=24").isLessThanOrEqualTo(1024);
+
+        ServingModel m8 = model(8, 32, 8);
+        SeriesState q = step.newState(m8);
+        for (int t = 0; t < 3; t++) {
+            step.step(q, m8, T0 + t * 300_000L, seasonalValue(t), SeriesStep.Lineage.NONE);
+        }
+        assertThat(q.stats).as("no season: the statistics of layout 4")
+                .hasSize(AnomalyScorer.STATE_SIZE + PredictionIntervals.stateSize(8) + 4);
+    }
+
+    @Test
+    void aModelTakenUpAfreshKeepsTheSeasonsValuesAndRelearnsTheWeights() throws Exception {
+        ServingModel a = model(48, 8, 10);
+        ServingModel b = model(48, 8, 11);
+        SeriesStep step = new SeriesStep(AnomalyConfig.defaults(), false);
+        SeriesState s = step.newState(a);
+        for (int t = 0; t < 3 * P; t++) {
+            step.step(s, a, T0 + t * HOUR, seasonalValue(t), SeriesStep.Lineage.NONE);
+        }
+        step.adopt(s, b, tag -> 0, false);
+        assertThat(SeriesStep.periodOf(s, b)).isEqualTo(P);
+        for (int t = 3 * P; t < 6 * P; t++) {
+            step.step(s, b, T0 + t * HOUR, seasonalValue(t), SeriesStep.Lineage.NONE);
+        }
+        float[] f = step.forecast();
+        for (int k = 1; k <= 48; k++) {
+            assertThat(f[k - 1]).as("horizon %d", k).isEqualTo((float) seasonalValue(6 * P - 1 + k));
+        }
+    }
+
+    @Test
+    void aHourlyKeyRestoredFromLayoutFourStartsItsSeasonAtItsNextEventAndALayoutFourKeyWithoutOneIsUnchanged()
+            throws Exception {
+        ServingModel m = model(8, 8, 12);
+        SeriesStep step = step();
+        // what layout 4 held for a key: the statistics without a block
+        SeriesState s = step.newState(m);
+        SeriesState fiveMinutes = step.newState(m);
+        for (int t = 0; t < 30; t++) {
+            step.step(s, m, T0 + t * HOUR, seasonalValue(t), SeriesStep.Lineage.NONE);
+            step.step(fiveMinutes, m, T0 + t * 300_000L, seasonalValue(t), SeriesStep.Lineage.NONE);
+        }
+        int base = AnomalyScorer.STATE_SIZE + PredictionIntervals.stateSize(8) + 4;
+        SeriesState v4 = s.copy();
+        v4.stats = java.util.Arrays.copyOf(s.stats, base);
+        v4.layout = SeriesState.LAYOUT_4;
+        step.step(v4, m, T0 + 30 * HOUR, seasonalValue(30), SeriesStep.Lineage.NONE);
+        assertThat(v4.layout).isEqualTo(SeriesState.LAYOUT);
+        assertThat(SeriesStep.periodOf(v4, m)).as("decided from the gap to its last event").isEqualTo(P);
+        assertThat(v4.modelSince).as("the model's statistics carried over").isZero();
+
+        SeriesState unconverted = fiveMinutes.copy();
+        unconverted.layout = SeriesState.LAYOUT_4;
+        step.step(unconverted, m, T0 + 30 * 300_000L, seasonalValue(30), SeriesStep.Lineage.NONE);
+        float[] converted = step.forecast().clone();
+        step.step(fiveMinutes, m, T0 + 30 * 300_000L, seasonalValue(30), SeriesStep.Lineage.NONE);
+        assertThat(converted).as("no season: layout 4's statistics are layout 5's").containsExactly(step.forecast());
+        assertThat(unconverted).isEqualTo(fiveMinutes);
+    }
+
+    private static double sq(double x) {
+        return x * x;
+    }
+}
