@@ -2,9 +2,9 @@
 """Lays the M4 Hourly series out as per-key CSVs for `streamcast train` and `streamcast evaluate`.
 
 Writes OUT/H1.csv ... OUT/H414.csv, each `timestamp,value` on an hourly grid starting 2000-01-01 00:00 (M4 gave no
-start dates; any hourly grid will do). By default every series loses its last 48 points (the validation split of
-../shared/data/m4-hourly/README.md: the model and the job see the rest, and `m4_score.py --from-evaluate` scores the
-forecasts in the last row of each evaluated file against those 48). --keep-all writes the whole training series.
+start dates; any hourly grid will do). By default every series loses its last 48 points (the validation split: the model and the job see the rest, and
+`m4_score.py --from-evaluate` scores the forecasts in the last row of each file written by
+`evaluate --forecast-layout origin` against those 48). --keep-all writes the whole training series.
 """
 import argparse
 import csv
@@ -12,15 +12,10 @@ import datetime
 import os
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-p.add_argument("--input", default="../shared/data/m4-hourly/Hourly-train.csv")
+p.add_argument("--input", default="data/m4/Hourly-train.csv")
 p.add_argument("--out", required=True)
 p.add_argument("--holdout", type=int, default=48, help="points dropped from the end of every series (default 48)")
 p.add_argument("--keep-all", action="store_true", help="same as --holdout 0")
-p.add_argument("--pad", type=int, default=0,
-               help="append this many rows repeating the last kept value (default 0). `evaluate` writes in row t the "
-                    "forecasts OF row t (forecast_hk made k rows earlier), so the forecast made at the last real row "
-                    "for k steps ahead appears in padded row k, computed before any padded value was seen; "
-                    "scripts/m4_from_evaluate.py collects it. Use --pad 48 for the M4 task")
 a = p.parse_args()
 holdout = 0 if a.keep_all else a.holdout
 os.makedirs(a.out, exist_ok=True)
@@ -36,8 +31,8 @@ with open(a.input, newline="") as f:
             values = values[:-holdout]
         with open(os.path.join(a.out, key + ".csv"), "w") as out:
             out.write("timestamp,value\n")
-            for i, v in enumerate(values + [values[-1]] * a.pad):
+            for i, v in enumerate(values):
                 ts = start + datetime.timedelta(hours=i)
                 out.write(ts.strftime("%Y-%m-%d %H:%M:%S") + "," + v + "\n")
         n += 1
-print(f"wrote {n} series to {a.out} (last {holdout} points of each held out, {a.pad} padding rows)")
+print(f"wrote {n} series to {a.out} (last {holdout} points of each held out)")

@@ -1,10 +1,12 @@
 package io.streamcast.tools.cli;
 
 import io.streamcast.tools.evaluate.Evaluation;
+import io.streamcast.tools.evaluate.ForecastLayout;
 import io.streamcast.tools.evaluate.NabScorer;
 import io.streamcast.jobs.forecast.ModelBundle;
 import io.streamcast.jobs.options.JobSettingsMixin;
 import io.streamcast.jobs.options.ModelMixin;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,11 +47,32 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "maximise the NAB score on this data).")
     Double threshold;
 
+    @Option(names = "--forecast-layout", paramLabel = "target|origin", defaultValue = "target",
+            converter = ForecastLayoutConverter.class,
+            description = "What each row's forecast columns hold: 'target' (default), the forecasts of that row's "
+                    + "value, made k rows earlier (point-forecast scorers read this); 'origin', the forecasts made at "
+                    + "that row for the next K rows, so each file's last row is the forecast from the series' end "
+                    + "(what M4-style scoring reads). Errors in the report are the same either way.")
+    ForecastLayout layout;
+
     @Mixin
     ParallelismMixin parallelism;
 
     @Mixin
     JobSettingsMixin settings;
+
+    /** Accepts the layout names in lower case, as the help shows them. */
+    static final class ForecastLayoutConverter implements CommandLine.ITypeConverter<ForecastLayout> {
+        @Override
+        public ForecastLayout convert(String value) {
+            for (ForecastLayout l : ForecastLayout.values()) {
+                if (l.name().equalsIgnoreCase(value)) {
+                    return l;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a forecast layout: use target or origin");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -72,9 +95,12 @@ final class EvaluateCommand implements Callable<Integer> {
         if (threshold != null) {
             cmd.append(" --threshold ").append(threshold);
         }
+        if (layout != ForecastLayout.TARGET) {
+            cmd.append(" --forecast-layout ").append(layout.name().toLowerCase(Locale.ROOT));
+        }
         settings.settings().forEach((k, v) -> cmd.append(" -D ").append(k).append('=').append(v));
         Evaluation.Result r = new Evaluation(new Evaluation.Options(data, labels, profiles, out, bundle, threshold,
-                parallelism, settings.settings(), cmd.toString()), System.out).run();
+                parallelism, settings.settings(), cmd.toString(), layout), System.out).run();
         for (var s : r.summaries()) {
             System.out.printf(Locale.ROOT, "horizon %d: mean MASE %.3f, median MASE %.3f, %d of %d series better than "
                             + "persistence%s%n", s.horizon(), s.meanMase(), s.medianMase(), s.seriesBeatingPersistence(),

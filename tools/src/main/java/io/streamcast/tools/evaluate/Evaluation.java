@@ -52,7 +52,15 @@ public final class Evaluation {
      * @param commandLine    how this evaluation was started, for the report
      */
     public record Options(Path data, Path labels, Path profiles, Path out, ModelBundle model, Double fixedThreshold,
-                          int parallelism, Map<String, String> settings, String commandLine) {}
+                          int parallelism, Map<String, String> settings, String commandLine, ForecastLayout layout) {
+
+        /** Options writing the {@link ForecastLayout#TARGET} layout. */
+        public Options(Path data, Path labels, Path profiles, Path out, ModelBundle model, Double fixedThreshold,
+                       int parallelism, Map<String, String> settings, String commandLine) {
+            this(data, labels, profiles, out, model, fixedThreshold, parallelism, settings, commandLine,
+                    ForecastLayout.TARGET);
+        }
+    }
 
     /** The whole outcome. */
     public record Result(List<ForecastMetrics.SeriesResult> series, List<ForecastMetrics.Summary> summaries,
@@ -92,7 +100,7 @@ public final class Evaluation {
         long start = System.nanoTime();
         EvaluationInput input = EvaluationInput.load(o, log);
         EvaluationJob.Output output = runJob(input);
-        ForecastScores forecasts = ForecastScores.score(input.series(), output, o.out());
+        ForecastScores forecasts = ForecastScores.score(input.series(), output, o.out(), o.layout());
         DetectionScores detections = DetectionScores.score(o, input, forecasts.scored(), log);
         Result result = tally(input, output, forecasts, detections);
         EvaluationReport.write(o, result, Duration.ofNanos(System.nanoTime() - start), Instant.now());

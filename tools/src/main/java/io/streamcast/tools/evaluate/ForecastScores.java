@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * The step of an {@link Evaluation} that scores forecasts: joins the job's records back to each series' rows, writes
- * one scored CSV per input file at the same relative path, and computes forecast errors per series and summaries
- * at horizon 1 and the longest horizon.
+ * one scored CSV per input file at the same relative path (in the {@link ForecastLayout} asked for), and computes
+ * forecast errors per series and summaries at horizon 1 and the longest horizon (always from the
+ * {@link ForecastLayout#TARGET} join, where each forecast sits beside its value).
  *
  * @param scored    the scored series by relative path, in input order
  * @param series    forecast errors per series
@@ -25,14 +26,20 @@ record ForecastScores(Map<String, ScoredSeries> scored, List<ForecastMetrics.Ser
                       List<ForecastMetrics.Summary> summaries) {
 
     static ForecastScores score(List<RecordedSeries> input, EvaluationJob.Output output, Path out) throws IOException {
+        return score(input, output, out, ForecastLayout.TARGET);
+    }
+
+    static ForecastScores score(List<RecordedSeries> input, EvaluationJob.Output output, Path out, ForecastLayout layout)
+            throws IOException {
         Files.createDirectories(out);
         Map<String, ScoredSeries> scored = new LinkedHashMap<>();
         List<ForecastMetrics.SeriesResult> metrics = new ArrayList<>();
         int horizon = 0;
         for (RecordedSeries s : input) {
-            ScoredSeries joined = join(s, output.forecasts().getOrDefault(s.key(), List.of()));
+            List<ForecastRecord> records = output.forecasts().getOrDefault(s.key(), List.of());
+            ScoredSeries joined = join(s, records, ForecastLayout.TARGET);
             horizon = Math.max(horizon, joined.horizon());
-            joined.write(out.resolve(s.relativePath()));
+            (layout == ForecastLayout.TARGET ? joined : join(s, records, layout)).write(out.resolve(s.relativePath()));
             scored.put(s.relativePath(), joined);
             metrics.add(ForecastMetrics.score(s.relativePath(), joined.timestamps(), joined.numericValues(),
                     joined.forecastsByHorizon(), joined.lower(), joined.upper()));
@@ -45,10 +52,15 @@ record ForecastScores(Map<String, ScoredSeries> scored, List<ForecastMetrics.Ser
     }
 
     /**
-     * Joins the job's records for one series back to its rows by timestamp. Row t's forecast at horizon k comes
-     * from the record of row t−k; its anomaly score from its own record (see {@link Evaluation}).
+     * Joins the job's records for one series back to its rows by timestamp. In the {@link ForecastLayout#TARGET}
+     * layout row t's forecast at horizon k comes from the record of row t−k, in the {@link ForecastLayout#ORIGIN}
+     * layout from row t's own record; its anomaly score always from its own record (see {@link Evaluation}).
      */
     static ScoredSeries join(RecordedSeries s, List<ForecastRecord> records) {
+        return join(s, records, ForecastLayout.TARGET);
+    }
+
+    static ScoredSeries join(RecordedSeries s, List<ForecastRecord> records, ForecastLayout layout) {
         int n = s.rows().size();
         Map<Long, ForecastRecord> byTs = new HashMap<>();
         for (ForecastRecord r : records) {
@@ -82,7 +94,8 @@ record ForecastScores(Map<String, ScoredSeries> scored, List<ForecastMetrics.Ser
                 score[t] = r.getDetectionScore();
             }
             for (int k = 1; k <= horizon; k++) {
-                ForecastRecord from = t - k >= 0 ? atRow[t - k] : null;
+                int at = layout == ForecastLayout.TARGET ? t - k : t;
+                ForecastRecord from = at >= 0 ? atRow[at] : null;
                 if (from != null && from.getForecast() != null && from.getForecast().length >= k) {
                     f[k - 1][t] = from.getForecast()[k - 1];
                     if (k == 1) {

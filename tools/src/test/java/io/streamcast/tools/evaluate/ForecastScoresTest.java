@@ -1,0 +1,69 @@
+package io.streamcast.tools.evaluate;
+
+import io.streamcast.connectors.event.Event;
+import io.streamcast.connectors.event.ParsedEvent;
+import io.streamcast.connectors.output.ForecastRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The two layouts of the forecast columns, on records whose forecasts name their origin row and horizon. */
+class ForecastScoresTest {
+
+    static final int ROWS = 5;
+    static final int K = 3;
+
+    /** Row t's record forecasts 10·t + k for horizon k, so a cell says where it came from. */
+    static List<ForecastRecord> records() {
+        List<ForecastRecord> out = new ArrayList<>();
+        for (int t = 0; t < ROWS; t++) {
+            float[] f = new float[K];
+            float[] lo = new float[K];
+            float[] hi = new float[K];
+            for (int k = 1; k <= K; k++) {
+                f[k - 1] = 10 * t + k;
+                lo[k - 1] = f[k - 1] - 0.5f;
+                hi[k - 1] = f[k - 1] + 0.5f;
+            }
+            out.add(new ForecastRecord("s", 1000L * t, t, f, lo, hi, 0, 0, 0.1 * t, false, "v"));
+        }
+        return out;
+    }
+
+    static RecordedSeries series() {
+        List<RecordedSeries.Row> rows = new ArrayList<>();
+        for (int t = 0; t < ROWS; t++) {
+            rows.add(new RecordedSeries.Row(t + 2, Long.toString(1000L * t), Integer.toString(t),
+                    ParsedEvent.valid(new Event("s", 1000L * t, t), "file", 0, t)));
+        }
+        return new RecordedSeries("s.csv", "s", rows);
+    }
+
+    @Test
+    void targetRowsHoldTheForecastsOfTheirValueMadeKRowsEarlier() {
+        ScoredSeries s = ForecastScores.join(series(), records(), ForecastLayout.TARGET);
+        // row 3: horizon 1 from row 2 (21), horizon 2 from row 1 (12), horizon 3 from row 0 (3)
+        assertThat(s.forecasts()[0][3]).isEqualTo(21);
+        assertThat(s.forecasts()[1][3]).isEqualTo(12);
+        assertThat(s.forecasts()[2][3]).isEqualTo(3);
+        assertThat(s.forecasts()[2][1]).as("no row three rows before row 1").isNaN();
+        assertThat(s.lower()[3]).isEqualTo(20.5);
+        assertThat(s.anomalyScore()[3]).isEqualTo(0.1 * 3);
+    }
+
+    @Test
+    void originRowsHoldTheForecastsMadeThereSoTheLastRowIsTheForecastFromTheEnd() {
+        ScoredSeries s = ForecastScores.join(series(), records(), ForecastLayout.ORIGIN);
+        int last = ROWS - 1;
+        assertThat(new double[] {s.forecasts()[0][last], s.forecasts()[1][last], s.forecasts()[2][last]})
+                .containsExactly(41, 42, 43);
+        assertThat(s.forecasts()[1][0]).isEqualTo(2);
+        assertThat(s.lower()[last]).isEqualTo(40.5);
+        assertThat(s.upper()[last]).isEqualTo(41.5);
+        assertThat(s.anomalyScore()[last]).as("the row's own score in both layouts").isEqualTo(0.1 * last);
+        assertThat(s.timestamps()).isEqualTo(ForecastScores.join(series(), records(), ForecastLayout.TARGET).timestamps());
+    }
+}
