@@ -1,7 +1,6 @@
 package io.streamcast.sql;
 
 import io.streamcast.connectors.event.DeadLetterReason;
-import io.streamcast.jobs.forecast.ForecastOptions;
 import io.streamcast.jobs.forecast.ModelBundle;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.anomaly.AnomalyResult;
@@ -65,7 +64,7 @@ import java.util.Optional;
  *       in {@code rejected} and the forecast columns {@code NULL} (where the job dead-letters).
  * </ul>
  *
- * <p>Output: the partition key column(s), then the function's columns ({@link #OUTPUT_TYPE}: {@code value, forecast,
+ * <p>Output: the partition key column(s), then the function's columns ({@link #OUTPUT_TYPE}: {@code ts, value, forecast,
  * lower, upper, anomaly_score, anomaly_likelihood, detection_score, is_anomaly, model_version, rejected}), then
  * {@code rowtime}.
  * Record for record the same as the job's {@code ForecastRecord}s for the same rows and model.
@@ -94,17 +93,22 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
     public static final String ANOMALY_THRESHOLD = "anomaly_threshold";
     public static final String EMIT_REJECTED = "emit_rejected";
     public static final String DEFAULT_VALUE_COLUMN = "value";
-    public static final Duration DEFAULT_STATE_TTL = ForecastOptions.STATE_TTL.defaultValue();
+    /**
+     * The job's default {@code streamcast.state.ttl} (not read from {@code ForecastOptions}, whose class needs the
+     * Kafka connector's classes, which the function's jar does not carry; the test holds the two equal).
+     */
+    public static final Duration DEFAULT_STATE_TTL = Duration.ofDays(7);
     static final String EXPIRY_TIMER = "expire";
 
     /**
      * The function's columns (the framework puts the partition key columns before them and {@code rowtime} after):
+     * the row's event time in epoch milliseconds (as the job's records carry it; {@code rowtime} is the same instant),
      * the row's value, the forecast for horizons 1..K with the prediction interval, the anomaly scores against the
      * key's previous forecast, the decision and the model's version, as the DataStream job's {@code ForecastRecord}.
      * {@code rejected} is {@code NULL} for a forecast; for a rejected row (only with {@code emit_rejected => TRUE})
      * it is the reason, the job's dead-letter code, and the forecast columns are {@code NULL}.
      */
-    public static final String OUTPUT_TYPE = "ROW<`value` DOUBLE, `forecast` ARRAY<FLOAT>, `lower` ARRAY<FLOAT>, "
+    public static final String OUTPUT_TYPE = "ROW<`ts` BIGINT, `value` DOUBLE, `forecast` ARRAY<FLOAT>, `lower` ARRAY<FLOAT>, "
             + "`upper` ARRAY<FLOAT>, `anomaly_score` DOUBLE, `anomaly_likelihood` DOUBLE, `detection_score` DOUBLE, "
             + "`is_anomaly` BOOLEAN, `model_version` STRING, `rejected` STRING>";
 
@@ -154,21 +158,21 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
         TimeContext<Long> time = ctx.timeContext(Long.class);
         Long eventTime = time.time();
         if (eventTime == null) {
-            reject(DeadLetterReason.BAD_TIMESTAMP, null);
+            reject(DeadLetterReason.BAD_TIMESTAMP, null, null);
             return;
         }
         if (keyIsNull(input)) {
-            reject(DeadLetterReason.MISSING_KEY, null);
+            reject(DeadLetterReason.MISSING_KEY, eventTime, null);
             return;
         }
         Object raw = input.getField(valueIndex);
         if (raw == null) {
-            reject(DeadLetterReason.MISSING_VALUE, null);
+            reject(DeadLetterReason.MISSING_VALUE, eventTime, null);
             return;
         }
         double value = ((Number) raw).doubleValue();
         if (!Double.isFinite(value)) {
-            reject(DeadLetterReason.NON_FINITE_VALUE, value);
+            reject(DeadLetterReason.NON_FINITE_VALUE, eventTime, value);
             return;
         }
         long ts = eventTime;
@@ -180,7 +184,7 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
         } else {
             s = state.into(scratch);
             if (!SeriesStep.accepts(s, ts)) {
-                reject(DeadLetterReason.OUT_OF_ORDER, value);
+                reject(DeadLetterReason.OUT_OF_ORDER, eventTime, value);
                 return;
             }
             previousTimer = expiryTimer(s.lastTimestamp);
@@ -198,7 +202,7 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
             anomalies.inc();
         }
         forecastsOut.inc();
-        collect(Row.of(value, boxed(step.forecast()), boxed(step.lower()), boxed(step.upper()), result.anomalyScore(),
+        collect(Row.of(ts, value, boxed(step.forecast()), boxed(step.lower()), boxed(step.upper()), result.anomalyScore(),
                 result.anomalyLikelihood(), result.detectionScore(), anomaly, m.version, null));
     }
 
@@ -208,10 +212,10 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
         keysExpired.inc();
     }
 
-    private void reject(DeadLetterReason reason, Double value) {
+    private void reject(DeadLetterReason reason, Long eventTime, Double value) {
         rejected.get(reason).inc();
         if (emitRejected) {
-            collect(Row.of(value, null, null, null, null, null, null, null, null, reason.code()));
+            collect(Row.of(eventTime, value, null, null, null, null, null, null, null, null, reason.code()));
         }
     }
 

@@ -78,7 +78,7 @@ class StreamcastForecastITCase {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        assertThat(env.getConfig().hasGenericTypesDisabled()).as("pipeline.generic-types: false").isTrue();
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).as("pipeline.generic-types: false").isTrue();
         DataStream<Row> events = env.fromData(ROW_TYPE, rows.toArray(Row[]::new))
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Row>forGenerator(c -> new EveryRowWatermarks())
                         .withTimestampAssigner((r, previous) -> r.<Long>getFieldAs("ts")));
@@ -194,10 +194,13 @@ class StreamcastForecastITCase {
         List<Event> events = interleaved(400);
         List<Row> out = collect(tableEnv(rows(events)), call(modelArg()));
 
-        assertThat(out.get(0).getFieldNames(true)).containsExactly("k", "value", "forecast", "lower", "upper",
+        assertThat(out.get(0).getFieldNames(true)).containsExactly("k", "ts", "value", "forecast", "lower", "upper",
                 "anomaly_score", "anomaly_likelihood", "detection_score", "is_anomaly", "model_version", "rejected",
                 "rowtime");
-        assertThat(out).allSatisfy(r -> assertThat(r.getField("rejected")).isNull());
+        assertThat(out).allSatisfy(r -> {
+            assertThat(r.getField("rejected")).isNull();
+            assertThat(r.<Long>getFieldAs("ts")).isEqualTo(r.<Instant>getFieldAs("rowtime").toEpochMilli());
+        });
         List<ForecastRecord> sql = out.stream().map(StreamcastForecastITCase::record).toList();
         List<ForecastRecord> job = jobRecords(TestModels.bundle(), events);
         assertThat(sql).hasSize(events.size());
@@ -278,6 +281,12 @@ class StreamcastForecastITCase {
         List<ForecastRecord> kept = collect(tableEnv(rows(all)), call(modelArg())).stream()
                 .map(StreamcastForecastITCase::record).toList();
         assertThat(byKey(kept).get("a").subList(20, 25)).doesNotContainAnyElementsOf(afresh);
+    }
+
+    @Test
+    void defaultsAreTheJobs() {
+        assertThat(StreamcastForecast.DEFAULT_STATE_TTL)
+                .isEqualTo(io.streamcast.jobs.forecast.ForecastOptions.STATE_TTL.defaultValue());
     }
 
     @Test
