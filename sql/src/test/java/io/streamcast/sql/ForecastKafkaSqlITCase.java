@@ -7,6 +7,8 @@ import io.streamcast.connectors.kafka.TopicReader;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.forecast.ModelBundle;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The repository's SQL script ({@code src/main/sql/forecast-kafka.sql}), statement by statement, on a MiniCluster
  * against an in-process Kafka broker: the function registered from the shaded jar with {@code CREATE FUNCTION ...
  * USING JAR}, Kafka tables, an exactly-once sink; the forecasts topic read under read_committed holds the DataStream
- * job's records for the same events (bundled model), record for record.
+ * job's records for the same events (bundled model), record for record, also when the query is stopped with a
+ * savepoint half way and resumed from it.
  *
  * <p>Needs the shaded jar ({@code target/streamcast-sql.jar}): runs in {@code verify}, after {@code package}. The
  * script is edited only where it says EDIT (the jar's path, the bootstrap servers).
@@ -70,16 +74,24 @@ class ForecastKafkaSqlITCase {
         return out;
     }
 
+    /**
+     * Half the events, stop with a savepoint, the other half, the same INSERT resumed from the savepoint: the
+     * function's keyed state (and the Kafka offsets and transactions) carry over, so the committed forecasts are the
+     * job's records for all events, once each.
+     */
     @Test
-    void theScriptForecastsTheEventsTopicExactlyOnceAsTheJobDoes() throws Exception {
+    void theScriptForecastsTheEventsTopicExactlyOnceAsTheJobDoesAcrossASavepoint(@TempDir Path savepoints)
+            throws Exception {
         assertThat(JAR).as("the shaded jar (mvn package)").exists();
         List<Event> events = StreamcastForecastITCase.interleaved(60);
+        int half = events.size() / 2;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             broker.createTopics(1, "events", "forecasts");
-            produce(broker.bootstrapServers(), events);
+            produce(broker.bootstrapServers(), events.subList(0, half));
 
             TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode()
                     .withConfiguration(Configuration.fromMap(Map.of("parallelism.default", "2"))).build());
+            String insertStatement = null;
             TableResult insert = null;
             for (String statement : statements(broker.bootstrapServers())) {
                 Matcher set = SET.matcher(statement);
@@ -88,12 +100,24 @@ class ForecastKafkaSqlITCase {
                 } else {
                     TableResult r = tEnv.executeSql(statement);
                     if (statement.toUpperCase().startsWith("INSERT")) {
+                        insertStatement = statement;
                         insert = r;
                     }
                 }
             }
             assertThat(insert).as("the script's INSERT").isNotNull();
-            JobClient job = insert.getJobClient().orElseThrow();
+            JobClient first = insert.getJobClient().orElseThrow();
+            String savepoint;
+            try {
+                awaitForecasts(broker.bootstrapServers(), half, Duration.ofMinutes(3));
+            } finally {
+                savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get();
+            }
+
+            produce(broker.bootstrapServers(), events.subList(half, events.size()));
+            tEnv.getConfig().set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            JobClient second = tEnv.executeSql(insertStatement).getJobClient().orElseThrow();
             try {
                 List<ForecastRecord> out = awaitForecasts(broker.bootstrapServers(), events.size(), Duration.ofMinutes(3));
                 List<ForecastRecord> expected = StreamcastForecastITCase.jobRecords(ModelBundle.bundledDefault(), events);
@@ -104,7 +128,7 @@ class ForecastKafkaSqlITCase {
                     assertThat(sqlByKey.get(key)).as("key %s", key).containsExactlyElementsOf(jobByKey.get(key));
                 }
             } finally {
-                job.cancel().get();
+                second.cancel().get();
             }
         }
     }
