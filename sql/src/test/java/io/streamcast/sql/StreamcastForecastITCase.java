@@ -8,6 +8,7 @@ import io.streamcast.jobs.forecast.ForecastFunction;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
 import io.streamcast.jobs.forecast.ModelBundle;
 import io.streamcast.jobs.forecast.TestModels;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -25,6 +26,8 @@ import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
@@ -55,8 +58,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StreamcastForecastITCase {
 
+    static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     static final TypeInformation<Row> ROW_TYPE = Types.ROW_NAMED(new String[] {"k", "ts", "v"},
@@ -115,12 +121,26 @@ class StreamcastForecastITCase {
     }
 
     static List<Row> collect(StreamTableEnvironment tEnv, String sql) throws Exception {
+        return run(tEnv, sql).rows();
+    }
+
+    record Run(JobID job, List<Row> rows) {}
+
+    static Run run(StreamTableEnvironment tEnv, String sql) throws Exception {
         TableResult result = tEnv.executeSql(sql);
         List<Row> out = new ArrayList<>();
         try (CloseableIterator<Row> it = result.collect()) {
             it.forEachRemaining(out::add);
         }
-        return out;
+        return new Run(result.getJobClient().orElseThrow().getJobID(), out);
+    }
+
+    /** The sum over subtasks of the function's counter {@code name} in {@code job}. */
+    static long counter(JobID job, String name) {
+        return METRICS.findMetrics(job, ".*" + java.util.regex.Pattern.quote("." + name)).entrySet().stream()
+                .filter(e -> e.getKey().endsWith("." + name))
+                .mapToLong(e -> ((Counter) e.getValue()).getCount())
+                .sum();
     }
 
     static List<Row> rows(List<Event> events) {
@@ -253,10 +273,15 @@ class StreamcastForecastITCase {
                 .map(StreamcastForecastITCase::record).toList();
         assertThat(forecasts).containsExactlyElementsOf(jobRecords(TestModels.bundle(), good));
 
-        // without emit_rejected they are dropped (and counted in the rejected.* metrics)
-        List<Row> quiet = collect(tableEnv(rows), call(modelArg()));
-        assertThat(quiet.stream().map(StreamcastForecastITCase::record).toList())
+        // without emit_rejected they are dropped, and counted in the rejected.* metrics
+        Run quiet = run(tableEnv(rows), call(modelArg()));
+        assertThat(quiet.rows().stream().map(StreamcastForecastITCase::record).toList())
                 .containsExactlyElementsOf(forecasts);
+        assertThat(counter(quiet.job(), "rejected.missing-value")).isEqualTo(1);
+        assertThat(counter(quiet.job(), "rejected.non-finite-value")).isEqualTo(2);
+        assertThat(counter(quiet.job(), "rejected.missing-key")).isEqualTo(1);
+        assertThat(counter(quiet.job(), "rejected.out-of-order")).isEqualTo(2);
+        assertThat(counter(quiet.job(), "forecastsOut")).isEqualTo(good.size());
     }
 
     @Test
