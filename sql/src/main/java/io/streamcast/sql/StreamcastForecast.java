@@ -206,8 +206,19 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
                 result.anomalyLikelihood(), result.detectionScore(), anomaly, m.version, null));
     }
 
-    /** The key's expiry timer: no row for the TTL, so its state goes. */
+    /**
+     * The key's expiry timer: no row for the TTL, so its state goes. A timer registered under another TTL (state
+     * restored into a query with a longer {@code state_ttl}) that fires while the key is still live under this
+     * instance's TTL is moved instead; before this instance has seen a row (and so its arguments) it is obeyed.
+     */
     public void onTimer(OnTimerContext ctx, SeriesStateRow state) {
+        if (serving != null && state.present()) {
+            long now = ctx.timeContext(Long.class).time();
+            if (state.lastTimestamp + ttlMillis > now) {
+                ctx.timeContext(Long.class).registerOnTime(EXPIRY_TIMER, expiryTimer(state.lastTimestamp));
+                return;
+            }
+        }
         ctx.clearAll();
         keysExpired.inc();
     }
