@@ -144,7 +144,9 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
 
     public void eval(
             Context ctx,
-            @StateHint(name = "series") SeriesStateRow state,
+            // no Flink state TTL: a key expires by this function's own event-time timer (state_ttl). Without a
+            // declaration the planner enables a TTL of Long.MAX_VALUE, whose bookkeeping costs on every access.
+            @StateHint(name = "series", ttl = "0 ms") SeriesStateRow state,
             @ArgumentHint(name = INPUT, value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.REQUIRE_ON_TIME}) Row input,
             @ArgumentHint(name = VALUE_COLUMN, isOptional = true) String valueColumn,
             @ArgumentHint(name = MODEL, isOptional = true) String model,
