@@ -75,8 +75,12 @@ import java.util.Optional;
  * accepted one ({@code out-of-order}; rows are taken in arrival order, as the job does). Other metrics:
  * {@code forecastsOut}, {@code anomalies}, {@code keysExpired}.
  *
- * <p>State: one entry per key, {@link SeriesStateRow} (explicit structured type), plus one named event-time timer
- * ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key re-registers it rarely.
+ * <p>Late rows (behind the watermark) are not dropped: a late row newer than its key's last one is forecast, as in the
+ * job without bucketing.
+ *
+ * <p>State: one entry per key, {@link SeriesStateRow} (explicit structured type, declared without Flink's state TTL),
+ * plus one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
+ * re-registers it rarely.
  */
 @FunctionHint(output = @DataTypeHint(StreamcastForecast.OUTPUT_TYPE))
 public class StreamcastForecast extends ProcessTableFunction<Row> {
