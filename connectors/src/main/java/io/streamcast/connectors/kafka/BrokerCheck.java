@@ -33,7 +33,7 @@ public final class BrokerCheck {
 
     /** {@link #requireReachable(KafkaClientSettings, Duration, String)} with the default timeout and hint. */
     public static void requireReachable(KafkaClientSettings client) {
-        requireReachable(client, DEFAULT_TIMEOUT, "start one (scripts/start-kafka.sh starts one on 127.0.0.1:19092) "
+        requireReachable(client, DEFAULT_TIMEOUT, "start one (scripts/start-kafka.sh starts one on 127.0.0.1:9092) "
                 + "or check --bootstrap-servers");
     }
 

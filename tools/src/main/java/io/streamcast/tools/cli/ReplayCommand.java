@@ -83,7 +83,7 @@ final class ReplayCommand implements Callable<Integer> {
         };
 
         BrokerCheck.requireReachable(kafka.client(), BrokerCheck.DEFAULT_TIMEOUT, "start a broker "
-                + "(scripts/start-kafka.sh starts one at 127.0.0.1:19092) or give a running one's address with "
+                + "(scripts/start-kafka.sh starts one at 127.0.0.1:9092) or give a running one's address with "
                 + "--bootstrap-servers; nothing was sent");
         RecordedInput scan = RecordedInput.scan(input, EventValidation.defaults(), key);
         if (!scan.keylessFiles().isEmpty()) {

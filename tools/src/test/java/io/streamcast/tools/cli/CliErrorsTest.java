@@ -100,7 +100,7 @@ class CliErrorsTest {
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(30);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: no Kafka broker answered at " + address + " within 10 s: start a broker "
-                + "(scripts/start-kafka.sh starts one at 127.0.0.1:19092) or give a running one's address with "
+                + "(scripts/start-kafka.sh starts one at 127.0.0.1:9092) or give a running one's address with "
                 + "--bootstrap-servers; nothing was sent" + System.lineSeparator());
     }
 
@@ -112,7 +112,7 @@ class CliErrorsTest {
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(30);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: no Kafka broker answered at " + address + " within 10 s: start a broker "
-                + "(scripts/start-kafka.sh starts one at 127.0.0.1:19092), or omit --bootstrap-servers to run with an "
+                + "(scripts/start-kafka.sh starts one at 127.0.0.1:9092), or omit --bootstrap-servers to run with an "
                 + "in-process broker" + System.lineSeparator());
     }
 
