@@ -3,6 +3,7 @@ package io.streamcast.tools.cli;
 import io.streamcast.connectors.event.EventValidation;
 import io.streamcast.connectors.file.KeyFrom;
 import io.streamcast.connectors.file.ReplayProducer;
+import io.streamcast.connectors.kafka.BrokerCheck;
 import io.streamcast.jobs.options.KafkaMixin;
 import io.streamcast.tools.replay.RecordedInput;
 import io.streamcast.tools.replay.ReplayProgress;
@@ -81,6 +82,9 @@ final class ReplayCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--on-malformed must be skip or fail, got '" + onMalformed + "'");
         };
 
+        BrokerCheck.requireReachable(kafka.client(), BrokerCheck.DEFAULT_TIMEOUT, "start a broker "
+                + "(scripts/start-kafka.sh starts one at 127.0.0.1:9092) or give a running one's address with "
+                + "--bootstrap-servers; nothing was sent");
         RecordedInput scan = RecordedInput.scan(input, EventValidation.defaults(), key);
         if (!scan.keylessFiles().isEmpty()) {
             for (RecordedInput.KeylessFile f : scan.keylessFiles()) {

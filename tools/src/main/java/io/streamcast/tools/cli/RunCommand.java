@@ -37,6 +37,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--follow", description = "Keep running and consume new events until stopped (Ctrl-C).")
     boolean follow;
 
+    @Option(names = "--reset-topics", description = "Delete and recreate the job's topics first (events, forecasts, "
+            + "anomalies, dead letters): a clean start on a broker that holds an earlier run's records, which run "
+            + "otherwise refuses to read again.")
+    boolean resetTopics;
+
     @Mixin
     ParallelismMixin parallelism;
 
@@ -57,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--source must be 'kafka' or 'file:PATH', got '" + source + "'");
         }
         LocalRun.Summary summary = new LocalRun(new LocalRun.Options(config, bundle, parallelism, follow, fileSource,
-                input, !noReplay, out), System.out).run();
+                input, !noReplay, out, resetTopics), System.out).run();
         System.out.println(summary.line());
         return 0;
     }

@@ -51,9 +51,26 @@ record EvaluationInput(ForecastJobConfig config, List<RecordedSeries> series, La
         }
         List<RecordedSeries> series = new ArrayList<>();
         for (Path f : files) {
-            series.add(RecordedSeries.read(data, f, KafkaWiring.validation(config)));
+            RecordedSeries s = RecordedSeries.read(data, f, KafkaWiring.validation(config));
+            checkTimestamps(f, s);
+            series.add(s);
         }
         return series;
+    }
+
+    /**
+     * Every row needs a timestamp the scoring can read (a row with a bad value is evaluated as a dead letter, but
+     * the rows are matched to labels and steps by time): the first row without one is named, before the job runs.
+     */
+    static void checkTimestamps(Path file, RecordedSeries series) {
+        for (RecordedSeries.Row row : series.rows()) {
+            try {
+                NabTimestamps.parse(row.timestampText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ":" + row.lineNumber() + ": " + e.getMessage()
+                        + "; evaluate needs a timestamp,value row on every data line: fix or delete the line", e);
+            }
+        }
     }
 
     /** The profiles named on the command line, else a {@code profiles.json} beside the data, else NAB's three. */

@@ -1,5 +1,6 @@
 package io.streamcast.tools.local;
 
+import io.streamcast.broker.EmbeddedKafkaBroker;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
 import io.streamcast.jobs.forecast.ModelBundle;
 import org.apache.flink.configuration.Configuration;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -88,5 +90,42 @@ class LocalRunITCase {
         assertThat(csv.get(2).split(",")[1]).isEqualTo("2026-01-05T00:05:00Z");
         // minutes 5..9: 15, 16, 10, 11, 12
         assertThat(Double.parseDouble(csv.get(2).split(",")[2])).isCloseTo(12.8, within(1e-9));
+    }
+
+    @Test
+    void aSecondRunOnTheSameBrokerRefusesOldDataAndResetTopicsGivesTheFirstRunsOutput(@TempDir Path dir)
+            throws Exception {
+        Path input = recorded(dir, 60);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            ForecastJobConfig config = ForecastJobConfig.defaults().withBootstrapServers(broker.bootstrapServers());
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            LocalRun.Summary first = new LocalRun(new LocalRun.Options(config, ModelBundle.bundledDefault(), 2, false,
+                    null, input, true, dir.resolve("out1")), new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+            assertThat(first.eventsIn()).isEqualTo(120);
+            assertThat(first.forecastsOut()).isEqualTo(120);
+            // the replay reports the line it does not send, with file and line
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains(input + ":64: ").contains("(not sent)");
+            assertThat(first.line()).contains("dead letters are in topic 'events-dlq', anomalies in topic "
+                    + "'anomalies' and forecasts in topic 'forecasts' at " + broker.bootstrapServers());
+
+            assertThatThrownBy(() -> run(new LocalRun.Options(config, ModelBundle.bundledDefault(), 2, false, null,
+                    input, true, dir.resolve("out2"))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the broker at " + broker.bootstrapServers() + " holds records of an earlier run "
+                            + "(in topics 'events', 'forecasts'); this run would read the old events "
+                            + "again and report old and new output together (duplicate forecasts), so it did not "
+                            + "start. To start clean, run again with --reset-topics (deletes and recreates topics "
+                            + "events, forecasts, anomalies, events-dlq), or empty the broker of "
+                            + "scripts/start-kafka.sh: scripts/stop-kafka.sh && rm -r target/cluster/kafka && "
+                            + "scripts/start-kafka.sh");
+            assertThat(dir.resolve("out2/forecasts.csv")).doesNotExist();
+
+            LocalRun.Summary again = run(new LocalRun.Options(config, ModelBundle.bundledDefault(), 2, false, null,
+                    input, true, dir.resolve("out3"), true));
+            assertThat(again.eventsIn()).isEqualTo(first.eventsIn());
+            assertThat(again.forecastsOut()).isEqualTo(first.forecastsOut());
+            assertThat(again.deadLettered()).isEqualTo(first.deadLettered());
+            assertThat(Files.readAllLines(again.csv())).isEqualTo(Files.readAllLines(first.csv()));
+        }
     }
 }

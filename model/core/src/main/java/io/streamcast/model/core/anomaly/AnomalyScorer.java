@@ -10,7 +10,9 @@ import io.streamcast.model.core.StateRegions;
  * The raw value {@code v_t} and the one-step-ahead residual in model (standardised) units
  * {@code r_t = z_t − ẑ_t}, where {@code ẑ_t} was forecast from events up to {@code t−1}. The
  * residual may be NaN (no forecast yet): the event then counts, updates the value range and gets
- * raw score 0.
+ * raw score 0. So does the key's first residual: there is no centre or scale yet to judge it by (it was
+ * scored against {@code minResidualScale} alone before, which gave every key the maximum raw score 1 at its
+ * second event). "First" is read from the state: centre and scale both exactly 0.
  *
  * <h2>Definitions</h2>
  * <dl>
@@ -158,7 +160,10 @@ public final class AnomalyScorer {
             double sigma = Math.max(scale * SQRT_HALF_PI, config.minResidualScale());
             double deviation = residual - centre;
             u = deviation / sigma;
-            score = Math.min(1.0, -Gaussian.log10TwoSidedTail(u) / config.surpriseDecades());
+            // the key's first residual has no centre and scale to be judged by (only the floor minResidualScale,
+            // against which any real residual is maximally surprising): it is not scored, only learnt from
+            boolean firstResidual = centre == 0.0 && scale == 0.0;
+            score = firstResidual ? 0.0 : Math.min(1.0, -Gaussian.log10TwoSidedTail(u) / config.surpriseDecades());
             // a spike must not widen the scale it is judged by: clip once a scale exists
             double bound = scale > 0 ? config.residualClip() * sigma : Double.POSITIVE_INFINITY;
             double clipped = Math.max(-bound, Math.min(bound, deviation));

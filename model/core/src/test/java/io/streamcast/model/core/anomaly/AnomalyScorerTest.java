@@ -187,6 +187,20 @@ class AnomalyScorerTest {
     }
 
     @Test
+    void theFirstResidualOfAKeyIsNotScoredButLearntFrom() {
+        // a key's second event brings its first residual: with no centre or scale yet it used to be judged against
+        // minResidualScale alone and score the maximum 1.0 (every key of out/forecasts.csv at its second event)
+        Run run = new Run(AnomalyConfig.defaults());
+        assertThat(run.feed(10.0, Double.NaN).anomalyScore()).isZero();
+        AnomalyResult first = run.feed(10.5, 0.4);
+        assertThat(first.anomalyScore()).isZero();
+        assertThat(first.averagedScore()).isZero();
+        // the next residual is judged by the scale the first one gave: an ordinary one scores low, a huge one high
+        assertThat(run.feed(10.2, 0.3).anomalyScore()).isLessThan(0.1);
+        assertThat(run.feed(30.0, 40.0).anomalyScore()).isEqualTo(1.0);
+    }
+
+    @Test
     void keysInterleavedInOneArrayMatchKeysInSeparateArrays() {
         AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.builder().warmUpEvents(10).learningPeriod(20).build());
         int size = AnomalyScorer.STATE_SIZE;
