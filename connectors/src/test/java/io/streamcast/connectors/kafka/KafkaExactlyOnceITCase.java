@@ -2,7 +2,7 @@ package io.streamcast.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.Event;
@@ -30,8 +30,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,19 +49,8 @@ class KafkaExactlyOnceITCase {
     private static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-    private static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaBrokerExtension kafka = new EmbeddedKafkaBrokerExtension(2);
 
     /** Routes events to the main output and dead letters to a side output. */
     static final class SplitParsed extends ProcessFunction<ParsedEvent, Event> {

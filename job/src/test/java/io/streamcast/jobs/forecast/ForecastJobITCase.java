@@ -1,6 +1,6 @@
 package io.streamcast.jobs.forecast;
 
-import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.Event;
@@ -25,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +37,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -63,19 +60,8 @@ class ForecastJobITCase {
             .build());
 
     static final ModelBundle MODEL = TestModels.bundle();
-    static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaBrokerExtension kafka = new EmbeddedKafkaBrokerExtension(2);
 
     /** Fresh topics and a config pointing at them. */
     static ForecastJobConfig freshConfig(String name) {
@@ -93,18 +79,12 @@ class ForecastJobITCase {
     }
 
     static String unique(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return TestTopics.unique(name);
     }
 
     static ForecastJobConfig config(String eventsTopic, String id) {
-        Map<String, String> s = new HashMap<>();
-        s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        Map<String, String> s = TestTopics.settings(id, kafka.bootstrapServers());
         s.put(ForecastOptions.EVENTS_TOPIC.key(), eventsTopic);
-        s.put(ForecastOptions.FORECASTS_TOPIC.key(), id + "-forecasts");
-        s.put(ForecastOptions.ANOMALIES_TOPIC.key(), id + "-anomalies");
-        s.put(ForecastOptions.DEAD_LETTER_TOPIC.key(), id + "-dlq");
-        s.put(ForecastOptions.GROUP_ID.key(), id);
-        s.put(ForecastOptions.TRANSACTIONAL_ID_PREFIX.key(), id);
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
         s.put(ForecastOptions.WARM_UP_EVENTS.key(), "50");
         return ForecastJobConfig.fromConfiguration(Configuration.fromMap(s));

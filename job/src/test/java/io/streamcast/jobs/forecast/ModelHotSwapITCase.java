@@ -1,13 +1,12 @@
 package io.streamcast.jobs.forecast;
 
-import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelControlError;
-import io.streamcast.jobs.control.ModelControlOptions;
 import io.streamcast.jobs.control.ModelRefusal;
 import io.streamcast.jobs.control.ModelUpdate;
 import io.streamcast.connectors.kafka.TopicReader;
@@ -23,8 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,11 +33,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -63,38 +58,17 @@ class ModelHotSwapITCase {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
 
     static final ModelBundle A = TestModels.bundle();
-    static EmbeddedKafkaBroker kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaBrokerExtension kafka = new EmbeddedKafkaBrokerExtension(2);
 
     @TempDir
     Path models;
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     @Test
     void aSwapMidStreamSwitchesEveryKeyWithoutLosingAForecastAndBadUpdatesAreRefused() throws Exception {
-        String id = "swap-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> s = new HashMap<>();
-        s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        s.put(ForecastOptions.EVENTS_TOPIC.key(), id + "-events");
-        s.put(ForecastOptions.FORECASTS_TOPIC.key(), id + "-forecasts");
-        s.put(ForecastOptions.ANOMALIES_TOPIC.key(), id + "-anomalies");
-        s.put(ForecastOptions.DEAD_LETTER_TOPIC.key(), id + "-dlq");
-        s.put(ForecastOptions.GROUP_ID.key(), id);
-        s.put(ForecastOptions.TRANSACTIONAL_ID_PREFIX.key(), id);
+        Map<String, String> s = TestTopics.settings(TestTopics.unique("swap"), kafka.bootstrapServers());
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
         s.put(ForecastOptions.STATE_TTL.key(), "6 h");
-        s.put(ModelControlOptions.MODELS_TOPIC.key(), id + "-models");
-        s.put(ModelControlOptions.MODEL_ERRORS_TOPIC.key(), id + "-model-errors");
         Configuration conf = Configuration.fromMap(s);
         ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
         ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);

@@ -1,6 +1,6 @@
 package io.streamcast.jobs.forecast;
 
-import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.kafka.KafkaEventSource;
@@ -8,7 +8,6 @@ import io.streamcast.connectors.kafka.TopicReader;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ModelControl;
 import io.streamcast.jobs.control.ModelControlConfig;
-import io.streamcast.jobs.control.ModelControlOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -20,8 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,11 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -57,35 +52,14 @@ class QuietInputITCase {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
 
     static final ModelBundle MODEL = TestModels.bundle();
-    static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.builder().defaultPartitions(2).start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaBrokerExtension kafka = new EmbeddedKafkaBrokerExtension(2);
 
     @Test
     void aPauseLongerThanTheIdlenessTimeoutKeepsEveryKeysState() throws Exception {
-        String id = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> s = new HashMap<>();
-        s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        s.put(ForecastOptions.EVENTS_TOPIC.key(), id + "-events");
-        s.put(ForecastOptions.FORECASTS_TOPIC.key(), id + "-forecasts");
-        s.put(ForecastOptions.ANOMALIES_TOPIC.key(), id + "-anomalies");
-        s.put(ForecastOptions.DEAD_LETTER_TOPIC.key(), id + "-dlq");
-        s.put(ForecastOptions.GROUP_ID.key(), id);
-        s.put(ForecastOptions.TRANSACTIONAL_ID_PREFIX.key(), id);
+        Map<String, String> s = TestTopics.settings(TestTopics.unique("quiet"), kafka.bootstrapServers());
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
         s.put(ForecastOptions.IDLENESS.key(), "1 s"); // the state TTL stays at its default of 7 days
-        s.put(ModelControlOptions.MODELS_TOPIC.key(), id + "-models");
-        s.put(ModelControlOptions.MODEL_ERRORS_TOPIC.key(), id + "-model-errors");
         Configuration conf = Configuration.fromMap(s);
         ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
         ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);

@@ -1,0 +1,54 @@
+package io.streamcast.broker;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One in-process broker for all tests of a class: {@code @RegisterExtension static final EmbeddedKafkaBrokerExtension
+ * kafka = new EmbeddedKafkaBrokerExtension(2);} starts it before the first test and closes it after the last. Tests
+ * call {@link #bootstrapServers()} and {@link #createTopics} as on the broker itself.
+ */
+public final class EmbeddedKafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+
+    private final int defaultPartitions;
+    private EmbeddedKafkaBroker broker;
+
+    /** @param defaultPartitions partitions of topics created without a count */
+    public EmbeddedKafkaBrokerExtension(int defaultPartitions) {
+        this.defaultPartitions = defaultPartitions;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        broker = EmbeddedKafkaBroker.builder().defaultPartitions(defaultPartitions).start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    /** The running broker. */
+    public EmbeddedKafkaBroker broker() {
+        if (broker == null) {
+            throw new IllegalStateException("the broker runs only between the class's first and last test");
+        }
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return broker().bootstrapServers();
+    }
+
+    public void createTopics(String... names) {
+        broker().createTopics(names);
+    }
+
+    public void createTopics(int partitions, String... names) {
+        broker().createTopics(partitions, names);
+    }
+}
