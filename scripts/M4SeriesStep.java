@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The per-key algorithm ({@code SeriesStep}, the code the job runs per key) over the M4 Hourly CSVs of
  * scripts/m4_hourly_to_csv.py, without Flink: writes {@code id,f1..fK}, the forecast made at each series' last row,
- * for {@code python3 ../shared/tools/m4_score.py FILE}. Seconds instead of minutes, so parameters can be tuned on the
+ * for the M4 scorer ({@code m4_score.py FILE}). Seconds instead of minutes, so parameters can be tuned on the
  * validation split; its forecasts equal those of `evaluate --forecast-layout origin` through the job.
  *
  * <pre>

@@ -1,6 +1,7 @@
 package io.streamcast.model.core;
 
 import io.streamcast.model.core.anomaly.PredictionIntervals;
+import io.streamcast.model.core.anomaly.TrackedHorizons;
 
 /**
  * Per-key, per-horizon combination of the model's forecast with the two simple baselines, persistence (the last
@@ -118,23 +119,11 @@ public final class HorizonCombination {
             throw new IllegalArgumentException("sharpness must be a finite number > 0, got " + sharpness);
         }
         this.horizon = horizon;
-        this.tracked = PredictionIntervals.trackedHorizons(horizon);
+        TrackedHorizons grid = TrackedHorizons.of(horizon);
+        this.tracked = grid.tracked();
         this.n = tracked.length;
-        this.below = new int[horizon];
-        this.fraction = new double[horizon];
-        int i = 0;
-        for (int j = 0; j < horizon; j++) {
-            int k = j + 1;
-            while (tracked[i] < k) {
-                i++;
-            }
-            if (tracked[i] == k) {
-                below[j] = i;
-            } else {
-                below[j] = i - 1;
-                fraction[j] = (k - tracked[i - 1]) / (double) (tracked[i] - tracked[i - 1]);
-            }
-        }
+        this.below = grid.below();
+        this.fraction = grid.fraction();
         this.halfLifeSeasons = halfLifeSeasons;
         this.sharpness = sharpness;
         this.errors = new double[n][CANDIDATES];

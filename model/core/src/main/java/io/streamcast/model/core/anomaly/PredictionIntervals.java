@@ -92,31 +92,16 @@ public final class PredictionIntervals {
         }
         this.config = config;
         this.horizon = config.horizon();
-        this.tracked = trackedHorizons(horizon);
+        TrackedHorizons grid = TrackedHorizons.of(horizon);
+        this.tracked = grid.tracked();
         this.stateSize = 2 * tracked.length + 1;
         this.periods = new int[tracked.length];
         for (int i = 0; i < tracked.length; i++) {
             periods[i] = periodOf(tracked[i]);
         }
-        this.trackedIndex = new int[horizon];
-        this.below = new int[horizon];
-        this.fraction = new double[horizon];
-        int i = 0;
-        for (int j = 0; j < horizon; j++) {
-            int k = j + 1;
-            while (tracked[i] < k) {
-                i++;
-            }
-            if (tracked[i] == k) {
-                trackedIndex[j] = i;
-                below[j] = i;
-            } else {
-                trackedIndex[j] = -1;
-                below[j] = i - 1;
-                int a = tracked[i - 1];
-                fraction[j] = (k - a) / (double) (tracked[i] - a);
-            }
-        }
+        this.trackedIndex = grid.trackedIndex();
+        this.below = grid.below();
+        this.fraction = grid.fraction();
         this.scaleAlpha = AnomalyConfig.alphaForHalfLife(config.scaleHalfLife());
         this.lowerLevel = config.lowerLevel();
         this.upperLevel = config.upperLevel();
