@@ -3,17 +3,12 @@ package io.streamcast.jobs.forecast;
 import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.json.JsonCodec;
-import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.connectors.kafka.TopicReader;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ModelControl;
 import io.streamcast.jobs.control.ModelControlConfig;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -60,23 +55,10 @@ class QuietInputITCase {
         Map<String, String> s = TestTopics.settings(TestTopics.unique("quiet"), kafka.bootstrapServers());
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
         s.put(ForecastOptions.IDLENESS.key(), "1 s"); // the state TTL stays at its default of 7 days
-        Configuration conf = Configuration.fromMap(s);
-        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
-        ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
-        kafka.createTopics(2, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic());
-        kafka.createTopics(1, c.deadLetterTopic(), control.modelsTopic(), control.modelErrorsTopic());
-
-        Configuration envConf = new Configuration();
-        envConf.set(PipelineOptions.GENERIC_TYPES, false);
-        envConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(envConf);
-        env.setParallelism(PARALLELISM);
-        var source = KafkaEventSource.builder().bootstrapServers(c.bootstrapServers()).topics(c.eventsTopic())
-                .groupId(c.groupId()).startingOffsets("earliest").validation(KafkaWiring.validation(c)).build();
-        new ForecastJob(c, MODEL, source, KafkaWiring.forecastsSink(c), KafkaWiring.anomaliesSink(c), KafkaWiring.deadLetterSink(c))
-                .withModelControl(control, KafkaWiring.modelsSource(c, control, false), KafkaWiring.modelErrorsSink(c, control))
-                .build(env);
-        JobClient job = env.executeAsync("forecast-quiet-input");
+        TestTopics.Running running = TestTopics.startWithModelControl(kafka, s, MODEL, PARALLELISM, "forecast-quiet-input");
+        ForecastJobConfig c = running.config();
+        ModelControlConfig control = running.control();
+        JobClient job = running.job();
         try {
             Map<String, List<Event>> series = new LinkedHashMap<>();
             for (int k = 0; k < 4; k++) {

@@ -1,6 +1,14 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
+import io.streamcast.connectors.kafka.KafkaEventSource;
+import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelControlOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -33,5 +41,33 @@ final class TestTopics {
         s.put(ModelControlOptions.MODELS_TOPIC.key(), id + "-models");
         s.put(ModelControlOptions.MODEL_ERRORS_TOPIC.key(), id + "-model-errors");
         return s;
+    }
+
+    /** A job started by {@link #startWithModelControl}: its configs and its client. */
+    record Running(ForecastJobConfig config, ModelControlConfig control, JobClient job) {}
+
+    /**
+     * Creates the topics of {@code settings} on {@code kafka} and starts the forecast job with model control on them
+     * (events from the earliest offset, no restarts, no generic types), serving {@code model}.
+     */
+    static Running startWithModelControl(EmbeddedKafkaBrokerExtension kafka, Map<String, String> settings,
+                                         ModelBundle model, int parallelism, String name) throws Exception {
+        Configuration conf = Configuration.fromMap(settings);
+        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
+        ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
+        kafka.createTopics(2, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic());
+        kafka.createTopics(1, c.deadLetterTopic(), control.modelsTopic(), control.modelErrorsTopic());
+
+        Configuration envConf = new Configuration();
+        envConf.set(PipelineOptions.GENERIC_TYPES, false);
+        envConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(envConf);
+        env.setParallelism(parallelism);
+        var source = KafkaEventSource.builder().bootstrapServers(c.bootstrapServers()).topics(c.eventsTopic())
+                .groupId(c.groupId()).startingOffsets("earliest").validation(KafkaWiring.validation(c)).build();
+        new ForecastJob(c, model, source, KafkaWiring.forecastsSink(c), KafkaWiring.anomaliesSink(c), KafkaWiring.deadLetterSink(c))
+                .withModelControl(control, KafkaWiring.modelsSource(c, control, false), KafkaWiring.modelErrorsSink(c, control))
+                .build(env);
+        return new Running(c, control, env.executeAsync(name));
     }
 }
