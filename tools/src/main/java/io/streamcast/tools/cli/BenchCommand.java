@@ -4,6 +4,7 @@ import io.streamcast.tools.bench.KernelBench;
 import io.streamcast.tools.bench.PipelineBench;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -24,21 +25,32 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "kernel", mixinStandardHelpOptions = true,
-            description = "JMH: LSTM steps/s of the scalar and Vector API kernels vs DL4J rnnTimeStep (per-key swap and "
-                    + "batched over 256 keys), H = 32/64, D = 1/4/8, one thread; GFLOP/s and fraction of the measured FMA peak.")
-    static final class Kernel implements Callable<Integer> {
-        @Option(names = "--quick", description = "Fewer and shorter iterations (a smoke run, not for quoting).")
+    /** The options every benchmark takes: a smoke run, and the Markdown file its table goes into. */
+    static final class Output {
+        @Option(names = "--quick", description = "Fewer, shorter runs (a smoke run, not for quoting).")
         boolean quick;
 
         @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "Markdown file (default: ${DEFAULT-VALUE}).")
         Path out;
 
+        /** The JSON file beside the Markdown one. */
+        Path json(String name) {
+            return out.resolveSibling(name);
+        }
+    }
+
+    @Command(name = "kernel", mixinStandardHelpOptions = true,
+            description = "JMH: LSTM steps/s of the scalar and Vector API kernels vs DL4J rnnTimeStep (per-key swap and "
+                    + "batched over 256 keys), H = 32/64, D = 1/4/8, one thread; GFLOP/s and fraction of the measured FMA peak.")
+    static final class Kernel implements Callable<Integer> {
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws Exception {
-            Path json = out.resolveSibling("benchmarks-kernel.json");
-            new KernelBench(quick, System.out).run(out, json);
-            System.out.println("wrote " + out + " and " + json);
+            Path json = output.json("benchmarks-kernel.json");
+            new KernelBench(output.quick, System.out).run(output.out, json);
+            System.out.println("wrote " + output.out + " and " + json);
             return 0;
         }
     }
@@ -50,11 +62,8 @@ final class BenchCommand implements Runnable {
                     + "--parallelism only the selected rows are measured; they replace the same rows of the existing table, "
                     + "e.g. --scenarios generator --keys 100000 --backends hashmap --parallelism 1, or --scenarios kafka.")
     static final class Pipeline implements Callable<Integer> {
-        @Option(names = "--quick", description = "Smaller runs, one each (a smoke run, not for quoting).")
-        boolean quick;
-
-        @Option(names = "--out", defaultValue = "docs/benchmarks.md", description = "Markdown file (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @Mixin
+        Output output;
 
         @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
                 description = "Scenarios to run, comma-separated: generator, kafka, latency, state, dl4j (default: all).")
@@ -92,7 +101,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            PipelineBench.Selection all = PipelineBench.Selection.all(quick);
+            PipelineBench.Selection all = PipelineBench.Selection.all(output.quick);
             Duration interval = all.kafkaCheckpointInterval();
             if (kafkaCheckpointInterval != null) {
                 try {
@@ -110,9 +119,9 @@ final class BenchCommand implements Runnable {
                     repeats != null ? repeats : all.repeats(),
                     kafkaPerKey != null ? kafkaPerKey : all.kafkaPerKey(),
                     interval, kafkaProperties);
-            Path json = out.resolveSibling("benchmarks-pipeline.json");
-            new PipelineBench(quick, selection, System.out).run(out, json);
-            System.out.println("wrote " + out + " and " + json);
+            Path json = output.json("benchmarks-pipeline.json");
+            new PipelineBench(output.quick, selection, System.out).run(output.out, json);
+            System.out.println("wrote " + output.out + " and " + json);
             return 0;
         }
     }
