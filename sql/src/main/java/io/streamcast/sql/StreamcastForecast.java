@@ -1,6 +1,7 @@
 package io.streamcast.sql;
 
 import io.streamcast.connectors.event.DeadLetterReason;
+import io.streamcast.jobs.forecast.ExpiryGrid;
 import io.streamcast.jobs.forecast.ModelBundle;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.anomaly.AnomalyResult;
@@ -129,8 +130,7 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
     private transient SeriesState scratch;
     private transient int valueIndex;
     private transient int[] keyColumns;
-    private transient long ttlMillis;
-    private transient long timerGrid;
+    private transient ExpiryGrid expiry;
     private transient boolean emitRejected;
 
     @Override
@@ -193,11 +193,11 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
                 reject(DeadLetterReason.OUT_OF_ORDER, eventTime, value);
                 return;
             }
-            previousTimer = expiryTimer(s.lastTimestamp);
+            previousTimer = expiry.timerFor(s.lastTimestamp);
         }
         step.step(s, m, ts, value, lineage);
         state.from(s);
-        long timer = expiryTimer(ts);
+        long timer = expiry.timerFor(ts);
         if (timer != previousTimer) {
             time.registerOnTime(EXPIRY_TIMER, timer);
         }
@@ -220,8 +220,8 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
     public void onTimer(OnTimerContext ctx, SeriesStateRow state) {
         if (serving != null && state.present()) {
             long now = ctx.timeContext(Long.class).time();
-            if (state.lastTimestamp + ttlMillis > now) {
-                ctx.timeContext(Long.class).registerOnTime(EXPIRY_TIMER, expiryTimer(state.lastTimestamp));
+            if (!expiry.expired(state.lastTimestamp, now)) {
+                ctx.timeContext(Long.class).registerOnTime(EXPIRY_TIMER, expiry.timerFor(state.lastTimestamp));
                 return;
             }
         }
@@ -254,13 +254,6 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
         return keyColumns.length > 0;
     }
 
-    /** The first grid point at or after the key's expiry time, so a key's rows share few timer registrations. */
-    private long expiryTimer(long ts) {
-        long expiry = ts + ttlMillis;
-        long rem = Math.floorMod(expiry, timerGrid);
-        return rem == 0 ? expiry : expiry - rem + timerGrid;
-    }
-
     private void setUp(Context ctx, String valueColumn, String model, Duration stateTtl, Integer warmUpEvents,
                        Double anomalyThreshold, Boolean emitRejectedRows) {
         Settings settings = Settings.of(valueColumn, stateTtl, warmUpEvents, anomalyThreshold);
@@ -282,8 +275,7 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
         // an unknown architecture, so the key starts its model state afresh (its scaler and anomaly statistics stay)
         lineage = tag -> tag == m.modelTag ? m.archTag : 0;
         scratch = new SeriesState();
-        ttlMillis = settings.stateTtl.toMillis();
-        timerGrid = Math.max(1, ttlMillis / 8);
+        expiry = ExpiryGrid.of(settings.stateTtl);
         emitRejected = Boolean.TRUE.equals(emitRejectedRows);
         metrics.<String, org.apache.flink.metrics.Gauge<String>>gauge("modelVersion", () -> m.version);
     }

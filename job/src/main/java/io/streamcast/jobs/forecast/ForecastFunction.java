@@ -85,8 +85,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     private transient ServingModel serving;
     private transient SeriesStep step;
     private transient SeriesStep.Lineage lineageView;
-    private transient long ttlMillis;
-    private transient long timerGrid;
+    private transient ExpiryGrid expiry;
     private transient int subtask;
 
     private transient Counter forecastsOut;
@@ -145,8 +144,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             Integer arch = lineage.get(tag);
             return arch == null ? 0 : arch;
         };
-        ttlMillis = config.stateTtl().toMillis();
-        timerGrid = Math.max(1, ttlMillis / 8);
+        expiry = ExpiryGrid.of(config.stateTtl());
 
         state = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_NAME, SeriesStateSerializer.INSTANCE));
 
@@ -160,7 +158,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         keysExpired = metrics.counter("keysExpired");
         keysRestored = Math.max(0, StateKeys.count(getRuntimeContext(), STATE_NAME));
         metrics.gauge("keysInState", this::keysInState);
-        expiryLog = new StateExpiry.Log(LOG, subtask, ttlMillis);
+        expiryLog = new StateExpiry.Log(LOG, subtask, expiry.ttlMillis());
         metrics.<String, org.apache.flink.metrics.Gauge<String>>gauge("activeModelVersion", () -> serving.version);
     }
 
@@ -192,13 +190,13 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
                     in.getTopic(), in.getPartition(), in.getOffset(), System.currentTimeMillis()));
             return;
         } else {
-            previousTimer = expiryTimer(s.lastTimestamp);
+            previousTimer = expiry.timerFor(s.lastTimestamp);
         }
         boolean sample = (eventsSeen++ & LATENCY_SAMPLE_MASK) == 0;
         long start = sample ? System.nanoTime() : 0L;
         step.step(s, m, ts, e.getValue(), lineageView);
         state.update(s);
-        long timer = expiryTimer(ts);
+        long timer = expiry.timerFor(ts);
         if (timer != previousTimer) {
             ctx.timerService().registerEventTimeTimer(timer);
         }
@@ -262,11 +260,11 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
             // deferred at the end of time (below): armed here, outside the watermark's timer loop, it fires only once a
             // restored job's watermark reaches it
-            ctx.timerService().registerEventTimeTimer(expiryTimer(s.lastTimestamp));
+            ctx.timerService().registerEventTimeTimer(expiry.timerFor(s.lastTimestamp));
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
-        switch (StateExpiry.decide(s.lastTimestamp, ttlMillis, timestamp, watermark)) {
+        switch (StateExpiry.decide(s.lastTimestamp, expiry.ttlMillis(), timestamp, watermark)) {
             case EXPIRE -> {
                 cleanUp();
                 expiryLog.expired(watermark, keysInState());
@@ -274,7 +272,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
             // the key is live: make sure its expiry is armed. Normally a no-op (the timer of its last event is
             // registered); it matters when the state was restored under a different TTL, whose grid points the
             // skipped registrations above would not match.
-            case REARM -> ctx.timerService().registerEventTimeTimer(expiryTimer(s.lastTimestamp));
+            case REARM -> ctx.timerService().registerEventTimeTimer(expiry.timerFor(s.lastTimestamp));
             // a Long.MAX_VALUE watermark (bounded input ended, stop --drain) is not the stream's event time: keep the
             // key. Its event-time timer cannot be armed here (it would fire again in this same watermark's loop).
             case DEFER -> {
@@ -302,12 +300,5 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
     /** The {@code keysExpired} counter's value (for tests). */
     long keysExpiredCount() {
         return keysExpired.getCount();
-    }
-
-    /** The first grid point at or after the key's expiry time, so a key's events share few timers. */
-    private long expiryTimer(long ts) {
-        long expiry = ts + ttlMillis;
-        long rem = Math.floorMod(expiry, timerGrid);
-        return rem == 0 ? expiry : expiry - rem + timerGrid;
     }
 }

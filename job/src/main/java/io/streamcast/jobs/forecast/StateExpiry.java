@@ -38,8 +38,7 @@ final class StateExpiry {
         if (watermark == Long.MAX_VALUE) {
             return Decision.DEFER;
         }
-        long expiry = lastTimestamp > Long.MAX_VALUE - ttlMillis ? Long.MAX_VALUE : lastTimestamp + ttlMillis;
-        return expiry <= timerTimestamp ? Decision.EXPIRE : Decision.REARM;
+        return ExpiryGrid.expired(lastTimestamp, ttlMillis, timerTimestamp) ? Decision.EXPIRE : Decision.REARM;
     }
 
     /** Counts expiries and logs them at most once per {@link #LOG_INTERVAL_MILLIS}, with the count since the last line. */
