@@ -42,22 +42,40 @@ public final class TopicReader {
      */
     public static long forEach(KafkaClientSettings client, String topic, Duration timeout,
                                Consumer<ConsumerRecord<byte[], byte[]>> sink) throws TimeoutException {
+        long[] n = {0};
+        readToEnd(client, topic, timeout, r -> {
+            sink.accept(r);
+            n[0]++;
+        });
+        return n[0];
+    }
+
+    /**
+     * Calls {@code sink} for every committed record of {@code topic} and returns the end offsets it read to (empty
+     * when the topic does not exist: reading never creates it).
+     */
+    public static Map<TopicPartition, Long> readToEnd(KafkaClientSettings client, String topic, Duration timeout,
+                                                      Consumer<ConsumerRecord<byte[], byte[]>> sink) throws TimeoutException {
         Map<String, String> props = client.toMap();
         KafkaClientSettings.requireBootstrapServers(props);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         Properties p = new Properties();
         p.putAll(props);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
+            if (partitions.isEmpty()) {
+                return Map.of();
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
-            long n = 0;
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new TimeoutException("reading topic " + topic + " did not reach the end offsets " + end
@@ -65,10 +83,9 @@ public final class TopicReader {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     sink.accept(r);
-                    n++;
                 }
             }
-            return n;
+            return end;
         }
     }
 

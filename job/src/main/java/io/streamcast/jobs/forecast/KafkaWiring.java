@@ -17,8 +17,10 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -75,8 +77,19 @@ public final class KafkaWiring {
      *
      * @param bounded stop at the offsets that are the latest when the job starts (with a bounded events source)
      */
-    @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
     public static KafkaSource<String> modelsSource(ForecastJobConfig c, ModelControlConfig control, boolean bounded) {
+        return modelsSource(c, control, bounded, Optional.empty());
+    }
+
+    /**
+     * The source of the models topic for a job whose model at start-up was decided by {@link StartupModel}: a new job
+     * starts at the offsets that decision read to (the updates before them are already reflected in the model it
+     * serves); with none, as {@link #modelsSource(ForecastJobConfig, ModelControlConfig, boolean)}. A restored job
+     * resumes from its checkpointed offsets either way.
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
+    public static KafkaSource<String> modelsSource(ForecastJobConfig c, ModelControlConfig control, boolean bounded,
+                                                   Optional<Map<TopicPartition, Long>> startAt) {
         Map<String, String> props = c.kafkaClient().toMap();
         String servers = KafkaClientSettings.requireBootstrapServers(props);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -86,7 +99,9 @@ public final class KafkaWiring {
                 .setBootstrapServers(servers)
                 .setTopics(control.modelsTopic())
                 .setGroupId(c.groupId() + "-models")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(startAt.isPresent() && !startAt.get().isEmpty()
+                        ? OffsetsInitializer.offsets(startAt.get(), OffsetResetStrategy.EARLIEST)
+                        : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setValueOnlyDeserializer(new SimpleStringSchema())
                 .setProperties(p);
         if (bounded) {
