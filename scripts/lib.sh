@@ -50,6 +50,16 @@ classpath() {
 
 pid_file() { echo "$PID_DIR/$1.pid"; }
 
+# prune_oldest DIR KEEP: deletes the files directly in DIR but the KEEP most recently modified (RocksDB's LOG files:
+# each RocksDB instance, one per stateful subtask and run, writes files of its own that outlive it).
+prune_oldest() {
+  local dir="$1" keep="$2"
+  [[ -d "$dir" ]] || return 0
+  [[ "$keep" =~ ^[0-9]+$ ]] || die "the number of files to keep in $dir must be a whole number, got '$keep'"
+  find "$dir" -maxdepth 1 -type f -printf '%T@ %p\n' | sort -rn | tail -n +"$((keep + 1))" | cut -d' ' -f2- \
+    | while IFS= read -r f; do rm -f -- "$f"; done
+}
+
 # running NAME: true when NAME's PID file names a live process.
 running() {
   local f; f="$(pid_file "$1")"

@@ -5,11 +5,12 @@
 #   start-flink.sh [all|jobmanager|taskmanager]     (all by default; 'taskmanager' adds one more TaskManager to a
 #   running cluster every time, e.g. to add slots or to replace a lost one; 'all' starts one only if none runs)
 #   STREAMCAST_FLINK_REST_PORT (8081), STREAMCAST_FLINK_RPC_PORT (6123), STREAMCAST_FLINK_SLOTS (2),
-#   STREAMCAST_STATE_BACKEND (rocksdb)
+#   STREAMCAST_STATE_BACKEND (rocksdb), STREAMCAST_ROCKSDB_LOG_FILES (60: RocksDB LOG files kept in logs/rocksdb)
 # Configuration in $STREAMCAST_CLUSTER_DIR/flink/conf/config.yaml; checkpoints and savepoints under
 # $STREAMCAST_CLUSTER_DIR/{checkpoints,savepoints}; checkpoints are retained when a job is cancelled or the cluster
 # stops (resume with scripts/submit.sh -s "$(scripts/latest-checkpoint.sh)"); logs in $STREAMCAST_CLUSTER_DIR/logs
-# (rolled at 20 MB, 5 kept per process; RocksDB's own LOG files in logs/rocksdb, bounded); web UI on the REST port.
+# (rolled at 20 MB, 5 kept per process; RocksDB's own LOG files in logs/rocksdb, at most 10 MB x 3 per RocksDB instance,
+# the newest 60 kept when a TaskManager starts); web UI on the REST port.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 WHAT="${1:-all}"
@@ -133,6 +134,8 @@ start_taskmanager() {
   jvm="$(sed -n 1p <<< "$params")"; dyn="$(sed -n 2p <<< "$params")"
   [[ -n "$jvm" ]] || die "BashJavaUtils computed no TaskManager JVM parameters (check $CONF/config.yaml)"
   n="$(find "$LOG_DIR" -maxdepth 1 -name 'taskmanager-*.out' | wc -l)"; n=$((n + 1))
+  # RocksDB's LOG files of ended runs: the newest STREAMCAST_ROCKSDB_LOG_FILES (60: at most 600 MB) are kept
+  prune_oldest "$LOG_DIR/rocksdb" "${STREAMCAST_ROCKSDB_LOG_FILES:-60}"
   log "starting TaskManager $n ($FLINK_SLOTS slots)"
   # shellcheck disable=SC2086
   nohup "$JAVA" $jvm $JAVA_OPENS -Dlog.file="$LOG_DIR/taskmanager-$n.log" \
