@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
@@ -153,7 +154,13 @@ public final class JsonKafkaSink {
                     .setKafkaProducerConfig(KafkaClientProperties.toProperties(props))
                     .setRecordSerializer(new JsonRecordSerializationSchema<>(topic, keyExtractor));
             if (prefix != null && deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-                builder.setTransactionalIdPrefix(prefix);
+                // POOLING: a small pool of transactional ids per subtask, reused, instead of a new id per checkpoint
+                // (INCREMENTING). The broker keeps far fewer ids, lingering transactions are found by asking the broker
+                // (ListTransactions) instead of probing ids one by one, and the committer knows ids are reused: when
+                // a recovery commits again a transaction committed before the failure whose id a later one has
+                // taken, that is expected and logged as a warning, not as an ERROR claiming data loss. Restoring
+                // state written under INCREMENTING is supported; going back is not.
+                builder.setTransactionalIdPrefix(prefix).setTransactionNamingStrategy(TransactionNamingStrategy.POOLING);
             }
             LOG.info("Kafka JSON sink: servers={}, topic={}, guarantee={}, transactionalIdPrefix={}, "
                             + "client properties {}",

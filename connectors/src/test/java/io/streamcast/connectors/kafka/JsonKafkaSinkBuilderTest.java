@@ -117,5 +117,8 @@ class JsonKafkaSinkBuilderTest {
         assertThat(json.get("forecast").get(0).asDouble()).isEqualTo(2.0);
         assertThat(new JsonRecordSerializationSchema<ForecastRecord>("dlq", null)
                 .serialize(record, null, null).key()).isNull();
+        // the exactly-once sink's pooled transactional ids need the topic (they list its lingering transactions)
+        assertThat(schema.getKafkaDatasetFacet()).hasValueSatisfying(f ->
+                assertThat(f.getTopicIdentifier().getTopics()).containsExactly("forecasts"));
     }
 }
