@@ -10,6 +10,9 @@
 SET 'execution.checkpointing.interval' = '2s';
 SET 'execution.checkpointing.mode' = 'EXACTLY_ONCE';
 SET 'pipeline.generic-types' = 'false';
+-- no defensive copy of every row between chained operators (the DataStream job does the same): the planner's
+-- operators do not keep the rows they are given
+SET 'pipeline.object-reuse' = 'true';
 
 -- EDIT: where the jar is on the machine the SQL client runs on (it ships the jar with the job)
 CREATE FUNCTION IF NOT EXISTS STREAMCAST_FORECAST AS 'io.streamcast.sql.StreamcastForecast'

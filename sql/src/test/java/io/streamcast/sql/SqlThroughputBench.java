@@ -91,6 +91,10 @@ class SqlThroughputBench {
         Configuration conf = conf();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         env.enableCheckpointing(Duration.ofMinutes(30).toMillis());
+        if (!Boolean.getBoolean("streamcast.sql.bench.copying")) {
+            // as the DataStream job does (ForecastJob) and the SQL script sets: no defensive copy between chained operators
+            env.getConfig().enableObjectReuse();
+        }
         TypeInformation<Row> rowType = Types.ROW_NAMED(new String[] {"k", "ts", "v"}, Types.STRING, Types.LONG, Types.DOUBLE);
         GeneratorFunction<Long, Row> toRow = n -> {
             Event e = v.event(n);
