@@ -15,6 +15,7 @@ import org.apache.flink.table.annotation.ArgumentTrait;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.FunctionHint;
 import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.api.dataview.MapView;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.DataTypeFactory;
@@ -84,8 +85,9 @@ import java.util.Optional;
  * <p>Late rows (behind the watermark) are not dropped: a late row newer than its key's last one is forecast, as in the
  * job without bucketing.
  *
- * <p>State: one entry per key, {@link SeriesStateRow} (explicit structured type, declared without Flink's state TTL),
- * plus one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
+ * <p>State: one entry per key, {@code series}, a {@code MapView<INT, BYTES>} holding the key's state as the one record
+ * the job's {@code SeriesStateSerializer} writes ({@link SeriesStateRecords}; declared without Flink's state TTL), plus
+ * one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
  * re-registers it rarely.
  */
 @FunctionHint(output = @DataTypeHint(value = StreamcastForecast.OUTPUT_TYPE, bridgedTo = RowData.class))
@@ -156,7 +158,7 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
     private transient SeriesStep step;
     private transient SeriesStep.Lineage lineage;
     private transient SeriesState scratch;
-    private transient SeriesStateEntry.Codec codec;
+    private transient SeriesStateRecords records;
     private transient int valueIndex;
     private transient StringData modelVersion;
     private transient int[] keyColumns;
@@ -180,7 +182,7 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
             Context ctx,
             // no Flink state TTL: a key expires by this function's own event-time timer (state_ttl). Without a
             // declaration the planner enables a TTL of Long.MAX_VALUE, whose bookkeeping costs on every access.
-            @StateHint(name = "series", ttl = "0 ms") SeriesStateEntry state,
+            @StateHint(name = "series", ttl = "0 ms") MapView<Integer, byte[]> state,
             @ArgumentHint(name = INPUT, value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.REQUIRE_ON_TIME}) Row input,
             @ArgumentHint(name = VALUE_COLUMN, isOptional = true) String valueColumn,
             @ArgumentHint(name = MODEL, isOptional = true) String model,
@@ -215,10 +217,11 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         ServingModel m = serving;
         SeriesState s;
         long previousTimer = Long.MIN_VALUE;
-        if (!state.present()) {
+        byte[] record = state.get(SeriesStateRecords.KEY);
+        if (record == null) {
             s = step.newState(m);
         } else {
-            s = codec.read(state, scratch);
+            s = records.read(record, scratch);
             if (!SeriesStep.accepts(s, ts)) {
                 reject(DeadLetterReason.OUT_OF_ORDER, eventTime, value);
                 return;
@@ -226,7 +229,7 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
             previousTimer = expiry.timerFor(s.lastTimestamp);
         }
         step.step(s, m, ts, value, lineage);
-        codec.write(s, state);
+        state.put(SeriesStateRecords.KEY, records.write(s));
         long timer = expiry.timerFor(ts);
         if (timer != previousTimer) {
             time.registerOnTime(EXPIRY_TIMER, timer);
@@ -248,10 +251,11 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
      * restored into a query with a longer {@code state_ttl}) that fires while the key is still live under this
      * instance's TTL is moved instead; before this instance has seen a row (and so its arguments) it is obeyed.
      */
-    public void onTimer(OnTimerContext ctx, SeriesStateEntry state) {
-        if (serving != null && state.present()) {
+    public void onTimer(OnTimerContext ctx, MapView<Integer, byte[]> state) throws Exception {
+        byte[] record = state.get(SeriesStateRecords.KEY);
+        if (serving != null && record != null) {
             long now = ctx.timeContext(Long.class).time();
-            long lastTimestamp = codec.read(state, scratch).lastTimestamp;
+            long lastTimestamp = records.read(record, scratch).lastTimestamp;
             if (!expiry.expired(lastTimestamp, now)) {
                 ctx.timeContext(Long.class).registerOnTime(EXPIRY_TIMER, expiry.timerFor(lastTimestamp));
                 return;
@@ -300,7 +304,7 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         // an unknown architecture, so the key starts its model state afresh (its scaler and anomaly statistics stay)
         lineage = tag -> tag == m.modelTag ? m.archTag : 0;
         scratch = new SeriesState();
-        codec = new SeriesStateEntry.Codec();
+        records = new SeriesStateRecords();
         expiry = ExpiryGrid.of(settings.stateTtl);
         emitRejected = Boolean.TRUE.equals(emitRejectedRows);
         metrics.<String, org.apache.flink.metrics.Gauge<String>>gauge("modelVersion", () -> m.version);
