@@ -82,8 +82,8 @@ import java.util.Optional;
  * accepted one ({@code out-of-order}; rows are taken in arrival order, as the job does). Other metrics:
  * {@code forecastsOut}, {@code anomalies}, {@code keysExpired}.
  *
- * <p>Late rows (behind the watermark) are not dropped: a late row newer than its key's last one is forecast, as in the
- * job without bucketing.
+ * <p>Late rows (at or behind the watermark) never reach this function: Flink 2.2's process table function runtime
+ * drops them before {@code eval} (FLINK-39436), unlike the job, which forecasts a late row newer than its key's last.
  *
  * <p>State: one entry per key, {@code series}, a {@code MapView<INT, BYTES>} holding the key's state as the one record
  * the job's {@code SeriesStateSerializer} writes ({@link SeriesStateRecords}; declared without Flink's state TTL), plus
