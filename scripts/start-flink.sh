@@ -5,7 +5,9 @@
 #   start-flink.sh [all|jobmanager|taskmanager]     (all by default; 'taskmanager' adds one more TaskManager to a
 #   running cluster every time, e.g. to add slots or to replace a lost one; 'all' starts one only if none runs)
 #   STREAMCAST_FLINK_REST_PORT (8081), STREAMCAST_FLINK_RPC_PORT (6123), STREAMCAST_FLINK_SLOTS (2),
-#   STREAMCAST_STATE_BACKEND (rocksdb), STREAMCAST_ROCKSDB_LOG_FILES (60: RocksDB LOG files kept in logs/rocksdb)
+#   STREAMCAST_STATE_BACKEND (rocksdb), STREAMCAST_ROCKSDB_LOG_FILES (60: RocksDB LOG files kept in logs/rocksdb),
+#   STREAMCAST_FLINK_SQL (false; true adds what a distribution's lib/ has for SQL jobs and the Kafka SQL connector,
+#   scripts/classpath/flink-sql: for scripts/sql-client.sh)
 # Configuration in $STREAMCAST_CLUSTER_DIR/flink/conf/config.yaml; checkpoints and savepoints under
 # $STREAMCAST_CLUSTER_DIR/{checkpoints,savepoints}; checkpoints are retained when a job is cancelled or the cluster
 # stops (resume with scripts/submit.sh -s "$(scripts/latest-checkpoint.sh)"); logs in $STREAMCAST_CLUSTER_DIR/logs
@@ -15,6 +17,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 WHAT="${1:-all}"
 CP="$(classpath flink)"
+if [[ "${STREAMCAST_FLINK_SQL:-false}" == true ]]; then
+  CP="$CP:$(classpath flink-sql)"
+fi
 CONF="$CLUSTER_DIR/flink/conf"
 mkdir -p "$CONF" "$CLUSTER_DIR/checkpoints" "$CLUSTER_DIR/savepoints" "$LOG_DIR/rocksdb"
 

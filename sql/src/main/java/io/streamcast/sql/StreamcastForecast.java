@@ -15,6 +15,8 @@ import org.apache.flink.table.annotation.ArgumentTrait;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.FunctionHint;
 import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.api.dataview.MapView;
+import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.FunctionContext;
@@ -28,6 +30,10 @@ import org.apache.flink.table.types.inference.TypeStrategy;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.types.Row;
 
 import java.time.Duration;
@@ -76,15 +82,16 @@ import java.util.Optional;
  * accepted one ({@code out-of-order}; rows are taken in arrival order, as the job does). Other metrics:
  * {@code forecastsOut}, {@code anomalies}, {@code keysExpired}.
  *
- * <p>Late rows (behind the watermark) are not dropped: a late row newer than its key's last one is forecast, as in the
- * job without bucketing.
+ * <p>Late rows (at or behind the watermark) never reach this function: Flink 2.2's process table function runtime
+ * drops them before {@code eval} (FLINK-39436), unlike the job, which forecasts a late row newer than its key's last.
  *
- * <p>State: one entry per key, {@link SeriesStateRow} (explicit structured type, declared without Flink's state TTL),
- * plus one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
+ * <p>State: one entry per key, {@code series}, a {@code MapView<INT, BYTES>} holding the key's state as the one record
+ * the job's {@code SeriesStateSerializer} writes ({@link SeriesStateRecords}; declared without Flink's state TTL), plus
+ * one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
  * re-registers it rarely.
  */
-@FunctionHint(output = @DataTypeHint(StreamcastForecast.OUTPUT_TYPE))
-public class StreamcastForecast extends ProcessTableFunction<Row> {
+@FunctionHint(output = @DataTypeHint(value = StreamcastForecast.OUTPUT_TYPE, bridgedTo = RowData.class))
+public class StreamcastForecast extends ProcessTableFunction<RowData> {
 
     private static final long serialVersionUID = 1L;
 
@@ -113,9 +120,32 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
      * {@code rejected} is {@code NULL} for a forecast; for a rejected row (only with {@code emit_rejected => TRUE})
      * it is the reason, the job's dead-letter code, and the forecast columns are {@code NULL}.
      */
-    public static final String OUTPUT_TYPE = "ROW<`ts` BIGINT, `value` DOUBLE, `forecast` ARRAY<FLOAT>, `lower` ARRAY<FLOAT>, "
-            + "`upper` ARRAY<FLOAT>, `anomaly_score` DOUBLE, `anomaly_likelihood` DOUBLE, `detection_score` DOUBLE, "
-            + "`is_anomaly` BOOLEAN, `model_version` STRING, `rejected` STRING>";
+    public static final String OUTPUT_TYPE = "ROW<`ts` BIGINT, `value` DOUBLE, `forecast` ARRAY<FLOAT NOT NULL>, "
+            + "`lower` ARRAY<FLOAT NOT NULL>, `upper` ARRAY<FLOAT NOT NULL>, `anomaly_score` DOUBLE, "
+            + "`anomaly_likelihood` DOUBLE, `detection_score` DOUBLE, `is_anomaly` BOOLEAN, `model_version` STRING, "
+            + "`rejected` STRING>";
+
+    /**
+     * {@link #OUTPUT_TYPE} as the function emits it: Flink's internal data structures ({@link RowData}, the
+     * forecast arrays as primitive {@code float[]}, one copy of the step's buffers each), so the runtime passes the
+     * rows on without converting them.
+     */
+    static final DataType OUTPUT_DATA_TYPE = DataTypes.ROW(
+            DataTypes.FIELD("ts", DataTypes.BIGINT()),
+            DataTypes.FIELD("value", DataTypes.DOUBLE()),
+            DataTypes.FIELD("forecast", floats()),
+            DataTypes.FIELD("lower", floats()),
+            DataTypes.FIELD("upper", floats()),
+            DataTypes.FIELD("anomaly_score", DataTypes.DOUBLE()),
+            DataTypes.FIELD("anomaly_likelihood", DataTypes.DOUBLE()),
+            DataTypes.FIELD("detection_score", DataTypes.DOUBLE()),
+            DataTypes.FIELD("is_anomaly", DataTypes.BOOLEAN()),
+            DataTypes.FIELD("model_version", DataTypes.STRING()),
+            DataTypes.FIELD("rejected", DataTypes.STRING())).bridgedTo(RowData.class);
+
+    private static DataType floats() {
+        return DataTypes.ARRAY(DataTypes.FLOAT().notNull());
+    }
 
     private transient MetricGroup metrics;
     private transient Counter forecastsOut;
@@ -128,7 +158,9 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
     private transient SeriesStep step;
     private transient SeriesStep.Lineage lineage;
     private transient SeriesState scratch;
+    private transient SeriesStateRecords records;
     private transient int valueIndex;
+    private transient StringData modelVersion;
     private transient int[] keyColumns;
     private transient ExpiryGrid expiry;
     private transient boolean emitRejected;
@@ -150,7 +182,7 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
             Context ctx,
             // no Flink state TTL: a key expires by this function's own event-time timer (state_ttl). Without a
             // declaration the planner enables a TTL of Long.MAX_VALUE, whose bookkeeping costs on every access.
-            @StateHint(name = "series", ttl = "0 ms") SeriesStateRow state,
+            @StateHint(name = "series", ttl = "0 ms") MapView<Integer, byte[]> state,
             @ArgumentHint(name = INPUT, value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.REQUIRE_ON_TIME}) Row input,
             @ArgumentHint(name = VALUE_COLUMN, isOptional = true) String valueColumn,
             @ArgumentHint(name = MODEL, isOptional = true) String model,
@@ -185,10 +217,11 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
         ServingModel m = serving;
         SeriesState s;
         long previousTimer = Long.MIN_VALUE;
-        if (!state.present()) {
+        byte[] record = state.get(SeriesStateRecords.KEY);
+        if (record == null) {
             s = step.newState(m);
         } else {
-            s = state.into(scratch);
+            s = records.read(record, scratch);
             if (!SeriesStep.accepts(s, ts)) {
                 reject(DeadLetterReason.OUT_OF_ORDER, eventTime, value);
                 return;
@@ -196,7 +229,7 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
             previousTimer = expiry.timerFor(s.lastTimestamp);
         }
         step.step(s, m, ts, value, lineage);
-        state.from(s);
+        state.put(SeriesStateRecords.KEY, records.write(s));
         long timer = expiry.timerFor(ts);
         if (timer != previousTimer) {
             time.registerOnTime(EXPIRY_TIMER, timer);
@@ -208,8 +241,9 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
             anomalies.inc();
         }
         forecastsOut.inc();
-        collect(Row.of(ts, value, boxed(step.forecast()), boxed(step.lower()), boxed(step.upper()), result.anomalyScore(),
-                result.anomalyLikelihood(), result.detectionScore(), anomaly, m.version, null));
+        collect(GenericRowData.of(ts, value, new GenericArrayData(step.forecast().clone()),
+                new GenericArrayData(step.lower().clone()), new GenericArrayData(step.upper().clone()),
+                result.anomalyScore(), result.anomalyLikelihood(), result.detectionScore(), anomaly, modelVersion, null));
     }
 
     /**
@@ -217,11 +251,13 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
      * restored into a query with a longer {@code state_ttl}) that fires while the key is still live under this
      * instance's TTL is moved instead; before this instance has seen a row (and so its arguments) it is obeyed.
      */
-    public void onTimer(OnTimerContext ctx, SeriesStateRow state) {
-        if (serving != null && state.present()) {
+    public void onTimer(OnTimerContext ctx, MapView<Integer, byte[]> state) throws Exception {
+        byte[] record = state.get(SeriesStateRecords.KEY);
+        if (serving != null && record != null) {
             long now = ctx.timeContext(Long.class).time();
-            if (!expiry.expired(state.lastTimestamp, now)) {
-                ctx.timeContext(Long.class).registerOnTime(EXPIRY_TIMER, expiry.timerFor(state.lastTimestamp));
+            long lastTimestamp = records.read(record, scratch).lastTimestamp;
+            if (!expiry.expired(lastTimestamp, now)) {
+                ctx.timeContext(Long.class).registerOnTime(EXPIRY_TIMER, expiry.timerFor(lastTimestamp));
                 return;
             }
         }
@@ -232,17 +268,9 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
     private void reject(DeadLetterReason reason, Long eventTime, Double value) {
         rejected.get(reason).inc();
         if (emitRejected) {
-            collect(Row.of(eventTime, value, null, null, null, null, null, null, null, null, reason.code()));
+            collect(GenericRowData.of(eventTime, value, null, null, null, null, null, null, null, null,
+                    StringData.fromString(reason.code())));
         }
-    }
-
-    /** ARRAY&lt;FLOAT&gt;'s conversion class in a {@link Row} (a copy of the model's buffer). */
-    private static Float[] boxed(float[] a) {
-        Float[] b = new Float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
     }
 
     private boolean keyIsNull(Row input) {
@@ -271,10 +299,12 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
                 .threshold(settings.anomalyThreshold)
                 .build(), true);
         ServingModel m = serving;
+        modelVersion = StringData.fromString(m.version);
         // one model per call: a key's state from another model (a restore after the model argument changed) has
         // an unknown architecture, so the key starts its model state afresh (its scaler and anomaly statistics stay)
         lineage = tag -> tag == m.modelTag ? m.archTag : 0;
         scratch = new SeriesState();
+        records = new SeriesStateRecords();
         expiry = ExpiryGrid.of(settings.stateTtl);
         emitRejected = Boolean.TRUE.equals(emitRejectedRows);
         metrics.<String, org.apache.flink.metrics.Gauge<String>>gauge("modelVersion", () -> m.version);
@@ -330,10 +360,9 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
         TypeInference extracted = super.getTypeInference(typeFactory);
         List<StaticArgument> args = extracted.getStaticArguments().orElseThrow();
-        TypeStrategy output = extracted.getOutputTypeStrategy();
         TypeStrategy checked = call -> {
             validate(call, args);
-            return output.inferType(call);
+            return Optional.of(OUTPUT_DATA_TYPE);
         };
         TypeInference.Builder b = TypeInference.newBuilder()
                 .staticArguments(args)

@@ -37,12 +37,12 @@ record GeneratorScenario(List<Integer> keys, List<String> backends, List<Integer
         return PipelineResults.ofRows(rows);
     }
 
-    private static long eventsPerKey(boolean quick, int keys, String backend) {
+    static long eventsPerKey(boolean quick, int keys, String backend) {
         long target = quick ? 600_000 : (backend.equals("rocksdb") ? 1_500_000 : 3_000_000);
         return Math.max(2, target / keys);
     }
 
-    private static double run(PipelineHarness h, int keys, long perKey, int parallelism, String backend) throws Exception {
+    static double run(PipelineHarness h, int keys, long perKey, int parallelism, String backend) throws Exception {
         CountingSink.reset(false);
         StreamExecutionEnvironment env = h.environment(parallelism, backend, null);
         new ForecastJob(PipelineHarness.config(Duration.ofMinutes(30)), h.model,

@@ -32,9 +32,14 @@ public final class SyntheticEvents {
             throw new IllegalArgumentException("keys (" + keys + ") must be a multiple of the source parallelism (" + readers + ")");
         }
         long total = (long) keys * perKey;
-        GeneratorFunction<Long, ParsedEvent> f = new Generator(keys, total / readers, keys / readers, wallClock);
+        GeneratorFunction<Long, ParsedEvent> f = generator(keys, perKey, readers, wallClock);
         RateLimiterStrategy limiter = rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
         return new DataGeneratorSource<>(f, total, limiter, TypeInformation.of(ParsedEvent.class));
+    }
+
+    /** The events of {@link #source}, by sequence number: {@code map(n)} for n in 0..keys × perKey − 1. */
+    static Generator generator(int keys, long perKey, int readers, boolean wallClock) {
+        return new Generator(keys, (long) keys * perKey / readers, keys / readers, wallClock);
     }
 
     static final class Generator implements GeneratorFunction<Long, ParsedEvent> {

@@ -66,7 +66,7 @@ final class BenchCommand implements Runnable {
         Output output;
 
         @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-                description = "Scenarios to run, comma-separated: generator, kafka, latency, state, dl4j (default: all).")
+                description = "Scenarios to run, comma-separated: generator, kafka, latency, state, sql, dl4j (default: all).")
         List<String> scenarios;
 
         @Option(names = "--keys", split = ",", paramLabel = "N",

@@ -1,0 +1,131 @@
+package io.streamcast.sql;
+
+import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.connectors.event.Event;
+import io.streamcast.connectors.output.ForecastRecord;
+import io.streamcast.jobs.forecast.ModelBundle;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * State written by a release of the SQL function is read by the next: {@code src/test/resources/golden/sql-savepoint-v1}
+ * is a savepoint (canonical format) of {@code forecast-kafka.sql}'s {@code INSERT} taken after the first half of
+ * {@link #events()} (one partition), written by {@link #main} with this release's layout of the function's state (the
+ * {@code series} map view holding the job's {@code SeriesStateSerializer} record, timers, uid
+ * {@code streamcast-forecast}). Restoring it on a fresh broker that holds all the events, the query continues at the
+ * second half, and each key's forecasts equal the DataStream job's for those events after an uninterrupted first
+ * half: the keys' state came back. A key starting afresh would give other forecasts.
+ *
+ * <p>To write a new golden after a deliberate layout change (keep the old ones and their tests): build the shaded
+ * jar, then run {@link #main} with the target folder on the sql module's test class path.
+ */
+class SqlSavepointCompatibilityITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static final Path GOLDEN_V1 = Path.of("src", "test", "resources", "golden", "sql-savepoint-v1");
+
+    static List<Event> events() {
+        return StreamcastForecastITCase.interleaved(60);
+    }
+
+    static TableEnvironment tableEnv() {
+        return TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode()
+                .withConfiguration(Configuration.fromMap(Map.of("parallelism.default", "2"))).build());
+    }
+
+    /** Runs the script's statements but the INSERT, and returns the INSERT. */
+    static String prepare(TableEnvironment tEnv, String bootstrapServers) throws Exception {
+        String insert = null;
+        for (String statement : ForecastKafkaSqlITCase.statements(bootstrapServers)) {
+            Matcher set = ForecastKafkaSqlITCase.SET.matcher(statement);
+            if (set.matches()) {
+                tEnv.getConfig().set(set.group(1), set.group(2));
+            } else if (statement.toUpperCase().startsWith("INSERT")) {
+                insert = statement;
+            } else {
+                tEnv.executeSql(statement);
+            }
+        }
+        assertThat(insert).as("the script's INSERT").isNotNull();
+        return insert;
+    }
+
+    @Test
+    void theGoldenSavepointOfTheFirstReleaseIsRestoredAndEveryKeyContinues() throws Exception {
+        assertThat(GOLDEN_V1.resolve("_metadata")).as("golden savepoint").exists();
+        List<Event> events = events();
+        int half = events.size() / 2;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopics(1, "events", "forecasts");
+            ForecastKafkaSqlITCase.produce(broker.bootstrapServers(), events);
+            TableEnvironment tEnv = tableEnv();
+            String insert = prepare(tEnv, broker.bootstrapServers());
+            tEnv.getConfig().set(StateRecoveryOptions.SAVEPOINT_PATH, GOLDEN_V1.toAbsolutePath().toUri().toString());
+            JobClient job = tEnv.executeSql(insert).getJobClient().orElseThrow();
+            try {
+                List<ForecastRecord> out = ForecastKafkaSqlITCase.awaitForecasts(broker.bootstrapServers(),
+                        events.size() - half, Duration.ofMinutes(3));
+                // the job's records for the whole series, of the second half's events
+                List<ForecastRecord> all = StreamcastForecastITCase.jobRecords(ModelBundle.bundledDefault(), events);
+                Map<String, List<ForecastRecord>> expected = new LinkedHashMap<>();
+                for (int i = half; i < events.size(); i++) {
+                    Event e = events.get(i);
+                    ForecastRecord r = all.stream().filter(f -> f.getKey().equals(e.getKey())
+                            && f.getTs() == e.getTimestampMillis()).findFirst().orElseThrow();
+                    expected.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
+                }
+                var byKey = StreamcastForecastITCase.byKey(out);
+                assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+                for (String key : expected.keySet()) {
+                    assertThat(byKey.get(key)).as("key %s", key).containsExactlyElementsOf(expected.get(key));
+                }
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** Writes a golden savepoint into {@code args[0]} (a folder that must not exist yet). */
+    public static void main(String[] args) throws Exception {
+        Path target = Path.of(args[0]).toAbsolutePath();
+        List<Event> events = events();
+        int half = events.size() / 2;
+        Path savepoints = Files.createTempDirectory("sql-golden");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopics(1, "events", "forecasts");
+            ForecastKafkaSqlITCase.produce(broker.bootstrapServers(), events.subList(0, half));
+            TableEnvironment tEnv = tableEnv();
+            TableResult result = tEnv.executeSql(prepare(tEnv, broker.bootstrapServers()));
+            JobClient job = result.getJobClient().orElseThrow();
+            ForecastKafkaSqlITCase.awaitForecasts(broker.bootstrapServers(), half, Duration.ofMinutes(3));
+            String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
+            Files.move(Path.of(java.net.URI.create(savepoint)), target);
+            System.out.println("golden savepoint written to " + target);
+        }
+        System.exit(0);
+    }
+}
