@@ -157,7 +157,10 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
                 : residual ? io.streamcast.model.core.HeadMode.RESIDUAL : io.streamcast.model.core.HeadMode.DIRECT;
     }
 
-    /** The DL4J model zip written beside the artifact: {@code <out without extension>.dl4j.zip}. */
+    /**
+     * The DL4J model zip written beside the artifact: {@code <out without extension>.dl4j.zip} (for a GRU, the SameDiff
+     * graph with its parameters, {@code SameDiff.load(file, true)}).
+     */
     public Path dl4jModelPath() {
         String name = out.getFileName().toString();
         int dot = name.lastIndexOf('.');
