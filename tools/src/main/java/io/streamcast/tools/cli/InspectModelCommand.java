@@ -59,7 +59,13 @@ final class InspectModelCommand implements Callable<Integer> {
             LayerWeights w = m.layers().get(l);
             out.printf("layer %d:         %s in=%d hidden=%d%n", l, w.type(), w.inputSize(), w.hiddenSize());
         }
-        out.printf("head:            dense %d -> %d%n", m.head().inputSize(), m.head().outputSize());
+        out.printf("head:            dense %d -> %d, %s%n", m.head().inputSize(), m.head().outputSize(),
+                switch (m.headMode()) {
+                    case DIRECT -> "direct (forecast = output)";
+                    case RESIDUAL -> "residual (forecast = current value + output)";
+                    case SEASONAL -> "seasonal (forecast = seasonal naive + output; current value + output "
+                            + "before a whole season)";
+                });
         out.println("state per key:   " + m.stateSize() + " floats");
         out.println("scaler:          " + a.scaler());
         Provenance p = a.provenance();

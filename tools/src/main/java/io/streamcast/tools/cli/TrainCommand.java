@@ -33,7 +33,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Artifact to write, e.g. model.scm.")
     void out(Path v) { options.out(v); }
 
-    @Option(names = "--cell", description = "lstm or rnn (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}; gru trains in SameDiff: the "
+            + "reset-after GRU of ND4J's gru op, full BPTT over each sequence, no clipping).")
     void cell(String v) { options.cell(v); }
 
     @Option(names = "--layers", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
@@ -69,6 +70,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--residual", description = "Residual head: train on the change from the current value, and forecast "
             + "current value + network output (off by default: on the evaluation data it did worse than the direct head).")
     void residual(boolean v) { options.residual(v); }
+
+    @Option(names = "--validation-points", description = "Hold out exactly this many points at the end of every series "
+            + "for validation (e.g. 48, the M4 task); 0 = the last 20% (default: ${DEFAULT-VALUE}).")
+    void validationPoints(int v) { options.validationPoints(v); }
+
+    @Option(names = "--context", description = "Unlabelled steps that warm the recurrent state before each training "
+            + "sequence, 0 = none (default: ${DEFAULT-VALUE}, two days of hourly data).")
+    void context(int v) { options.context(v); }
+
+    @Option(names = "--loss", description = "Training loss: mse or mae (default: ${DEFAULT-VALUE}).")
+    void loss(String v) { options.loss(v); }
+
+    @Option(names = "--stop-on", description = "Validation measure for early stopping and the best epoch: mase, smape "
+            + "or mse (default: ${DEFAULT-VALUE}).")
+    void stopOn(String v) { options.stopOn(v); }
+
+    @Option(names = "--seasonal", description = "Seasonal head: the network learns the correction to each series' "
+            + "seasonal naive forecast (its season from its event spacing, as the stream decides it: hourly 24), with "
+            + "the change since one season earlier as an extra input. For seasonal data.")
+    void seasonal(boolean v) { options.seasonal(v); }
 
     @Option(names = "--model-version", description = "Version label stored in the artifact (default: <cell>-h<hidden>-<date>).")
     void modelVersion(String v) { options.modelVersion(v); }

@@ -30,7 +30,11 @@ class CommandOptionsTest {
     void trainShowsTheDefaultsOfTrainOptions() throws Exception {
         TrainOptions d = TrainCommand.Defaults.DEFAULTS;
         assertThat(help("train")).contains(
-                "lstm or rnn (default: lstm).",
+                "lstm, gru or rnn (default: lstm;",
+                "(default: " + d.context() + ", two days of hourly data)",
+                "Training loss: mse or mae (default: mse).",
+                "mase, smape or mse (default: mase).",
+                "0 = the last 20% (default: " + d.validationPoints() + ").",
                 "Stacked layers (default: " + TrainOptions.DEFAULT_LAYERS + ").",
                 "Units per layer (default: " + d.hidden() + ").",
                 "Forecast steps K (default: " + d.horizon() + ").",

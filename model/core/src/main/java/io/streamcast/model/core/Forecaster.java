@@ -36,7 +36,7 @@ public final class Forecaster {
             offsets[l] = model.stateOffset(l);
         }
         this.lastOffset = offsets[offsets.length - 1];
-        this.residual = model.residual();
+        this.residual = model.headMode() != HeadMode.DIRECT; // SEASONAL: persistence until the caller rebases
         this.valueIndex = model.features().indexOf(Feature.VALUE);
         this.horizon = model.horizon();
     }
@@ -63,7 +63,8 @@ public final class Forecaster {
     /**
      * Advances the key's state by one time step and writes the forecast for the next K steps, in model
      * (scaled) units, into {@code out[0, K)}: {@code out[j-1]} is the forecast for t+j. For a
-     * {@link HeadMode#RESIDUAL} model that is {@code features[VALUE] + head(h)[j-1]}, else {@code head(h)[j-1]}.
+     * {@link HeadMode#RESIDUAL} or {@link HeadMode#SEASONAL} model that is {@code features[VALUE] + head(h)[j-1]}
+     * (a seasonal model's caller then moves it onto the seasonal base), else {@code head(h)[j-1]}.
      *
      * @param features the encoded input of time t, {@link #inputSize()} floats
      * @param state the key's state, {@link #stateSize()} floats, updated in place

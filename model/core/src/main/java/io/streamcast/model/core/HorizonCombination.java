@@ -384,6 +384,31 @@ public final class HorizonCombination {
         }
     }
 
+    /**
+     * The value one season before the coming one ({@code y_{t−P}} for the value y_t about to be observed), NaN while
+     * the ring holds less than a season. Call before {@link #observe}.
+     */
+    public float seasonBeforeNext(float[] state, int offset, int period) {
+        long c = (long) state[offset + count()];
+        return c >= period ? state[offset + ring() + (int) (c % period)] : Float.NaN;
+    }
+
+    /**
+     * Writes the seasonal naive forecasts {@code y_{t + k − P·ceil(k/P)}} for k = 1..K into {@code out} and returns
+     * true, once the ring holds a whole season (this event's value included); returns false and leaves {@code out}
+     * alone before. Call after {@link #observe}.
+     */
+    public boolean seasonalNaive(float[] state, int offset, int period, float[] out) {
+        long c = (long) state[offset + count()];
+        if (c < period) {
+            return false;
+        }
+        for (int k = 1; k <= horizon; k++) {
+            out[k - 1] = seasonal(state, offset, period, c, k);
+        }
+        return true;
+    }
+
     /** The seasonal naive forecast k steps ahead with c values in the ring (c ≥ P): y_{t + k − P·ceil(k/P)}. */
     private float seasonal(float[] state, int offset, int period, long c, int k) {
         int lag = (int) (((long) period * ((k + period - 1) / period)) - k); // 0 .. P − 1 steps back from the latest

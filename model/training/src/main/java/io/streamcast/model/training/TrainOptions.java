@@ -2,6 +2,7 @@ package io.streamcast.model.training;
 
 import io.streamcast.model.core.cell.CellType;
 import io.streamcast.model.core.feature.FeatureSpec;
+import io.streamcast.model.training.net.NetworkSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +27,9 @@ import java.util.Objects;
  * @param input              a CSV file or a directory searched recursively for {@code *.csv}
  * @param out                where the core model artifact is written; the DL4J model zip goes beside it
  *                           ({@link #dl4jModelPath()})
- * @param cell               recurrent cell: {@code lstm} or {@code rnn} ({@code gru} is refused: DL4J's
- *                           MultiLayerNetwork has no GRU layer)
+ * @param cell               recurrent cell: {@code lstm}, {@code rnn} (DL4J MultiLayerNetwork) or {@code gru}
+ *                           ({@link CellType#GRU_RESET_AFTER}, trained in SameDiff: full BPTT over each sequence, no
+ *                           gradient clipping, {@code tbptt} unused)
  * @param layers             stacked recurrent layers, 1..8
  * @param hidden             units per layer, 1..1024
  * @param horizon            forecast steps K, 1..1000
@@ -47,11 +49,34 @@ import java.util.Objects;
  * @param residual           residual head (default false): train on {@code y_t[j] − x_t[VALUE]} (the change from the current
  *                           scaled value) and export a {@link io.streamcast.model.core.HeadMode#RESIDUAL} model whose
  *                           forecast is {@code x_t[VALUE] + output}; false: train on {@code y_t[j]} (direct head)
+ * @param validationPoints   if positive, the last this many points of every series validate instead of the last
+ *                           {@code validationFraction} (M4: 48, the task's horizon); 0 = by fraction
+ * @param context            unlabelled steps that warm the recurrent state before each training sequence, so a
+ *                           label has at least this much of its series behind it as in the stream (default 48: two
+ *                           seasons of hourly data); 0 = every sequence starts cold
+ * @param loss               training loss: mse or mae
+ * @param stopOn             the validation measure early stopping and the choice of the best epoch use: mase (default),
+ *                           smape or mse
+ * @param seasonal           seasonal head ({@link io.streamcast.model.core.HeadMode#SEASONAL}: the network learns the
+ *                           correction to the seasonal naive forecast of each series' own season) and the
+ *                           {@code SEASONAL_DIFF} input; overrides {@code residual}
  */
 public record TrainOptions(Path input, Path out, CellType cell, int layers, int hidden, int horizon, int tbptt,
         int epochs, double lr, double clip, long seed, boolean calendar, int patience, int batchSize,
         int sequenceLength, double validationFraction, int threads, boolean progress, String modelVersion,
-        boolean residual) {
+        boolean residual, int validationPoints, int context, NetworkSpec.Loss loss, StopMeasure stopOn,
+        boolean seasonal) {
+
+    /** The validation measure early stopping watches and the best epoch is chosen by. */
+    public enum StopMeasure {
+        /** Mean over series of MASE (scaled by the series' in-sample seasonal-naive error) of forecasts made in the
+         *  validation part: scale-free, absolute, what M4 scores. */
+        MASE,
+        /** Mean over series of sMAPE of the same forecasts. */
+        SMAPE,
+        /** Mean squared error in scaled units over every validation step and horizon (before: the only measure). */
+        MSE
+    }
 
     public static final CellType DEFAULT_CELL = CellType.LSTM;
     public static final int DEFAULT_LAYERS = 1;
@@ -74,11 +99,29 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
     public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
     public static final int DEFAULT_THREADS = 1;
     public static final boolean DEFAULT_RESIDUAL = false;
+    public static final int DEFAULT_VALIDATION_POINTS = 0;
+    /** Two days of hourly data, two seasons of the most common season. */
+    public static final int DEFAULT_CONTEXT = 48;
+    public static final NetworkSpec.Loss DEFAULT_LOSS = NetworkSpec.Loss.MSE;
+    public static final StopMeasure DEFAULT_STOP_ON = StopMeasure.MASE;
 
     /** Validates; prefer {@link #builder(Path, Path)}. */
     public TrainOptions {
         List<String> problems = problems(input, out, cell, layers, hidden, horizon, tbptt, epochs, lr, clip,
                 patience, batchSize, sequenceLength, validationFraction, threads, modelVersion);
+        if (validationPoints < 0) {
+            problems.add("validationPoints must be >= 0 (0 = validate on the last validationFraction), got "
+                    + validationPoints);
+        }
+        if (context < 0) {
+            problems.add("context must be >= 0, got " + context);
+        }
+        if (loss == null) {
+            problems.add("loss is required (mse or mae)");
+        }
+        if (stopOn == null) {
+            problems.add("stopOn is required (mase, smape or mse)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid training options: " + String.join("; ", problems));
         }
@@ -94,20 +137,30 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         return new Builder(input, out).cell(cell).layers(layers).hidden(hidden).horizon(horizon).tbptt(tbptt)
                 .epochs(epochs).lr(lr).clip(clip).seed(seed).calendar(calendar).patience(patience)
                 .batchSize(batchSize).sequenceLength(sequenceLength).validationFraction(validationFraction)
-                .threads(threads).progress(progress).modelVersion(modelVersion).residual(residual);
+                .threads(threads).progress(progress).modelVersion(modelVersion).residual(residual)
+                .validationPoints(validationPoints).context(context).loss(loss).stopOn(stopOn).seasonal(seasonal);
     }
 
     /** The feature list these options train on. */
     public FeatureSpec features() {
-        return calendar ? FeatureSpec.VALUE_AND_CALENDAR : FeatureSpec.VALUE_ONLY;
+        List<io.streamcast.model.core.feature.Feature> f = new ArrayList<>(
+                (calendar ? FeatureSpec.VALUE_AND_CALENDAR : FeatureSpec.VALUE_ONLY).features());
+        if (seasonal) {
+            f.add(io.streamcast.model.core.feature.Feature.SEASONAL_DIFF);
+        }
+        return new FeatureSpec(f);
     }
 
     /** The head mode the exported model gets: {@code RESIDUAL} if {@link #residual()}, else {@code DIRECT}. */
     public io.streamcast.model.core.HeadMode headMode() {
-        return residual ? io.streamcast.model.core.HeadMode.RESIDUAL : io.streamcast.model.core.HeadMode.DIRECT;
+        return seasonal ? io.streamcast.model.core.HeadMode.SEASONAL
+                : residual ? io.streamcast.model.core.HeadMode.RESIDUAL : io.streamcast.model.core.HeadMode.DIRECT;
     }
 
-    /** The DL4J model zip written beside the artifact: {@code <out without extension>.dl4j.zip}. */
+    /**
+     * The DL4J model zip written beside the artifact: {@code <out without extension>.dl4j.zip} (for a GRU, the SameDiff
+     * graph with its parameters, {@code SameDiff.load(file, true)}).
+     */
     public Path dl4jModelPath() {
         String name = out.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -127,13 +180,30 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         return Math.max(AUTO_MIN_BATCH, Math.min(AUTO_MAX_BATCH, auto));
     }
 
-    /** Parses a cell name as the CLI spells it: {@code lstm}, {@code gru} or {@code rnn} (any case). */
+    /**
+     * Parses a cell name as the CLI spells it: {@code lstm}, {@code gru} or {@code rnn} (any case); {@code gru} is
+     * {@link CellType#GRU_RESET_AFTER}, the GRU SameDiff trains.
+     */
     public static CellType parseCell(String name) {
         Objects.requireNonNull(name, "cell");
+        if (name.trim().equalsIgnoreCase("gru")) {
+            return CellType.GRU_RESET_AFTER; // the GRU that can be trained (SameDiff's gru op)
+        }
         try {
             return CellType.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cell '" + name + "' is not one of lstm, gru, rnn", e);
+        }
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String option, String name) {
+        Objects.requireNonNull(name, option);
+        try {
+            return Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " '" + name + "' is not one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                            .collect(java.util.stream.Collectors.joining(", ")), e);
         }
     }
 
@@ -152,8 +222,8 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         if (cell == null) {
             p.add("cell is required (lstm or rnn)");
         } else if (cell == CellType.GRU) {
-            p.add("cell gru cannot be trained: Deeplearning4j 1.0.0-M2.1's MultiLayerNetwork has no GRU layer "
-                    + "(use lstm or rnn)");
+            p.add("cell GRU (reset before the recurrent product) cannot be trained; --cell gru trains "
+                    + "GRU_RESET_AFTER, the GRU of ND4J's gru op");
         }
         range(p, "layers", layers, 1, 8);
         range(p, "hidden", hidden, 1, 1024);
@@ -213,6 +283,11 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         private boolean progress = true;
         private String modelVersion;
         private boolean residual = DEFAULT_RESIDUAL;
+        private int validationPoints = DEFAULT_VALIDATION_POINTS;
+        private int context = DEFAULT_CONTEXT;
+        private NetworkSpec.Loss loss = DEFAULT_LOSS;
+        private StopMeasure stopOn = DEFAULT_STOP_ON;
+        private boolean seasonal;
 
         private Builder(Path input, Path out) {
             this.input = input;
@@ -241,12 +316,20 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         public Builder modelVersion(String v) { this.modelVersion = v; return this; }
         /** Residual head (default false); {@code residual(true)} is the CLI's {@code --residual}. */
         public Builder residual(boolean v) { this.residual = v; return this; }
+        public Builder validationPoints(int v) { this.validationPoints = v; return this; }
+        public Builder context(int v) { this.context = v; return this; }
+        public Builder loss(NetworkSpec.Loss v) { this.loss = v; return this; }
+        public Builder loss(String v) { this.loss = parse(NetworkSpec.Loss.class, "loss", v); return this; }
+        public Builder stopOn(StopMeasure v) { this.stopOn = v; return this; }
+        /** Seasonal head and the SEASONAL_DIFF input (the CLI's {@code --seasonal}). */
+        public Builder seasonal(boolean v) { this.seasonal = v; return this; }
+        public Builder stopOn(String v) { this.stopOn = parse(StopMeasure.class, "stop-on", v); return this; }
 
         /** @throws IllegalArgumentException listing every invalid option with its value */
         public TrainOptions build() {
             return new TrainOptions(input, out, cell, layers, hidden, horizon, tbptt, epochs, lr, clip, seed,
                     calendar, patience, batchSize, sequenceLength, validationFraction, threads, progress,
-                    modelVersion, residual);
+                    modelVersion, residual, validationPoints, context, loss, stopOn, seasonal);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.streamcast.model.training.dataset.ValidationMetrics;
 import io.streamcast.model.training.export.ModelExporter;
 import io.streamcast.model.training.net.NetworkFactory;
 import io.streamcast.model.training.net.NetworkSpec;
+import io.streamcast.model.training.net.SameDiffGru;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * ({@link SeriesFeatures}); cut training sequences and hold out the last part of every series
  * ({@link SequenceDataSets}; with {@link TrainOptions#residual()}, the default, the labels are the changes
  * {@code y_t[j] − x_t[VALUE]} and the exported model has a residual head); train a DL4J network ({@link NetworkFactory}) with truncated BPTT for up to
- * {@code epochs} epochs, scoring validation MSE after each and keeping the best parameters (early stopping after
+ * {@code epochs} epochs, scoring the validation measure ({@link TrainOptions#stopOn()}: MASE by default) after each and keeping the best parameters (early stopping after
  * {@code patience} epochs without improvement); export ({@link ModelExporter}); score the exported model by
  * stepping the core {@code Forecaster} over every series exactly as the stream would; write the artifact and the
  * DL4J zip.
@@ -115,7 +116,11 @@ public final class Trainer {
         }
         ModelArtifactWriter.write(artifact, out);
         Path zip = options.dl4jModelPath().toAbsolutePath();
-        ModelSerializer.writeModel(trained.network(), zip.toFile(), true);
+        if (trained.network() != null) {
+            ModelSerializer.writeModel(trained.network(), zip.toFile(), true);
+        } else {
+            trained.gruNetwork().save(zip.toFile());
+        }
         Duration elapsed = Duration.between(start, Instant.now());
         log.printf(Locale.ROOT, "wrote %s (model version %s) and %s in %.1f s%n", out, version, zip,
                 elapsed.toMillis() / 1000.0);
@@ -149,21 +154,27 @@ public final class Trainer {
             throw new IllegalArgumentException("no series with at least " + minLength + " points among "
                     + series.size() + " read from " + options.input());
         }
-        SequenceDataSets data = new SequenceDataSets(tables, options.validationFraction(), options.sequenceLength(),
-                options.residual());
+        SequenceDataSets data = new SequenceDataSets(tables, options.validationFraction(), options.validationPoints(),
+                options.sequenceLength(), options.context(), options.headMode());
         NetworkSpec spec = new NetworkSpec(options.cell(), options.features().size(), options.layers(),
-                options.hidden(), options.horizon(), options.tbptt(), options.lr(), options.clip(), options.seed());
-        MultiLayerNetwork net = NetworkFactory.create(spec);
+                options.hidden(), options.horizon(), options.tbptt(), options.lr(), options.clip(), options.seed(),
+                options.loss());
+        boolean sameDiff = options.cell() == io.streamcast.model.core.cell.CellType.GRU_RESET_AFTER;
+        MultiLayerNetwork net = sameDiff ? null : NetworkFactory.create(spec);
+        SameDiffGru gru = sameDiff ? new SameDiffGru(spec) : null;
         int batchSize = options.effectiveBatchSize(data.sequenceCount());
-        log.printf(Locale.ROOT, "training %s: %d series, %d points, %d sequences of <= %d steps, batch %d, %d batches/epoch, "
-                        + "%d parameters, features %s%n", describe(options), tables.size(), points,
-                data.sequenceCount(), data.sequenceLength(), batchSize, data.batchCount(batchSize), net.numParams(),
+        log.printf(Locale.ROOT, "training %s: %d series, %d points, %d sequences of <= %d steps (%d labelled after up to %d "
+                        + "of context), batch %d, %d batches/epoch, %d parameters, features %s%n", describe(options),
+                tables.size(), points, data.sequenceCount(), data.maxSequenceSteps(), data.sequenceLength(),
+                data.context(), batchSize, data.batchCount(batchSize), sameDiff ? gru.numParams() : net.numParams(),
                 options.features().features());
 
         Random shuffle = new Random(options.seed());
         SequenceDataSets.ValidationWindows validationInput = data.validationWindows();
-        double bestMse = Double.POSITIVE_INFINITY;
+        double bestScore = Double.POSITIVE_INFINITY;
+        String measure = measureName(options.stopOn());
         INDArray bestParams = null;
+        Map<String, INDArray> bestGru = null;
         ValidationMetrics bestMetrics = null;
         int bestEpoch = 0;
         int sinceBest = 0;
@@ -175,8 +186,12 @@ public final class Trainer {
             double lossSum = 0;
             try (ProgressBar bar = options.progress() ? progressBar(epoch, options.epochs(), batches.size()) : null) {
                 for (int i = 0; i < batches.size(); i++) {
-                    net.fit(batches.get(i));
-                    lossSum += net.score();
+                    if (sameDiff) {
+                        lossSum += gru.fit(batches.get(i));
+                    } else {
+                        net.fit(batches.get(i));
+                        lossSum += net.score();
+                    }
                     if (bar != null) {
                         bar.step();
                         bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / (i + 1)));
@@ -184,50 +199,65 @@ public final class Trainer {
                 }
             }
             long trainEnd = System.nanoTime();
-            ValidationMetrics m = evaluate(net, data, validationInput);
+            // a SameDiff GRU is scored through its export (the core forecaster over each whole series)
+            ValidationMetrics m = sameDiff ? evaluate(gru.export(options.features(), options.headMode()), data)
+                    : evaluate(net, data, validationInput);
             long validationEnd = System.nanoTime();
-            boolean better = m.mse() < bestMse;
+            double score = stopScore(m, options.stopOn());
+            boolean better = score < bestScore;
             if (better) {
-                bestMse = m.mse();
-                bestParams = net.params().dup();
+                bestScore = score;
+                if (sameDiff) {
+                    bestGru = gru.snapshot();
+                } else {
+                    bestParams = net.params().dup();
+                }
                 bestMetrics = m;
                 bestEpoch = epoch;
                 sinceBest = 0;
             } else {
                 sinceBest++;
             }
-            log.printf(Locale.ROOT, "epoch %d/%d  train loss %.5f  val mse %.5f (persistence %.5f)  val mae h1 %.5g (persistence %.5g)"
-                            + "  %.1f+%.1f s%s%n", epoch, options.epochs(), lossSum / batches.size(), m.mse(), m.persistenceMse(), m.mae1(),
-                    m.persistenceMae1(), (trainEnd - epochStart) / 1e9, (validationEnd - trainEnd) / 1e9,
-                    better ? "  *" : "");
+            ValidationMetrics.OriginScores o = m.origin();
+            log.printf(Locale.ROOT, "epoch %d/%d  train loss %.5f  val MASE %.4f sMAPE %.3f (seasonal naive %.4f / %.3f, "
+                            + "persistence %.4f / %.3f; %d of %d series better than seasonal naive)  val mse %.5f"
+                            + "  %.1f+%.1f s%s%n", epoch, options.epochs(), lossSum / batches.size(), o.mase(), o.smape(),
+                    o.seasonalMase(), o.seasonalSmape(), o.persistenceMase(), o.persistenceSmape(),
+                    o.betterThanSeasonal(), o.series(), m.mse(), (trainEnd - epochStart) / 1e9,
+                    (validationEnd - trainEnd) / 1e9, better ? "  *" : "");
             if (options.patience() > 0 && sinceBest >= options.patience()) {
-                log.printf(Locale.ROOT, "early stop: no better validation MSE for %d epochs; keeping epoch %d%n",
-                        sinceBest, bestEpoch);
+                log.printf(Locale.ROOT, "early stop: no better validation %s for %d epochs; keeping epoch %d%n",
+                        measure, sinceBest, bestEpoch);
                 break;
             }
         }
-        if (bestParams == null) {
-            throw new IllegalStateException("training diverged: validation MSE was never finite (try a lower lr, "
+        if (bestParams == null && bestGru == null) {
+            throw new IllegalStateException("training diverged: validation " + measure + " was never finite (try a lower lr, "
                     + "got " + options.lr() + ")");
         }
-        net.setParams(bestParams);
-
-        ForecastModel model = ModelExporter.export(net, options.features(), options.headMode());
+        ForecastModel model;
+        if (sameDiff) {
+            gru.restore(bestGru);
+            model = gru.export(options.features(), options.headMode());
+        } else {
+            net.setParams(bestParams);
+            model = ModelExporter.export(net, options.features(), options.headMode());
+        }
         ValidationMetrics coreMetrics = evaluate(model, data);
         double gap = Math.abs(coreMetrics.mse() - bestMetrics.mse()) / Math.max(bestMetrics.mse(), 1e-12);
         if (gap > 1e-3) {
             LOG.warn("the exported model's validation MSE {} differs from DL4J's {} (relative {}): check the export",
                     coreMetrics.mse(), bestMetrics.mse(), gap);
         }
-        printTable(log, coreMetrics, keys);
-        return new TrainedModel(net, model, coreMetrics, bestMetrics, bestEpoch, epoch, List.copyOf(keys), points);
+        printTable(log, coreMetrics, keys, options.stopOn(), bestEpoch, bestMetrics);
+        return new TrainedModel(net, gru, model, coreMetrics, bestMetrics, bestEpoch, epoch, List.copyOf(keys), points);
     }
 
     /** Shortest series that yields both a training label and two validation steps. */
     static int minimumLength(TrainOptions o) {
         int n = 2;
         while (true) {
-            int split = SequenceDataSets.splitIndex(n, o.validationFraction());
+            int split = SequenceDataSets.splitIndex(n, o.validationFraction(), o.validationPoints(), o.horizon());
             if (split - 1 - o.horizon() >= 1 && n - split >= 2) {
                 return n;
             }
@@ -248,7 +278,7 @@ public final class Trainer {
         float[] flat = out.dup('c').data().asFloat();
         return ValidationMetrics.compute(data,
                 (s, step, j) -> flat[(windows.window(s, step) * k + j - 1) * len + windows.offset(s, step)]
-                        + data.outputOffset(s, step));
+                        + data.outputOffset(s, step, j));
     }
 
     /** Validation metrics of the exported model, stepped by the core {@link Forecaster} one event at a time. */
@@ -258,12 +288,19 @@ public final class Trainer {
         List<float[]> predictions = new ArrayList<>();
         float[] x = new float[model.inputSize()];
         float[] out = new float[k];
-        for (SeriesFeatures sf : data.series()) {
+        boolean seasonal = model.headMode() == io.streamcast.model.core.HeadMode.SEASONAL;
+        for (int s = 0; s < data.series().size(); s++) {
+            SeriesFeatures sf = data.series().get(s);
             float[] state = model.newState();
             float[] p = new float[sf.length() * k];
             for (int step = 0; step < sf.length(); step++) {
                 sf.features(step, x);
                 forecaster.step(x, state, out);
+                if (seasonal) { // the forecaster added x_t[VALUE]; the stream rebases onto seasonal naive
+                    for (int j = 0; j < k; j++) {
+                        out[j] += data.outputOffset(s, step, j + 1) - x[0];
+                    }
+                }
                 System.arraycopy(out, 0, p, step * k, k);
             }
             predictions.add(p);
@@ -281,7 +318,35 @@ public final class Trainer {
                 .build();
     }
 
-    private static void printTable(PrintStream log, ValidationMetrics m, List<String> keys) {
+    /** The number early stopping minimises. */
+    static double stopScore(ValidationMetrics m, TrainOptions.StopMeasure measure) {
+        double v = switch (measure) {
+            case MASE -> m.origin().mase();
+            case SMAPE -> m.origin().smape();
+            case MSE -> m.mse();
+        };
+        return Double.isFinite(v) ? v : Double.POSITIVE_INFINITY;
+    }
+
+    private static String measureName(TrainOptions.StopMeasure measure) {
+        return switch (measure) {
+            case MASE -> "MASE";
+            case SMAPE -> "sMAPE";
+            case MSE -> "MSE";
+        };
+    }
+
+    private static void printTable(PrintStream log, ValidationMetrics m, List<String> keys,
+            TrainOptions.StopMeasure measure, int bestEpoch, ValidationMetrics epochMetrics) {
+        ValidationMetrics.OriginScores o = m.origin();
+        ValidationMetrics.OriginScores e = epochMetrics.origin();
+        log.printf(Locale.ROOT, "kept epoch %d (its line: val MASE %.4f sMAPE %.3f, %d of %d series better than seasonal "
+                + "naive; from windows of the validation part)%n", bestEpoch, e.mase(), e.smape(), e.betterThanSeasonal(),
+                e.series());
+        log.printf(Locale.ROOT, "the exported model stepped over each whole series as the stream would: val MASE %.4f "
+                        + "sMAPE %.3f; seasonal naive %.4f / %.3f; persistence %.4f / %.3f; %d of %d series better than "
+                        + "seasonal naive%n", o.mase(), o.smape(), o.seasonalMase(), o.seasonalSmape(),
+                o.persistenceMase(), o.persistenceSmape(), o.betterThanSeasonal(), o.series());
         log.printf(Locale.ROOT, "validation (last part of %d series, %d scored points), MAE in original units:%n",
                 keys.size(), m.points());
         log.printf(Locale.ROOT, "  %-5s %14s %14s %8s%n", "step", "model", "persistence", "ratio");
@@ -295,10 +360,19 @@ public final class Trainer {
             log.printf(Locale.ROOT, "  %-40s %14.6g %14.6g %8.3f%n", keys.get(s), m.seriesMae1()[s],
                     m.seriesPersistenceMae1()[s], m.seriesMae1()[s] / m.seriesPersistenceMae1()[s]);
         }
-        log.printf(Locale.ROOT, "  step 1: model MAE %.6g vs persistence %.6g (%s); mean per-series ratio %.3f%n",
-                m.mae1(), m.persistenceMae1(),
-                m.mae1() < m.persistenceMae1() ? "beats persistence" : "does NOT beat persistence",
-                m.meanSeriesRatio1());
+        log.printf(Locale.ROOT, "  step 1: model MAE %.6g vs persistence %.6g; mean per-series ratio %.3f%n",
+                m.mae1(), m.persistenceMae1(), m.meanSeriesRatio1());
+        double model = stopScore(m, measure);
+        double persistence = measure == TrainOptions.StopMeasure.MSE ? m.persistenceMse()
+                : measure == TrainOptions.StopMeasure.MASE ? o.persistenceMase() : o.persistenceSmape();
+        double seasonal = measure == TrainOptions.StopMeasure.MSE ? Double.NaN
+                : measure == TrainOptions.StopMeasure.MASE ? o.seasonalMase() : o.seasonalSmape();
+        log.printf(Locale.ROOT, "verdict on validation %s (the measure early stopping used): model %.4f, persistence %.4f%s: "
+                        + "%s%n", measureName(measure), model, persistence,
+                Double.isNaN(seasonal) ? "" : String.format(Locale.ROOT, ", seasonal naive %.4f", seasonal),
+                model < persistence && !(model >= seasonal) ? "beats both baselines"
+                        : model < persistence ? "beats persistence, NOT seasonal naive"
+                        : model < seasonal ? "beats seasonal naive, NOT persistence" : "does NOT beat the baselines");
     }
 
     private static String describe(TrainOptions o) {

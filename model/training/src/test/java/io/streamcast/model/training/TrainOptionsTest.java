@@ -50,10 +50,11 @@ class TrainOptionsTest {
     }
 
     @Test
-    void refusesGruWithTheReason() {
-        assertThatThrownBy(() -> TrainOptions.builder(IN, OUT).cell("gru").build())
-                .hasMessageContaining("cell gru cannot be trained: Deeplearning4j 1.0.0-M2.1's MultiLayerNetwork "
-                        + "has no GRU layer");
+    void gruMeansTheResetAfterGruAndTheOtherGruIsRefusedWithTheReason() {
+        assertThat(TrainOptions.builder(IN, OUT).cell("gru").build().cell()).isEqualTo(CellType.GRU_RESET_AFTER);
+        assertThatThrownBy(() -> TrainOptions.builder(IN, OUT).cell(CellType.GRU).build())
+                .hasMessageContaining("cell GRU (reset before the recurrent product) cannot be trained; --cell gru "
+                        + "trains GRU_RESET_AFTER");
         assertThatThrownBy(() -> TrainOptions.parseCell("transformer"))
                 .hasMessage("cell 'transformer' is not one of lstm, gru, rnn");
         assertThat(TrainOptions.builder(IN, OUT).cell("RNN").build().cell()).isEqualTo(CellType.RNN);

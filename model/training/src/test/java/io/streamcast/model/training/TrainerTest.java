@@ -49,6 +49,111 @@ class TrainerTest {
         assertThat(sineModel.bestEpoch()).isBetween(1, sineModel.epochsRun());
     }
 
+    /**
+     * The run keeps the epoch whose validation MASE (the default stop measure) was lowest, the final report quotes that
+     * epoch's line, and its verdict is on the same measure as the lines (before, the epochs spoke of MSE and the end
+     * of one-step MAE, and could disagree).
+     */
+    @Test
+    void finalReportAgreesWithTheEpochLinesAndKeepsTheEpochWithTheLowestValidationMase() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TrainedModel m = Trainer.fit(SINES, small().epochs(5).patience(0).build(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        String log = out.toString(StandardCharsets.UTF_8);
+        java.util.regex.Matcher epoch = java.util.regex.Pattern
+                .compile("(?m)^epoch (\\d+)/5 .* val MASE ([0-9.]+) sMAPE ([0-9.]+) ").matcher(log);
+        int best = -1;
+        double bestMase = Double.POSITIVE_INFINITY;
+        String bestSmape = null;
+        int lines = 0;
+        while (epoch.find()) {
+            lines++;
+            double mase = Double.parseDouble(epoch.group(2));
+            if (mase < bestMase) {
+                bestMase = mase;
+                best = Integer.parseInt(epoch.group(1));
+                bestSmape = epoch.group(3);
+            }
+        }
+        assertThat(lines).isEqualTo(5);
+        assertThat(m.bestEpoch()).isEqualTo(best);
+        assertThat(log).contains(String.format(java.util.Locale.ROOT, "kept epoch %d (its line: val MASE %.4f sMAPE %s,",
+                best, bestMase, bestSmape));
+        assertThat(m.dl4jMetrics().origin().mase()).isCloseTo(bestMase, org.assertj.core.data.Offset.offset(1e-4));
+        // the verdict quotes the exported model's MASE, the number of the line above it
+        java.util.regex.Matcher exported = java.util.regex.Pattern
+                .compile("stream would: val MASE ([0-9.]+) ").matcher(log);
+        assertThat(exported.find()).isTrue();
+        assertThat(log).contains("verdict on validation MASE (the measure early stopping used): model "
+                + exported.group(1) + ",");
+        assertThat(Double.parseDouble(exported.group(1))).isCloseTo(m.metrics().origin().mase(),
+                org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    /**
+     * Hourly series: a daily profile on a trending, slightly wandering level (a different trend per series), so
+     * seasonal naive repeats the profile well but is a day behind the level.
+     */
+    static List<Series> dailyProfilesOnATrend(int count, int length, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        List<Series> out = new java.util.ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            long[] ts = new long[length];
+            double[] v = new double[length];
+            double level = 100 + 20 * s;
+            double amplitude = 10 + 5 * s;
+            double trend = 0.1 + 0.15 * s;
+            for (int t = 0; t < length; t++) {
+                level += trend + 0.2 * r.nextGaussian();
+                ts[t] = SineSeries.START + t * SineSeries.HOUR;
+                v[t] = level + amplitude * Math.sin(2 * Math.PI * (t % 24) / 24.0) + 0.3 * r.nextGaussian();
+            }
+            out.add(new Series("daily-" + s, "synthetic", ts, v));
+        }
+        return out;
+    }
+
+    /**
+     * The seasonal head learns the level change that seasonal naive misses: on the last 48 points of each series,
+     * which it never trained on, its forecasts from the series' end (and every origin after) beat seasonal naive's.
+     */
+    @Test
+    void seasonalModelBeatsSeasonalNaiveOnPointsItDidNotSee() {
+        TrainedModel m = Trainer.fit(dailyProfilesOnATrend(4, 1_000, 3), small().horizon(24).seasonal(true)
+                .validationPoints(48).epochs(6).patience(0).build(), quiet());
+        assertThat(m.model().headMode()).isEqualTo(HeadMode.SEASONAL);
+        var o = m.metrics().origin();
+        assertThat(o.series()).isEqualTo(4);
+        assertThat(o.mase()).isLessThan(0.9 * o.seasonalMase());
+        assertThat(o.betterThanSeasonal()).isGreaterThanOrEqualTo(3);
+    }
+
+    /** {@code --cell gru}: a SameDiff GRU, exported as reset-after GRU cells, written as format 3, and it learns. */
+    @Test
+    void gruTrainsEndToEndAndIsWrittenAsFormat3(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("sine.csv");
+        writeCsv(csv, SINES.get(0));
+        TrainOptions options = small().input(csv).out(dir.resolve("gru.scm")).cell("gru").epochs(6).patience(0)
+                .residual(true).build();
+        assertThat(options.cell()).isEqualTo(io.streamcast.model.core.cell.CellType.GRU_RESET_AFTER);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer.train(options, new PrintStream(log, true, StandardCharsets.UTF_8));
+        ModelArtifact art = ModelArtifactReader.read(dir.resolve("gru.scm"));
+        assertThat(art.formatVersion()).isEqualTo(3);
+        assertThat(art.model().layers()).allMatch(l -> l.type() == io.streamcast.model.core.cell.CellType.GRU_RESET_AFTER);
+        assertThat(Files.size(options.dl4jModelPath())).isPositive();
+        String text = log.toString(StandardCharsets.UTF_8);
+        java.util.regex.Matcher exported = java.util.regex.Pattern.compile("stream would: val MASE ([0-9.]+) sMAPE")
+                .matcher(text);
+        assertThat(exported.find()).isTrue();
+        java.util.regex.Matcher firstMase = java.util.regex.Pattern.compile("(?m)^epoch 1/6 .* val MASE ([0-9.]+) ")
+                .matcher(text);
+        assertThat(firstMase.find()).isTrue();
+        assertThat(Double.parseDouble(exported.group(1))).as("the kept epoch is better than the first")
+                .isLessThan(Double.parseDouble(firstMase.group(1)));
+        assertThat(text).doesNotContain("train loss NaN");
+    }
+
     @Test
     void exportedForecasterAgreesWithDl4jOnValidation() {
         // the metrics of the exported model (core Forecaster over full history) and DL4J's (burn-in windows)

@@ -30,8 +30,13 @@ import java.nio.charset.StandardCharsets;
  *   <li>2: {@code head.mode} is required: {@code "direct"} or {@code "residual"}
  *       ({@link io.streamcast.model.core.HeadMode}; residual: forecast = current scaled value + head output).
  *       Everything else as version 1. Golden file {@code golden/lstm2-h8-residual-v2.strmcast}.</li>
+ *   <li>3: as version 2, and {@code head.mode} may also be {@code "seasonal"} (forecast = scaled seasonal naive +
+ *       head output), {@code features} may hold {@code SEASONAL_DIFF}, and a layer's {@code cell} may be
+ *       {@code GRU_RESET_AFTER}. Written only for a model that uses one of
+ *       them ({@link #versionFor}); every other model is still written as version 2, which earlier releases read.
+ *       Golden file {@code golden/lstm1-h4-seasonal-v3.strmcast}.</li>
  * </ul>
- * The reader reads both; the writer writes {@link #CURRENT_VERSION} and, for a
+ * The reader reads all three; the writer writes {@link #versionFor} the model and, for a
  * {@link io.streamcast.model.core.HeadMode#DIRECT} model, still version 1 when asked to.
  *
  * <p>A reader must refuse any version it does not know: a new layout gets a new version number and
@@ -39,14 +44,37 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ModelArtifactFormat {
 
-    /** The format version {@link ModelArtifact#of} uses. */
+    /** The format version {@link ModelArtifact#of} uses for a model that {@link #versionFor} does not need 3 for. */
     public static final int CURRENT_VERSION = 2;
+
+    /** The first version with a seasonal head and the {@code SEASONAL_DIFF} feature. */
+    public static final int FIRST_VERSION_WITH_SEASONAL = 3;
+
+    /**
+     * The oldest version that can hold {@code model}: 3 for a seasonal head or feature or a
+     * {@code GRU_RESET_AFTER} layer, else {@link #CURRENT_VERSION}.
+     */
+    public static int versionFor(io.streamcast.model.core.ForecastModel model) {
+        return usesSeasonal(model) || usesResetAfterGru(model) ? FIRST_VERSION_WITH_SEASONAL : CURRENT_VERSION;
+    }
+
+    /** True if a layer is a {@code GRU_RESET_AFTER} cell (format 3 on). */
+    public static boolean usesResetAfterGru(io.streamcast.model.core.ForecastModel model) {
+        return model.layers().stream()
+                .anyMatch(l -> l.type() == io.streamcast.model.core.cell.CellType.GRU_RESET_AFTER);
+    }
+
+    /** True if the model has a seasonal head or the {@code SEASONAL_DIFF} feature. */
+    public static boolean usesSeasonal(io.streamcast.model.core.ForecastModel model) {
+        return model.headMode() == io.streamcast.model.core.HeadMode.SEASONAL
+                || model.features().indexOf(io.streamcast.model.core.feature.Feature.SEASONAL_DIFF) >= 0;
+    }
 
     /** The first version with {@code head.mode}; earlier versions are read as direct-head models. */
     public static final int FIRST_VERSION_WITH_HEAD_MODE = 2;
 
     /** Every version this code reads and writes, oldest first. */
-    public static final java.util.List<Integer> SUPPORTED_VERSIONS = java.util.List.of(1, 2);
+    public static final java.util.List<Integer> SUPPORTED_VERSIONS = java.util.List.of(1, 2, 3);
 
     /** True if this code can read and write format {@code version}. */
     public static boolean supports(int version) {

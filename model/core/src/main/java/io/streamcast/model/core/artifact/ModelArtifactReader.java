@@ -31,8 +31,8 @@ import java.util.Map;
 
 /**
  * Reads model artifacts written by {@link ModelArtifactWriter} (layout in {@link ModelArtifactFormat}), format
- * versions 1 and 2. A version 1 file is a {@link HeadMode#DIRECT} model; a version 2 file states its head mode
- * ({@code head.mode}, required). {@link ModelArtifact#formatVersion()} is the version the file was read from.
+ * versions 1, 2 and 3. A version 1 file is a {@link HeadMode#DIRECT} model; a version 2 file states its head mode
+ * ({@code head.mode}, required); version 3 adds the seasonal head and feature. {@link ModelArtifact#formatVersion()} is the version the file was read from.
  *
  * <p>Checks, in this order, each failing with a {@link ModelFormatException} that names the problem:
  * magic, format version, truncation (declared header and tensor sizes vs. file size) and trailing bytes,
@@ -216,6 +216,10 @@ public final class ModelArtifactReader {
         String modelVersion = text(header, "modelVersion", "header");
         int horizon = integer(header, "horizon", "header");
         FeatureSpec features = features(header);
+        if (version < ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL && features.indexOf(Feature.SEASONAL_DIFF) >= 0) {
+            throw new ModelFormatException("feature SEASONAL_DIFF is not a feature of format version " + version
+                    + " (it was added in version " + ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL + ")");
+        }
 
         JsonNode layersNode = header.get("layers");
         if (layersNode == null || !layersNode.isArray() || layersNode.isEmpty()) {
@@ -238,6 +242,10 @@ public final class ModelArtifactReader {
             } catch (IllegalArgumentException e) {
                 throw new ModelFormatException(where + ": unknown cell type '" + cell + "' (known: "
                         + Arrays.toString(CellType.values()) + ")");
+            }
+            if (type == CellType.GRU_RESET_AFTER && version < ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL) {
+                throw new ModelFormatException(where + ": cell GRU_RESET_AFTER is not a cell of format version "
+                        + version + " (it was added in version " + ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL + ")");
             }
             int d = integer(layer, "inputSize", where);
             int h = integer(layer, "hiddenSize", where);
@@ -290,8 +298,11 @@ public final class ModelArtifactReader {
         }
         String name = text(headNode, "mode", "head");
         HeadMode mode = HeadMode.fromHeaderName(name);
-        if (mode == null) {
-            throw new ModelFormatException("head: unknown mode '" + name + "' (known: direct, residual)");
+        if (mode == null || (mode == HeadMode.SEASONAL && version < ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL)) {
+            throw new ModelFormatException("head: unknown mode '" + name + "' for format version " + version
+                    + " (known: direct, residual" + (version >= ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL
+                            ? ", seasonal" : "; seasonal from version " + ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL)
+                    + ")");
         }
         return mode;
     }

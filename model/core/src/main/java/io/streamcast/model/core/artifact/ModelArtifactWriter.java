@@ -79,6 +79,12 @@ public final class ModelArtifactWriter {
                     + " head as format version " + version + ": it has no head mode (use version "
                     + ModelArtifactFormat.FIRST_VERSION_WITH_HEAD_MODE + ")");
         }
+        if (version < ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL
+                && (ModelArtifactFormat.usesSeasonal(model) || ModelArtifactFormat.usesResetAfterGru(model))) {
+            throw new IllegalArgumentException("cannot write a model with a seasonal head or feature or a "
+                    + "GRU_RESET_AFTER layer as format version "
+                    + version + " (use version " + ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL + ")");
+        }
         List<Map.Entry<String, float[]>> tensors = new ArrayList<>();
         ObjectNode header = JSON.createObjectNode();
         header.put("modelVersion", artifact.modelVersion());

@@ -12,8 +12,13 @@ public enum CellType {
     RNN(1, 1),
     /** LSTM in Deeplearning4j's gate order (a, f, o, i), no peepholes: four gate blocks, state h then c. */
     LSTM(4, 2),
-    /** GRU in ND4J's {@code GRUCell} convention (r, u, c): three gate blocks, state h. */
-    GRU(3, 1);
+    /** GRU in ND4J's {@code GRUCell} convention (r, u, c), reset before the recurrent product: three gate blocks, state h. */
+    GRU(3, 1),
+    /**
+     * GRU as ND4J/SameDiff's {@code gru} op computes it (what {@code train --cell gru} trains): gate blocks (r, u, c),
+     * the reset gate applied after the recurrent product ({@code ĉ = tanh(x·Wc + r⊙(h·RWc) + bc)}), one bias; state h.
+     */
+    GRU_RESET_AFTER(3, 1);
 
     private final int gates;
     private final int stateBlocks;

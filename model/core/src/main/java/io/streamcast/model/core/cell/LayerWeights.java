@@ -22,6 +22,9 @@ import java.util.Objects;
  * GRU:  blocks (r, u, c):
  *       r = σ(x·Wr + h·RWr + br);  u = σ(x·Wu + h·RWu + bu)
  *       ĉ = tanh(x·Wc + (r⊙h)·RWc + bc);  h' = u⊙h + (1−u)⊙ĉ       (ND4J GRUCell convention)
+ * GRU_RESET_AFTER: blocks (r, u, c), r and u as GRU;
+ *       ĉ = tanh(x·Wc + r⊙(h·RWc) + bc);  h' = u⊙h + (1−u)⊙ĉ       (ND4J/SameDiff gru op; W = its Wx,
+ *                                                                   RW = its Wh, b = its b, as they are)
  * </pre>
  * For GRU, ND4J's {@code Wru [D+H, 2H]} and {@code Wc [D+H, H]} are split by rows into the input
  * part (first D rows, concatenated by columns into {@code w}) and the recurrent part (last H rows,

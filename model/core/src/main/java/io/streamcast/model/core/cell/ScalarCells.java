@@ -19,6 +19,7 @@ final class ScalarCells {
             case RNN -> new Rnn(weights);
             case LSTM -> new Lstm(weights);
             case GRU -> new Gru(weights);
+            case GRU_RESET_AFTER -> new GruResetAfter(weights);
         };
     }
 
@@ -173,6 +174,51 @@ final class ScalarCells {
                 float c = Activations.tanh(zc[j]);
                 float hPrev = xh[d + j];
                 state[sOff + j] = u * hPrev + (1f - u) * c;
+            }
+        }
+    }
+
+    /** ND4J/SameDiff gru op: gate blocks (r, u, c), reset applied after the recurrent product. See {@link LayerWeights}. */
+    static final class GruResetAfter extends Base {
+        /** [D+H][3H]: every column of W and RW. */
+        private final float[] m;
+        /** [D][H]: the c columns of W. */
+        private final float[] mcx;
+        /** [H][H]: the c columns of RW. */
+        private final float[] mch;
+        private final float[] zru;
+        private final float[] zcx;
+        private final float[] zch;
+        private final float[] hPrev;
+
+        GruResetAfter(LayerWeights weights) {
+            super(weights);
+            this.m = packRows(weights, 0, 2 * h, true, true);
+            this.mcx = packRows(weights, 2 * h, h, true, false);
+            this.mch = packRows(weights, 2 * h, h, false, true);
+            this.zru = new float[2 * h];
+            this.zcx = new float[h];
+            this.zch = new float[h];
+            this.hPrev = new float[h];
+        }
+
+        @Override
+        public void step(float[] x, int xOff, float[] state, int sOff) {
+            loadInput(x, xOff, state, sOff);
+            float[] b = weights.b();
+            System.arraycopy(b, 0, zru, 0, 2 * h);
+            System.arraycopy(b, 2 * h, zcx, 0, h);
+            java.util.Arrays.fill(zch, 0f);
+            accumulate(xh, d + h, m, zru, 2 * h);
+            accumulate(xh, d, mcx, zcx, h);
+            System.arraycopy(xh, d, hPrev, 0, h);
+            accumulate(hPrev, h, mch, zch, h);
+            for (int j = 0; j < h; j++) {
+                float r = Activations.sigmoid(zru[j]);
+                float u = Activations.sigmoid(zru[h + j]);
+                float c = Activations.tanh(zcx[j] + r * zch[j]);
+                float prev = xh[d + j];
+                state[sOff + j] = u * prev + (1f - u) * c;
             }
         }
     }

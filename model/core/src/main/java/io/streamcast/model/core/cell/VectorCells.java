@@ -38,6 +38,7 @@ final class VectorCells {
             case RNN -> new Rnn(weights);
             case LSTM -> new Lstm(weights);
             case GRU -> new Gru(weights);
+            case GRU_RESET_AFTER -> ScalarCells.create(weights); // no register-blocked variant yet
         };
     }
 

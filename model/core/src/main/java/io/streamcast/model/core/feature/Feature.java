@@ -17,5 +17,12 @@ public enum Feature {
     HOUR_SIN,
     HOUR_COS,
     DOW_SIN,
-    DOW_COS
+    DOW_COS,
+    /**
+     * The change since one season earlier, {@code (v_t − v_{t−P}) / std} with the key's scaler: what a seasonal
+     * naive forecast of v_t would have missed. 0 while the key has no season ({@code P = 0}) or fewer than P + 1
+     * values. Only a model with this feature needs the caller to pass it ({@link FeatureEncoder#encode(double,
+     * double, long, float[], int)}); P is the key's season as the stream decides it.
+     */
+    SEASONAL_DIFF
 }

@@ -29,8 +29,27 @@ public final class FeatureEncoder {
         encode(scaledValue, epochMillis, out, 0);
     }
 
-    /** Writes the features into {@code out[off, off + size())}. */
+    /** Writes the features into {@code out[off, off + size())}; {@link Feature#SEASONAL_DIFF}, if present, is 0. */
     public void encode(double scaledValue, long epochMillis, float[] out, int off) {
+        encode(scaledValue, 0.0, epochMillis, out, off);
+    }
+
+    /** True if the spec has {@link Feature#SEASONAL_DIFF}: the caller has to pass it. */
+    public boolean needsSeasonalDiff() {
+        for (Feature f : features) {
+            if (f == Feature.SEASONAL_DIFF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes the features into {@code out[off, off + size())}.
+     *
+     * @param scaledSeasonalDiff {@link Feature#SEASONAL_DIFF}: {@code (v_t − v_{t−P}) / std}, 0 without a season
+     */
+    public void encode(double scaledValue, double scaledSeasonalDiff, long epochMillis, float[] out, int off) {
         long millisOfDay = Math.floorMod(epochMillis, MILLIS_PER_DAY);
         double dayAngle = TWO_PI * millisOfDay / MILLIS_PER_DAY;
         long epochDay = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
@@ -43,6 +62,7 @@ public final class FeatureEncoder {
                 case HOUR_COS -> Math.cos(dayAngle);
                 case DOW_SIN -> Math.sin(weekAngle);
                 case DOW_COS -> Math.cos(weekAngle);
+                case SEASONAL_DIFF -> scaledSeasonalDiff;
             };
         }
     }

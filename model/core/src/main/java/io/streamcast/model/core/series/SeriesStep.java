@@ -119,6 +119,7 @@ public final class SeriesStep {
         scorer.score(stats, 0, before + 1, value, residual, result);
         float servedPending = m.blend.pendingServedForecast(stats, m.blendOffset);
         float lastValue = PersistenceBlend.lastValue(stats, m.blendOffset);
+        float seasonBefore = period > 0 ? m.combination.seasonBeforeNext(stats, m.statsSize, period) : Float.NaN;
         if (period > 0) {
             servedPending = m.combination.pendingServed(stats, m.statsSize, period, servedPending, pending, lastValue);
             m.combination.observe(stats, m.statsSize, period, value, pending, lastValue);
@@ -127,8 +128,16 @@ public final class SeriesStep {
 
         // 2. step the cells with the new value and its calendar features
         scaler.observe(value);
-        m.encoder.encode(scaler.scale(value), timestamp, m.features);
+        double scaled = scaler.scale(value);
+        // a seasonal model's inputs and base (HeadMode.SEASONAL): the change since a season ago, and seasonal naive
+        double seasonalDiff = Float.isNaN(seasonBefore) ? 0.0 : scaled - scaler.scale(seasonBefore);
+        m.encoder.encode(scaled, seasonalDiff, timestamp, m.features, 0);
         m.forecaster.step(m.features, s.recurrent, m.modelOut);
+        if (m.seasonalHead && period > 0 && m.combination.seasonalNaive(stats, m.statsSize, period, m.forecast)) {
+            for (int j = 0; j < m.horizon; j++) { // the forecaster added the scaled value; the base is seasonal naive
+                m.modelOut[j] += (float) (scaler.scale(m.forecast[j]) - scaled);
+            }
+        }
 
         // 3. the forecast for the next K steps, in value units, combined with the baselines, with intervals
         float[] forecast = m.forecast;

@@ -29,6 +29,8 @@ public final class ServingModel {
     public final String architecture;
     final Forecaster forecaster;
     final FeatureEncoder encoder;
+    /** The model's head predicts corrections to seasonal naive ({@code HeadMode.SEASONAL}). */
+    final boolean seasonalHead;
     final ScalerPolicy scalerPolicy;
     final PredictionIntervals intervals;
     final PersistenceBlend blend;
@@ -58,6 +60,7 @@ public final class ServingModel {
         this.archTag = h == 0 || h == OTHER_ARCHITECTURE ? 1 : h;
         this.forecaster = model.newForecaster();
         this.encoder = new FeatureEncoder(model.features());
+        this.seasonalHead = model.headMode() == io.streamcast.model.core.HeadMode.SEASONAL;
         this.scalerPolicy = artifact.scaler();
         this.horizon = model.horizon();
         this.intervals = new PredictionIntervals(IntervalConfig.builder().horizon(horizon).build());

@@ -28,6 +28,11 @@ public final class GoldenModel {
     static final long SEED = 20261124L;
     static final String RESIDUAL_RESOURCE = "/golden/lstm2-h8-residual-v2.strmcast";
     static final long RESIDUAL_SEED = 20270115L;
+    static final String SEASONAL_RESOURCE = "/golden/lstm1-h4-seasonal-v3.strmcast";
+    static final long SEASONAL_SEED = 20261207L;
+    static final FeatureSpec SEASONAL_FEATURES = new FeatureSpec(java.util.List.of(
+            io.streamcast.model.core.feature.Feature.VALUE, io.streamcast.model.core.feature.Feature.HOUR_SIN,
+            io.streamcast.model.core.feature.Feature.HOUR_COS, io.streamcast.model.core.feature.Feature.SEASONAL_DIFF));
 
     private GoldenModel() {
     }
@@ -54,15 +59,27 @@ public final class GoldenModel {
         return new ModelArtifact(2, model, ScalerPolicy.DEFAULT, provenance, "golden-lstm2-h8-residual-v2");
     }
 
-    /** Arguments: {@code v1} and/or {@code v2}, the golden files to (re)write under src/test/resources. */
+    /** Format version 3: a seasonal head and the SEASONAL_DIFF feature. */
+    static ModelArtifact seasonalArtifact() {
+        ForecastModel model = TestModels.random(SEASONAL_SEED, SEASONAL_FEATURES, 4, new CellType[] {CellType.LSTM},
+                new int[] {8}, HeadMode.SEASONAL);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("val_mase", 0.5);
+        Provenance provenance = new Provenance("synthetic: deterministic random weights, seed " + SEASONAL_SEED, 0,
+                SEASONAL_SEED, 0, 0.0, 0, 0.0, Instant.parse("2026-12-07T00:00:00Z"), metrics);
+        return ModelArtifact.of(model, ScalerPolicy.DEFAULT, provenance, "golden-lstm1-h4-seasonal-v3");
+    }
+
+    /** Arguments: {@code v1}, {@code v2} and/or {@code v3}, the golden files to (re)write under src/test/resources. */
     public static void main(String[] args) throws Exception {
         for (String which : args) {
             ModelArtifact artifact = switch (which) {
                 case "v1" -> artifact();
                 case "v2" -> residualArtifact();
-                default -> throw new IllegalArgumentException("unknown golden file " + which + " (v1 or v2)");
+                case "v3" -> seasonalArtifact();
+                default -> throw new IllegalArgumentException("unknown golden file " + which + " (v1, v2 or v3)");
             };
-            String resource = which.equals("v1") ? RESOURCE : RESIDUAL_RESOURCE;
+            String resource = which.equals("v1") ? RESOURCE : which.equals("v2") ? RESIDUAL_RESOURCE : SEASONAL_RESOURCE;
             Path out = Path.of("src/test/resources" + resource);
             ModelArtifactWriter.write(artifact, out);
             System.out.println(out + " " + ModelArtifactReader.sha256(out));

@@ -106,10 +106,10 @@ class ModelArtifactTest {
         byte[] bytes = ModelArtifactWriter.toBytes(mixedArtifact());
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 7);
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(bytes))
-                .hasMessage("unknown format version 7 (this reader supports 1, 2)");
+                .hasMessage("unknown format version 7 (this reader supports 1, 2, 3)");
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 0);
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(bytes))
-                .hasMessage("unknown format version 0 (this reader supports 1, 2)");
+                .hasMessage("unknown format version 0 (this reader supports 1, 2, 3)");
     }
 
     @Test
@@ -146,7 +146,7 @@ class ModelArtifactTest {
         Forged unknown = Forged.parse(good);
         ((ObjectNode) unknown.header.get("head")).put("mode", "multiplicative");
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(unknown.bytes(2)))
-                .hasMessage("head: unknown mode 'multiplicative' (known: direct, residual)");
+                .hasMessage("head: unknown mode 'multiplicative' for format version 2 (known: direct, residual; seasonal from version 3)");
         Forged v1WithMode = Forged.parse(good);
         ((ObjectNode) v1WithMode.header.get("head")).put("mode", "residual");
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(v1WithMode.bytes(1)))
@@ -226,7 +226,7 @@ class ModelArtifactTest {
         Forged cell = Forged.parse(good);
         ((ObjectNode) cell.header.get("layers").get(0)).put("cell", "TRANSFORMER");
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(cell.bytes()))
-                .hasMessage("layer 0: unknown cell type 'TRANSFORMER' (known: [RNN, LSTM, GRU])");
+                .hasMessage("layer 0: unknown cell type 'TRANSFORMER' (known: [RNN, LSTM, GRU, GRU_RESET_AFTER])");
 
         Forged horizon = Forged.parse(good);
         horizon.header.put("horizon", 5);
@@ -240,9 +240,9 @@ class ModelArtifactTest {
     @Test
     void writerRefusesOtherFormatVersionsAndResidualHeadsInVersion1() {
         ModelArtifact a = mixedArtifact();
-        ModelArtifact v3 = new ModelArtifact(3, a.model(), a.scaler(), a.provenance(), a.modelVersion());
-        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(v3)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cannot write format version 3: this writer writes versions 1, 2");
+        ModelArtifact v4 = new ModelArtifact(4, a.model(), a.scaler(), a.provenance(), a.modelVersion());
+        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(v4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot write format version 4: this writer writes versions 1, 2, 3");
         ForecastModel m = a.model();
         ModelArtifact residualV1 = new ModelArtifact(1, new ForecastModel(m.layers(), m.head(), m.features(),
                 m.horizon(), io.streamcast.model.core.HeadMode.RESIDUAL), a.scaler(), a.provenance(), "r");

@@ -42,6 +42,21 @@ public final class ReferenceCells {
                     state[j] = u[j] * hPrev[j] + (1 - u[j]) * c;
                 }
             }
+            case GRU_RESET_AFTER -> {
+                double[] zero = new double[h];
+                double[] hz = new double[h]; // h·RWc alone
+                for (int j = 0; j < h; j++) {
+                    hz[j] = z(lw, 2, j, new double[lw.inputSize()], hPrev) - lw.b()[2 * h + j];
+                }
+                double[] next = new double[h];
+                for (int j = 0; j < h; j++) {
+                    double r = sigmoid(z(lw, 0, j, x, hPrev));
+                    double u = sigmoid(z(lw, 1, j, x, hPrev));
+                    double c = Math.tanh(z(lw, 2, j, x, zero) + r * hz[j]);
+                    next[j] = u * hPrev[j] + (1 - u) * c;
+                }
+                System.arraycopy(next, 0, state, 0, h);
+            }
         }
         return state;
     }

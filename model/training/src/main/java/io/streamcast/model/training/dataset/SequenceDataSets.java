@@ -1,5 +1,6 @@
 package io.streamcast.model.training.dataset;
 
+import io.streamcast.model.core.HeadMode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,7 +25,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * same steps. Validation always scores forecasts of {@code y} (see {@link ValidationMetrics}).
  *
  * <p>Validation runs every series from its first step (so the recurrent state is warm, as in the stream) and
- * scores only steps {@code t >= split}; see {@link ValidationMetrics}.
+ * scores forecasts of validation steps only; see {@link ValidationMetrics}. The split is a fraction of each series
+ * or a fixed number of points at its end (the M4 task: the last 48).
+ *
+ * <p>Context: with {@code context > 0} every training sequence after a series' first starts {@code context} steps
+ * before its first label, unlabelled, so the recurrent state has seen at least that much of the series before it
+ * is trained to forecast, as a key in the stream has (a sequence that started cold and was labelled from its first
+ * step would train the network to forecast from a zero state in the middle of a series, which serving never asks).
  */
 public final class SequenceDataSets {
     private final List<SeriesFeatures> series;
@@ -32,9 +39,11 @@ public final class SequenceDataSets {
     private final int featureCount;
     private final int horizon;
     private final int sequenceLength;
+    private final int context;
     private final List<Segment> segments;
     private final long trainLabelSteps;
     private final boolean residual;
+    private final boolean seasonal;
 
     /**
      * Training labels with a scaled target beyond this many standard deviations are masked. Such targets come
@@ -46,7 +55,8 @@ public final class SequenceDataSets {
     /** Position of the scaled value in the inputs: {@code FeatureSpec} puts VALUE first. */
     private static final int VALUE_INDEX = 0;
 
-    private record Segment(int series, int start, int length) { }
+    /** A training sequence: steps {@code [start, start + length)}, labelled from {@code labelStart} on. */
+    private record Segment(int series, int start, int labelStart, int length) { }
 
     /** Direct-head labels ({@code y_t[j]}); see {@link #SequenceDataSets(List, double, int, boolean)}. */
     public SequenceDataSets(List<SeriesFeatures> series, double validationFraction, int sequenceLength) {
@@ -54,6 +64,8 @@ public final class SequenceDataSets {
     }
 
     /**
+     * Validation by fraction, no context steps before a training sequence (each starts from a zero state).
+     *
      * @param series             feature/target tables, all with the same feature count and horizon
      * @param validationFraction fraction of each series, at its end, held out for validation (0 &lt; f &lt; 1)
      * @param sequenceLength     training sequence length (a multiple of the tBPTT length works best)
@@ -61,20 +73,58 @@ public final class SequenceDataSets {
      */
     public SequenceDataSets(List<SeriesFeatures> series, double validationFraction, int sequenceLength,
             boolean residual) {
-        this.residual = residual;
+        this(series, validationFraction, 0, sequenceLength, 0, residual);
+    }
+
+    /**
+     * @param series             feature/target tables, all with the same feature count and horizon
+     * @param validationFraction fraction of each series, at its end, held out for validation (0 &lt; f &lt; 1);
+     *                           used when {@code validationPoints} is 0
+     * @param validationPoints   if positive, exactly this many points at the end of every series validate (the M4
+     *                           task: the last 48); a series too short for it validates by fraction
+     * @param sequenceLength     labelled steps per training sequence (a multiple of the tBPTT length works best)
+     * @param context            unlabelled steps before each training sequence (where the series has them): the
+     *                           recurrent state is warmed on them, so every label after the first
+     *                           {@code sequenceLength} steps of a series has at least this much history, as it has in
+     *                           the stream; 0 = each sequence starts cold
+     * @param residual           labels {@code y_t[j] − x_t[VALUE]} instead of {@code y_t[j]}
+     */
+    public SequenceDataSets(List<SeriesFeatures> series, double validationFraction, int validationPoints,
+            int sequenceLength, int context, boolean residual) {
+        this(series, validationFraction, validationPoints, sequenceLength, context,
+                residual ? HeadMode.RESIDUAL : HeadMode.DIRECT);
+    }
+
+    /**
+     * As {@link #SequenceDataSets(List, double, int, int, int, boolean)} with the labels of head mode {@code head}:
+     * {@code y_t[j]} (direct), {@code y_t[j] − x_t[VALUE]} (residual), or {@code y_t[j] −} the scaled seasonal naive
+     * forecast ({@link SeriesFeatures#seasonalBase}; {@code x_t[VALUE]} where the stream has no whole season yet).
+     */
+    public SequenceDataSets(List<SeriesFeatures> series, double validationFraction, int validationPoints,
+            int sequenceLength, int context, HeadMode head) {
+        this.residual = head != HeadMode.DIRECT;
+        this.seasonal = head == HeadMode.SEASONAL;
         if (series.isEmpty()) {
             throw new IllegalArgumentException("no series to build datasets from");
         }
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validationFraction must be in (0, 1), got " + validationFraction);
         }
+        if (validationPoints < 0) {
+            throw new IllegalArgumentException("validationPoints must be >= 0 (0 = by fraction), got "
+                    + validationPoints);
+        }
         if (sequenceLength <= 0) {
             throw new IllegalArgumentException("sequenceLength must be positive, got " + sequenceLength);
+        }
+        if (context < 0) {
+            throw new IllegalArgumentException("context must be >= 0, got " + context);
         }
         this.series = List.copyOf(series);
         this.featureCount = series.get(0).featureCount();
         this.horizon = series.get(0).horizon();
         this.sequenceLength = sequenceLength;
+        this.context = context;
         this.splits = new int[series.size()];
         List<Segment> segs = new ArrayList<>();
         long labels = 0;
@@ -84,7 +134,7 @@ public final class SequenceDataSets {
                 throw new IllegalArgumentException("series '" + sf.series().key() + "' has F=" + sf.featureCount()
                         + " K=" + sf.horizon() + ", expected F=" + featureCount + " K=" + horizon);
             }
-            int split = splitIndex(sf.length(), validationFraction);
+            int split = splitIndex(sf.length(), validationFraction, validationPoints, horizon);
             splits[s] = split;
             int lastLabel = split - 1 - horizon; // last t whose K targets are all before the split
             if (lastLabel < 0) {
@@ -92,7 +142,8 @@ public final class SequenceDataSets {
             }
             labels += lastLabel + 1;
             for (int start = 0; start <= lastLabel; start += sequenceLength) {
-                segs.add(new Segment(s, start, Math.min(sequenceLength, split - start)));
+                int from = Math.max(0, start - context);
+                segs.add(new Segment(s, from, start, Math.min(start + sequenceLength, split) - from));
             }
         }
         if (segs.isEmpty()) {
@@ -101,6 +152,17 @@ public final class SequenceDataSets {
         }
         this.segments = List.copyOf(segs);
         this.trainLabelSteps = labels;
+    }
+
+    /**
+     * First validation step of a series of length n: the last {@code points} steps when positive and the series
+     * keeps more than {@code horizon + 1} steps to train on, else the last {@code fraction} of its steps.
+     */
+    public static int splitIndex(int n, double fraction, int points, int horizon) {
+        if (points > 0 && n - points > horizon + 1) {
+            return n - points;
+        }
+        return splitIndex(n, fraction);
     }
 
     /** First validation step of a series of length n: the last {@code fraction} of its steps validate. */
@@ -131,14 +193,31 @@ public final class SequenceDataSets {
      * {@code x_t[VALUE]} in residual mode.
      */
     public float label(int s, int t, int j) {
-        SeriesFeatures sf = series.get(s);
-        float y = sf.target(t, j);
-        return residual ? y - sf.feature(t, VALUE_INDEX) : y;
+        return series.get(s).target(t, j) - outputOffset(s, t, j);
     }
 
-    /** Offset the network's output at step t needs to become a forecast of {@code y_t}: {@code x_t[VALUE]} or 0. */
-    public float outputOffset(int s, int t) {
-        return residual ? series.get(s).feature(t, VALUE_INDEX) : 0f;
+    /**
+     * Offset the network's output at step t, horizon step j, needs to become a forecast of {@code y_t[j]}: 0 (direct),
+     * {@code x_t[VALUE]} (residual), the scaled seasonal naive forecast (seasonal; {@code x_t[VALUE]} before a whole
+     * season).
+     */
+    public float outputOffset(int s, int t, int j) {
+        if (!residual) {
+            return 0f;
+        }
+        SeriesFeatures sf = series.get(s);
+        if (seasonal) {
+            float base = sf.seasonalBase(t, j);
+            if (!Float.isNaN(base)) {
+                return base;
+            }
+        }
+        return sf.feature(t, VALUE_INDEX);
+    }
+
+    /** The head mode whose labels these are. */
+    public HeadMode headMode() {
+        return seasonal ? HeadMode.SEASONAL : residual ? HeadMode.RESIDUAL : HeadMode.DIRECT;
     }
 
     public int horizon() {
@@ -200,11 +279,10 @@ public final class SequenceDataSets {
                     f[(i * featureCount + c) * len + k] = sf.feature(t, c);
                 }
                 fm[i * len + k] = 1f;
-                if (t <= lastLabel && trainable(sf, t)) {
+                if (t >= sg.labelStart() && t <= lastLabel && trainable(sf, t)) {
                     lm[i * len + k] = 1f;
-                    float offset = residual ? sf.feature(t, VALUE_INDEX) : 0f;
                     for (int j = 1; j <= horizon; j++) {
-                        l[(i * horizon + j - 1) * len + k] = sf.target(t, j) - offset;
+                        l[(i * horizon + j - 1) * len + k] = sf.target(t, j) - outputOffset(sg.series(), t, j);
                     }
                 } else {
                     needMask = true;
@@ -274,7 +352,8 @@ public final class SequenceDataSets {
         for (int s = 0; s < series.size(); s++) {
             firstWindow[s] = windows.size();
             int n = series.get(s).length();
-            for (int start = splits[s]; start < n; start += sequenceLength) {
+            // from the last training step: the forecast made there (the M4 task's origin) is scored too
+            for (int start = splits[s] - 1; start < n; start += sequenceLength) {
                 windows.add(new int[] {s, Math.max(0, start - burnIn), start, Math.min(n, start + sequenceLength)});
             }
         }
@@ -295,8 +374,12 @@ public final class SequenceDataSets {
                 }
             }
         }
+        int[] scoredStart = new int[splits.length];
+        for (int s = 0; s < splits.length; s++) {
+            scoredStart[s] = splits[s] - 1;
+        }
         return new ValidationWindows(Nd4j.create(f, new long[] {count, featureCount, len}, 'c'), firstWindow,
-                inputStart, splits.clone(), sequenceLength);
+                inputStart, scoredStart, sequenceLength);
     }
 
     /**
@@ -321,7 +404,7 @@ public final class SequenceDataSets {
             return features;
         }
 
-        /** Window of series {@code s} that scores step t (t at or after the series' split). */
+        /** Window of series {@code s} that scores step t (t at or after the series' last training step). */
         public int window(int s, int t) {
             return firstWindow[s] + (t - splits[s]) / scoredLength;
         }
@@ -332,8 +415,22 @@ public final class SequenceDataSets {
         }
     }
 
-    /** How long a training sequence is. */
+    /** How many labelled steps a training sequence has. */
     public int sequenceLength() {
         return sequenceLength;
+    }
+
+    /** Unlabelled steps before each training sequence (fewer near a series' start). */
+    public int context() {
+        return context;
+    }
+
+    /** The longest training sequence, context included. */
+    public int maxSequenceSteps() {
+        int m = 0;
+        for (Segment sg : segments) {
+            m = Math.max(m, sg.length());
+        }
+        return m;
     }
 }

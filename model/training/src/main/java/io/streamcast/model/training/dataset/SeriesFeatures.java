@@ -1,5 +1,6 @@
 package io.streamcast.model.training.dataset;
 
+import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.feature.FeatureEncoder;
 import io.streamcast.model.core.feature.FeatureSpec;
 import io.streamcast.model.core.feature.OnlineScaler;
@@ -26,6 +27,7 @@ public final class SeriesFeatures {
     private final float[] y;      // [n][K] row-major, NaN past the end
     private final double[] offset;
     private final double[] slope;
+    private final int period;
 
     private SeriesFeatures(Series series, int featureCount, int horizon, float[] x, float[] y, double[] offset,
             double[] slope) {
@@ -36,6 +38,7 @@ public final class SeriesFeatures {
         this.y = y;
         this.offset = offset;
         this.slope = slope;
+        this.period = season(series);
     }
 
     /** Runs the pipeline over {@code series} with a fresh scaler, as a new key in the stream starts. */
@@ -55,10 +58,15 @@ public final class SeriesFeatures {
         OnlineScaler scaler = new OnlineScaler(policy);
         FeatureEncoder encoder = new FeatureEncoder(spec);
         float[] row = new float[f];
+        int period = season(series);
         for (int t = 0; t < n; t++) {
             double v = series.value(t);
             scaler.observe(v);
-            encoder.encode(scaler.scale(v), series.timestamp(t), row);
+            double scaled = scaler.scale(v);
+            // as the stream: the key's ring of its last season starts at its second value, so y_{t−P} is there from
+            // t = P + 1 on (float, as the ring keeps it)
+            double diff = period > 0 && t >= period + 1 ? scaled - scaler.scale((float) series.value(t - period)) : 0.0;
+            encoder.encode(scaled, diff, series.timestamp(t), row, 0);
             System.arraycopy(row, 0, x, t * f, f);
             for (int j = 1; j <= horizon; j++) {
                 y[t * horizon + j - 1] = t + j < n ? (float) scaler.scale(series.value(t + j)) : Float.NaN;
@@ -103,6 +111,31 @@ public final class SeriesFeatures {
     /** A model output made at step t (scaled units) back in the series' original units. */
     public double unscale(int t, double z) {
         return offset[t] + slope[t] * z;
+    }
+
+    /**
+     * The series' season in steps as the stream decides it for a key ({@link HorizonCombination#detectPeriod} of the
+     * gap between its first two points: hourly data 24, 30-minute data 48, daily data 7), 0 if it has none.
+     */
+    public int season() {
+        return period;
+    }
+
+    private static int season(Series series) {
+        return series.size() < 2 ? 0 : HorizonCombination.detectPeriod(series.timestamp(1) - series.timestamp(0));
+    }
+
+    /**
+     * The seasonal naive forecast of step t + j made at t, in the scaled units of t ({@code y_{t + j − P·ceil(j/P)}}
+     * as the stream's ring holds it), or NaN where the stream has no whole season yet (t &lt; P) or no season.
+     */
+    public float seasonalBase(int t, int j) {
+        int p = period;
+        if (p == 0 || t < p) {
+            return Float.NaN;
+        }
+        double v = (float) series.value(t + j - p * ((j + p - 1) / p));
+        return (float) ((v - offset[t]) / slope[t]);
     }
 
     /** Original value at step t. */

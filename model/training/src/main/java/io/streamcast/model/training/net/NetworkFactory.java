@@ -19,7 +19,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Builds the forecasting network: {@code layers} stacked LSTM or SimpleRnn layers of {@code hidden} units, then an
- * {@link RnnOutputLayer} (identity, MSE) with one output per forecast step.
+ * {@link RnnOutputLayer} (identity; MSE or MAE loss) with one output per forecast step.
  *
  * <p>Every recurrent layer gets {@link Activation#TANH} explicitly: DL4J's LSTM defaults to SIGMOID, which the core
  * kernels (and the exporter) do not implement. Float32 throughout, Xavier initialisation, Adam, element-wise
@@ -47,7 +47,8 @@ public final class NetworkFactory {
             list.layer(recurrentLayer(spec.cell(), in, spec.hidden()));
             in = spec.hidden();
         }
-        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
+        list.layer(new RnnOutputLayer.Builder(spec.loss() == NetworkSpec.Loss.MAE
+                        ? LossFunctions.LossFunction.MEAN_ABSOLUTE_ERROR : LossFunctions.LossFunction.MSE)
                 .activation(Activation.IDENTITY)
                 .nIn(in)
                 .nOut(spec.horizon())
@@ -71,7 +72,8 @@ public final class NetworkFactory {
             case LSTM -> new LSTM.Builder().nIn(in).nOut(hidden).activation(Activation.TANH)
                     .gateActivationFunction(Activation.SIGMOID).build();
             case RNN -> new SimpleRnn.Builder().nIn(in).nOut(hidden).activation(Activation.TANH).build();
-            case GRU -> throw new IllegalArgumentException("cell GRU has no MultiLayerNetwork layer in DL4J 1.0.0-M2.1");
+            case GRU, GRU_RESET_AFTER -> throw new IllegalArgumentException("cell " + cell + " has no MultiLayerNetwork "
+                    + "layer in DL4J 1.0.0-M2.1 (GRU_RESET_AFTER trains with SameDiffGru)");
         };
     }
 }

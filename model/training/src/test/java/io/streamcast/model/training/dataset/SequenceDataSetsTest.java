@@ -106,8 +106,8 @@ class SequenceDataSetsTest {
                             assertThat(residual.label(0, t, j)).isEqualTo(expected);
                             assertThat(direct.label(0, t, j)).isEqualTo(sf.target(t, j));
                         }
-                        assertThat(residual.outputOffset(0, t)).isEqualTo(sf.feature(t, 0));
-                        assertThat(direct.outputOffset(0, t)).isZero();
+                        assertThat(residual.outputOffset(0, t, 1)).isEqualTo(sf.feature(t, 0));
+                        assertThat(direct.outputOffset(0, t, 1)).isZero();
                     }
                 }
             }
@@ -139,6 +139,153 @@ class SequenceDataSetsTest {
         }
         assertThat(m.mse()).isEqualTo(m.persistenceMse());
         assertThat(m.persistenceMae()[0]).isGreaterThan(0.5);
+    }
+
+    @Test
+    void contextStepsWarmTheStateUnlabelledAndEveryLabelIsStillCoveredOnce() {
+        Series s = ramp("a", 200);
+        SeriesFeatures sf = SeriesFeatures.compute(s, FeatureSpec.VALUE_ONLY, ScalerPolicy.DEFAULT, K);
+        SequenceDataSets data = new SequenceDataSets(List.of(sf), 0.2, 0, 30, 12, false);
+        assertThat(data.context()).isEqualTo(12);
+        assertThat(data.maxSequenceSteps()).isEqualTo(42);
+        int[] labelledAt = new int[200];
+        for (DataSet ds : data.trainBatches(3, new Random(5))) {
+            INDArray features = ds.getFeatures();
+            INDArray mask = ds.getLabelsMaskArray();
+            for (int b = 0; b < features.size(0); b++) {
+                int start = startOf(sf, features.getFloat(b, 0, 0));
+                int firstLabel = -1;
+                for (int k = 0; k < features.size(2); k++) {
+                    if (mask.getFloat(b, k) > 0) {
+                        int t = start + k;
+                        labelledAt[t]++;
+                        if (firstLabel < 0) {
+                            firstLabel = t;
+                        }
+                        assertThat(ds.getLabels().getFloat(b, 0, k)).isEqualTo(sf.target(t, 1));
+                    }
+                }
+                // a sequence that does not start the series has 12 unlabelled steps of context before its labels
+                if (start > 0) {
+                    assertThat(firstLabel - start).isEqualTo(12);
+                }
+            }
+        }
+        for (int t = 0; t < 200; t++) {
+            assertThat(labelledAt[t]).as("labels at t=%d", t).isEqualTo(t >= 1 && t <= 160 - 1 - K ? 1 : 0);
+        }
+    }
+
+    @Test
+    void validationPointsHoldOutExactlyThatManyPointsOfEverySeries() {
+        SeriesFeatures a = SeriesFeatures.compute(ramp("a", 100), FeatureSpec.VALUE_ONLY, ScalerPolicy.DEFAULT, K);
+        SeriesFeatures b = SeriesFeatures.compute(ramp("b", 9), FeatureSpec.VALUE_ONLY, ScalerPolicy.DEFAULT, K);
+        SequenceDataSets data = new SequenceDataSets(List.of(a, b), 0.25, 7, 10, 0, false);
+        assertThat(data.split(0)).isEqualTo(93);
+        // 9 - 7 = 2 training steps cannot hold a label of K = 3: that series falls back to the fraction
+        assertThat(data.split(1)).isEqualTo(SequenceDataSets.splitIndex(9, 0.25));
+    }
+
+    @Test
+    void originScoresOfAnExactSeasonalNaiveAreZeroAndOfPersistenceMatchAHandCount() {
+        // hourly, season 24: a repeating daily profile, so seasonal naive is exact; validation: the last 48 points
+        int n = 24 * 10;
+        long[] ts = new long[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = 1_700_000_000_000L + i * 3_600_000L;
+            v[i] = 100 + (i % 24 < 12 ? i % 24 : 24 - i % 24); // a triangle 100..112
+        }
+        int k = 48;
+        SeriesFeatures sf = SeriesFeatures.compute(new Series("tri", "test", ts, v), FeatureSpec.VALUE_ONLY,
+                ScalerPolicy.DEFAULT, k);
+        assertThat(sf.season()).isEqualTo(24);
+        SequenceDataSets data = new SequenceDataSets(List.of(sf), 0.2, 48, 50, 0, false);
+        int split = data.split(0);
+        assertThat(split).isEqualTo(n - 48);
+        // the model forecasts seasonal naive, in scaled units at its origin
+        ValidationMetrics exact = ValidationMetrics.compute(data, (s, t, j) -> {
+            double f = v[t + j - 24 * ((j + 23) / 24)];
+            return (f - sf.unscale(t, 0)) / (sf.unscale(t, 1) - sf.unscale(t, 0));
+        });
+        assertThat(exact.origin().smape()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(exact.origin().seasonalSmape()).isZero();
+        assertThat(exact.origin().persistenceSmape()).isGreaterThan(1);
+        // the scale (the in-sample seasonal difference) is 0, so the series has no MASE and is not counted
+        assertThat(exact.origin().series()).isZero();
+        assertThat(exact.origin().mase()).isNaN();
+
+        // with noise on the profile, persistence's sMAPE and MASE counted by hand over the one origin split - 1
+        Random r = new Random(9);
+        double[] w = v.clone();
+        for (int i = 0; i < n; i++) {
+            w[i] += r.nextDouble();
+        }
+        SeriesFeatures noisy = SeriesFeatures.compute(new Series("noisy", "test", ts, w), FeatureSpec.VALUE_ONLY,
+                ScalerPolicy.DEFAULT, k);
+        SequenceDataSets d2 = new SequenceDataSets(List.of(noisy), 0.2, 48, 50, 0, false);
+        ValidationMetrics p = ValidationMetrics.compute(d2, (s, t, j) -> noisy.feature(t, 0));
+        double scale = 0;
+        for (int i = 24; i < split; i++) {
+            scale += Math.abs(w[i] - w[i - 24]);
+        }
+        scale /= split - 24;
+        double smape = 0;
+        double mae = 0;
+        double last = w[split - 1];
+        for (int i = split; i < n; i++) {
+            smape += 200 * Math.abs(last - w[i]) / (Math.abs(last) + Math.abs(w[i]));
+            mae += Math.abs(last - w[i]);
+        }
+        assertThat(p.origin().series()).isEqualTo(1);
+        assertThat(p.origin().smape()).isCloseTo(smape / 48, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(p.origin().mase()).isCloseTo(mae / 48 / scale, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(p.origin().persistenceMase()).isCloseTo(mae / 48 / scale, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(p.origin().seasonalMase()).isLessThan(p.origin().persistenceMase());
+        assertThat(p.origin().betterThanSeasonal()).isZero();
+    }
+
+    /**
+     * The seasonal input and base as the stream computes them (SeasonalHeadServingTest in model core holds the stream
+     * to the same definitions): SEASONAL_DIFF = (v_t − v_{t−P}) / std from t = P + 1 on (the key's ring starts at its
+     * second value), 0 before; the base of t + j is v_{t + j − P·ceil(j/P)} in t's scaled units from t = P on; the
+     * seasonal labels are the targets minus that base (minus x_t[VALUE] before).
+     */
+    @Test
+    void seasonalInputBaseAndLabelsFollowTheStreamsDefinitions() {
+        int p = 24;
+        int n = 24 * 8;
+        long[] ts = new long[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = 1_700_000_000_000L + i * 3_600_000L;
+            v[i] = 50 + 0.3 * i + 10 * Math.sin(2 * Math.PI * i / p);
+        }
+        io.streamcast.model.core.feature.FeatureSpec spec = new io.streamcast.model.core.feature.FeatureSpec(List.of(
+                io.streamcast.model.core.feature.Feature.VALUE, io.streamcast.model.core.feature.Feature.SEASONAL_DIFF));
+        int k = 30;
+        SeriesFeatures sf = SeriesFeatures.compute(new Series("s", "test", ts, v), spec, ScalerPolicy.DEFAULT, k);
+        assertThat(sf.season()).isEqualTo(p);
+        OnlineScaler scaler = new OnlineScaler(ScalerPolicy.DEFAULT);
+        SequenceDataSets data = new SequenceDataSets(List.of(sf), 0.2, 0, 50, 0,
+                io.streamcast.model.core.HeadMode.SEASONAL);
+        for (int t = 0; t < n; t++) {
+            scaler.observe(v[t]);
+            double diff = t >= p + 1 ? (v[t] - v[t - p]) / scaler.std() : 0;
+            assertThat((double) sf.feature(t, 1)).as("diff at %d", t)
+                    .isCloseTo(diff, org.assertj.core.data.Offset.offset(1e-5));
+            for (int j = 1; j <= k && t + j < n; j++) {
+                double base = t >= p ? scaler.scale(v[t + j - p * ((j + p - 1) / p)]) : Double.NaN;
+                if (t >= p) {
+                    assertThat((double) sf.seasonalBase(t, j)).isCloseTo(base, org.assertj.core.data.Offset.offset(1e-4));
+                    assertThat((double) data.label(0, t, j)).isCloseTo(sf.target(t, j) - base,
+                            org.assertj.core.data.Offset.offset(1e-4));
+                } else {
+                    assertThat(sf.seasonalBase(t, j)).isNaN();
+                    assertThat(data.label(0, t, j)).isEqualTo(sf.target(t, j) - sf.feature(t, 0));
+                }
+            }
+        }
     }
 
     private static int startOf(SeriesFeatures sf, float first) {

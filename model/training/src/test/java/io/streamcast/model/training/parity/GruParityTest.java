@@ -109,6 +109,44 @@ class GruParityTest {
         assertThat(Parity.normwiseRelativeError(core, op)).as("core (reset-before) vs gru op").isGreaterThan(1e-2);
     }
 
+    /**
+     * The core {@link CellType#GRU_RESET_AFTER} cell (what {@code train --cell gru} exports) against ND4J's {@code gru}
+     * op over 1,000 steps, with the op's own weight arrays as the core's W, RW and b.
+     */
+    @ParameterizedTest
+    @EnumSource(KernelKind.class)
+    void coreResetAfterGruMatchesNd4jGruOpOverAThousandSteps(KernelKind kind) {
+        assumeTrue(kind == KernelKind.SCALAR || Kernels.vectorAvailable(), "Vector API module not present");
+        int steps = Parity.STEPS;
+        Random r = new Random(31);
+        float[] wx = gaussian(r, D * 3 * H, 0.4);
+        float[] wh = gaussian(r, H * 3 * H, 0.3);
+        float[] b = gaussian(r, 3 * H, 0.5);
+        float[][] x = Parity.inputs(steps, D, 6);
+        float[] xs = new float[steps * D];
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(x[t], 0, xs, t * D, D);
+        }
+        INDArray out = Nd4j.create(DataType.FLOAT, steps, 1, H);
+        Nd4j.exec(DynamicCustomOp.builder("gru")
+                .addInputs(Nd4j.create(xs, new long[] {steps, 1, D}, 'c'), Nd4j.zeros(DataType.FLOAT, 1, H),
+                        Nd4j.create(wx, new long[] {D, 3 * H}, 'c'), Nd4j.create(wh, new long[] {H, 3 * H}, 'c'),
+                        Nd4j.create(b, new long[] {3 * H}, 'c'))
+                .addOutputs(out)
+                .build());
+        float[] op = out.dup('c').data().asFloat();
+        RecurrentCell cell = Kernels.create(new LayerWeights(CellType.GRU_RESET_AFTER, D, H, wx, wh, b), kind);
+        float[] state = new float[H];
+        float[] core = new float[steps * H];
+        for (int t = 0; t < steps; t++) {
+            cell.step(x[t], 0, state, 0);
+            System.arraycopy(state, 0, core, t * H, H);
+        }
+        assertThat(Parity.norm(op)).isGreaterThan(10.0);
+        assertThat(Parity.normwiseRelativeError(core, op)).as("GRU_RESET_AFTER h, %s kernel", kind)
+                .isLessThanOrEqualTo(Parity.TOLERANCE);
+    }
+
     /** One step of the reset-after GRU in double: blocks (r, u, c); h' = u⊙h + (1−u)⊙ĉ. */
     private static double[] resetAfterStep(float[] x, double[] h, float[] wx, float[] wh, float[] b) {
         int cols = 3 * H;

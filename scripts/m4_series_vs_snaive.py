@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Counts the M4 Hourly series on which the served 48-step forecast beats seasonal naive on the validation split.
+
+Reads the forecasts `evaluate --forecast-layout origin` wrote (DIR/H1.csv ...: the last row's forecast,
+forecast_h2..forecast_h48 are the forecast from the series' end) and M4's hourly training file; the truth is each
+series' last 48 points, which `m4_hourly_to_csv.py` held out. A series counts when the served forecast's mean absolute
+error over the 48 points is below seasonal naive's (the last 24 seen values repeated); both have the same MASE scale,
+so this is "MASE below seasonal naive's". The official measures (sMAPE, MASE, OWA) come from the M4 scorer, not
+from here.
+
+usage: m4_series_vs_snaive.py --input <M4 Hourly-train.csv> --evaluated DIR [--per-horizon]
+"""
+import argparse
+import csv
+import os
+
+p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+p.add_argument("--input", default="data/m4/Hourly-train.csv")
+p.add_argument("--evaluated", required=True, help="the evaluate --forecast-layout origin output folder")
+p.add_argument("--holdout", type=int, default=48)
+a = p.parse_args()
+h = a.holdout
+better = 0
+total = 0
+with open(a.input, newline="") as f:
+    r = csv.reader(f)
+    next(r)
+    for row in r:
+        key = row[0]
+        values = [float(v) for v in row[1:] if v != ""]
+        seen, truth = values[:-h], values[-h:]
+        path = os.path.join(a.evaluated, key + ".csv")
+        if not os.path.exists(path):
+            raise SystemExit(f"{path} is missing: run evaluate over every series first")
+        with open(path, newline="") as ef:
+            rows = list(csv.DictReader(ef))
+        last = rows[-1]
+        served = [float(last["forecast"])] + [float(last[f"forecast_h{k}"]) for k in range(2, h + 1)]
+        snaive = [seen[len(seen) - 24 + (k % 24)] for k in range(h)]
+        mae_served = sum(abs(x - y) for x, y in zip(served, truth)) / h
+        mae_snaive = sum(abs(x - y) for x, y in zip(snaive, truth)) / h
+        total += 1
+        if mae_served < mae_snaive:
+            better += 1
+print(f"{a.evaluated}: served forecast better than seasonal naive on {better} of {total} series "
+      f"({100.0 * better / total:.1f}%)")
