@@ -93,10 +93,18 @@ public final class Learner {
      * event not newer than its key's last is left out of the sample (the forecast job dead-letters those).
      */
     public Optional<Round> onEvent(String key, long timestamp, double value) {
+        return onEvent(key, timestamp, value, timestamp);
+    }
+
+    /**
+     * As {@link #onEvent(String, long, double)}, the schedule's clock reading {@code clock} (the watermark in a
+     * stream read from several partitions; Long.MIN_VALUE while there is none).
+     */
+    public Optional<Round> onEvent(String key, long timestamp, double value, long clock) {
         if (!sample.add(key, timestamp, value)) {
             return Optional.empty();
         }
-        schedule.observe(timestamp);
+        schedule.observe(clock);
         if (!schedule.due(sample.points())) {
             return Optional.empty();
         }

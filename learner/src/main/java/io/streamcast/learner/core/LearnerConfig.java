@@ -28,7 +28,8 @@ import java.util.List;
  * @param versionPrefix   learned versions are named {@code <prefix>-<round>-<event time>}
  */
 public record LearnerConfig(int maxKeys, int pointsPerKey, int holdout, long everyEvents, Duration everyEventTime,
-        long minPoints, double margin, int epochs, int patience, long seed, String versionPrefix) {
+        long minPoints, double margin, int epochs, int patience, long seed, String versionPrefix)
+        implements java.io.Serializable {
 
     public static final int DEFAULT_MAX_KEYS = 1024;
     public static final int DEFAULT_POINTS_PER_KEY = 1024;

@@ -4,8 +4,10 @@ import java.time.Duration;
 
 /**
  * When the next round runs: after {@code everyEvents} events or {@code everyEventTime} of event time since the last
- * round (whichever comes first), and never before the sample holds {@code minPoints}. Event time is the largest
- * timestamp seen, so a late event does not move it back. The first round's clock starts at the first event.
+ * round (whichever comes first), and never before the sample holds {@code minPoints}. The clock is event time as
+ * the caller gives it: the largest timestamp seen (a late event does not move it back), or, in a stream read from
+ * several partitions, the watermark (so one partition running ahead does not start a round the others have not
+ * reached). The first round's clock starts at the first valid clock reading.
  */
 public final class RetrainSchedule {
     private final long everyEvents;
@@ -25,12 +27,15 @@ public final class RetrainSchedule {
         return new RetrainSchedule(c.everyEvents(), c.everyEventTime(), c.minPoints());
     }
 
-    /** Counts one event at {@code timestamp}. */
-    public void observe(long timestamp) {
+    /** Counts one event, the clock reading {@code clock} (Long.MIN_VALUE: no reading yet, e.g. no watermark). */
+    public void observe(long clock) {
         eventsSinceRound++;
-        eventTime = Math.max(eventTime, timestamp);
+        if (clock == Long.MIN_VALUE) {
+            return;
+        }
+        eventTime = Math.max(eventTime, clock);
         if (lastRoundTime == Long.MIN_VALUE) {
-            lastRoundTime = timestamp;
+            lastRoundTime = clock;
         }
     }
 

@@ -35,6 +35,19 @@ class RetrainScheduleTest {
     }
 
     @Test
+    void noClockReadingCountsTheEventButStartsNoClock() {
+        RetrainSchedule s = new RetrainSchedule(0, Duration.ofMillis(100), 0);
+        s.observe(Long.MIN_VALUE); // no watermark yet
+        assertThat(s.eventsSinceRound()).isEqualTo(1);
+        assertThat(s.due(10)).isFalse();
+        s.observe(1_000);
+        s.observe(1_099);
+        assertThat(s.due(10)).isFalse();
+        s.observe(1_100);
+        assertThat(s.due(10)).isTrue();
+    }
+
+    @Test
     void neverBeforeTheSampleHoldsEnough() {
         RetrainSchedule s = new RetrainSchedule(1, null, 50);
         s.observe(1);

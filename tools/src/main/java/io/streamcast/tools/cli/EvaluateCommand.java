@@ -63,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Prequential mode: replay the series merged in event time through the per-key algorithm "
                     + "(no mini-cluster) with the learner running beside it, retraining on what it has seen so far "
                     + "(the --learn-* options) and swapping each accepted version in mid-stream, with no look-ahead. "
-                    + "Each row names the model version that served it (column model_version); learner-rounds.csv "
+                    + "Each row names the model version that served it (column model_version); learner-rounds.tsv "
                     + "and prequential.txt under --out list the rounds and the rows per version. No NAB scoring.")
     boolean prequential;
 

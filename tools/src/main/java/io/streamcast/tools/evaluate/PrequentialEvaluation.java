@@ -41,7 +41,7 @@ import java.util.PriorityQueue;
  * forecast,lower,upper,forecast_h2..K} in the requested {@link ForecastLayout}; {@code model_version} names the model
  * that stepped that row's event (in the origin layout, the model that made the row's forecasts). A row whose value is
  * invalid or whose time is not after its key's previous row has empty forecast and version columns (the job
- * dead-letters it). Beside them: {@code learner-rounds.csv} (every round, accepted or not, with its scores) and
+ * dead-letters it). Beside them: {@code learner-rounds.tsv} (every round, accepted or not, with its scores) and
  * {@code prequential.txt} (the command, rows per model version, the rounds).
  *
  * <p>One difference from the live pipeline, on purpose: a round here takes no event time (the replay waits for
@@ -257,24 +257,27 @@ public final class PrequentialEvaluation {
     }
 
     private void writeRounds(List<Learner.Round> rounds) throws IOException {
-        StringBuilder sb = new StringBuilder("round,accepted,version,parent,train_keys,train_points,data_from,data_to,"
-                + "seconds,val_keys,val_pairs,model_candidate,model_serving,served_candidate,served_serving,"
-                + "persistence,seasonal_naive,reason\n");
+        // tab-separated, not *.csv: scorers that read every *.csv under the folder as a series must not see it
+        StringBuilder sb = new StringBuilder(String.join("\t", "round", "accepted", "version", "parent", "train_keys",
+                "train_points", "data_from", "data_to", "seconds", "val_keys", "val_pairs", "model_candidate",
+                "model_serving", "served_candidate", "served_serving", "persistence", "seasonal_naive", "reason"))
+                .append('\n');
         for (Learner.Round r : rounds) {
-            sb.append(r.number()).append(',').append(r.accepted()).append(',').append(r.candidateVersion()).append(',')
-                    .append(r.parentVersion()).append(',').append(r.trainKeys()).append(',').append(r.trainPoints())
-                    .append(',').append(r.dataFrom()).append(',').append(r.dataTo()).append(',')
-                    .append(String.format(Locale.ROOT, "%.1f", r.elapsed().toMillis() / 1000.0));
+            sb.append(r.number()).append('\t').append(r.accepted()).append('\t').append(r.candidateVersion())
+                    .append('\t').append(r.parentVersion()).append('\t').append(r.trainKeys()).append('\t')
+                    .append(r.trainPoints()).append('\t').append(r.dataFrom()).append('\t').append(r.dataTo())
+                    .append('\t').append(String.format(Locale.ROOT, "%.1f", r.elapsed().toMillis() / 1000.0));
             if (r.candidate() != null) {
-                sb.append(String.format(Locale.ROOT, ",%d,%d,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f", r.candidate().keys(),
-                        r.candidate().pairs(), r.candidate().model(), r.serving().model(), r.candidate().served(),
-                        r.serving().served(), r.candidate().persistence(), r.candidate().seasonalNaive()));
+                sb.append(String.format(Locale.ROOT, "\t%d\t%d\t%.5f\t%.5f\t%.5f\t%.5f\t%.5f\t%.5f",
+                        r.candidate().keys(), r.candidate().pairs(), r.candidate().model(), r.serving().model(),
+                        r.candidate().served(), r.serving().served(), r.candidate().persistence(),
+                        r.candidate().seasonalNaive()));
             } else {
-                sb.append(",,,,,,,,");
+                sb.append("\t".repeat(8));
             }
-            sb.append(',').append(csv(r.reason())).append('\n');
+            sb.append('\t').append(r.reason().replace('\t', ' ')).append('\n');
         }
-        Files.writeString(options.out().resolve("learner-rounds.csv"), sb.toString(), StandardCharsets.UTF_8);
+        Files.writeString(options.out().resolve("learner-rounds.tsv"), sb.toString(), StandardCharsets.UTF_8);
     }
 
     private Path writeSummary(long rows, long served, Map<String, Long> byVersion, List<Learner.Round> rounds,

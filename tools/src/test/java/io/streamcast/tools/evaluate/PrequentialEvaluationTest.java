@@ -95,7 +95,7 @@ class PrequentialEvaluationTest {
         for (int j = 3; j < last.length; j++) {
             assertThat(Double.parseDouble(last[j])).isFinite();
         }
-        assertThat(Files.readString(out.resolve("learner-rounds.csv"))).contains(first.candidateVersion() + ",start-v1");
+        assertThat(Files.readString(out.resolve("learner-rounds.tsv"))).contains(first.candidateVersion() + "\tstart-v1");
         assertThat(Files.readString(out.resolve("prequential.txt"))).contains("rows served per model version")
                 .contains(first.candidateVersion() + ": ");
         assertThat(out.resolve("models").resolve(first.candidateVersion() + ".scm")).isRegularFile();
