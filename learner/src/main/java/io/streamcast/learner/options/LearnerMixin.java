@@ -62,7 +62,11 @@ public final class LearnerMixin {
 
     /** The settings, every option not given at its default. */
     public LearnerConfig config() {
-        LearnerConfig.Builder b = LearnerConfig.builder();
+        return config(LearnerConfig.builder());
+    }
+
+    /** The options given, over {@code b} (a command's own defaults). */
+    public LearnerConfig config(LearnerConfig.Builder b) {
         if (everyEvents != null) {
             b.everyEvents(everyEvents);
         }
