@@ -6,6 +6,7 @@ import io.streamcast.tools.evaluate.NabScorer;
 import io.streamcast.jobs.forecast.ModelBundle;
 import io.streamcast.jobs.options.JobSettingsMixin;
 import io.streamcast.jobs.options.ModelMixin;
+import io.streamcast.learner.options.LearnerMixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +59,21 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ParallelismMixin parallelism;
 
+    @Option(names = "--prequential",
+            description = "Prequential mode: replay the series merged in event time through the per-key algorithm "
+                    + "(no mini-cluster) with the learner running beside it, retraining on what it has seen so far "
+                    + "(the --learn-* options) and swapping each accepted version in mid-stream, with no look-ahead. "
+                    + "Each row names the model version that served it (column model_version); learner-rounds.tsv "
+                    + "and prequential.txt under --out list the rounds and the rows per version. No NAB scoring.")
+    boolean prequential;
+
+    @Option(names = "--model-store", paramLabel = "DIR",
+            description = "With --prequential: where learned versions are written (default: OUT/models).")
+    Path modelStore;
+
+    @Mixin
+    LearnerMixin learner;
+
     @Mixin
     JobSettingsMixin settings;
 
@@ -78,6 +94,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("--threshold must be in [0, 1], got " + threshold);
+        }
+        if (prequential) {
+            return Prequential.run(this);
         }
         int parallelism = this.parallelism.parallelism();
         ModelBundle bundle = model.bundle();

@@ -3,6 +3,10 @@ package io.streamcast.tools.cli;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
 import io.streamcast.jobs.forecast.ModelBundle;
 import io.streamcast.jobs.options.JobOptionsMixin;
+import io.streamcast.jobs.control.ModelControlConfig;
+import io.streamcast.learner.core.LearnerConfig;
+import io.streamcast.learner.options.LearnerMixin;
+import io.streamcast.tools.local.LearningRun;
 import io.streamcast.tools.local.LocalRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,8 +52,29 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--learn", description = "Also run the learner job beside the forecast job (in-process broker "
+            + "only): the stream is replayed in event time at --learn-speedup, the learner retrains on it (the "
+            + "--learn-* options; here a round every 2 days of event time unless --learn-every says otherwise) and the "
+            + "forecast job swaps in each accepted version; the summary counts the forecasts of each model version.")
+    boolean learn;
+
+    @Option(names = "--learn-speedup", paramLabel = "X", defaultValue = "7200",
+            description = "With --learn: event time replayed per second of wall time (default: ${DEFAULT-VALUE}, "
+                    + "two hours a second).")
+    double learnSpeedup;
+
+    @Option(names = "--model-store", paramLabel = "DIR",
+            description = "With --learn: where learned versions are written (default: OUT/models).")
+    Path modelStore;
+
+    @Mixin
+    LearnerMixin learner;
+
     @Override
     public Integer call() throws Exception {
+        if (learn) {
+            return learn();
+        }
         int parallelism = this.parallelism.parallelism();
         ForecastJobConfig config = options.jobConfig();
         ModelBundle bundle = options.bundle();
@@ -63,6 +88,20 @@ final class RunCommand implements Callable<Integer> {
         }
         LocalRun.Summary summary = new LocalRun(new LocalRun.Options(config, bundle, parallelism, follow, fileSource,
                 input, !noReplay, out, resetTopics), System.out).run();
+        System.out.println(summary.line());
+        return 0;
+    }
+
+    private int learn() throws Exception {
+        if (options.kafka().bootstrapServers() != null || !"kafka".equals(source) || noReplay || follow) {
+            throw new IllegalArgumentException("--learn runs on the in-process broker with the replay: leave out "
+                    + "--bootstrap-servers, --source, --no-replay and --follow");
+        }
+        LearnerConfig config = learner.config(LearnerConfig.builder().everyEventTime(java.time.Duration.ofDays(2)));
+        LearningRun.Summary summary = new LearningRun(new LearningRun.Options(options.jobConfig(),
+                ModelControlConfig.fromConfiguration(options.configuration()), options.bundle(), config,
+                modelStore != null ? modelStore : out.resolve("models"), input, learnSpeedup,
+                parallelism.parallelism(), out), System.out).run();
         System.out.println(summary.line());
         return 0;
     }

@@ -395,7 +395,7 @@ public final class LocalRun {
         return out;
     }
 
-    private static void writeCsv(java.nio.file.Path csv, List<ForecastRecord> forecasts) throws IOException {
+    static void writeCsv(java.nio.file.Path csv, List<ForecastRecord> forecasts) throws IOException {
         forecasts.sort(Comparator.comparing(ForecastRecord::getKey).thenComparingLong(ForecastRecord::getTs));
         int horizon = forecasts.isEmpty() ? 0 : forecasts.get(0).horizon();
         try (ForecastCsv out = new ForecastCsv(csv, horizon)) {

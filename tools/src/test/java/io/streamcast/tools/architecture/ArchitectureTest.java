@@ -33,7 +33,8 @@ class ArchitectureTest {
     @Test
     void everyModuleIsImported() {
         for (String pkg : new String[] {"io.streamcast.model.core", "io.streamcast.model.training",
-                "io.streamcast.connectors", "io.streamcast.broker", "io.streamcast.jobs", "io.streamcast.tools"}) {
+                "io.streamcast.connectors", "io.streamcast.broker", "io.streamcast.jobs", "io.streamcast.learner",
+                "io.streamcast.tools"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg))).as(pkg).isTrue();
         }
     }
@@ -46,13 +47,15 @@ class ArchitectureTest {
                 .layer("connectors").definedBy("io.streamcast.connectors..")
                 .layer("broker").definedBy("io.streamcast.broker..")
                 .layer("job").definedBy("io.streamcast.jobs..")
+                .layer("learner").definedBy("io.streamcast.learner..")
                 .layer("tools").definedBy("io.streamcast.tools..")
                 .whereLayer("tools").mayNotBeAccessedByAnyLayer()
-                .whereLayer("job").mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("learner").mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("job").mayOnlyBeAccessedByLayers("learner", "tools")
                 .whereLayer("broker").mayOnlyBeAccessedByLayers("tools")
-                .whereLayer("training").mayOnlyBeAccessedByLayers("tools")
-                .whereLayer("connectors").mayOnlyBeAccessedByLayers("job", "tools")
-                .whereLayer("core").mayOnlyBeAccessedByLayers("training", "connectors", "job", "tools");
+                .whereLayer("training").mayOnlyBeAccessedByLayers("learner", "tools")
+                .whereLayer("connectors").mayOnlyBeAccessedByLayers("job", "learner", "tools")
+                .whereLayer("core").mayOnlyBeAccessedByLayers("training", "connectors", "job", "learner", "tools");
         rule.check(classes);
     }
 
@@ -72,6 +75,24 @@ class ArchitectureTest {
                         "kafka.server..", "org.apache.kafka.server..", "org.apache.kafka.metadata..",
                         "org.jfree..", "org.openjdk.jmh..", "io.streamcast.broker..")
                 .because("the job's jar is the cluster jar: Flink provides the runtime and nothing else belongs there")
+                .check(classes);
+    }
+
+    @Test
+    void theLearnersCoreIsPlainJava() {
+        noClasses().that().resideInAPackage("io.streamcast.learner.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink..", "org.apache.kafka..",
+                        "io.streamcast.jobs..", "io.streamcast.connectors..")
+                .because("the same rounds run in the learner's Flink job and in the prequential evaluation")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheLearnersTrainingAdapterUsesTheTrainer() {
+        noClasses().that().resideInAPackage("io.streamcast.learner..")
+                .and().doNotHaveSimpleName("Dl4jCandidateTrainer")
+                .should().dependOnClassesThat().resideInAnyPackage("org.deeplearning4j..", "org.nd4j..")
+                .because("the learner reaches DL4J only through the trainer's public API, in one class")
                 .check(classes);
     }
 

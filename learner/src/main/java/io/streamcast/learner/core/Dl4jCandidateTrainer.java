@@ -1,0 +1,74 @@
+package io.streamcast.learner.core;
+
+import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.cell.LayerWeights;
+import io.streamcast.model.core.feature.FeatureSpec;
+import io.streamcast.model.training.Trainer;
+import io.streamcast.model.training.TrainOptions;
+import io.streamcast.model.training.TrainedModel;
+import io.streamcast.model.training.data.Series;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retrains the global model from scratch on the sample with Deeplearning4j, through the trainer's public API
+ * ({@link Trainer#fit}): the serving model's cell type, layers, units, horizon, features and head; the trainer's
+ * defaults for everything else (Adam lr 5e-3, tBPTT 50, clipping 1.0, the last 20% of each series for early
+ * stopping), {@code epochs} and {@code patience} from the learner's settings. From scratch rather than fine-tuned:
+ * the trainer starts every run from a fresh initialisation, and the artifact carries exported weights, not the
+ * optimiser's state.
+ */
+public final class Dl4jCandidateTrainer implements CandidateTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Dl4jCandidateTrainer.class);
+
+    private final int epochs;
+    private final int patience;
+
+    public Dl4jCandidateTrainer(int epochs, int patience) {
+        this.epochs = epochs;
+        this.patience = patience;
+    }
+
+    public static Dl4jCandidateTrainer of(LearnerConfig c) {
+        return new Dl4jCandidateTrainer(c.epochs(), c.patience());
+    }
+
+    /** The training options that keep {@code serving}'s architecture. */
+    public TrainOptions options(ForecastModel serving, long seed) {
+        LayerWeights first = serving.layers().get(0);
+        boolean calendar = serving.features().equals(FeatureSpec.VALUE_AND_CALENDAR);
+        if (!calendar && !serving.features().equals(FeatureSpec.VALUE_ONLY)) {
+            throw new IllegalArgumentException("the serving model's features " + serving.features().features()
+                    + " are neither the value alone nor value and calendar: the trainer cannot reproduce them");
+        }
+        return TrainOptions.builder(Path.of("stream-sample"), Path.of("candidate.scm"))
+                .cell(first.type()).layers(serving.layers().size()).hidden(first.hiddenSize())
+                .horizon(serving.horizon()).calendar(calendar).residual(serving.residual())
+                .epochs(epochs).patience(patience).seed(seed).progress(false).threads(1).build();
+    }
+
+    @Override
+    public Trained train(List<TrainingSeries> series, ForecastModel serving, long seed) {
+        TrainOptions options = options(serving, seed);
+        List<Series> input = new ArrayList<>(series.size());
+        for (TrainingSeries s : series) {
+            input.add(new Series(s.key(), "stream", s.timestamps(), s.values()));
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (PrintStream log = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            TrainedModel t = Trainer.fit(input, options, log);
+            return new Trained(t.model(), Trainer.SCALER_POLICY, t.epochsRun(), options.lr(), options.tbptt(),
+                    options.clip(), seed);
+        } finally {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("training log:\n{}", buf.toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+}
