@@ -10,7 +10,9 @@ import io.streamcast.model.core.series.SeriesState;
  *
  * <p>It holds the fields {@code SeriesState} stores in this release's layout ({@link SeriesState#LAYOUT}): the
  * architecture tag is not per key (the function serves one model; see {@link StreamcastForecast}) and the layout
- * version is always the current one, since this state is only written by this function.
+ * version is not stored: a row is read as the current layout, except that a row written by the release of layout 5
+ * (whose statistics lack the anomaly scorer's daily profile) is recognised by its length
+ * ({@code StateLayouts.layoutOfUntagged}) and converted at the key's next row.
  */
 public class SeriesStateRow {
 

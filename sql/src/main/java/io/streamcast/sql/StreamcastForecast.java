@@ -8,6 +8,7 @@ import io.streamcast.model.core.anomaly.AnomalyResult;
 import io.streamcast.model.core.series.SeriesState;
 import io.streamcast.model.core.series.SeriesStep;
 import io.streamcast.model.core.series.ServingModel;
+import io.streamcast.model.core.series.StateLayouts;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.table.annotation.ArgumentHint;
@@ -189,6 +190,9 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
             s = step.newState(m);
         } else {
             s = state.into(scratch);
+            // a row written by the release of layout 5 (no daily profile in the scorer's statistics) says so by
+            // its length only: SeriesStep converts it at this event
+            s.layout = StateLayouts.layoutOfUntagged(s.stats, m);
             if (!SeriesStep.accepts(s, ts)) {
                 reject(DeadLetterReason.OUT_OF_ORDER, eventTime, value);
                 return;

@@ -8,7 +8,8 @@ package io.streamcast.model.core.anomaly;
 public final class AnomalyResult {
 
     double standardisedResidual;
-    double anomalyScore;
+    double residualSurprise;
+    double profileSurprise;
     double averagedScore;
     double tailProbability = 0.5;
     double anomalyLikelihood = 0.5;
@@ -21,10 +22,16 @@ public final class AnomalyResult {
     /** Residual minus its running centre, divided by the running robust scale (NaN if no residual). */
     public double standardisedResidual() { return standardisedResidual; }
 
-    /** Raw anomaly score in [0, 1] of this event alone. */
-    public double anomalyScore() { return anomalyScore; }
+    /** Surprise in [0, 1] of this event's forecast residual alone (see {@link AnomalyScorer}). */
+    public double residualSurprise() { return residualSurprise; }
 
-    /** Exponentially weighted short average of raw scores, in [0, 1]. */
+    /** Surprise in [0, 1] of this event's value against its time-of-day slot of the key's daily profile. */
+    public double profileSurprise() { return profileSurprise; }
+
+    /** The larger of the two surprises of this event alone, in [0, 1]. */
+    public double anomalyScore() { return Math.max(residualSurprise, profileSurprise); }
+
+    /** Exponentially weighted short average of residual surprises, in [0, 1]. */
     public double averagedScore() { return averagedScore; }
 
     /** Reported (filtered) upper-tail probability of the averaged score; 0.5 while learning. */
@@ -53,7 +60,8 @@ public final class AnomalyResult {
 
     @Override
     public String toString() {
-        return "AnomalyResult{score=" + anomalyScore + ", likelihood=" + anomalyLikelihood
+        return "AnomalyResult{residualSurprise=" + residualSurprise + ", profileSurprise=" + profileSurprise
+                + ", likelihood=" + anomalyLikelihood
                 + ", logLikelihood=" + logLikelihood + ", spatial=" + spatialAnomaly
                 + ", anomaly=" + anomaly + '}';
     }
