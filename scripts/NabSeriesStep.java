@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * The per-key algorithm ({@code SeriesStep}, the code the job runs per key) over every CSV of the NAB data directory,
  * without Flink: writes {@code OUT/<category>/<file>.csv} with {@code timestamp,value,anomaly_score} (the record's
- * detection score, as `evaluate` writes it), which NAB's scoring rule reads. Seconds instead of a job run, so the
+ * anomaly score, as `evaluate` writes it), which NAB's scoring rule reads. Seconds instead of a job run, so the
  * anomaly parameters can be studied category by category; `evaluate` through the job gives the same scores
  * (a row not newer than its key's last one is dead-lettered by the job and scored 0, as here).
  *
@@ -65,7 +65,7 @@ public class NabSeriesStep {
                     double score = 0.0;
                     if (SeriesStep.accepts(s, ts)) {
                         step.step(s, m, ts, v, SeriesStep.Lineage.NONE);
-                        score = step.anomaly().detectionScore();
+                        score = step.anomaly().anomalyScore();
                     }
                     w.println(c[0] + "," + c[1] + "," + score);
                 }

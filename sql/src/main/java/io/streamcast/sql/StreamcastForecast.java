@@ -109,14 +109,16 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
     /**
      * The function's columns (the framework puts the partition key columns before them and {@code rowtime} after):
      * the row's event time in epoch milliseconds (as the job's records carry it; {@code rowtime} is the same instant),
-     * the row's value, the forecast for horizons 1..K with the prediction interval, the anomaly scores against the
-     * key's previous forecast, the decision and the model's version, as the DataStream job's {@code ForecastRecord}.
+     * the row's value, the forecast for horizons 1..K with the prediction interval, the anomaly score (what the
+     * threshold is applied to), the decision and the score's ingredients, and the model's version, as the DataStream
+     * job's {@code ForecastRecord}.
      * {@code rejected} is {@code NULL} for a forecast; for a rejected row (only with {@code emit_rejected => TRUE})
      * it is the reason, the job's dead-letter code, and the forecast columns are {@code NULL}.
      */
     public static final String OUTPUT_TYPE = "ROW<`ts` BIGINT, `value` DOUBLE, `forecast` ARRAY<FLOAT>, `lower` ARRAY<FLOAT>, "
-            + "`upper` ARRAY<FLOAT>, `anomaly_score` DOUBLE, `anomaly_likelihood` DOUBLE, `detection_score` DOUBLE, "
-            + "`is_anomaly` BOOLEAN, `model_version` STRING, `rejected` STRING>";
+            + "`upper` ARRAY<FLOAT>, `anomaly_score` DOUBLE, `is_anomaly` BOOLEAN, `anomaly_likelihood` DOUBLE, "
+            + "`residual_surprise` DOUBLE, `profile_surprise` DOUBLE, `outside_seen_range` BOOLEAN, "
+            + "`model_version` STRING, `rejected` STRING>";
 
     private transient MetricGroup metrics;
     private transient Counter forecastsOut;
@@ -213,7 +215,8 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
         }
         forecastsOut.inc();
         collect(Row.of(ts, value, boxed(step.forecast()), boxed(step.lower()), boxed(step.upper()), result.anomalyScore(),
-                result.anomalyLikelihood(), result.detectionScore(), anomaly, m.version, null));
+                anomaly, result.anomalyLikelihood(), result.residualSurprise(), result.profileSurprise(),
+                result.outsideSeenRange(), m.version, null));
     }
 
     /**

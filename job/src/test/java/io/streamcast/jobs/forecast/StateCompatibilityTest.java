@@ -368,15 +368,16 @@ class StateCompatibilityTest {
             ForecastFunctionTest.feed(h, rest);
             List<ForecastRecord> out = h.extractOutputValues();
             assertThat(out).hasSize(65);
-            // forecasts, intervals and detections are the uninterrupted run's; the anomaly score is not: layout 3 kept
-            // the model's residual statistics, this layout the served forecast's, converted at the restore
+            // forecasts, intervals, anomaly scores and decisions are the uninterrupted run's (the keys are in their
+            // warm-up); the ingredients are not: layout 3 kept the model's residual statistics, this layout the
+            // served forecast's, converted at the restore
             assertThat(out).extracting(ForecastRecord::getKey, ForecastRecord::getTs, r -> java.util.Arrays.toString(r.getForecast()),
-                            r -> java.util.Arrays.toString(r.getLower()), r -> java.util.Arrays.toString(r.getUpper()), ForecastRecord::getDetectionScore,
+                            r -> java.util.Arrays.toString(r.getLower()), r -> java.util.Arrays.toString(r.getUpper()), ForecastRecord::getAnomalyScore,
                             ForecastRecord::isAnomaly)
-                    .as("forecasts, intervals and detections of both keys")
+                    .as("forecasts, intervals and anomaly scores of both keys")
                     .containsExactlyElementsOf(uninterrupted.stream().map(r -> org.assertj.core.groups.Tuple.tuple(
                             r.getKey(), r.getTs(), java.util.Arrays.toString(r.getForecast()), java.util.Arrays.toString(r.getLower()),
-                            java.util.Arrays.toString(r.getUpper()), r.getDetectionScore(), r.isAnomaly())).toList());
+                            java.util.Arrays.toString(r.getUpper()), r.getAnomalyScore(), r.isAnomaly())).toList());
             assertThat(ForecastFunctionTest.stateOf(h, "a").modelSince).as("took up B at its 21st event").isEqualTo(20);
             assertThat(ForecastFunctionTest.stateOf(h, "b").modelSince).as("took up B afresh at its 21st event").isEqualTo(20);
         }

@@ -28,8 +28,6 @@ public final class AnomalyResult {
     /** Surprise in [0, 1] of this event's value against its time-of-day slot of the key's daily profile. */
     public double profileSurprise() { return profileSurprise; }
 
-    /** The larger of the two surprises of this event alone, in [0, 1]. */
-    public double anomalyScore() { return Math.max(residualSurprise, profileSurprise); }
 
     /** Exponentially weighted short average of residual surprises, in [0, 1]. */
     public double averagedScore() { return averagedScore; }
@@ -44,25 +42,25 @@ public final class AnomalyResult {
     public double logLikelihood() { return logLikelihood; }
 
     /** Whether the value fell outside the seen range widened by the spatial tolerance. */
-    public boolean spatialAnomaly() { return spatialAnomaly; }
+    public boolean outsideSeenRange() { return spatialAnomaly; }
 
     /** Whether the key has seen more than the configured warm-up events. */
     public boolean warmedUp() { return warmedUp; }
 
     /**
-     * The number compared with the threshold: 0 during warm-up, 1 for a spatial anomaly, else
-     * {@link #logLikelihood()}.
+     * The anomaly score in [0, 1], the one number compared with the threshold: 0 during warm-up, 1 for a value
+     * outside the seen range, else {@link #logLikelihood()}.
      */
-    public double detectionScore() { return detectionScore; }
+    public double anomalyScore() { return detectionScore; }
 
     /** Whether this event is reported as an anomaly. */
     public boolean isAnomaly() { return anomaly; }
 
     @Override
     public String toString() {
-        return "AnomalyResult{residualSurprise=" + residualSurprise + ", profileSurprise=" + profileSurprise
+        return "AnomalyResult{anomalyScore=" + detectionScore + ", residualSurprise=" + residualSurprise + ", profileSurprise=" + profileSurprise
                 + ", likelihood=" + anomalyLikelihood
-                + ", logLikelihood=" + logLikelihood + ", spatial=" + spatialAnomaly
+                + ", logLikelihood=" + logLikelihood + ", outsideSeenRange=" + spatialAnomaly
                 + ", anomaly=" + anomaly + '}';
     }
 }

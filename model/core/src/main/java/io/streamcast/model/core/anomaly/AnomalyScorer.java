@@ -58,8 +58,9 @@ import io.streamcast.model.core.StateRegions;
  * <dd>{@code v_t} lies outside {@code [min − tol, max + tol]}, {@code tol = spatialTolerance · (max − min)}, over the
  *     values seen before this event (checked only once max &gt; min).</dd>
  * <dt>Detection</dt>
- * <dd>{@code detectionScore} is 0 for the first {@code warmUpEvents} events of a key, else 1 for a spatial anomaly,
- *     else the log-likelihood; {@code isAnomaly} is {@code detectionScore ≥ threshold}. The default threshold 0.5 is
+ * <dd>The anomaly score ({@link AnomalyResult#anomalyScore()}, the one number the threshold is applied to) is 0 for
+ *     the first {@code warmUpEvents} events of a key, else 1 for a value outside the seen range, else the
+ *     log-likelihood; {@code isAnomaly} is {@code anomalyScore ≥ threshold}. The default threshold 0.5 is
  *     the red level: an event is flagged when it opens an episode or lies outside the seen range.</dd>
  * </dl>
  *

@@ -56,8 +56,8 @@ class AnomalyScorerTest {
         assertThat(run.flagged).as("flags during the stationary stretch").isEmpty();
 
         AnomalyResult spike = run.feed(LEVEL + 25.0, 25.0);
-        assertThat(spike.anomalyScore()).isEqualTo(1.0);
-        assertThat(spike.spatialAnomaly()).isTrue();
+        assertThat(spike.residualSurprise()).isEqualTo(1.0);
+        assertThat(spike.outsideSeenRange()).isTrue();
         assertThat(spike.isAnomaly()).isTrue();
 
         run.stationary(random, 500);
@@ -89,8 +89,8 @@ class AnomalyScorerTest {
         Random random = new Random(3);
         run.stationary(random, STATIONARY_EVENTS);
         AnomalyResult spike = run.feed(LEVEL, 25.0);
-        assertThat(spike.anomalyScore()).isEqualTo(1.0);
-        assertThat(spike.spatialAnomaly()).isFalse();
+        assertThat(spike.residualSurprise()).isEqualTo(1.0);
+        assertThat(spike.outsideSeenRange()).isFalse();
         assertThat(spike.isAnomaly()).isFalse();
     }
 
@@ -104,7 +104,7 @@ class AnomalyScorerTest {
             double v = (i % 2 == 0 ? 1 : -1) * Math.pow(1.05, i) * (1 + random.nextDouble());
             AnomalyResult r = run.feed(v, v);
             assertThat(r.warmedUp()).isFalse();
-            assertThat(r.detectionScore()).isZero();
+            assertThat(r.anomalyScore()).isZero();
             assertThat(r.isAnomaly()).isFalse();
         }
         assertThat(run.flagged).isEmpty();
@@ -119,8 +119,8 @@ class AnomalyScorerTest {
         Run run = new Run(AnomalyConfig.defaults());
         for (int i = 0; i < 10_000; i++) {
             AnomalyResult r = run.feed(5.0, 0.0);
-            assertThat(r.anomalyScore()).isZero();
-            assertThat(r.spatialAnomaly()).isFalse();
+            assertThat(r.residualSurprise()).isZero();
+            assertThat(r.outsideSeenRange()).isFalse();
             assertThat(r.anomalyLikelihood()).isLessThanOrEqualTo(0.5);
         }
         assertThat(run.flagged).isEmpty();
@@ -155,35 +155,35 @@ class AnomalyScorerTest {
         AnomalyResult r = new AnomalyResult();
 
         scorer.score(state, 0, 1, 1 * STEP, 0.0, 0.0, 1.0, r);
-        assertThat(r.spatialAnomaly()).as("first value: no range yet").isFalse();
+        assertThat(r.outsideSeenRange()).as("first value: no range yet").isFalse();
         scorer.score(state, 0, 2, 2 * STEP, 10.0, 0.0, 1.0, r);
-        assertThat(r.spatialAnomaly()).as("second value: range was a single point").isFalse();
+        assertThat(r.outsideSeenRange()).as("second value: range was a single point").isFalse();
 
         scorer.score(state, 0, 3, 3 * STEP, 10.5, 0.0, 1.0, r);   // max + 5% of range (10) = 10.5: inside
-        assertThat(r.spatialAnomaly()).isFalse();
+        assertThat(r.outsideSeenRange()).isFalse();
         // the range is now [0, 10.5]; tolerance 0.525
         scorer.score(state, 0, 4, 4 * STEP, 11.1, 0.0, 1.0, r);
-        assertThat(r.spatialAnomaly()).isTrue();
-        assertThat(r.detectionScore()).isEqualTo(1.0);
+        assertThat(r.outsideSeenRange()).isTrue();
+        assertThat(r.anomalyScore()).isEqualTo(1.0);
         assertThat(r.isAnomaly()).isTrue();
         scorer.score(state, 0, 5, 5 * STEP, 11.1, 0.0, 1.0, r);
-        assertThat(r.spatialAnomaly()).as("the range has grown to include it").isFalse();
+        assertThat(r.outsideSeenRange()).as("the range has grown to include it").isFalse();
         scorer.score(state, 0, 6, 6 * STEP, -0.6, 0.0, 1.0, r);   // min − 5% of 11.1 = −0.555
-        assertThat(r.spatialAnomaly()).isTrue();
+        assertThat(r.outsideSeenRange()).isTrue();
 
         AnomalyScorer off = new AnomalyScorer(config.toBuilder().spatialCheck(false).build());
         off.init(state, 0);
         off.score(state, 0, 1, 1 * STEP, 0.0, 0.0, 1.0, r);
         off.score(state, 0, 2, 2 * STEP, 1.0, 0.0, 1.0, r);
         off.score(state, 0, 3, 3 * STEP, 1e9, 0.0, 1.0, r);
-        assertThat(r.spatialAnomaly()).isFalse();
+        assertThat(r.outsideSeenRange()).isFalse();
     }
 
     @Test
     void missingResidualScoresZero() {
         Run run = new Run(AnomalyConfig.defaults());
         AnomalyResult r = run.feed(1.0, Double.NaN);
-        assertThat(r.anomalyScore()).isZero();
+        assertThat(r.residualSurprise()).isZero();
         assertThat(r.standardisedResidual()).isNaN();
         assertThat(r.averagedScore()).isZero();
     }
@@ -193,13 +193,13 @@ class AnomalyScorerTest {
         // a key's second event brings its first residual: with no centre or scale yet it used to be judged against
         // minResidualScale alone and score the maximum 1.0 (every key of out/forecasts.csv at its second event)
         Run run = new Run(AnomalyConfig.defaults());
-        assertThat(run.feed(10.0, Double.NaN).anomalyScore()).isZero();
+        assertThat(run.feed(10.0, Double.NaN).residualSurprise()).isZero();
         AnomalyResult first = run.feed(10.5, 0.4);
-        assertThat(first.anomalyScore()).isZero();
+        assertThat(first.residualSurprise()).isZero();
         assertThat(first.averagedScore()).isZero();
         // the next residual is judged by the scale the first one gave: an ordinary one scores low, a huge one high
-        assertThat(run.feed(10.2, 0.3).anomalyScore()).isLessThan(0.1);
-        assertThat(run.feed(30.0, 40.0).anomalyScore()).isEqualTo(1.0);
+        assertThat(run.feed(10.2, 0.3).residualSurprise()).isLessThan(0.1);
+        assertThat(run.feed(30.0, 40.0).residualSurprise()).isEqualTo(1.0);
     }
 
     @Test
