@@ -2,8 +2,8 @@ package io.streamcast.model.core.anomaly;
 
 /**
  * Immutable settings of {@link AnomalyScorer}. Build with {@link #builder()}; every setting has a
- * default tuned on the NAB development series, and {@link Builder#build()} rejects bad values with
- * a message naming the setting and the value.
+ * default (how each was chosen, on which NAB development categories, is in docs/evaluation.md), and
+ * {@link Builder#build()} rejects bad values with a message naming the setting and the value.
  *
  * <p>Half-lives are counted in events of one key: a half-life of h means an observation's weight
  * halves every h events (smoothing factor {@code 1 - 2^(-1/h)}).
