@@ -239,7 +239,10 @@ public class StreamcastForecast extends ProcessTableFunction<Row> {
     private void reject(DeadLetterReason reason, Long eventTime, Double value) {
         rejected.get(reason).inc();
         if (emitRejected) {
-            collect(Row.of(eventTime, value, null, null, null, null, null, null, null, null, reason.code()));
+            // every column but the event's time, value and the reason is NULL (forecast, bounds, anomaly columns,
+            // model version)
+            collect(Row.of(eventTime, value, null, null, null, null, null, null, null, null, null, null,
+                    reason.code()));
         }
     }
 
