@@ -222,22 +222,22 @@ class StateCompatibilityTest {
             }
             int seasonal = sizeOf(hourly);
             int plain = sizeOf(fiveMinutes);
-            // event count 1000 and start 0: 2 + 1 bytes; 64 recurrent floats; stats 60 + (2n + 1) + 4 (+ 24 + 6n - 1)
+            // event count 1000 and start 0: 2 + 1 bytes; 64 recurrent floats; stats 61 + (2n + 1) + 4 (+ 24 + 6n - 1)
             int n = io.streamcast.model.core.anomaly.PredictionIntervals.trackedHorizons(horizon).length;
             int profile = 4 * (io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE - 8);
             int layout4 = 1 + 6 + 4 + 2 + 1 + 8 + 8 + 1 + 4 * 64 + 1 + 4 * (8 + 2 * n + 1 + 4);
             assertThat(plain).as("K=%d, no season: layout 4's record and the daily profile", horizon)
                     .isEqualTo(layout4 + profile);
-            // 144 stats floats for K=48 with a season: their length takes two bytes
+            // 145 stats floats for K=48 with a season: their length takes two bytes
             int lengthByte = horizon == 48 ? 1 : 0;
             assertThat(seasonal).as("K=%d, P=24: the block of 24 + 6n - 1 floats more", horizon)
                     .isEqualTo(layout4 + profile + lengthByte + 4 * (24 + 6 * n - 1));
             if (horizon == 48) {
-                assertThat(seasonal).as("K=48, H=32, P=24: within 1 KB per key with Flink's ~24 bytes").isEqualTo(865)
+                assertThat(seasonal).as("K=48, H=32, P=24: within 1 KB per key with Flink's ~24 bytes").isEqualTo(869)
                         .isLessThanOrEqualTo(1000);
             } else {
                 // docs/benchmarks.md's bytes are for a count below 128 (one byte); this key's 1000 take two
-                assertThat(plain).as("the bundled shape, K=8, H=32: layout 5's 372 and the profile's 208").isEqualTo(580);
+                assertThat(plain).as("the bundled shape, K=8, H=32: layout 5's 372 and the profile's 212").isEqualTo(584);
             }
         }
     }

@@ -80,11 +80,15 @@ import io.streamcast.model.core.StateRegions;
  *  +9 PROFILE_LONG_RUN_MEAN     μ of the averaged profile surprise
  * +10 PROFILE_LONG_RUN_VARIANCE v of the averaged profile surprise
  * +11 PROFILE_SCALE             EW mean absolute deviation of values from their slot's mean, in value units
- * +12 … +59 PROFILE             the mean of each half hour of the day, in value units (NaN = slot not seen yet)
+ * +12 PROFILE_EVENTS            events since the profile detector started (saturating at {@link #MAX_COUNT})
+ * +13 … +60 PROFILE             the mean of each half hour of the day, in value units (NaN = slot not seen yet)
  * </pre>
  * The first eight are layout 5's (whose +5 counted events since the last red value). The key's event count, which
- * the warm-up and learning periods are measured in, is not kept here: the caller passes each event's position in the
- * key's history. Earlier layouts of this state are converted by
+ * the warm-up and the residual detector's learning period are measured in, is not kept here: the caller passes each
+ * event's position in the key's history. The profile detector counts its own events ({@code PROFILE_EVENTS}; for a
+ * key that started in this layout the same count), so that a key converted from an earlier layout learns its profile,
+ * its scale and the long-run distribution of its surprise as a new key does, not at the slow rates of its long
+ * history. Earlier layouts of this state are converted by
  * {@code io.streamcast.model.core.series.StateLayouts}.
  *
  * <p>Per event the scorer does a fixed amount of arithmetic and allocates nothing. Instances are immutable and
@@ -95,7 +99,7 @@ public final class AnomalyScorer {
     /** Time-of-day slots of the key's daily profile (half hours). */
     public static final int PROFILE_SLOTS = 48;
     /** Floats of per-key state. */
-    public static final int STATE_SIZE = 12 + PROFILE_SLOTS;
+    public static final int STATE_SIZE = 13 + PROFILE_SLOTS;
     /** Bytes of per-key state ({@link #STATE_SIZE} floats). */
     public static final int STATE_BYTES = 4 * STATE_SIZE;
     /** Floats of the scorer's state in layouts 4 and 5 (the residual detector and the value range). */
@@ -115,7 +119,8 @@ public final class AnomalyScorer {
     static final int MAX_VALUE = 7;
     static final int PROFILE_AVERAGED = 8;
     static final int PROFILE_SCALE = 11;
-    static final int PROFILE = 12;
+    static final int PROFILE_EVENTS = 12;
+    static final int PROFILE = 13;
     private static final long SLOT_MILLIS = 86_400_000L / PROFILE_SLOTS;
 
     private static final double SQRT_HALF_PI = Math.sqrt(Math.PI / 2.0);
@@ -225,12 +230,14 @@ public final class AnomalyScorer {
         out.standardisedResidual = u;
         out.residualSurprise = score;
 
-        double profileScore = profileEvidence(state, offset, n, timestamp, value, floor);
+        long profileEvents = Math.min((long) state[offset + PROFILE_EVENTS] + 1, MAX_COUNT);
+        state[offset + PROFILE_EVENTS] = profileEvents;
+        double profileScore = profileEvidence(state, offset, profileEvents, timestamp, value, floor);
         out.profileSurprise = profileScore;
 
         double residualTail = likelihoodTail(state, offset + AVERAGED_SCORE, n, score);
         out.averagedScore = state[offset + AVERAGED_SCORE];
-        double profileTail = likelihoodTail(state, offset + PROFILE_AVERAGED, n, profileScore);
+        double profileTail = likelihoodTail(state, offset + PROFILE_AVERAGED, profileEvents, profileScore);
         double tail = Math.min(residualTail, profileTail);
 
         // only the onset of an episode is red
@@ -265,8 +272,9 @@ public final class AnomalyScorer {
     }
 
     /**
-     * The profile surprise of the value against its time-of-day slot's mean (0 while the slot is new or the key
-     * learning), then the slot's mean and the profile scale learn from it.
+     * The profile surprise of the value against its time-of-day slot's mean (0 while the slot is new or the detector
+     * learning; {@code n} is the detector's own event count), then the slot's mean and the profile scale learn from
+     * it.
      */
     private double profileEvidence(float[] state, int offset, long n, long timestamp, double value, double floor) {
         if (!Double.isFinite(value)) {

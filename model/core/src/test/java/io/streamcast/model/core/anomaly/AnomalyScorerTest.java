@@ -233,12 +233,12 @@ class AnomalyScorerTest {
         float[] state = new float[AnomalyScorer.STATE_SIZE];
         java.util.Arrays.fill(state, 7f);
         new AnomalyScorer(AnomalyConfig.defaults()).init(state, 0);
-        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(60);
-        assertThat(AnomalyScorer.STATE_BYTES).isEqualTo(240);
-        assertThat(java.util.Arrays.copyOf(state, 12))
-                .containsExactly(0f, 0f, 0f, 0f, 0f, 0f, Float.NaN, Float.NaN, 0f, 0f, 0f, 0f);
-        for (int i = 12; i < 60; i++) {
-            assertThat(state[i]).as("profile slot %d", i - 12).isNaN();
+        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(61);
+        assertThat(AnomalyScorer.STATE_BYTES).isEqualTo(244);
+        assertThat(java.util.Arrays.copyOf(state, 13))
+                .containsExactly(0f, 0f, 0f, 0f, 0f, 0f, Float.NaN, Float.NaN, 0f, 0f, 0f, 0f, 0f);
+        for (int i = 13; i < 61; i++) {
+            assertThat(state[i]).as("profile slot %d", i - 13).isNaN();
         }
     }
 
@@ -282,8 +282,8 @@ class AnomalyScorerTest {
     @Test
     void rejectsARegionThatDoesNotFit() {
         AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.defaults());
-        assertThatThrownBy(() -> scorer.init(new float[61], 2))
+        assertThatThrownBy(() -> scorer.init(new float[62], 2))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("state region [2, 62) does not fit in an array of length 61");
+                .hasMessage("state region [2, 63) does not fit in an array of length 62");
     }
 }

@@ -14,6 +14,7 @@ import io.streamcast.model.core.feature.ScalerPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -286,6 +287,36 @@ class SeasonalServingTest {
         }
         assertThat(StateLayouts.layoutOfUntagged(new float[3], m)).as("another model's: adopt starts it afresh")
                 .isEqualTo(SeriesState.LAYOUT);
+    }
+
+    @Test
+    void aLongRunningKeyConvertedFromLayoutFiveLearnsItsDailyProfileWithoutFalseAlarms() throws Exception {
+        // a key with thousands of events when the release changes: its fresh profile detector must learn as a new
+        // key's does, not with the slow rates of the key's long history (which judged its first profile deviations
+        // against a scale still near 0, and flagged them)
+        ServingModel m = model(8, 8, 15);
+        SeriesStep step = step();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(16);
+        double[] v = new double[6000];
+        for (int t = 0; t < v.length; t++) {
+            v[t] = 50 + 20 * Math.sin(2 * Math.PI * t / 288.0) + rnd.nextDouble() - 0.5;
+        }
+        SeriesState s = step.newState(m);
+        for (int t = 0; t < 3000; t++) {
+            step.step(s, m, T0 + t * 300_000L, v[t], SeriesStep.Lineage.NONE);
+        }
+        SeriesState v5 = s.copy();
+        v5.stats = layout4(s.stats);
+        v5.layout = SeriesState.LAYOUT_5;
+        List<Integer> flagged = new java.util.ArrayList<>();
+        for (int t = 3000; t < v.length; t++) {
+            step.step(v5, m, T0 + t * 300_000L, v[t], SeriesStep.Lineage.NONE);
+            if (step.anomaly().isAnomaly()) {
+                flagged.add(t);
+            }
+        }
+        assertThat(v5.layout).isEqualTo(SeriesState.LAYOUT);
+        assertThat(flagged).as("flags on the same clean daily pattern after the conversion").isEmpty();
     }
 
     /** Layout 4's (and 5's) statistics of a key: this layout's without the scorer's daily profile. */
