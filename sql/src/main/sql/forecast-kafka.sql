@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 
 -- The job's forecast records: {"key","ts","value","forecast":[..],"lower":[..],"upper":[..],"anomalyScore",
--- "anomalyLikelihood","detectionScore","isAnomaly","modelVersion"}, keyed by the series key.
+-- "isAnomaly","anomalyLikelihood","residualSurprise","profileSurprise","outsideSeenRange","modelVersion"},
+-- keyed by the series key.
 CREATE TABLE IF NOT EXISTS forecasts (
   `key`               STRING,
   `ts`                BIGINT,
@@ -51,9 +52,11 @@ CREATE TABLE IF NOT EXISTS forecasts (
   `lower`             ARRAY<FLOAT>,
   `upper`             ARRAY<FLOAT>,
   `anomalyScore`      DOUBLE,
-  `anomalyLikelihood` DOUBLE,
-  `detectionScore`    DOUBLE,
   `isAnomaly`         BOOLEAN,
+  `anomalyLikelihood` DOUBLE,
+  `residualSurprise`  DOUBLE,
+  `profileSurprise`   DOUBLE,
+  `outsideSeenRange`  BOOLEAN,
   `modelVersion`      STRING
 ) WITH (
   'connector' = 'kafka',
@@ -73,8 +76,9 @@ CREATE TABLE IF NOT EXISTS forecasts (
 --   anomaly_threshold => 0.9999, emit_rejected => TRUE, value_column => 'value'
 INSERT INTO forecasts
 SELECT `key`, `ts`, `value`, `forecast`, `lower`, `upper`,
-       anomaly_score AS anomalyScore, anomaly_likelihood AS anomalyLikelihood,
-       detection_score AS detectionScore, is_anomaly AS isAnomaly, model_version AS modelVersion
+       anomaly_score AS anomalyScore, is_anomaly AS isAnomaly, anomaly_likelihood AS anomalyLikelihood,
+       residual_surprise AS residualSurprise, profile_surprise AS profileSurprise,
+       outside_seen_range AS outsideSeenRange, model_version AS modelVersion
 FROM STREAMCAST_FORECAST(
   input   => TABLE events PARTITION BY `key`,
   on_time => DESCRIPTOR(event_time),

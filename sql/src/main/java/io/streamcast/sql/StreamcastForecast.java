@@ -115,15 +115,16 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
     /**
      * The function's columns (the framework puts the partition key columns before them and {@code rowtime} after):
      * the row's event time in epoch milliseconds (as the job's records carry it; {@code rowtime} is the same instant),
-     * the row's value, the forecast for horizons 1..K with the prediction interval, the anomaly scores against the
-     * key's previous forecast, the decision and the model's version, as the DataStream job's {@code ForecastRecord}.
+     * the row's value, the forecast for horizons 1..K with the prediction interval, the anomaly score (what the
+     * threshold is applied to), the decision and the score's ingredients, and the model's version, as the DataStream
+     * job's {@code ForecastRecord}.
      * {@code rejected} is {@code NULL} for a forecast; for a rejected row (only with {@code emit_rejected => TRUE})
      * it is the reason, the job's dead-letter code, and the forecast columns are {@code NULL}.
      */
     public static final String OUTPUT_TYPE = "ROW<`ts` BIGINT, `value` DOUBLE, `forecast` ARRAY<FLOAT NOT NULL>, "
-            + "`lower` ARRAY<FLOAT NOT NULL>, `upper` ARRAY<FLOAT NOT NULL>, `anomaly_score` DOUBLE, "
-            + "`anomaly_likelihood` DOUBLE, `detection_score` DOUBLE, `is_anomaly` BOOLEAN, `model_version` STRING, "
-            + "`rejected` STRING>";
+            + "`lower` ARRAY<FLOAT NOT NULL>, `upper` ARRAY<FLOAT NOT NULL>, `anomaly_score` DOUBLE, `is_anomaly` BOOLEAN, "
+            + "`anomaly_likelihood` DOUBLE, `residual_surprise` DOUBLE, `profile_surprise` DOUBLE, "
+            + "`outside_seen_range` BOOLEAN, `model_version` STRING, `rejected` STRING>";
 
     /**
      * {@link #OUTPUT_TYPE} as the function emits it: Flink's internal data structures ({@link RowData}, the
@@ -137,9 +138,11 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
             DataTypes.FIELD("lower", floats()),
             DataTypes.FIELD("upper", floats()),
             DataTypes.FIELD("anomaly_score", DataTypes.DOUBLE()),
-            DataTypes.FIELD("anomaly_likelihood", DataTypes.DOUBLE()),
-            DataTypes.FIELD("detection_score", DataTypes.DOUBLE()),
             DataTypes.FIELD("is_anomaly", DataTypes.BOOLEAN()),
+            DataTypes.FIELD("anomaly_likelihood", DataTypes.DOUBLE()),
+            DataTypes.FIELD("residual_surprise", DataTypes.DOUBLE()),
+            DataTypes.FIELD("profile_surprise", DataTypes.DOUBLE()),
+            DataTypes.FIELD("outside_seen_range", DataTypes.BOOLEAN()),
             DataTypes.FIELD("model_version", DataTypes.STRING()),
             DataTypes.FIELD("rejected", DataTypes.STRING())).bridgedTo(RowData.class);
 
@@ -243,7 +246,8 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         forecastsOut.inc();
         collect(GenericRowData.of(ts, value, new GenericArrayData(step.forecast().clone()),
                 new GenericArrayData(step.lower().clone()), new GenericArrayData(step.upper().clone()),
-                result.anomalyScore(), result.anomalyLikelihood(), result.detectionScore(), anomaly, modelVersion, null));
+                result.anomalyScore(), anomaly, result.anomalyLikelihood(), result.residualSurprise(),
+                result.profileSurprise(), result.outsideSeenRange(), modelVersion, null));
     }
 
     /**
@@ -268,7 +272,9 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
     private void reject(DeadLetterReason reason, Long eventTime, Double value) {
         rejected.get(reason).inc();
         if (emitRejected) {
-            collect(GenericRowData.of(eventTime, value, null, null, null, null, null, null, null, null,
+            // every column but the event's time, value and the reason is NULL (forecast, bounds, anomaly columns,
+            // model version)
+            collect(GenericRowData.of(eventTime, value, null, null, null, null, null, null, null, null, null, null,
                     StringData.fromString(reason.code())));
         }
     }

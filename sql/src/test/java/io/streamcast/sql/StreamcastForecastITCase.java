@@ -184,9 +184,10 @@ class StreamcastForecastITCase {
     static ForecastRecord record(Row r) {
         return new ForecastRecord(r.getFieldAs("k"), r.<Instant>getFieldAs("rowtime").toEpochMilli(),
                 r.<Double>getFieldAs("value"), floats(r.getField("forecast")), floats(r.getField("lower")),
-                floats(r.getField("upper")), r.<Double>getFieldAs("anomaly_score"),
-                r.<Double>getFieldAs("anomaly_likelihood"), r.<Double>getFieldAs("detection_score"),
-                r.<Boolean>getFieldAs("is_anomaly"), r.getFieldAs("model_version"));
+                floats(r.getField("upper")), r.<Double>getFieldAs("anomaly_score"), r.<Boolean>getFieldAs("is_anomaly"),
+                r.<Double>getFieldAs("anomaly_likelihood"), r.<Double>getFieldAs("residual_surprise"),
+                r.<Double>getFieldAs("profile_surprise"), r.<Boolean>getFieldAs("outside_seen_range"),
+                r.getFieldAs("model_version"));
     }
 
     static float[] floats(Object o) {
@@ -215,8 +216,8 @@ class StreamcastForecastITCase {
         List<Row> out = collect(tableEnv(rows(events)), call(modelArg()));
 
         assertThat(out.get(0).getFieldNames(true)).containsExactly("k", "ts", "value", "forecast", "lower", "upper",
-                "anomaly_score", "anomaly_likelihood", "detection_score", "is_anomaly", "model_version", "rejected",
-                "rowtime");
+                "anomaly_score", "is_anomaly", "anomaly_likelihood", "residual_surprise", "profile_surprise",
+                "outside_seen_range", "model_version", "rejected", "rowtime");
         assertThat(out).allSatisfy(r -> {
             assertThat(r.getField("rejected")).isNull();
             assertThat(r.<Long>getFieldAs("ts")).isEqualTo(r.<Instant>getFieldAs("rowtime").toEpochMilli());

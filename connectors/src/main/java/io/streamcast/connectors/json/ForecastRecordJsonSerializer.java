@@ -20,7 +20,8 @@ final class ForecastRecordJsonSerializer extends StdSerializer<ForecastRecord> {
 
     /** The properties written, in order: the record's bean properties as of this writer. */
     static final List<String> PROPERTIES = List.of("key", "ts", "value", "forecast", "lower", "upper",
-            "anomalyScore", "anomalyLikelihood", "detectionScore", "isAnomaly", "modelVersion");
+            "anomalyScore", "isAnomaly", "anomalyLikelihood", "residualSurprise", "profileSurprise", "outsideSeenRange",
+            "modelVersion");
 
     private static final SerializedString KEY = new SerializedString("key");
     private static final SerializedString TS = new SerializedString("ts");
@@ -30,7 +31,9 @@ final class ForecastRecordJsonSerializer extends StdSerializer<ForecastRecord> {
     private static final SerializedString UPPER = new SerializedString("upper");
     private static final SerializedString ANOMALY_SCORE = new SerializedString("anomalyScore");
     private static final SerializedString ANOMALY_LIKELIHOOD = new SerializedString("anomalyLikelihood");
-    private static final SerializedString DETECTION_SCORE = new SerializedString("detectionScore");
+    private static final SerializedString RESIDUAL_SURPRISE = new SerializedString("residualSurprise");
+    private static final SerializedString PROFILE_SURPRISE = new SerializedString("profileSurprise");
+    private static final SerializedString OUTSIDE_SEEN_RANGE = new SerializedString("outsideSeenRange");
     private static final SerializedString IS_ANOMALY = new SerializedString("isAnomaly");
     private static final SerializedString MODEL_VERSION = new SerializedString("modelVersion");
 
@@ -52,12 +55,16 @@ final class ForecastRecordJsonSerializer extends StdSerializer<ForecastRecord> {
         array(g, UPPER, r.getUpper());
         g.writeFieldName(ANOMALY_SCORE);
         g.writeNumber(r.getAnomalyScore());
-        g.writeFieldName(ANOMALY_LIKELIHOOD);
-        g.writeNumber(r.getAnomalyLikelihood());
-        g.writeFieldName(DETECTION_SCORE);
-        g.writeNumber(r.getDetectionScore());
         g.writeFieldName(IS_ANOMALY);
         g.writeBoolean(r.isAnomaly());
+        g.writeFieldName(ANOMALY_LIKELIHOOD);
+        g.writeNumber(r.getAnomalyLikelihood());
+        g.writeFieldName(RESIDUAL_SURPRISE);
+        g.writeNumber(r.getResidualSurprise());
+        g.writeFieldName(PROFILE_SURPRISE);
+        g.writeNumber(r.getProfileSurprise());
+        g.writeFieldName(OUTSIDE_SEEN_RANGE);
+        g.writeBoolean(r.isOutsideSeenRange());
         g.writeFieldName(MODEL_VERSION);
         g.writeString(r.getModelVersion());
         g.writeEndObject();

@@ -85,7 +85,7 @@ public final class JsonCodec {
             ObjectMapper direct = builder().addModule(forecastModule()).build();
             ForecastRecord probe = new ForecastRecord("probe-key", 1_700_000_000_123L, 12.25,
                     new float[] {1.5f, Float.NaN, 2.0e-3f, 101.23457f}, new float[] {-0.125f, Float.NEGATIVE_INFINITY},
-                    new float[] {Float.POSITIVE_INFINITY}, 2.5, 0.975, 0.625, true, "probe-v1");
+                    new float[] {Float.POSITIVE_INFINITY}, 0.625, true, 0.975, 2.5e-3, 0.25, true, "probe-v1");
             ForecastRecord empty = new ForecastRecord();
             boolean same = properties.equals(new java.util.TreeSet<>(ForecastRecordJsonSerializer.PROPERTIES));
             for (ForecastRecord r : new ForecastRecord[] {probe, empty}) {

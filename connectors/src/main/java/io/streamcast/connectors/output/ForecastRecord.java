@@ -9,10 +9,16 @@ import java.util.Objects;
 /**
  * What the forecast job emits for each event: the event ({@code key}, {@code ts}, {@code value}),
  * the forecast for the next K steps with its prediction interval ({@code forecast[i]},
- * {@code lower[i]}, {@code upper[i]} for step i+1), how anomalous the event was against the
- * previous forecast ({@code anomalyScore}, {@code anomalyLikelihood}, and {@code detectionScore}, the
- * number compared with the detection threshold to set {@code isAnomaly}), and the version of the model
+ * {@code lower[i]}, {@code upper[i]} for step i+1), how anomalous the event was, and the version of the model
  * that produced it.
+ *
+ * <p>The anomaly contract, the same in every output (Kafka records, the {@code run} CSV, {@code evaluate}'s files,
+ * plots): {@code anomalyScore} in [0, 1] is the one score the detection threshold is applied to
+ * ({@code isAnomaly} is {@code anomalyScore >= threshold}); the ingredients it is made of are kept under their own
+ * names: {@code anomalyLikelihood} (1 − the smaller tail probability of the two detectors' averaged surprises; 0.5
+ * while the key learns), {@code residualSurprise} and {@code profileSurprise} (this event's surprise in [0, 1]
+ * against the served one-step forecast and against the key's daily profile), {@code outsideSeenRange} (the value
+ * lies outside the range seen so far, widened by 5%).
  *
  * <p>The forecasts and interval bounds are 32-bit floats, the precision the model computes them in; JSON carries
  * each as the shortest decimal that reads back as the same float (e.g. {@code 101.23457}, not the 17 digits of
@@ -20,12 +26,14 @@ import java.util.Objects;
  *
  * <p>A Flink POJO ({@code float[]} fields use Flink's primitive-array serializer, not Kryo).
  * On the wire:
- * {@code {"key","ts","value","forecast":[..],"lower":[..],"upper":[..],"anomalyScore",
- * "anomalyLikelihood","detectionScore","isAnomaly","modelVersion"}}; see {@link io.streamcast.connectors.json.JsonCodec}.
+ * {@code {"key","ts","value","forecast":[..],"lower":[..],"upper":[..],"anomalyScore","isAnomaly",
+ * "anomalyLikelihood","residualSurprise","profileSurprise","outsideSeenRange","modelVersion"}}; see
+ * {@link io.streamcast.connectors.json.JsonCodec}.
  */
 @JsonPropertyOrder({
     "key", "ts", "value", "forecast", "lower", "upper",
-    "anomalyScore", "anomalyLikelihood", "detectionScore", "isAnomaly", "modelVersion"
+    "anomalyScore", "isAnomaly", "anomalyLikelihood", "residualSurprise", "profileSurprise", "outsideSeenRange",
+    "modelVersion"
 })
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ForecastRecord {
@@ -37,9 +45,11 @@ public class ForecastRecord {
     private float[] lower;
     private float[] upper;
     private double anomalyScore;
-    private double anomalyLikelihood;
-    private double detectionScore;
     private boolean anomaly;
+    private double anomalyLikelihood;
+    private double residualSurprise;
+    private double profileSurprise;
+    private boolean outsideSeenRange;
     private String modelVersion;
 
     /** For Flink's POJO serializer and Jackson. */
@@ -53,9 +63,11 @@ public class ForecastRecord {
             float[] lower,
             float[] upper,
             double anomalyScore,
-            double anomalyLikelihood,
-            double detectionScore,
             boolean anomaly,
+            double anomalyLikelihood,
+            double residualSurprise,
+            double profileSurprise,
+            boolean outsideSeenRange,
             String modelVersion) {
         this.key = key;
         this.ts = ts;
@@ -64,9 +76,11 @@ public class ForecastRecord {
         this.lower = lower;
         this.upper = upper;
         this.anomalyScore = anomalyScore;
-        this.anomalyLikelihood = anomalyLikelihood;
-        this.detectionScore = detectionScore;
         this.anomaly = anomaly;
+        this.anomalyLikelihood = anomalyLikelihood;
+        this.residualSurprise = residualSurprise;
+        this.profileSurprise = profileSurprise;
+        this.outsideSeenRange = outsideSeenRange;
         this.modelVersion = modelVersion;
     }
 
@@ -123,6 +137,12 @@ public class ForecastRecord {
         this.upper = upper;
     }
 
+    /**
+     * The score in [0, 1] the detection threshold is applied to ({@code isAnomaly} is {@code anomalyScore >=
+     * threshold}): 0 during a key's warm-up, 1 for a value outside the range seen so far, else the anomaly
+     * likelihood on NAB's log scale {@code log(1.0000000001 − L) / log(1e-10)} (0.5 = a tail probability of 1e-5),
+     * lowered to the 1e-3 level for the events of an anomaly episode after its onset.
+     */
     public double getAnomalyScore() {
         return anomalyScore;
     }
@@ -131,6 +151,7 @@ public class ForecastRecord {
         this.anomalyScore = anomalyScore;
     }
 
+    /** 1 − the smaller tail probability of the two detectors' averaged surprises; 0.5 while the key learns. */
     public double getAnomalyLikelihood() {
         return anomalyLikelihood;
     }
@@ -139,17 +160,31 @@ public class ForecastRecord {
         this.anomalyLikelihood = anomalyLikelihood;
     }
 
-    /**
-     * The number compared with the detection threshold ({@code isAnomaly} is {@code detectionScore >= threshold}):
-     * 0 during a key's warm-up, 1 for a value outside the range seen so far, else the anomaly likelihood on
-     * NAB's log scale.
-     */
-    public double getDetectionScore() {
-        return detectionScore;
+    /** This event's surprise in [0, 1] against the one-step forecast served at the previous event. */
+    public double getResidualSurprise() {
+        return residualSurprise;
     }
 
-    public void setDetectionScore(double detectionScore) {
-        this.detectionScore = detectionScore;
+    public void setResidualSurprise(double residualSurprise) {
+        this.residualSurprise = residualSurprise;
+    }
+
+    /** This event's surprise in [0, 1] against its time-of-day slot of the key's daily profile. */
+    public double getProfileSurprise() {
+        return profileSurprise;
+    }
+
+    public void setProfileSurprise(double profileSurprise) {
+        this.profileSurprise = profileSurprise;
+    }
+
+    /** Whether the value lies outside the range seen before it, widened by 5% of that range on each side. */
+    public boolean isOutsideSeenRange() {
+        return outsideSeenRange;
+    }
+
+    public void setOutsideSeenRange(boolean outsideSeenRange) {
+        this.outsideSeenRange = outsideSeenRange;
     }
 
     @JsonProperty("isAnomaly")
@@ -182,9 +217,11 @@ public class ForecastRecord {
         return ts == other.ts
                 && Double.compare(value, other.value) == 0
                 && Double.compare(anomalyScore, other.anomalyScore) == 0
-                && Double.compare(anomalyLikelihood, other.anomalyLikelihood) == 0
-                && Double.compare(detectionScore, other.detectionScore) == 0
                 && anomaly == other.anomaly
+                && Double.compare(anomalyLikelihood, other.anomalyLikelihood) == 0
+                && Double.compare(residualSurprise, other.residualSurprise) == 0
+                && Double.compare(profileSurprise, other.profileSurprise) == 0
+                && outsideSeenRange == other.outsideSeenRange
                 && Objects.equals(key, other.key)
                 && Arrays.equals(forecast, other.forecast)
                 && Arrays.equals(lower, other.lower)
@@ -194,7 +231,8 @@ public class ForecastRecord {
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(key, ts, value, anomalyScore, anomalyLikelihood, detectionScore, anomaly, modelVersion);
+        int h = Objects.hash(key, ts, value, anomalyScore, anomaly, anomalyLikelihood, residualSurprise, profileSurprise,
+                outsideSeenRange, modelVersion);
         h = 31 * h + Arrays.hashCode(forecast);
         h = 31 * h + Arrays.hashCode(lower);
         return 31 * h + Arrays.hashCode(upper);
@@ -205,8 +243,9 @@ public class ForecastRecord {
         return "ForecastRecord{key='" + key + "', ts=" + ts + ", value=" + value
                 + ", forecast=" + Arrays.toString(forecast) + ", lower=" + Arrays.toString(lower)
                 + ", upper=" + Arrays.toString(upper) + ", anomalyScore=" + anomalyScore
-                + ", anomalyLikelihood=" + anomalyLikelihood + ", detectionScore=" + detectionScore
-                + ", isAnomaly=" + anomaly
+                + ", isAnomaly=" + anomaly + ", anomalyLikelihood=" + anomalyLikelihood
+                + ", residualSurprise=" + residualSurprise + ", profileSurprise=" + profileSurprise
+                + ", outsideSeenRange=" + outsideSeenRange
                 + ", modelVersion='" + modelVersion + "'}";
     }
 }

@@ -46,7 +46,8 @@ class FlinkTypesTest {
         TypeSerializer<ForecastRecord> serializer =
                 TypeInformation.of(ForecastRecord.class).createSerializer(new ExecutionConfig().getSerializerConfig());
         ForecastRecord record = new ForecastRecord("k", 1L, 2.0, new float[] {1, 2, 3},
-                new float[] {0, 1, 2}, new float[] {2, 3, Float.POSITIVE_INFINITY}, 0.9, 0.99, 0.875, true, "v7");
+                new float[] {0, 1, 2}, new float[] {2, 3, Float.POSITIVE_INFINITY}, 0.875, true, 0.99, 0.9, 0.25, true,
+                "v7");
 
         ForecastRecord copy = roundTrip(serializer, record);
 

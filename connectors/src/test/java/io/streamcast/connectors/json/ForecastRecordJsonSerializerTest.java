@@ -49,8 +49,9 @@ class ForecastRecordJsonSerializerTest {
             };
             ForecastRecord r = new ForecastRecord(key,
                     random.nextLong(), random.nextGaussian() * 100, arrays[0], arrays[1], arrays[2],
-                    random.nextInt(10) == 0 ? Double.NaN : random.nextDouble() * 10, random.nextDouble(),
-                    random.nextDouble(), random.nextBoolean(), random.nextInt(30) == 0 ? null : "v" + i);
+                    random.nextInt(10) == 0 ? Double.NaN : random.nextDouble(), random.nextBoolean(),
+                    random.nextDouble(), random.nextDouble(), random.nextDouble(), random.nextBoolean(),
+                    random.nextInt(30) == 0 ? null : "v" + i);
 
             String direct = JsonCodec.toJson(r);
             String viaModule = JsonCodec.mapper().writeValueAsString(r);
@@ -86,7 +87,8 @@ class ForecastRecordJsonSerializerTest {
             if (!Double.isFinite(d) || !Float.isFinite(f)) {
                 continue;
             }
-            ForecastRecord r = new ForecastRecord("k", 0L, d, new float[] {f, (float) d}, null, null, 0, 0, 0, false, "v");
+            ForecastRecord r = new ForecastRecord("k", 0L, d, new float[] {f, (float) d}, null, null, 0, false, 0, 0, 0, false,
+                    "v");
             ForecastRecord back = JsonCodec.fromJson(JsonCodec.toJsonBytes(r), ForecastRecord.class);
             assertThat(Double.doubleToLongBits(back.getValue())).as("%s", d).isEqualTo(Double.doubleToLongBits(d));
             assertThat(Float.floatToIntBits(back.getForecast()[0])).as("%s", f).isEqualTo(Float.floatToIntBits(f));
@@ -97,7 +99,8 @@ class ForecastRecordJsonSerializerTest {
     @Test
     void forecastsAreWrittenAsTheShortestDecimalOfTheirFloat() {
         float f = 101.23457f; // as a double: 101.2345733642578125
-        ForecastRecord r = new ForecastRecord("k", 0L, 1.0, new float[] {f, 0.1f, 1e-8f}, null, null, 0, 0, 0, false, "v");
+        ForecastRecord r = new ForecastRecord("k", 0L, 1.0, new float[] {f, 0.1f, 1e-8f}, null, null, 0, false, 0, 0, 0,
+                false, "v");
         assertThat(JsonCodec.toJson(r)).contains("\"forecast\":[101.23457,0.1,1.0E-8]");
     }
 }

@@ -105,7 +105,7 @@ class JsonKafkaSinkBuilderTest {
         JsonRecordSerializationSchema<ForecastRecord> schema =
                 new JsonRecordSerializationSchema<>("forecasts", ForecastRecord::getKey);
         ForecastRecord record = new ForecastRecord("series-9", 5L, 1.0, new float[] {2.0f}, new float[] {1.0f},
-                new float[] {3.0f}, 0.1, 0.2, 0.3, false, "v1");
+                new float[] {3.0f}, 0.3, false, 0.2, 0.1, 0.0, false, "v1");
 
         ProducerRecord<byte[], byte[]> out = schema.serialize(record, null, 5L);
 

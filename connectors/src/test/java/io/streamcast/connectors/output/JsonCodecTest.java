@@ -15,7 +15,7 @@ class JsonCodecTest {
 
     private static final ForecastRecord FORECAST = new ForecastRecord("machine-7", 1_700_000_000_000L, 42.5,
             new float[] {43.0f, 44.0f}, new float[] {40.0f, 39.5f}, new float[] {46.0f, 48.5f},
-            3.25, 0.999, 0.75, true, "lstm-h32-v3");
+            0.75, true, 0.999, 0.5, 0.125, false, "lstm-h32-v3");
 
     @Test
     void forecastRecordWireFormat() throws Exception {
@@ -23,8 +23,8 @@ class JsonCodecTest {
 
         assertThat(json).isEqualTo("{\"key\":\"machine-7\",\"ts\":1700000000000,\"value\":42.5,"
                 + "\"forecast\":[43.0,44.0],\"lower\":[40.0,39.5],\"upper\":[46.0,48.5],"
-                + "\"anomalyScore\":3.25,\"anomalyLikelihood\":0.999,\"detectionScore\":0.75,\"isAnomaly\":true,"
-                + "\"modelVersion\":\"lstm-h32-v3\"}");
+                + "\"anomalyScore\":0.75,\"isAnomaly\":true,\"anomalyLikelihood\":0.999,\"residualSurprise\":0.5,"
+                + "\"profileSurprise\":0.125,\"outsideSeenRange\":false,\"modelVersion\":\"lstm-h32-v3\"}");
         assertThat(JsonCodec.fromJson(json, ForecastRecord.class)).isEqualTo(FORECAST);
     }
 
@@ -32,7 +32,7 @@ class JsonCodecTest {
     void nonFiniteNumbersStayStandardJsonAndRoundTrip() throws Exception {
         ForecastRecord early = new ForecastRecord("k", 1L, 1.0, new float[] {1.0f},
                 new float[] {Float.NEGATIVE_INFINITY}, new float[] {Float.POSITIVE_INFINITY},
-                Double.NaN, 0.0, 0.0, false, "v1");
+                Double.NaN, false, 0.0, 0.0, 0.0, false, "v1");
 
         String json = JsonCodec.toJson(early);
 

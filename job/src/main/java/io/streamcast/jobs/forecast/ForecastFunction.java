@@ -211,8 +211,8 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         }
         forecastsOut.inc();
         out.collect(new ForecastRecord(e.getKey(), ts, e.getValue(), step.forecast().clone(), step.lower().clone(),
-                step.upper().clone(), result.anomalyScore(), result.anomalyLikelihood(), result.detectionScore(),
-                anomaly, m.version));
+                step.upper().clone(), result.anomalyScore(), anomaly, result.anomalyLikelihood(),
+                result.residualSurprise(), result.profileSurprise(), result.outsideSeenRange(), m.version));
     }
 
     @Override

@@ -14,16 +14,16 @@ import java.io.IOException;
  * savepoints and upgrades without Kryo.
  *
  * <p>Each record starts with its layout version, so a later release reads records written by this one
- * (and refuses, with a message, a version it does not know). Layout version 5, written by this release:
+ * (and refuses, with a message, a version it does not know). Layout version 6, written by this release:
  * <pre>
- *   byte    version (5)
+ *   byte    version (6)
  *   varlong lastTimestamp, zigzag-coded      (6 bytes for today's epoch milliseconds)
  *   int     modelTag                         (the model's architecture is in the operator's model lineage)
  *   varlong scalerCount                      (7 bits per byte, low groups first: 1 byte below 128, 3 below 2^21)
  *   varlong modelSince                       (0, one byte, unless the key adopted a model afresh)
  *   double  scalerMean, double scalerM2
  *   varint  n, float[n] recurrent
- *   varint  n, float[n] stats                (anomaly scorer, intervals of the tracked horizons, combination;
+ *   varint  n, float[n] stats                (anomaly scorer with its daily profile, intervals of the tracked horizons, combination;
  *                                            for a key with a season the per-horizon combination's block after them)
  * </pre>
  * That is 31 to 33 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
@@ -32,7 +32,9 @@ import java.io.IOException;
  * key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since it needs the
  * serving model):
  * <ul>
- *   <li>layout version 4: the same fields; its stats never hold the per-horizon combination's block;
+ *   <li>layout version 5: the same fields; its stats hold the anomaly scorer's first eight floats only (no daily
+ *       profile);
+ *   <li>layout version 4: the same fields as 5; its stats never hold the per-horizon combination's block;
  *   <li>layout version 3: {@code lastTimestamp} as a long, {@code archTag} after {@code modelTag}, no
  *       {@code modelSince}; its stats hold the scorer's event
  *       count and the intervals' counter and served one-step forecast;
@@ -47,6 +49,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
 
     /** The layout version this serializer writes ({@link SeriesState#LAYOUT}). */
     public static final byte LAYOUT_VERSION = SeriesState.LAYOUT;
+
+    /** The fifth layout version: as 6, without the anomaly scorer's daily profile; read, written back until converted. */
+    public static final byte LAYOUT_VERSION_5 = SeriesState.LAYOUT_5;
 
     /** The fourth layout version: as 5, without the combination's block; read, written back until converted. */
     public static final byte LAYOUT_VERSION_4 = SeriesState.LAYOUT_4;
@@ -88,9 +93,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             serializeVersion2(s, out);
             return;
         }
-        // layouts 3 and 4 differ in three fields, as deserialize reads them; 4 and 5 in the stats only
+        // layouts 3 and 4 differ in three fields, as deserialize reads them; 4, 5 and 6 in the stats only
         boolean current = s.layout >= LAYOUT_VERSION_4;
-        out.writeByte(s.layout == LAYOUT_VERSION_4 ? LAYOUT_VERSION_4 : current ? LAYOUT_VERSION : LAYOUT_VERSION_3);
+        out.writeByte(current ? s.layout : LAYOUT_VERSION_3);
         if (current) {
             writeUnsignedVarLong(zigzag(s.lastTimestamp), out);
         } else {
@@ -134,7 +139,8 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
     @Override
     public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_4 || version == LAYOUT_VERSION_3) {
+        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_5 || version == LAYOUT_VERSION_4
+                || version == LAYOUT_VERSION_3) {
             boolean current = version != LAYOUT_VERSION_3;
             reuse.lastTimestamp = current ? unzigzag(readVarLong(in)) : in.readLong();
             reuse.modelTag = in.readInt();

@@ -157,6 +157,51 @@ class ForecastFunctionTest {
     }
 
     @Test
+    void aMissingDailyPeakInsideTheSeenRangeIsFlaggedOnceAndTheStateHoldsTheKeysDailyProfile() throws Exception {
+        int day = 288;
+        int onset = 10 * day;
+        List<Event> events = new java.util.ArrayList<>(TestModels.series("a", 12 * day, 50.0, 5));
+        // from the onset on the daily swing is gone: the level stays at the daily mean, inside the range seen so far
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(6);
+        for (int t = onset; t < events.size(); t++) {
+            events.set(t, new Event("a", events.get(t).getTimestampMillis(), 50.0 * (1 + 0.02 * (rnd.nextDouble() - 0.5))));
+        }
+        try (var h = harness(MODEL, ForecastJobConfig.defaults())) {
+            h.open();
+            feed(h, events);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertThat(out).hasSize(events.size());
+            List<Integer> flagged = new java.util.ArrayList<>();
+            for (int t = 0; t < out.size(); t++) {
+                ForecastRecord r = out.get(t);
+                if (r.isAnomaly()) {
+                    flagged.add(t);
+                }
+                assertThat(r.getAnomalyScore()).isBetween(0.0, 1.0);
+                assertThat(r.isAnomaly()).isEqualTo(t >= 150 && r.getAnomalyScore() >= 0.5);
+                assertThat(r.getResidualSurprise()).isBetween(0.0, 1.0);
+                assertThat(r.getProfileSurprise()).isBetween(0.0, 1.0);
+            }
+            // the first day, while the seen range still grows, may flag values outside it; then nothing until the onset
+            assertThat(flagged.stream().filter(t -> t >= day && t < onset)).as("flags in the clean days").isEmpty();
+            assertThat(flagged.stream().filter(t -> t >= onset)).as("one flag, within 40 events of the onset")
+                    .hasSize(1).allSatisfy(t -> assertThat(t).isBetween(onset, onset + 40));
+
+            SeriesState s = stateOf(h, "a");
+            assertThat(s.layout).isEqualTo(SeriesState.LAYOUT);
+            int horizon = out.get(0).horizon();
+            assertThat(s.stats).hasSize(io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE
+                    + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon)
+                    + io.streamcast.model.core.PersistenceBlend.STATE_SIZE);
+            float[] profile = java.util.Arrays.copyOfRange(s.stats, 13, io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE);
+            assertThat(profile).as("every half hour of the day has a mean").hasSize(48);
+            for (float m : profile) {
+                assertThat(m).as("a half hour's mean").isBetween(30f, 70f);
+            }
+        }
+    }
+
+    @Test
     void anIdleKeysStateIsClearedByItsTimerAfterTheTtl() throws Exception {
         ForecastJobConfig cfg = config(Map.of("streamcast.state.ttl", "1 h"));
         try (var h = harness(MODEL, cfg)) {

@@ -67,8 +67,13 @@ final class GoldenJobSavepoint {
      * kept in the stats); never rewritten.
      */
     static final String NAME_V2 = "job-savepoint-v2";
-    /** The golden of this release (series state layout 4); {@link JobSavepointGoldenWriter} writes this one. */
-    static final String NAME = "job-savepoint-v3";
+    /**
+     * The golden written by the releases with series state layouts 4 and 5 (no daily profile in the anomaly scorer,
+     * its residual statistics in units of the key's value scale); never rewritten.
+     */
+    static final String NAME_V3 = "job-savepoint-v3";
+    /** The golden of this release (series state layout 6); {@link JobSavepointGoldenWriter} writes this one. */
+    static final String NAME = "job-savepoint-v4";
     static final Path DIR = dir(NAME);
 
     static Path dir(String name) {

@@ -57,16 +57,18 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * State written by a release restores in the next, for a whole job: the golden savepoints
- * {@code golden/job-savepoint-v1} and {@code golden/job-savepoint-v2} (earlier releases') and
- * {@code golden/job-savepoint-v3} (this release's)
+ * {@code golden/job-savepoint-v1}, {@code golden/job-savepoint-v2} and {@code golden/job-savepoint-v3} (earlier
+ * releases') and {@code golden/job-savepoint-v4} (this release's)
  * ({@link GoldenJobSavepoint}: the production job of {@code ForecastJobMain} on
  * RocksDB, stopped with a canonical savepoint after the first {@value GoldenJobSavepoint#PREFIX} of
  * {@value GoldenJobSavepoint#EVENTS_PER_KEY} events of each of {@value GoldenJobSavepoint#KEYS} keys) is copied to a
  * temporary directory and restored by today's job with {@code allowNonRestoredState=false}; the job reads the rest of
  * the input and must emit, for every key, what the model core computes continuing each key's restored model state,
  * scaler and pending forecast exactly, and the anomaly scores an uninterrupted run of today's job emits. From v2 on
- * (layouts 3 and 4, whose state converts without loss) every forecast, interval and score equals the uninterrupted
- * run's exactly. (The release of v1 served the model's forecast alone; today's combines it with persistence by a
+ * (layouts 3 to 6, whose forecasting state converts without loss) every forecast, interval, anomaly score and decision
+ * equals the uninterrupted run's exactly (the keys are still learning, where the anomaly score does not depend on the
+ * residual statistics, which layouts up to 5 kept for the model's residual in other units); from v4, this release's,
+ * every field of every record does. (The release of v1 served the model's forecast alone; today's combines it with persistence by a
  * per-key weight that starts, for restored keys, at what that release served: see {@code PersistenceBlend}.)
  *
  * <p>This release's golden is also restored at parallelism 1 and {@value #RESCALED_MAX} (it was written at
@@ -124,7 +126,8 @@ class JobSavepointRestoreITCase {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {GoldenJobSavepoint.NAME_V1, GoldenJobSavepoint.NAME_V2, GoldenJobSavepoint.NAME})
+    @ValueSource(strings = {GoldenJobSavepoint.NAME_V1, GoldenJobSavepoint.NAME_V2, GoldenJobSavepoint.NAME_V3,
+            GoldenJobSavepoint.NAME})
     void theGoldenSavepointRestoresAndEveryKeyContinuesAsInAnUninterruptedRun(
             String name, @TempDir Path dir, @InjectMiniCluster MiniCluster cluster) throws Exception {
         // the golden of the release before served the model's forecast alone and kept other interval statistics
@@ -196,6 +199,10 @@ class JobSavepointRestoreITCase {
                             .isEqualTo(x.getAnomalyLikelihood());
                 }
                 assertThat(y.isAnomaly()).as("%s: anomaly flag", at).isEqualTo(x.isAnomaly());
+                if (name.equals(GoldenJobSavepoint.NAME)) {
+                    assertThat(y).as("%s: this release's state, every field including the anomaly ingredients", at)
+                            .isEqualTo(x);
+                }
                 assertThat(y.getModelVersion()).as("%s: model version", at).isEqualTo(x.getModelVersion())
                         .isEqualTo(TestModels.VERSION);
             }

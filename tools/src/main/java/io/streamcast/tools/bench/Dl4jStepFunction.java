@@ -110,6 +110,6 @@ public final class Dl4jStepFunction extends KeyedProcessFunction<String, ParsedE
         recurrent.update(hc);
         scalerState.update(sc);
         out.collect(new ForecastRecord(e.getKey(), e.getTimestampMillis(), e.getValue(), forecast, new float[horizon],
-                new float[horizon], 0.0, 0.5, 0.0, false, "dl4j-baseline"));
+                new float[horizon], 0.0, false, 0.5, 0.0, 0.0, false, "dl4j-baseline"));
     }
 }

@@ -24,7 +24,7 @@ import java.util.Map;
  * labels, NAB scores ({@link NabScorer}) as {@code report.md} and {@code report.json} in the output folder.
  *
  * <h2>The anomaly score written</h2>
- * {@code anomaly_score} is the record's {@code detectionScore}, the number the job compares with its threshold: 0
+ * {@code anomaly_score} is the record's {@code anomalyScore}, the number the job compares with its threshold: 0
  * for a key's first {@code warm-up-events} events, 1 for a value outside the range seen so far, otherwise the
  * anomaly likelihood on NAB's log scale {@code log(1.0000000001 − L) / log(1e-10)}. NAB thresholds are chosen on
  * it, so the job's own threshold does not matter here.

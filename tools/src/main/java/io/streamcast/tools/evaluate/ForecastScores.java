@@ -91,7 +91,7 @@ record ForecastScores(Map<String, ScoredSeries> scored, List<ForecastMetrics.Ser
         for (int t = 0; t < n; t++) {
             ForecastRecord r = atRow[t];
             if (r != null) {
-                score[t] = r.getDetectionScore();
+                score[t] = r.getAnomalyScore();
             }
             for (int k = 1; k <= horizon; k++) {
                 int at = layout == ForecastLayout.TARGET ? t - k : t;

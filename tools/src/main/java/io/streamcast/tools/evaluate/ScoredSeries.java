@@ -20,12 +20,12 @@ import java.util.Map;
  *
  * <p>Row {@code t}'s {@code forecast_hk} is the forecast of row t's value made at row {@code t−k} (from rows
  * 0..t−k only); {@code forecast} is {@code forecast_h1}, and {@code lower}/{@code upper} bound it. Empty cells
- * mean no forecast (the first rows, or rows the job did not accept). {@code anomaly_score} is the detection score
- * NAB thresholds, in [0, 1].
+ * mean no forecast (the first rows, or rows the job did not accept). {@code anomaly_score} is the record's anomaly
+ * score, in [0, 1], the number the job's threshold and NAB's thresholds are applied to.
  *
  * @param timestamps   timestamp text of each row, as in the input
  * @param values       value text of each row, as in the input
- * @param anomalyScore detection score per row
+ * @param anomalyScore anomaly score per row
  * @param forecasts    forecasts[k−1][t] = forecast_hk of row t (NaN = none)
  * @param lower        lower bound of the one-step interval per row (NaN = none)
  * @param upper        upper bound of the one-step interval per row (NaN = none)

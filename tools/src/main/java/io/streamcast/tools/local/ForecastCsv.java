@@ -15,7 +15,9 @@ import java.util.List;
 
 /**
  * Writes forecast records as CSV: {@code key,timestamp,value,forecast_h1..hK,lower_h1..hK,upper_h1..hK,
- * anomaly_score,anomaly_likelihood,detection_score,is_anomaly,model_version}, timestamps as ISO-8601 UTC.
+ * anomaly_score,is_anomaly,anomaly_likelihood,residual_surprise,profile_surprise,outside_seen_range,model_version},
+ * timestamps as ISO-8601 UTC: the forecast record's fields ({@code anomaly_score} is what the threshold is applied
+ * to; the next four are its ingredients).
  */
 public final class ForecastCsv implements Closeable {
 
@@ -34,13 +36,14 @@ public final class ForecastCsv implements Closeable {
                 header.add(prefix + "_h" + j);
             }
         }
-        header.addAll(List.of("anomaly_score", "anomaly_likelihood", "detection_score", "is_anomaly", "model_version"));
+        header.addAll(List.of("anomaly_score", "is_anomaly", "anomaly_likelihood", "residual_surprise", "profile_surprise",
+                "outside_seen_range", "model_version"));
         this.printer = new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
                 CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get());
     }
 
     public void write(ForecastRecord r) throws IOException {
-        List<Object> row = new ArrayList<>(3 * horizon + 8);
+        List<Object> row = new ArrayList<>(3 * horizon + 10);
         row.add(r.getKey());
         row.add(Instant.ofEpochMilli(r.getTs()).toString());
         row.add(r.getValue());
@@ -48,9 +51,11 @@ public final class ForecastCsv implements Closeable {
         addAll(row, r.getLower());
         addAll(row, r.getUpper());
         row.add(r.getAnomalyScore());
-        row.add(r.getAnomalyLikelihood());
-        row.add(r.getDetectionScore());
         row.add(r.isAnomaly());
+        row.add(r.getAnomalyLikelihood());
+        row.add(r.getResidualSurprise());
+        row.add(r.getProfileSurprise());
+        row.add(r.isOutsideSeenRange());
         row.add(r.getModelVersion());
         printer.printRecord(row);
         rows++;

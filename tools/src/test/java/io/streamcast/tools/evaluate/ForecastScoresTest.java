@@ -28,7 +28,7 @@ class ForecastScoresTest {
                 lo[k - 1] = f[k - 1] - 0.5f;
                 hi[k - 1] = f[k - 1] + 0.5f;
             }
-            out.add(new ForecastRecord("s", 1000L * t, t, f, lo, hi, 0, 0, 0.1 * t, false, "v"));
+            out.add(new ForecastRecord("s", 1000L * t, t, f, lo, hi, 0.1 * t, false, 0, 0, 0, false, "v"));
         }
         return out;
     }

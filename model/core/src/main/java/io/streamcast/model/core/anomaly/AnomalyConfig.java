@@ -2,8 +2,8 @@ package io.streamcast.model.core.anomaly;
 
 /**
  * Immutable settings of {@link AnomalyScorer}. Build with {@link #builder()}; every setting has a
- * default tuned on the NAB development series, and {@link Builder#build()} rejects bad values with
- * a message naming the setting and the value.
+ * default (how each was chosen, on which NAB development categories, is in docs/evaluation.md), and
+ * {@link Builder#build()} rejects bad values with a message naming the setting and the value.
  *
  * <p>Half-lives are counted in events of one key: a half-life of h means an observation's weight
  * halves every h events (smoothing factor {@code 1 - 2^(-1/h)}).
@@ -36,8 +36,13 @@ public final class AnomalyConfig {
     public static final double DEFAULT_RED_TAIL = 1e-5;
     /** Tail probability reported for a red value that follows a red value. */
     public static final double DEFAULT_YELLOW_TAIL = 1e-3;
-    /** A red value within this many events of the previous red value is reported as yellow. */
-    public static final int DEFAULT_RED_REFRACTORY = 200;
+    /**
+     * An anomaly episode (opened by a red value; later red values in it are reported as yellow) ends when the
+     * combined tail probability rises above this.
+     */
+    public static final double DEFAULT_EPISODE_END_TAIL = 0.1;
+    /** Weight of a value in its time-of-day slot's running mean (the key's daily profile), per visit of the slot. */
+    public static final double DEFAULT_PROFILE_ADAPTATION = 0.05;
     /** Detection threshold on the log-likelihood scale (0.5 = a tail probability of 1e-5). */
     public static final double DEFAULT_THRESHOLD = 0.5;
     /** The seen value range is widened by this fraction of itself on both sides. */
@@ -56,7 +61,8 @@ public final class AnomalyConfig {
     private final double minVariance;
     private final double redTail;
     private final double yellowTail;
-    private final int redRefractory;
+    private final double episodeEndTail;
+    private final double profileAdaptation;
     private final double threshold;
     private final boolean spatialCheck;
     private final double spatialTolerance;
@@ -75,7 +81,8 @@ public final class AnomalyConfig {
         this.minVariance = b.minVariance;
         this.redTail = b.redTail;
         this.yellowTail = b.yellowTail;
-        this.redRefractory = b.redRefractory;
+        this.episodeEndTail = b.episodeEndTail;
+        this.profileAdaptation = b.profileAdaptation;
         this.threshold = b.threshold;
         this.spatialCheck = b.spatialCheck;
         this.spatialTolerance = b.spatialTolerance;
@@ -107,7 +114,8 @@ public final class AnomalyConfig {
         b.minVariance = minVariance;
         b.redTail = redTail;
         b.yellowTail = yellowTail;
-        b.redRefractory = redRefractory;
+        b.episodeEndTail = episodeEndTail;
+        b.profileAdaptation = profileAdaptation;
         b.threshold = threshold;
         b.spatialCheck = spatialCheck;
         b.spatialTolerance = spatialTolerance;
@@ -127,7 +135,8 @@ public final class AnomalyConfig {
     public double minVariance() { return minVariance; }
     public double redTail() { return redTail; }
     public double yellowTail() { return yellowTail; }
-    public int redRefractory() { return redRefractory; }
+    public double episodeEndTail() { return episodeEndTail; }
+    public double profileAdaptation() { return profileAdaptation; }
     public double threshold() { return threshold; }
     public boolean spatialCheck() { return spatialCheck; }
     public double spatialTolerance() { return spatialTolerance; }
@@ -152,7 +161,8 @@ public final class AnomalyConfig {
                 + ", minVariance=" + minVariance
                 + ", redTail=" + redTail
                 + ", yellowTail=" + yellowTail
-                + ", redRefractory=" + redRefractory
+                + ", episodeEndTail=" + episodeEndTail
+                + ", profileAdaptation=" + profileAdaptation
                 + ", threshold=" + threshold
                 + ", spatialCheck=" + spatialCheck
                 + ", spatialTolerance=" + spatialTolerance + '}';
@@ -173,7 +183,8 @@ public final class AnomalyConfig {
         private double minVariance = DEFAULT_MIN_VARIANCE;
         private double redTail = DEFAULT_RED_TAIL;
         private double yellowTail = DEFAULT_YELLOW_TAIL;
-        private int redRefractory = DEFAULT_RED_REFRACTORY;
+        private double episodeEndTail = DEFAULT_EPISODE_END_TAIL;
+        private double profileAdaptation = DEFAULT_PROFILE_ADAPTATION;
         private double threshold = DEFAULT_THRESHOLD;
         private boolean spatialCheck = true;
         private double spatialTolerance = DEFAULT_SPATIAL_TOLERANCE;
@@ -207,10 +218,12 @@ public final class AnomalyConfig {
         /** Tail probability reported for consecutive red values (≥ redTail). */
         public Builder yellowTail(double v) { this.yellowTail = v; return this; }
         /**
-         * A red value within this many events after the previous red value is reported at the
-         * yellow level (1: only directly consecutive red values, as HTM does).
+         * Tail probability above which an anomaly episode ends, in (yellowTail, 0.5]: within an episode further red
+         * values are reported at the yellow level, so only its onset is flagged.
          */
-        public Builder redRefractory(int v) { this.redRefractory = v; return this; }
+        public Builder episodeEndTail(double v) { this.episodeEndTail = v; return this; }
+        /** Weight (0, 1] of a value in its time-of-day slot's running mean, per visit of the slot. */
+        public Builder profileAdaptation(double v) { this.profileAdaptation = v; return this; }
         /** Detection threshold on the log-likelihood scale, in (0, 1]. */
         public Builder threshold(double v) { this.threshold = v; return this; }
         /** Whether a value outside the widened seen range is flagged. */
@@ -242,7 +255,13 @@ public final class AnomalyConfig {
                 throw new IllegalArgumentException("yellowTail must be in [redTail, 0.5) = [" + redTail
                         + ", 0.5), got " + yellowTail);
             }
-            requireAtLeast("redRefractory", redRefractory, 1);
+            if (!(episodeEndTail > yellowTail) || !(episodeEndTail <= 0.5)) {
+                throw new IllegalArgumentException("episodeEndTail must be in (yellowTail, 0.5] = (" + yellowTail
+                        + ", 0.5], got " + episodeEndTail);
+            }
+            if (!(profileAdaptation > 0.0) || !(profileAdaptation <= 1.0)) {
+                throw new IllegalArgumentException("profileAdaptation must be in (0, 1], got " + profileAdaptation);
+            }
             if (!(threshold > 0.0) || !(threshold <= 1.0)) {
                 throw new IllegalArgumentException("threshold must be in (0, 1], got " + threshold);
             }

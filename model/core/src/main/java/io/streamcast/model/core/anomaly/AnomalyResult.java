@@ -8,7 +8,8 @@ package io.streamcast.model.core.anomaly;
 public final class AnomalyResult {
 
     double standardisedResidual;
-    double anomalyScore;
+    double residualSurprise;
+    double profileSurprise;
     double averagedScore;
     double tailProbability = 0.5;
     double anomalyLikelihood = 0.5;
@@ -21,10 +22,14 @@ public final class AnomalyResult {
     /** Residual minus its running centre, divided by the running robust scale (NaN if no residual). */
     public double standardisedResidual() { return standardisedResidual; }
 
-    /** Raw anomaly score in [0, 1] of this event alone. */
-    public double anomalyScore() { return anomalyScore; }
+    /** Surprise in [0, 1] of this event's forecast residual alone (see {@link AnomalyScorer}). */
+    public double residualSurprise() { return residualSurprise; }
 
-    /** Exponentially weighted short average of raw scores, in [0, 1]. */
+    /** Surprise in [0, 1] of this event's value against its time-of-day slot of the key's daily profile. */
+    public double profileSurprise() { return profileSurprise; }
+
+
+    /** Exponentially weighted short average of residual surprises, in [0, 1]. */
     public double averagedScore() { return averagedScore; }
 
     /** Reported (filtered) upper-tail probability of the averaged score; 0.5 while learning. */
@@ -37,24 +42,25 @@ public final class AnomalyResult {
     public double logLikelihood() { return logLikelihood; }
 
     /** Whether the value fell outside the seen range widened by the spatial tolerance. */
-    public boolean spatialAnomaly() { return spatialAnomaly; }
+    public boolean outsideSeenRange() { return spatialAnomaly; }
 
     /** Whether the key has seen more than the configured warm-up events. */
     public boolean warmedUp() { return warmedUp; }
 
     /**
-     * The number compared with the threshold: 0 during warm-up, 1 for a spatial anomaly, else
-     * {@link #logLikelihood()}.
+     * The anomaly score in [0, 1], the one number compared with the threshold: 0 during warm-up, 1 for a value
+     * outside the seen range, else {@link #logLikelihood()}.
      */
-    public double detectionScore() { return detectionScore; }
+    public double anomalyScore() { return detectionScore; }
 
     /** Whether this event is reported as an anomaly. */
     public boolean isAnomaly() { return anomaly; }
 
     @Override
     public String toString() {
-        return "AnomalyResult{score=" + anomalyScore + ", likelihood=" + anomalyLikelihood
-                + ", logLikelihood=" + logLikelihood + ", spatial=" + spatialAnomaly
+        return "AnomalyResult{anomalyScore=" + detectionScore + ", residualSurprise=" + residualSurprise + ", profileSurprise=" + profileSurprise
+                + ", likelihood=" + anomalyLikelihood
+                + ", logLikelihood=" + logLikelihood + ", outsideSeenRange=" + spatialAnomaly
                 + ", anomaly=" + anomaly + '}';
     }
 }

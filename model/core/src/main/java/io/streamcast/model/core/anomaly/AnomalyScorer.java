@@ -3,89 +3,110 @@ package io.streamcast.model.core.anomaly;
 import io.streamcast.model.core.StateRegions;
 
 /**
- * Per-key anomaly scoring from forecast residuals, with all per-key state in a small slice of a
- * {@code float[]} so that a state serializer writes it as plain numbers.
+ * Per-key anomaly scoring built on the forecasts and on the key's daily pattern, with all per-key state in a small
+ * slice of a {@code float[]} so that a state serializer writes it as plain numbers.
  *
  * <h2>Inputs per event</h2>
- * The raw value {@code v_t} and the one-step-ahead residual in model (standardised) units
- * {@code r_t = z_t − ẑ_t}, where {@code ẑ_t} was forecast from events up to {@code t−1}. The
- * residual may be NaN (no forecast yet): the event then counts, updates the value range and gets
- * raw score 0. So does the key's first residual: there is no centre or scale yet to judge it by (it was
- * scored against {@code minResidualScale} alone before, which gave every key the maximum raw score 1 at its
- * second event). "First" is read from the state: centre and scale both exactly 0.
+ * The event time and raw value {@code v_t}, the key's value scale {@code σ_v} (its online scaler's standard
+ * deviation), and the one-step-ahead residual of the served forecast in units of that scale,
+ * {@code r_t = (v_t − v̂_t)/σ_v}, where {@code v̂_t} was forecast from events up to {@code t−1}. The residual may be
+ * NaN (no forecast yet): the event then counts, updates the value range and the profile, and its residual evidence
+ * is 0. So is the key's first residual: there is no centre or scale yet to judge it by ("first" is read from the
+ * state: centre and scale both exactly 0).
  *
- * <h2>Definitions</h2>
+ * <h2>Evidence (two detectors, each a surprise in [0, 1])</h2>
  * <dl>
- * <dt>Standardised residual {@code u_t}</dt>
- * <dd>{@code u_t = (r_t − c) / σ}, where {@code c} is an exponentially weighted mean of past
- *     residuals and {@code σ = max(√(π/2)·d, minResidualScale)}, {@code d} an exponentially
- *     weighted mean absolute deviation of past residuals from {@code c} (half-life
- *     {@code residualHalfLife}; each deviation clipped at {@code residualClip·σ} before it enters,
- *     so a spike does not inflate the scale it is judged by). For Gaussian residuals σ estimates
- *     the standard deviation. Both are updated after the event is scored.</dd>
- * <dt>Anomaly score (raw) {@code s_t ∈ [0, 1]}</dt>
- * <dd>The surprise of the residual in decades of probability:
- *     {@code s_t = min(1, −log10 p_t / surpriseDecades)}, where
- *     {@code p_t = P(|Z| ≥ |u_t|)} is the two-sided Gaussian tail probability. With the default
- *     10 decades: a 1-in-10 residual scores 0.1, a 1-in-10⁵ residual (|u| ≈ 4.4) scores 0.5,
- *     and a 1-in-10¹⁰ residual (|u| ≈ 6.5) or worse scores 1. A surprise scale rather than
- *     {@code 1 − p} keeps ordinary residuals near 0, so that averaging raw scores (below) does
- *     not drown a single large residual.</dd>
- * <dt>Anomaly likelihood {@code L_t ∈ [0, 1]}</dt>
- * <dd>How unusual the recent run of raw scores is for this key. The averaged score
- *     {@code a_t} is an exponentially weighted average of raw scores with smoothing factor
- *     {@code 2/(W+1)}, {@code W = averagingWindow}. Its long-run distribution is kept as an
- *     exponentially weighted mean {@code μ} and variance {@code v} (half-life
- *     {@code likelihoodHalfLife}), fed only after the first {@code learningPeriod} events, and
- *     floored at {@code minMean} and {@code minVariance}. Then
- *     {@code L_t = 1 − Q((a_t − μ)/√v)}, Q the upper Gaussian tail probability, with μ and v as
- *     they were before this event. {@code L_t = 0.5} for the first
- *     {@code learningPeriod + estimationSamples} events. Only the onset of a run is sharp: an
- *     event whose tail probability {@code Q} is at or below {@code redTail} ("red") within
- *     {@code redRefractory} events of the previous red event reports {@code Q = yellowTail}
- *     instead (HTM's filter is {@code redRefractory = 1}; a longer refractory keeps a slowly
- *     flickering anomaly from being reported again and again).</dd>
+ * <dt>Residual surprise {@code s_t}</dt>
+ * <dd>{@code u_t = (r_t − c) / σ}, where {@code c} is an exponentially weighted mean of past residuals and
+ *     {@code σ = max(√(π/2)·d, minResidualScale)}, {@code d} an exponentially weighted mean absolute deviation of
+ *     past residuals from {@code c} (half-life {@code residualHalfLife}; each deviation clipped at
+ *     {@code residualClip·σ} before it enters, so a spike does not inflate the scale it is judged by). Then
+ *     {@code s_t = min(1, −log10 p_t / surpriseDecades)}, {@code p_t = P(|Z| ≥ |u_t|)} the two-sided Gaussian tail:
+ *     with the default 10 decades a 1-in-10 residual scores 0.1, a 1-in-10⁵ residual 0.5, 1-in-10¹⁰ or worse 1.
+ *     Catches what the forecast did not expect: spikes, dips, sudden changes of level or slope.</dd>
+ * <dt>Profile surprise {@code q_t}</dt>
+ * <dd>The key's daily profile is the running mean {@code m_b} of its values in each of {@value #PROFILE_SLOTS}
+ *     time-of-day slots ({@code b} = the UTC half hour of the day of the event; a value moves its slot's mean by
+ *     {@code profileAdaptation} of its clipped deviation). {@code e_t = (v_t − m_b)/σ_v} is judged like the residual,
+ *     by a running mean absolute deviation of {@code e} from 0 (same half-life and clip) floored at
+ *     {@code minResidualScale}, into the same surprise scale. Catches what breaks the key's daily pattern while
+ *     every value stays inside the range seen so far and the one-step forecast follows it: a missing daily peak, a
+ *     peak that goes down instead of up, a level that stays flat through the night, a level shift. A slot not yet
+ *     visited, and any event within the key's first {@code learningPeriod}, scores 0.</dd>
+ * </dl>
+ *
+ * <h2>From evidence to one score</h2>
+ * <dl>
+ * <dt>Likelihood of each detector</dt>
+ * <dd>HTM's anomaly likelihood, per detector: the averaged surprise {@code a_t} is an exponentially weighted average
+ *     with smoothing factor {@code 2/(W+1)}, {@code W = averagingWindow}; its long-run distribution is kept as an
+ *     exponentially weighted mean {@code μ} and variance {@code v} (half-life {@code likelihoodHalfLife}), fed only
+ *     after the first {@code learningPeriod} events and floored at {@code minMean} and {@code minVariance}; the
+ *     detector's tail probability is {@code Q((a_t − μ)/√v)}, Q the upper Gaussian tail, with μ and v as they were
+ *     before this event. A key whose residuals or profile deviations are always noisy thus learns that this is its
+ *     normal, and only a run of evidence unusual <i>for this key</i> counts.</dd>
+ * <dt>Combined tail and episodes</dt>
+ * <dd>The combined tail probability is the smaller of the two (0.5 for the first {@code learningPeriod +
+ *     estimationSamples} events). A combined tail at or below {@code redTail} is "red" and opens an anomaly
+ *     episode; further red values in the same episode are reported at {@code yellowTail}, so only the onset is
+ *     sharp. The episode ends when the combined tail rises above {@code episodeEndTail} again (the evidence is back
+ *     to the key's normal).</dd>
  * <dt>Log-likelihood</dt>
- * <dd>NAB's log form {@code log(1.0000000001 − L_t) / log(1e-10)} ∈ [0, 1]; a tail probability
- *     of 1e-5 ("five nines") is 0.5 on this scale.</dd>
+ * <dd>NAB's log form {@code log(1.0000000001 − L_t) / log(1e-10)} ∈ [0, 1] of the likelihood {@code L_t = 1 − tail};
+ *     a tail probability of 1e-5 ("five nines") is 0.5 on this scale.</dd>
  * <dt>Spatial anomaly</dt>
- * <dd>{@code v_t} lies outside {@code [min − tol, max + tol]}, {@code tol = spatialTolerance ·
- *     (max − min)}, over the values seen before this event (checked only once max &gt; min).</dd>
- * <dt>What the defaults favour</dt>
- * <dd>The defaults (tuned on NAB) average raw scores over a long window (W = 80), so the
- *     likelihood reacts to sustained runs of surprising residuals, not to one isolated residual
- *     spike; an isolated spike outside the seen range is caught by the spatial check. Set a short
- *     {@code averagingWindow} (e.g. 10, as HTM) to let single residual spikes through.</dd>
+ * <dd>{@code v_t} lies outside {@code [min − tol, max + tol]}, {@code tol = spatialTolerance · (max − min)}, over the
+ *     values seen before this event (checked only once max &gt; min).</dd>
  * <dt>Detection</dt>
- * <dd>{@code detectionScore} is 0 for the first {@code warmUpEvents} events of a key, else 1 for
- *     a spatial anomaly, else the log-likelihood; {@code isAnomaly} is
- *     {@code detectionScore ≥ threshold}.</dd>
+ * <dd>The anomaly score ({@link AnomalyResult#anomalyScore()}, the one number the threshold is applied to) is 0 for
+ *     the first {@code warmUpEvents} events of a key, else 1 for a value outside the seen range, else the
+ *     log-likelihood; {@code isAnomaly} is {@code anomalyScore ≥ threshold}. The default threshold 0.5 is
+ *     the red level: an event is flagged when it opens an episode or lies outside the seen range.</dd>
  * </dl>
  *
  * <h2>State layout</h2>
- * {@link #STATE_SIZE} = 8 floats (32 bytes) from the caller's offset; {@link #init} writes the
- * initial values:
+ * {@link #STATE_SIZE} = {@value #STATE_SIZE} floats ({@value #STATE_BYTES} bytes) from the caller's offset;
+ * {@link #init} writes the initial values:
  * <pre>
- *  +0 RESIDUAL_CENTRE    c, EW mean of residuals
- *  +1 RESIDUAL_SCALE     d, EW mean absolute deviation from c (0 = none seen yet)
- *  +2 AVERAGED_SCORE     a, EW short average of raw scores
- *  +3 LONG_RUN_MEAN      μ of the averaged score
- *  +4 LONG_RUN_VARIANCE  v of the averaged score
- *  +5 EVENTS_SINCE_RED   events since the last red tail probability (saturating; 2^24 = none)
- *  +6 MIN_VALUE          smallest value seen (NaN before the first)
- *  +7 MAX_VALUE          largest value seen (NaN before the first)
+ *  +0 RESIDUAL_CENTRE           c, EW mean of residuals
+ *  +1 RESIDUAL_SCALE            d, EW mean absolute deviation from c (0 = none seen yet)
+ *  +2 AVERAGED_SCORE            a, EW short average of residual surprises
+ *  +3 LONG_RUN_MEAN             μ of the averaged residual surprise
+ *  +4 LONG_RUN_VARIANCE         v of the averaged residual surprise
+ *  +5 IN_EPISODE                1 while an anomaly episode is open, else 0
+ *  +6 MIN_VALUE                 smallest value seen (NaN before the first)
+ *  +7 MAX_VALUE                 largest value seen (NaN before the first)
+ *  +8 PROFILE_AVERAGED          EW short average of profile surprises
+ *  +9 PROFILE_LONG_RUN_MEAN     μ of the averaged profile surprise
+ * +10 PROFILE_LONG_RUN_VARIANCE v of the averaged profile surprise
+ * +11 PROFILE_SCALE             EW mean absolute deviation of values from their slot's mean, in value units
+ * +12 PROFILE_EVENTS            events since the profile detector started (saturating at {@link #MAX_COUNT})
+ * +13 … +60 PROFILE             the mean of each half hour of the day, in value units (NaN = slot not seen yet)
  * </pre>
- * The key's event count, which the warm-up and learning periods are measured in, is not kept here: the
- * caller passes each event's position in the key's history (a key's online scaler counts its events
- * already). Earlier layouts of this state are converted by {@code io.streamcast.model.core.series.StateLayouts}.
+ * The first eight are layout 5's (whose +5 counted events since the last red value). The key's event count, which
+ * the warm-up and the residual detector's learning period are measured in, is not kept here: the caller passes each
+ * event's position in the key's history. The profile detector counts its own events ({@code PROFILE_EVENTS}; for a
+ * key that started in this layout the same count), so that a key converted from an earlier layout learns its profile,
+ * its scale and the long-run distribution of its surprise as a new key does, not at the slow rates of its long
+ * history. Earlier layouts of this state are converted by
+ * {@code io.streamcast.model.core.series.StateLayouts}.
  *
- * <p>Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
+ * <p>Per event the scorer does a fixed amount of arithmetic and allocates nothing. Instances are immutable and
+ * thread-safe (all mutable state is in the caller's arrays).
  */
 public final class AnomalyScorer {
 
+    /** Time-of-day slots of the key's daily profile (half hours). */
+    public static final int PROFILE_SLOTS = 48;
     /** Floats of per-key state. */
-    public static final int STATE_SIZE = 8;
-    /** Largest count of events since the last red one kept (it saturates here; exact in a float). */
+    public static final int STATE_SIZE = 13 + PROFILE_SLOTS;
+    /** Bytes of per-key state ({@link #STATE_SIZE} floats). */
+    public static final int STATE_BYTES = 4 * STATE_SIZE;
+    /** Floats of the scorer's state in layouts 4 and 5 (the residual detector and the value range). */
+    public static final int LAYOUT_5_STATE_SIZE = 8;
+    /** Index, in layouts 4 and 5, of the count of events since the last red value (layout 6: the episode flag). */
+    public static final int LAYOUT_5_EVENTS_SINCE_RED = 5;
+    /** Largest event count the warm-up and learning periods may span (exact in a float). */
     public static final int MAX_COUNT = 1 << 24;
 
     static final int RESIDUAL_CENTRE = 0;
@@ -93,9 +114,14 @@ public final class AnomalyScorer {
     static final int AVERAGED_SCORE = 2;
     static final int LONG_RUN_MEAN = 3;
     static final int LONG_RUN_VARIANCE = 4;
-    static final int EVENTS_SINCE_RED = 5;
+    static final int IN_EPISODE = 5;
     static final int MIN_VALUE = 6;
     static final int MAX_VALUE = 7;
+    static final int PROFILE_AVERAGED = 8;
+    static final int PROFILE_SCALE = 11;
+    static final int PROFILE_EVENTS = 12;
+    static final int PROFILE = 13;
+    private static final long SLOT_MILLIS = 86_400_000L / PROFILE_SLOTS;
 
     private static final double SQRT_HALF_PI = Math.sqrt(Math.PI / 2.0);
     private static final double LOG_1E_10 = Math.log(1e-10);
@@ -125,23 +151,52 @@ public final class AnomalyScorer {
         for (int i = 0; i < STATE_SIZE; i++) {
             state[offset + i] = 0f;
         }
-        state[offset + EVENTS_SINCE_RED] = MAX_COUNT;
         state[offset + MIN_VALUE] = Float.NaN;
         state[offset + MAX_VALUE] = Float.NaN;
+        initProfile(state, offset);
+    }
+
+    /**
+     * Multiplies the residual detector's centre and scale in {@code state[offset..]} by {@code factor}: for residual
+     * statistics kept in other units (layouts up to 5 kept the model's residual in units of the key's value scale;
+     * this one keeps the served forecast's in value units).
+     */
+    public static void rescaleResidual(float[] state, int offset, double factor) {
+        StateRegions.check(state, offset, LAYOUT_5_STATE_SIZE);
+        state[offset + RESIDUAL_CENTRE] = (float) (state[offset + RESIDUAL_CENTRE] * factor);
+        state[offset + RESIDUAL_SCALE] = (float) (state[offset + RESIDUAL_SCALE] * factor);
+    }
+
+    /**
+     * Starts the daily-profile detector afresh in {@code state[offset + 8, offset + STATE_SIZE)}, leaving the first
+     * eight floats (layout 5's) as they are: what a key converted from layout 5 starts with.
+     */
+    public static void initProfile(float[] state, int offset) {
+        checkRegion(state, offset);
+        for (int i = LAYOUT_5_STATE_SIZE; i < PROFILE; i++) {
+            state[offset + i] = 0f;
+        }
+        for (int i = 0; i < PROFILE_SLOTS; i++) {
+            state[offset + PROFILE + i] = Float.NaN;
+        }
     }
 
     /**
      * Scores one event, advances the key's state in place and fills {@code out}.
      *
-     * @param state    the key's state array
-     * @param offset   start of this scorer's {@link #STATE_SIZE} floats
-     * @param event    this event's position in the key's history: 1 for its first event, then 2, 3, …
-     *                 (the warm-up and learning periods are counted in it)
-     * @param value    the raw value v_t (NaN: no spatial check, range unchanged)
-     * @param residual the one-step residual in model units r_t (NaN: no forecast, raw score 0)
-     * @param out      receives the result; every field is overwritten
+     * @param state     the key's state array
+     * @param offset    start of this scorer's {@link #STATE_SIZE} floats
+     * @param event     this event's position in the key's history: 1 for its first event, then 2, 3, …
+     *                  (the warm-up and learning periods are counted in it)
+     * @param timestamp the event time in epoch milliseconds (its UTC time of day picks the profile slot)
+     * @param value     the raw value v_t (NaN: no spatial check, range and profile unchanged)
+     * @param residual  the one-step residual {@code v_t − v̂_t}, in value units (NaN: no forecast, evidence 0)
+     * @param unit      the key's value scale σ_v: the scales of both detectors are floored at
+     *                  {@code minResidualScale · σ_v} (1 if σ_v is not a positive number)
+     * @param out       receives the result; every field is overwritten
      */
-    public void score(float[] state, int offset, long event, double value, double residual, AnomalyResult out) {
+    public void score(float[] state, int offset, long event, long timestamp, double value, double residual,
+                      double unit, AnomalyResult out) {
         checkRegion(state, offset);
         if (event < 1) {
             throw new IllegalArgumentException("event is the 1-based position of the event in the key's history, got "
@@ -151,19 +206,20 @@ public final class AnomalyScorer {
 
         out.spatialAnomaly = updateRange(state, offset, value);
 
-        // raw score from the residual, judged by the centre and scale as they were before it
+        // residual evidence, judged by the centre and scale as they were before it
         double score = 0.0;
         double u = Double.NaN;
+        double floor = config.minResidualScale() * (unit > 0 && Double.isFinite(unit) ? unit : 1.0);
         if (Double.isFinite(residual)) {
             double centre = state[offset + RESIDUAL_CENTRE];
             double scale = state[offset + RESIDUAL_SCALE];
-            double sigma = Math.max(scale * SQRT_HALF_PI, config.minResidualScale());
+            double sigma = Math.max(scale * SQRT_HALF_PI, floor);
             double deviation = residual - centre;
             u = deviation / sigma;
             // the key's first residual has no centre and scale to be judged by (only the floor minResidualScale,
             // against which any real residual is maximally surprising): it is not scored, only learnt from
             boolean firstResidual = centre == 0.0 && scale == 0.0;
-            score = firstResidual ? 0.0 : Math.min(1.0, -Gaussian.log10TwoSidedTail(u) / config.surpriseDecades());
+            score = firstResidual ? 0.0 : surprise(u);
             // a spike must not widen the scale it is judged by: clip once a scale exists
             double bound = scale > 0 ? config.residualClip() * sigma : Double.POSITIVE_INFINITY;
             double clipped = Math.max(-bound, Math.min(bound, deviation));
@@ -172,42 +228,29 @@ public final class AnomalyScorer {
             state[offset + RESIDUAL_SCALE] = (float) (scale + a * (Math.abs(clipped) - scale));
         }
         out.standardisedResidual = u;
-        out.anomalyScore = score;
+        out.residualSurprise = score;
 
-        double averaged = state[offset + AVERAGED_SCORE];
-        averaged += averagingAlpha * (score - averaged);
-        state[offset + AVERAGED_SCORE] = (float) averaged;
-        out.averagedScore = averaged;
+        long profileEvents = Math.min((long) state[offset + PROFILE_EVENTS] + 1, MAX_COUNT);
+        state[offset + PROFILE_EVENTS] = profileEvents;
+        double profileScore = profileEvidence(state, offset, profileEvents, timestamp, value, floor);
+        out.profileSurprise = profileScore;
 
-        // likelihood against the long-run distribution as it was before this event
-        double tail = 0.5;
-        boolean red = false;
-        long learning = config.learningPeriod();
-        double mean = state[offset + LONG_RUN_MEAN];
-        double variance = state[offset + LONG_RUN_VARIANCE];
-        if (n > learning + config.estimationSamples()) {
-            double mu = Math.max(mean, config.minMean());
-            double sd = Math.sqrt(Math.max(variance, config.minVariance()));
-            tail = Gaussian.upperTail((averaged - mu) / sd);
-            red = tail <= config.redTail();
-        }
-        long sinceRed = Math.min((long) state[offset + EVENTS_SINCE_RED] + 1, MAX_COUNT);
-        if (red) {
-            if (sinceRed <= config.redRefractory()) {
+        double residualTail = likelihoodTail(state, offset + AVERAGED_SCORE, n, score);
+        out.averagedScore = state[offset + AVERAGED_SCORE];
+        double profileTail = likelihoodTail(state, offset + PROFILE_AVERAGED, profileEvents, profileScore);
+        double tail = Math.min(residualTail, profileTail);
+
+        // only the onset of an episode is red
+        boolean inEpisode = state[offset + IN_EPISODE] != 0f;
+        if (tail <= config.redTail()) {
+            if (inEpisode) {
                 tail = config.yellowTail();
             }
-            sinceRed = 0;
+            inEpisode = true;
+        } else if (tail > config.episodeEndTail()) {
+            inEpisode = false;
         }
-        state[offset + EVENTS_SINCE_RED] = sinceRed;
-        if (n > learning) {
-            long m = n - learning;
-            double a = Math.max(longRunAlpha, 1.0 / m);
-            double delta = averaged - mean;
-            mean += a * delta;
-            variance = (1.0 - a) * (variance + a * delta * delta);
-            state[offset + LONG_RUN_MEAN] = (float) mean;
-            state[offset + LONG_RUN_VARIANCE] = (float) variance;
-        }
+        state[offset + IN_EPISODE] = inEpisode ? 1f : 0f;
         out.tailProbability = tail;
         out.anomalyLikelihood = 1.0 - tail;
         out.logLikelihood = Math.max(0.0, Math.min(1.0, Math.log(tail + 1e-10) / LOG_1E_10));
@@ -221,6 +264,68 @@ public final class AnomalyScorer {
             out.detectionScore = out.logLikelihood;
         }
         out.anomaly = out.warmedUp && out.detectionScore >= config.threshold();
+    }
+
+    /** {@code min(1, −log10 P(|Z| ≥ |u|) / surpriseDecades)}. */
+    private double surprise(double u) {
+        return Math.min(1.0, -Gaussian.log10TwoSidedTail(u) / config.surpriseDecades());
+    }
+
+    /**
+     * The profile surprise of the value against its time-of-day slot's mean (0 while the slot is new or the detector
+     * learning; {@code n} is the detector's own event count), then the slot's mean and the profile scale learn from
+     * it.
+     */
+    private double profileEvidence(float[] state, int offset, long n, long timestamp, double value, double floor) {
+        if (!Double.isFinite(value)) {
+            return 0.0;
+        }
+        int slot = offset + PROFILE + (int) (Math.floorMod(timestamp, 86_400_000L) / SLOT_MILLIS);
+        float mean = state[slot];
+        if (Float.isNaN(mean)) {
+            state[slot] = (float) value;
+            return 0.0;
+        }
+        double scale = state[offset + PROFILE_SCALE];
+        double sigma = Math.max(scale * SQRT_HALF_PI, floor);
+        double deviation = value - mean;
+        double score = scale > 0 && n > config.learningPeriod() ? surprise(deviation / sigma) : 0.0;
+        double bound = scale > 0 ? config.residualClip() * sigma : Double.POSITIVE_INFINITY;
+        double clipped = Math.max(-bound, Math.min(bound, deviation));
+        state[slot] = (float) (mean + config.profileAdaptation() * clipped);
+        double a = Math.max(residualAlpha, 1.0 / n);
+        state[offset + PROFILE_SCALE] = (float) (scale + a * (Math.abs(clipped) - scale));
+        return score;
+    }
+
+    /**
+     * HTM's likelihood of one detector: averages its surprise into {@code state[at]}, returns the upper tail
+     * probability of that average under the long-run distribution in {@code state[at + 1]} (mean) and
+     * {@code state[at + 2]} (variance) as it was before this event (0.5 while learning), then updates it.
+     */
+    private double likelihoodTail(float[] state, int at, long n, double surprise) {
+        double averaged = state[at];
+        averaged += averagingAlpha * (surprise - averaged);
+        state[at] = (float) averaged;
+        double tail = 0.5;
+        long learning = config.learningPeriod();
+        double mean = state[at + 1];
+        double variance = state[at + 2];
+        if (n > learning + config.estimationSamples()) {
+            double mu = Math.max(mean, config.minMean());
+            double sd = Math.sqrt(Math.max(variance, config.minVariance()));
+            tail = Gaussian.upperTail((averaged - mu) / sd);
+        }
+        if (n > learning) {
+            long m = n - learning;
+            double a = Math.max(longRunAlpha, 1.0 / m);
+            double delta = averaged - mean;
+            mean += a * delta;
+            variance = (1.0 - a) * (variance + a * delta * delta);
+            state[at + 1] = (float) mean;
+            state[at + 2] = (float) variance;
+        }
+        return tail;
     }
 
     private boolean updateRange(float[] state, int offset, double value) {

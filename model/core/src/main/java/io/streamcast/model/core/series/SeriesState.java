@@ -54,11 +54,17 @@ public final class SeriesState {
     public byte layout = LAYOUT;
 
     /**
-     * The layout version of this release: no event counts in the stats and no served one-step forecast (
+     * The layout version of this release: the anomaly scorer's daily profile at the start of the stats; no event
+     * counts in the stats and no served one-step forecast (
      * {@link #modelSince} and the combination give them), the model's architecture in the operator's model lineage,
      * and for a key with a season the per-horizon combination's block at the end of the stats.
      */
-    public static final byte LAYOUT = 5;
+    public static final byte LAYOUT = 6;
+    /**
+     * Layout version 5: as 6 with the anomaly scorer's first eight floats only (no daily profile) and a count of
+     * events since the last red value where 6 has the episode flag.
+     */
+    public static final byte LAYOUT_5 = 5;
     /**
      * Layout version 4: as 5 without the combination's block of a key with a season (the stats of a key without one
      * are the same).

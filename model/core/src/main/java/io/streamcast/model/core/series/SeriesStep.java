@@ -18,8 +18,8 @@ import java.util.Objects;
  * the model's, persistence's and seasonal naive's weighted by their recent errors at that horizon
  * ({@link HorizonCombination}); for any other key it is the model's combined with persistence by the key's one
  * {@link PersistenceBlend} weight (the state of such a key is what layout 4 held). The intervals are those of the
- * served forecast; the anomaly residual is the model's own one-step error (the model's surprise, which the
- * combination would blur).
+ * served forecast, and so is the anomaly residual (the forecast the key's consumers saw, which is never far worse
+ * than the simple baselines whatever the model; {@link AnomalyScorer} adds the key's daily profile).
  *
  * <p>A stream layer (the Flink operator, a SQL function, an evaluation loop) keeps one {@link SeriesState} per key,
  * reads it, calls {@link #step}, writes it back and emits {@link #forecast()}, {@link #lower()}, {@link #upper()} and
@@ -115,13 +115,18 @@ public final class SeriesStep {
         OnlineScaler scaler = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2);
         float[] stats = s.stats;
         float pending = PersistenceBlend.pendingModelForecast(stats, m.blendOffset);
-        double residual = Float.isNaN(pending) || before == 0 ? Double.NaN : (value - pending) / scaler.std();
-        scorer.score(stats, 0, before + 1, value, residual, result);
         float servedPending = m.blend.pendingServedForecast(stats, m.blendOffset);
         float lastValue = PersistenceBlend.lastValue(stats, m.blendOffset);
         float seasonBefore = period > 0 ? m.combination.seasonBeforeNext(stats, m.statsSize, period) : Float.NaN;
         if (period > 0) {
             servedPending = m.combination.pendingServed(stats, m.statsSize, period, servedPending, pending, lastValue);
+        }
+        // the anomaly evidence is the served forecast's residual: the forecast the key's consumers saw, never worse
+        // than the baselines it is combined with, whatever the model
+        double unit = scaler.std();
+        double residual = Float.isNaN(servedPending) || before == 0 ? Double.NaN : value - servedPending;
+        scorer.score(stats, 0, before + 1, timestamp, value, residual, unit, result);
+        if (period > 0) {
             m.combination.observe(stats, m.statsSize, period, value, pending, lastValue);
         }
         m.blend.observe(stats, m.blendOffset, value);
@@ -152,7 +157,7 @@ public final class SeriesStep {
             m.combination.combine(stats, m.statsSize, period, m.modelForecast,
                     PersistenceBlend.lastValue(stats, m.blendOffset), forecast);
         }
-        double unit = scaler.std();
+        unit = scaler.std();
         long sinceModel = before - s.modelSince;
         m.intervals.observe(stats, AnomalyScorer.STATE_SIZE, sinceModel, value, unit, servedPending, forecast);
         m.intervals.bounds(stats, AnomalyScorer.STATE_SIZE, sinceModel, forecast, unit, m.lower, m.upper);

@@ -4,6 +4,7 @@ import io.streamcast.model.core.PersistenceBlend;
 import io.streamcast.model.core.StateRegions;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
 import io.streamcast.model.core.anomaly.PredictionIntervals;
+import io.streamcast.model.core.feature.OnlineScaler;
 
 /**
  * The one place that knows the state layouts of earlier releases and converts a key's state from them to this
@@ -14,6 +15,12 @@ import io.streamcast.model.core.anomaly.PredictionIntervals;
  *
  * <p>Earlier layouts of {@code stats}:
  * <ul>
+ *   <li>version 5: the anomaly scorer's first {@value AnomalyScorer#LAYOUT_5_STATE_SIZE} floats only, the rest as
+ *       in version 6. The conversion inserts the daily-profile detector, started afresh (the key learns its profile
+ *       from its next events, and its profile evidence counts once its slots have been seen), and closes any
+ *       anomaly episode (version 5 counted events since the last red value instead). In every earlier layout the
+ *       residual detector's centre and scale are in units of the key's value scale; they are converted to value
+ *       units with the scale at the conversion.
  *   <li>version 4: the same as version 5 for a key without a season; version 5 appends the
  *       {@link io.streamcast.model.core.HorizonCombination} block for a key with one. A key converted from version 4
  *       decides its season at its next event, from the gap to its previous one, and starts the block then.
@@ -32,7 +39,9 @@ import io.streamcast.model.core.anomaly.PredictionIntervals;
 public final class StateLayouts {
 
     /** Floats of the anomaly scorer's state in layouts 1 to 3: its event count, then today's floats. */
-    public static final int COUNTED_SCORER_SIZE = AnomalyScorer.STATE_SIZE + 1;
+    public static final int COUNTED_SCORER_SIZE = AnomalyScorer.LAYOUT_5_STATE_SIZE + 1;
+    /** Floats the anomaly scorer's state grew by in layout 6. */
+    private static final int PROFILE_GROWTH = AnomalyScorer.STATE_SIZE - AnomalyScorer.LAYOUT_5_STATE_SIZE;
 
     private static final int PER_HORIZON_COUNTER = 0;
     private static final int PER_HORIZON_Q_LOWER = 1;
@@ -52,11 +61,14 @@ public final class StateLayouts {
         float[] old = s.stats;
         int counted = COUNTED_SCORER_SIZE;
         float[] stats;
-        if (s.layout == SeriesState.LAYOUT_4 && old.length == m.statsSize) {
-            // the same statistics: layout 5 only adds the combination's block for a key with a season, which the
-            // key decides at this event from the gap to its previous one (SeriesStep)
+        if ((s.layout == SeriesState.LAYOUT_4 || s.layout == SeriesState.LAYOUT_5)
+                && fromLayout5Fits(old, m, s.layout == SeriesState.LAYOUT_5)) {
+            // the same statistics with the scorer's daily profile inserted (layout 5 also adds the combination's
+            // block for a key with a season, which a key of layout 4 decides at this event: SeriesStep)
+            s.stats = fromLayout5(old);
             s.layout = SeriesState.LAYOUT;
-            return false; // layout 4 leaves the architecture to the lineage, as this one does
+            residualToValueUnits(s, m);
+            return false; // layouts 4 and 5 leave the architecture to the lineage, as this one does
         } else if (s.layout == SeriesState.LAYOUT_3 && old.length == counted + countedIntervalsSize(m.horizon) + PersistenceBlend.STATE_SIZE) {
             stats = new float[m.statsSize];
             scorerFromCounted(old, 0, stats, 0);
@@ -72,7 +84,10 @@ public final class StateLayouts {
             s.modelSince = sinceCounter(s, perHorizonCounter(old, counted));
         } else {
             stats = new float[m.statsSize];
-            if (old.length >= counted) {
+            if (s.layout >= SeriesState.LAYOUT_4 && old.length >= AnomalyScorer.LAYOUT_5_STATE_SIZE) {
+                scorerFromLayout5(old, 0, stats, 0);
+                step.initStats(stats, m, true);
+            } else if (old.length >= counted) {
                 scorerFromCounted(old, 0, stats, 0);
                 step.initStats(stats, m, true);
             } else {
@@ -85,7 +100,62 @@ public final class StateLayouts {
         }
         s.stats = stats;
         s.layout = SeriesState.LAYOUT;
+        residualToValueUnits(s, m);
         return architectureUnrecorded;
+    }
+
+    /**
+     * Layouts up to 5 kept the residual detector's centre and scale in units of the key's value scale (the model's
+     * residual divided by the scaler's standard deviation); layout 6 keeps them in value units. Converted with the
+     * scale as it is now, so a restored key judges its next residuals by what it had learnt, not by a scale some
+     * orders of magnitude off.
+     */
+    private static void residualToValueUnits(SeriesState s, ServingModel m) {
+        double unit = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2).std();
+        if (unit > 0 && Double.isFinite(unit)) {
+            AnomalyScorer.rescaleResidual(s.stats, 0, unit);
+        }
+    }
+
+    /** Whether layout 4's or 5's {@code stats} are those of model {@code m} (with a season block: layout 5 only). */
+    private static boolean fromLayout5Fits(float[] old, ServingModel m, boolean seasonAllowed) {
+        int n = old.length + PROFILE_GROWTH;
+        if (n == m.statsSize) {
+            return true;
+        }
+        if (!seasonAllowed || n < m.statsSize) {
+            return false;
+        }
+        float[] probe = new float[n];
+        System.arraycopy(old, AnomalyScorer.LAYOUT_5_STATE_SIZE, probe, AnomalyScorer.STATE_SIZE,
+                old.length - AnomalyScorer.LAYOUT_5_STATE_SIZE);
+        return m.combination.periodOf(probe, m.statsSize) > 0;
+    }
+
+    /**
+     * Layout 4's or 5's {@code stats} in layout 6: the scorer's eight floats ({@link #scorerFromLayout5}), the daily
+     * profile started afresh, then everything after them unchanged.
+     */
+    public static float[] fromLayout5(float[] old) {
+        StateRegions.check(old, 0, AnomalyScorer.LAYOUT_5_STATE_SIZE);
+        float[] stats = new float[old.length + PROFILE_GROWTH];
+        scorerFromLayout5(old, 0, stats, 0);
+        System.arraycopy(old, AnomalyScorer.LAYOUT_5_STATE_SIZE, stats, AnomalyScorer.STATE_SIZE,
+                old.length - AnomalyScorer.LAYOUT_5_STATE_SIZE);
+        return stats;
+    }
+
+    /**
+     * Converts the anomaly scorer's state from layouts 4 and 5 ({@value AnomalyScorer#LAYOUT_5_STATE_SIZE} floats at
+     * {@code from[fromOffset..]}) into layout 6 at {@code to[toOffset..]}: the residual detector and the value range
+     * carry over, no episode is open, the daily profile starts afresh.
+     */
+    public static void scorerFromLayout5(float[] from, int fromOffset, float[] to, int toOffset) {
+        StateRegions.check(from, fromOffset, AnomalyScorer.LAYOUT_5_STATE_SIZE);
+        StateRegions.check(to, toOffset, AnomalyScorer.STATE_SIZE);
+        System.arraycopy(from, fromOffset, to, toOffset, AnomalyScorer.LAYOUT_5_STATE_SIZE);
+        to[toOffset + AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
+        AnomalyScorer.initProfile(to, toOffset);
     }
 
     /** {@code modelSince} for an earlier layout's interval counter (which never exceeds the key's event count). */
@@ -95,15 +165,15 @@ public final class StateLayouts {
 
     /**
      * Converts the anomaly scorer's state from layouts 1 to 3 ({@link #COUNTED_SCORER_SIZE} floats at
-     * {@code from[fromOffset..]}, the event count first) into this one at {@code to[toOffset..]}. The count is
-     * dropped: the scorer is given the key's event count at every event.
+     * {@code from[fromOffset..]}, the event count first, then layout 5's floats) into this one at
+     * {@code to[toOffset..]} ({@link #scorerFromLayout5}). The count is dropped: the scorer is given the key's event
+     * count at every event.
      *
      * @return the event count the earlier layout held (it saturated at {@link AnomalyScorer#MAX_COUNT})
      */
     public static long scorerFromCounted(float[] from, int fromOffset, float[] to, int toOffset) {
         StateRegions.check(from, fromOffset, COUNTED_SCORER_SIZE);
-        StateRegions.check(to, toOffset, AnomalyScorer.STATE_SIZE);
-        System.arraycopy(from, fromOffset + 1, to, toOffset, AnomalyScorer.STATE_SIZE);
+        scorerFromLayout5(from, fromOffset + 1, to, toOffset);
         return (long) from[fromOffset];
     }
 

@@ -41,7 +41,8 @@ class AnomalyConfigTest {
         assertRejected(b -> b.minVariance(-1e-4), "minVariance must be a finite number > 0, got -1.0E-4");
         assertRejected(b -> b.redTail(0.5), "redTail must be in (0, 0.5), got 0.5");
         assertRejected(b -> b.yellowTail(1e-6), "yellowTail must be in [redTail, 0.5) = [1.0E-5, 0.5), got 1.0E-6");
-        assertRejected(b -> b.redRefractory(0), "redRefractory must be >= 1, got 0");
+        assertRejected(b -> b.episodeEndTail(1e-4), "episodeEndTail must be in (yellowTail, 0.5] = (0.001, 0.5], got 1.0E-4");
+        assertRejected(b -> b.profileAdaptation(0), "profileAdaptation must be in (0, 1], got 0.0");
         assertRejected(b -> b.threshold(1.5), "threshold must be in (0, 1], got 1.5");
         assertRejected(b -> b.threshold(0), "threshold must be in (0, 1], got 0.0");
         assertRejected(b -> b.spatialTolerance(-0.05), "spatialTolerance must be a finite number >= 0, got -0.05");

@@ -14,6 +14,8 @@ class AnomalyScorerTest {
 
     private static final double LEVEL = 100.0;
     private static final int STATIONARY_EVENTS = 3000;
+    /** Events five minutes apart. */
+    private static final long STEP = 300_000L;
 
     /** Feeds one event and returns the index of the event if it was flagged, else -1. */
     private static final class Run {
@@ -29,7 +31,7 @@ class AnomalyScorerTest {
         }
 
         AnomalyResult feed(double value, double residual) {
-            scorer.score(state, 0, events + 1, value, residual, result);
+            scorer.score(state, 0, events + 1, events * STEP, value, residual, 1.0, result);
             if (result.isAnomaly()) {
                 flagged.add(events);
             }
@@ -54,8 +56,8 @@ class AnomalyScorerTest {
         assertThat(run.flagged).as("flags during the stationary stretch").isEmpty();
 
         AnomalyResult spike = run.feed(LEVEL + 25.0, 25.0);
-        assertThat(spike.anomalyScore()).isEqualTo(1.0);
-        assertThat(spike.spatialAnomaly()).isTrue();
+        assertThat(spike.residualSurprise()).isEqualTo(1.0);
+        assertThat(spike.outsideSeenRange()).isTrue();
         assertThat(spike.isAnomaly()).isTrue();
 
         run.stationary(random, 500);
@@ -87,8 +89,8 @@ class AnomalyScorerTest {
         Random random = new Random(3);
         run.stationary(random, STATIONARY_EVENTS);
         AnomalyResult spike = run.feed(LEVEL, 25.0);
-        assertThat(spike.anomalyScore()).isEqualTo(1.0);
-        assertThat(spike.spatialAnomaly()).isFalse();
+        assertThat(spike.residualSurprise()).isEqualTo(1.0);
+        assertThat(spike.outsideSeenRange()).isFalse();
         assertThat(spike.isAnomaly()).isFalse();
     }
 
@@ -102,7 +104,7 @@ class AnomalyScorerTest {
             double v = (i % 2 == 0 ? 1 : -1) * Math.pow(1.05, i) * (1 + random.nextDouble());
             AnomalyResult r = run.feed(v, v);
             assertThat(r.warmedUp()).isFalse();
-            assertThat(r.detectionScore()).isZero();
+            assertThat(r.anomalyScore()).isZero();
             assertThat(r.isAnomaly()).isFalse();
         }
         assertThat(run.flagged).isEmpty();
@@ -117,8 +119,8 @@ class AnomalyScorerTest {
         Run run = new Run(AnomalyConfig.defaults());
         for (int i = 0; i < 10_000; i++) {
             AnomalyResult r = run.feed(5.0, 0.0);
-            assertThat(r.anomalyScore()).isZero();
-            assertThat(r.spatialAnomaly()).isFalse();
+            assertThat(r.residualSurprise()).isZero();
+            assertThat(r.outsideSeenRange()).isFalse();
             assertThat(r.anomalyLikelihood()).isLessThanOrEqualTo(0.5);
         }
         assertThat(run.flagged).isEmpty();
@@ -152,36 +154,36 @@ class AnomalyScorerTest {
         scorer.init(state, 0);
         AnomalyResult r = new AnomalyResult();
 
-        scorer.score(state, 0, 1, 0.0, 0.0, r);
-        assertThat(r.spatialAnomaly()).as("first value: no range yet").isFalse();
-        scorer.score(state, 0, 2, 10.0, 0.0, r);
-        assertThat(r.spatialAnomaly()).as("second value: range was a single point").isFalse();
+        scorer.score(state, 0, 1, 1 * STEP, 0.0, 0.0, 1.0, r);
+        assertThat(r.outsideSeenRange()).as("first value: no range yet").isFalse();
+        scorer.score(state, 0, 2, 2 * STEP, 10.0, 0.0, 1.0, r);
+        assertThat(r.outsideSeenRange()).as("second value: range was a single point").isFalse();
 
-        scorer.score(state, 0, 3, 10.5, 0.0, r);   // max + 5% of range (10) = 10.5: inside
-        assertThat(r.spatialAnomaly()).isFalse();
+        scorer.score(state, 0, 3, 3 * STEP, 10.5, 0.0, 1.0, r);   // max + 5% of range (10) = 10.5: inside
+        assertThat(r.outsideSeenRange()).isFalse();
         // the range is now [0, 10.5]; tolerance 0.525
-        scorer.score(state, 0, 4, 11.1, 0.0, r);
-        assertThat(r.spatialAnomaly()).isTrue();
-        assertThat(r.detectionScore()).isEqualTo(1.0);
+        scorer.score(state, 0, 4, 4 * STEP, 11.1, 0.0, 1.0, r);
+        assertThat(r.outsideSeenRange()).isTrue();
+        assertThat(r.anomalyScore()).isEqualTo(1.0);
         assertThat(r.isAnomaly()).isTrue();
-        scorer.score(state, 0, 5, 11.1, 0.0, r);
-        assertThat(r.spatialAnomaly()).as("the range has grown to include it").isFalse();
-        scorer.score(state, 0, 6, -0.6, 0.0, r);   // min − 5% of 11.1 = −0.555
-        assertThat(r.spatialAnomaly()).isTrue();
+        scorer.score(state, 0, 5, 5 * STEP, 11.1, 0.0, 1.0, r);
+        assertThat(r.outsideSeenRange()).as("the range has grown to include it").isFalse();
+        scorer.score(state, 0, 6, 6 * STEP, -0.6, 0.0, 1.0, r);   // min − 5% of 11.1 = −0.555
+        assertThat(r.outsideSeenRange()).isTrue();
 
         AnomalyScorer off = new AnomalyScorer(config.toBuilder().spatialCheck(false).build());
         off.init(state, 0);
-        off.score(state, 0, 1, 0.0, 0.0, r);
-        off.score(state, 0, 2, 1.0, 0.0, r);
-        off.score(state, 0, 3, 1e9, 0.0, r);
-        assertThat(r.spatialAnomaly()).isFalse();
+        off.score(state, 0, 1, 1 * STEP, 0.0, 0.0, 1.0, r);
+        off.score(state, 0, 2, 2 * STEP, 1.0, 0.0, 1.0, r);
+        off.score(state, 0, 3, 3 * STEP, 1e9, 0.0, 1.0, r);
+        assertThat(r.outsideSeenRange()).isFalse();
     }
 
     @Test
     void missingResidualScoresZero() {
         Run run = new Run(AnomalyConfig.defaults());
         AnomalyResult r = run.feed(1.0, Double.NaN);
-        assertThat(r.anomalyScore()).isZero();
+        assertThat(r.residualSurprise()).isZero();
         assertThat(r.standardisedResidual()).isNaN();
         assertThat(r.averagedScore()).isZero();
     }
@@ -191,13 +193,13 @@ class AnomalyScorerTest {
         // a key's second event brings its first residual: with no centre or scale yet it used to be judged against
         // minResidualScale alone and score the maximum 1.0 (every key of out/forecasts.csv at its second event)
         Run run = new Run(AnomalyConfig.defaults());
-        assertThat(run.feed(10.0, Double.NaN).anomalyScore()).isZero();
+        assertThat(run.feed(10.0, Double.NaN).residualSurprise()).isZero();
         AnomalyResult first = run.feed(10.5, 0.4);
-        assertThat(first.anomalyScore()).isZero();
+        assertThat(first.residualSurprise()).isZero();
         assertThat(first.averagedScore()).isZero();
         // the next residual is judged by the scale the first one gave: an ordinary one scores low, a huge one high
-        assertThat(run.feed(10.2, 0.3).anomalyScore()).isLessThan(0.1);
-        assertThat(run.feed(30.0, 40.0).anomalyScore()).isEqualTo(1.0);
+        assertThat(run.feed(10.2, 0.3).residualSurprise()).isLessThan(0.1);
+        assertThat(run.feed(30.0, 40.0).residualSurprise()).isEqualTo(1.0);
     }
 
     @Test
@@ -216,10 +218,10 @@ class AnomalyScorerTest {
         for (int i = 0; i < 1000; i++) {
             double va = random.nextGaussian();
             double vb = 5 * random.nextGaussian();
-            scorer.score(shared, 1, i + 1, va, va, r);
-            scorer.score(shared, 1 + size, i + 1, vb, vb / 5, r);
-            scorer.score(a, 0, i + 1, va, va, r);
-            scorer.score(b, 0, i + 1, vb, vb / 5, r);
+            scorer.score(shared, 1, i + 1, (i + 1) * STEP, va, va, 1.0, r);
+            scorer.score(shared, 1 + size, i + 1, (i + 1) * STEP, vb, vb / 5, 1.0, r);
+            scorer.score(a, 0, i + 1, (i + 1) * STEP, va, va, 1.0, r);
+            scorer.score(b, 0, i + 1, (i + 1) * STEP, vb, vb / 5, 1.0, r);
         }
         assertThat(shared[0]).isZero();
         assertThat(java.util.Arrays.copyOfRange(shared, 1, 1 + size)).containsExactly(a);
@@ -231,12 +233,17 @@ class AnomalyScorerTest {
         float[] state = new float[AnomalyScorer.STATE_SIZE];
         java.util.Arrays.fill(state, 7f);
         new AnomalyScorer(AnomalyConfig.defaults()).init(state, 0);
-        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(8);
-        assertThat(state).containsExactly(0f, 0f, 0f, 0f, 0f, AnomalyScorer.MAX_COUNT, Float.NaN, Float.NaN);
+        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(61);
+        assertThat(AnomalyScorer.STATE_BYTES).isEqualTo(244);
+        assertThat(java.util.Arrays.copyOf(state, 13))
+                .containsExactly(0f, 0f, 0f, 0f, 0f, 0f, Float.NaN, Float.NaN, 0f, 0f, 0f, 0f, 0f);
+        for (int i = 13; i < 61; i++) {
+            assertThat(state[i]).as("profile slot %d", i - 13).isNaN();
+        }
     }
 
     @Test
-    void stateOfTheCountedLayoutMigratesToItsFloatsAfterTheCount() {
+    void stateOfTheCountedLayoutMigratesToItsFloatsAfterTheCountWithAFreshProfile() {
         AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.builder().warmUpEvents(5).learningPeriod(10).build());
         Random random = new Random(3);
         float[] state = new float[AnomalyScorer.STATE_SIZE];
@@ -244,15 +251,19 @@ class AnomalyScorerTest {
         AnomalyResult r = new AnomalyResult();
         for (int i = 1; i <= 50; i++) {
             double v = random.nextGaussian();
-            scorer.score(state, 0, i, v, v, r);
+            scorer.score(state, 0, i, i * STEP, v, v, 1.0, r);
         }
-        // the earlier layout: the count, then this layout's floats
+        // the earlier layout: the count, then layout 5's eight floats (+5 counted events since the last red value)
         float[] counted = new float[1 + StateLayouts.COUNTED_SCORER_SIZE];
         counted[1] = 50;
-        System.arraycopy(state, 0, counted, 2, AnomalyScorer.STATE_SIZE);
+        System.arraycopy(state, 0, counted, 2, AnomalyScorer.LAYOUT_5_STATE_SIZE);
+        counted[2 + AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 17;
         float[] migrated = new float[AnomalyScorer.STATE_SIZE + 2];
         assertThat(StateLayouts.scorerFromCounted(counted, 1, migrated, 2)).isEqualTo(50);
-        assertThat(java.util.Arrays.copyOfRange(migrated, 2, migrated.length)).containsExactly(state);
+        float[] expected = state.clone();
+        expected[AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
+        AnomalyScorer.initProfile(expected, 0);
+        assertThat(java.util.Arrays.copyOfRange(migrated, 2, migrated.length)).containsExactly(expected);
         assertThat(migrated[0]).isZero();
         assertThatThrownBy(() -> StateLayouts.scorerFromCounted(new float[9], 1, migrated, 0))
                 .hasMessageContaining("does not fit");
@@ -263,7 +274,7 @@ class AnomalyScorerTest {
         AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.defaults());
         float[] state = new float[AnomalyScorer.STATE_SIZE];
         scorer.init(state, 0);
-        assertThatThrownBy(() -> scorer.score(state, 0, 0, 1.0, 0.0, new AnomalyResult()))
+        assertThatThrownBy(() -> scorer.score(state, 0, 0, 0 * STEP, 1.0, 0.0, 1.0, new AnomalyResult()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("event is the 1-based position of the event in the key's history, got 0");
     }
@@ -271,8 +282,8 @@ class AnomalyScorerTest {
     @Test
     void rejectsARegionThatDoesNotFit() {
         AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.defaults());
-        assertThatThrownBy(() -> scorer.init(new float[9], 2))
+        assertThatThrownBy(() -> scorer.init(new float[62], 2))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("state region [2, 10) does not fit in an array of length 9");
+                .hasMessage("state region [2, 63) does not fit in an array of length 62");
     }
 }

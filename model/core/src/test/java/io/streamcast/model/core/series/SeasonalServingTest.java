@@ -14,9 +14,11 @@ import io.streamcast.model.core.feature.ScalerPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The served forecast of a key with a season ({@link HorizonCombination} inside {@link SeriesStep}): exact where a
@@ -197,23 +199,113 @@ class SeasonalServingTest {
         }
         int base = AnomalyScorer.STATE_SIZE + PredictionIntervals.stateSize(8) + 4;
         SeriesState v4 = s.copy();
-        v4.stats = java.util.Arrays.copyOf(s.stats, base);
+        v4.stats = layout4(java.util.Arrays.copyOf(s.stats, base));
         v4.layout = SeriesState.LAYOUT_4;
         step.step(v4, m, T0 + 30 * HOUR, seasonalValue(30), SeriesStep.Lineage.NONE);
         assertThat(v4.layout).isEqualTo(SeriesState.LAYOUT);
         assertThat(SeriesStep.periodOf(v4, m)).as("decided from the gap to its last event").isEqualTo(P);
         assertThat(v4.modelSince).as("the model's statistics carried over").isZero();
 
+        // the same key in this layout, as the conversion leaves it: a fresh daily profile, no open episode
+        AnomalyScorer.initProfile(fiveMinutes.stats, 0);
+        fiveMinutes.stats[AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
         SeriesState unconverted = fiveMinutes.copy();
+        unconverted.stats = layout4(fiveMinutes.stats);
+        double unit = new io.streamcast.model.core.feature.OnlineScaler(m.scalerPolicy, fiveMinutes.scalerCount,
+                fiveMinutes.scalerMean, fiveMinutes.scalerM2).std();
+        unconverted.stats[0] = (float) (unconverted.stats[0] / unit); // residual statistics in units of the scale
+        unconverted.stats[1] = (float) (unconverted.stats[1] / unit);
         unconverted.layout = SeriesState.LAYOUT_4;
         step.step(unconverted, m, T0 + 30 * 300_000L, seasonalValue(30), SeriesStep.Lineage.NONE);
         float[] converted = step.forecast().clone();
         step.step(fiveMinutes, m, T0 + 30 * 300_000L, seasonalValue(30), SeriesStep.Lineage.NONE);
-        assertThat(converted).as("no season: layout 4's statistics are layout 5's").containsExactly(step.forecast());
+        assertThat(converted).as("no season: layout 4's statistics are layout 6's without the daily profile")
+                .containsExactly(step.forecast());
+        assertThat(unconverted.stats[1]).isCloseTo(fiveMinutes.stats[1], within(1e-4f * fiveMinutes.stats[1]));
+        unconverted.stats[0] = fiveMinutes.stats[0];
+        unconverted.stats[1] = fiveMinutes.stats[1];
         assertThat(unconverted).isEqualTo(fiveMinutes);
     }
 
     private static double sq(double x) {
         return x * x;
+    }
+
+    @Test
+    void keysOfLayoutFiveWithAndWithoutASeasonContinueWithTheirResidualScaleInValueUnitsAndAFreshProfile()
+            throws Exception {
+        ServingModel m = model(8, 8, 13);
+        SeriesStep step = step();
+        for (long spacing : new long[] {HOUR, 300_000L}) {
+            SeriesState now = step.newState(m);
+            for (int t = 0; t < 400; t++) {
+                step.step(now, m, T0 + t * spacing, 1000 * seasonalValue(t), SeriesStep.Lineage.NONE);
+            }
+            // what layout 5 held for this key: the scorer's eight floats, its residual statistics in units of the
+            // key's value scale, then the same statistics (with the combination's block for the hourly key)
+            double unit = new io.streamcast.model.core.feature.OnlineScaler(m.scalerPolicy, now.scalerCount,
+                    now.scalerMean, now.scalerM2).std();
+            AnomalyScorer.initProfile(now.stats, 0);
+            now.stats[AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
+            SeriesState v5 = now.copy();
+            v5.stats = layout4(now.stats);
+            v5.stats[0] = (float) (v5.stats[0] / unit);
+            v5.stats[1] = (float) (v5.stats[1] / unit);
+            v5.layout = SeriesState.LAYOUT_5;
+            assertThat(now.stats[1]).as("a residual scale was learnt").isGreaterThan(0f);
+
+            long ts = T0 + 400 * spacing;
+            step.step(now, m, ts, 1000 * seasonalValue(400), SeriesStep.Lineage.NONE);
+            float[] expected = step.forecast().clone();
+            double expectedResidual = step.anomaly().residualSurprise();
+            step.step(v5, m, ts, 1000 * seasonalValue(400), SeriesStep.Lineage.NONE);
+            assertThat(v5.layout).isEqualTo(SeriesState.LAYOUT);
+            assertThat(SeriesStep.periodOf(v5, m)).isEqualTo(SeriesStep.periodOf(now, m));
+            assertThat(step.forecast()).as("spacing %d", spacing).containsExactly(expected);
+            assertThat(step.anomaly().residualSurprise()).isCloseTo(expectedResidual, within(1e-3));
+            assertThat(v5.stats[1]).isCloseTo(now.stats[1], within(1e-4f * now.stats[1]));
+            v5.stats[0] = now.stats[0];
+            v5.stats[1] = now.stats[1];
+            assertThat(v5).as("spacing %d: everything else as the key in this layout", spacing).isEqualTo(now);
+        }
+    }
+
+    @Test
+    void aLongRunningKeyConvertedFromLayoutFiveLearnsItsDailyProfileWithoutFalseAlarms() throws Exception {
+        // a key with thousands of events when the release changes: its fresh profile detector must learn as a new
+        // key's does, not with the slow rates of the key's long history (which judged its first profile deviations
+        // against a scale still near 0, and flagged them)
+        ServingModel m = model(8, 8, 15);
+        SeriesStep step = step();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(16);
+        double[] v = new double[6000];
+        for (int t = 0; t < v.length; t++) {
+            v[t] = 50 + 20 * Math.sin(2 * Math.PI * t / 288.0) + rnd.nextDouble() - 0.5;
+        }
+        SeriesState s = step.newState(m);
+        for (int t = 0; t < 3000; t++) {
+            step.step(s, m, T0 + t * 300_000L, v[t], SeriesStep.Lineage.NONE);
+        }
+        SeriesState v5 = s.copy();
+        v5.stats = layout4(s.stats);
+        v5.layout = SeriesState.LAYOUT_5;
+        List<Integer> flagged = new java.util.ArrayList<>();
+        for (int t = 3000; t < v.length; t++) {
+            step.step(v5, m, T0 + t * 300_000L, v[t], SeriesStep.Lineage.NONE);
+            if (step.anomaly().isAnomaly()) {
+                flagged.add(t);
+            }
+        }
+        assertThat(v5.layout).isEqualTo(SeriesState.LAYOUT);
+        assertThat(flagged).as("flags on the same clean daily pattern after the conversion").isEmpty();
+    }
+
+    /** Layout 4's (and 5's) statistics of a key: this layout's without the scorer's daily profile. */
+    private static float[] layout4(float[] stats) {
+        float[] v4 = new float[stats.length - (AnomalyScorer.STATE_SIZE - AnomalyScorer.LAYOUT_5_STATE_SIZE)];
+        System.arraycopy(stats, 0, v4, 0, AnomalyScorer.LAYOUT_5_STATE_SIZE);
+        System.arraycopy(stats, AnomalyScorer.STATE_SIZE, v4, AnomalyScorer.LAYOUT_5_STATE_SIZE,
+                stats.length - AnomalyScorer.STATE_SIZE);
+        return v4;
     }
 }

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The per-key algorithm on its own: no stream processor, one key's state in a local variable. */
@@ -159,17 +160,27 @@ class SeriesStepTest {
         }
         // the same key as layout version 3 held it: the scorer's event count first; the intervals' counter and the
         // served one-step forecast in a horizon-1 slot; the architecture recorded per key
-        int scorer = AnomalyScorer.STATE_SIZE;
+        // (and the scorer's eight floats of layouts up to 5: the same key in this layout has a fresh daily profile
+        // and no open episode, which is what the conversion gives it)
+        AnomalyScorer.initProfile(now.stats, 0);
+        now.stats[AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
+        int scorer = AnomalyScorer.LAYOUT_5_STATE_SIZE;
+        int from = AnomalyScorer.STATE_SIZE;
         int intervals = m.intervals.stateSize();
         float[] v3 = new float[1 + scorer + StateLayouts.countedIntervalsSize(K) + PersistenceBlend.STATE_SIZE];
         v3[0] = n;
         System.arraycopy(now.stats, 0, v3, 1, scorer);
+        // layouts up to 5 kept the residual statistics in units of the key's value scale
+        double unit = new io.streamcast.model.core.feature.OnlineScaler(m.scalerPolicy, now.scalerCount, now.scalerMean,
+                now.scalerM2).std();
+        v3[1] = (float) (v3[1] / unit);
+        v3[2] = (float) (v3[2] / unit);
         int at = 1 + scorer;
         v3[at] = n; // events since the intervals started
-        v3[at + 1] = now.stats[scorer];
-        v3[at + 2] = now.stats[scorer + 1];
+        v3[at + 1] = now.stats[from];
+        v3[at + 2] = now.stats[from + 1];
         v3[at + 3] = m.blend.pendingServedForecast(now.stats, m.blendOffset);
-        System.arraycopy(now.stats, scorer + 2, v3, at + 4, intervals - 2);
+        System.arraycopy(now.stats, from + 2, v3, at + 4, intervals - 2);
         System.arraycopy(now.stats, m.blendOffset, v3, v3.length - PersistenceBlend.STATE_SIZE, PersistenceBlend.STATE_SIZE);
         SeriesState old = now.copy();
         old.stats = v3;
@@ -185,7 +196,10 @@ class SeriesStepTest {
         assertThat(old.layout).isEqualTo(SeriesState.LAYOUT);
         assertThat(step.forecast()).containsExactly(expected);
         assertThat(step.lower()).containsExactly(expectedLower);
-        assertThat(step.anomaly().anomalyScore()).isEqualTo(expectedScore);
+        assertThat(step.anomaly().anomalyScore()).isCloseTo(expectedScore, within(1e-3));
+        assertThat(old.stats[1]).isCloseTo(now.stats[1], within(1e-4f * now.stats[1]));
+        old.stats[0] = now.stats[0];
+        old.stats[1] = now.stats[1];
         assertThat(old).isEqualTo(now);
     }
 }
