@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Keeps learning from the stream: every event goes into the {@link WindowSample}; when the {@link RetrainSchedule}
  * says so, a round trains a candidate on the sample's training part ({@link CandidateTrainer}), checks its weights
  * are finite, scores it and the serving model on the held-back part ({@link CandidateValidator}), and accepts it only
- * if it beats the serving model by the margin and is not worse than the better baseline. An accepted candidate is
+ * if its network beats the serving model's by the margin, its served forecasts are not worse than the serving
+ * model's (beyond a quarter of the margin: a tie) and not worse than the better baseline. An accepted candidate is
  * written to the {@link ModelStore} with its provenance (data window, validation metrics, parent version) and becomes
  * the serving model; the round returns its {@link ModelAnnouncement}. A refused one (any failure included: training
  * that diverges, non-finite weights or forecasts, a store that cannot be written) is logged with its metrics and the
@@ -200,10 +201,13 @@ public final class Learner {
                     + "%.3f (needs <= %.4f)", config.margin(), needed), cand, serv, train.size(), points, from, to,
                     started);
         }
-        if (!(cand.served() <= serv.served())) {
+        // the served forecasts combine the network with persistence and seasonal naive, so a better network can
+        // leave them unchanged: a tie (within a quarter of the margin) is not a reason to keep the weaker network
+        double servedLimit = serv.served() * (1 + config.margin() / 4);
+        if (!(cand.served() <= servedLimit)) {
             return refuse(version, parent, String.format(Locale.ROOT, "its served forecasts would be worse than the "
-                    + "serving model's (%.4f against %.4f)", cand.served(), serv.served()), cand, serv, train.size(),
-                    points, from, to, started);
+                    + "serving model's (%.4f against %.4f; allowed up to %.4f)", cand.served(), serv.served(),
+                    servedLimit), cand, serv, train.size(), points, from, to, started);
         }
         if (!(cand.served() <= cand.bestBaseline())) {
             return refuse(version, parent, String.format(Locale.ROOT, "its served forecasts would be worse than the "
