@@ -9,7 +9,6 @@ import io.streamcast.jobs.control.ModelControlError;
 import io.streamcast.jobs.control.ModelRefusal;
 import io.streamcast.jobs.control.ModelUpdate;
 import io.streamcast.connectors.kafka.TopicReader;
-import io.streamcast.model.core.artifact.ModelArtifactReader;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,19 +150,13 @@ class ModelHotSwapITCase {
     }
 
     ModelUpdate update(String version, byte[] fileBytes, byte[] shaOf) throws Exception {
-        Path f = models.resolve(version + ".scm");
-        Files.write(f, fileBytes);
-        return new ModelUpdate(version, f.toUri().toString(), ModelArtifactReader.sha256(shaOf));
+        return TestTopics.update(models, version, fileBytes, shaOf);
     }
 
     static void publish(String topic, String json) throws Exception {
-        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(topic, json.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
-        }
+        TestTopics.publish(kafka.bootstrapServers(), topic, json);
     }
 
-    /** Events t in [from, to) of every key (key k to partition k mod 2), pausing after each time step. */
     static void produce(String topic, Map<String, List<Event>> series, int from, int to, long pauseMillis) throws Exception {
         try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {

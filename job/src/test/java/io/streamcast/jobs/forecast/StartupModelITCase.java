@@ -27,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,16 +138,11 @@ class StartupModelITCase {
     }
 
     ModelUpdate update(String version, byte[] fileBytes, byte[] shaOf) throws Exception {
-        Path f = models.resolve(version + ".scm");
-        Files.write(f, fileBytes);
-        return new ModelUpdate(version, f.toUri().toString(), ModelArtifactReader.sha256(shaOf));
+        return TestTopics.update(models, version, fileBytes, shaOf);
     }
 
     static void publish(String topic, ModelUpdate update) throws Exception {
-        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(topic, JsonCodec.toJson(update).getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
-        }
+        TestTopics.publish(kafka.bootstrapServers(), topic, JsonCodec.toJson(update));
     }
 
     static void produce(String topic, List<List<Event>> series) throws Exception {

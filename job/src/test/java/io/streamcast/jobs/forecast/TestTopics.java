@@ -4,15 +4,25 @@ import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelControlOptions;
+import io.streamcast.jobs.control.ModelUpdate;
+import io.streamcast.model.core.artifact.ModelArtifactReader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /** Job settings on topics of their own, so integration tests sharing a broker never read each other's records. */
 final class TestTopics {
@@ -41,6 +51,21 @@ final class TestTopics {
         s.put(ModelControlOptions.MODELS_TOPIC.key(), id + "-models");
         s.put(ModelControlOptions.MODEL_ERRORS_TOPIC.key(), id + "-model-errors");
         return s;
+    }
+
+    /** Writes {@code fileBytes} as {@code dir/version.scm} and returns the update naming it, with the SHA-256 of {@code shaOf}. */
+    static ModelUpdate update(Path dir, String version, byte[] fileBytes, byte[] shaOf) throws Exception {
+        Path f = dir.resolve(version + ".scm");
+        Files.write(f, fileBytes);
+        return new ModelUpdate(version, f.toUri().toString(), ModelArtifactReader.sha256(shaOf));
+    }
+
+    /** Sends {@code value} (UTF-8, no key) to {@code topic} and waits until the broker has it. */
+    static void publish(String bootstrapServers, String topic, String value) throws Exception {
+        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** A job started by {@link #startWithModelControl}: its configs and its client. */
