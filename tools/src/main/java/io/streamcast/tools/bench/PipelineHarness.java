@@ -3,7 +3,6 @@ package io.streamcast.tools.bench;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
 import io.streamcast.jobs.forecast.ForecastOptions;
 import io.streamcast.jobs.forecast.ModelBundle;
-import io.streamcast.tools.local.LocalRun;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -97,8 +96,12 @@ final class PipelineHarness implements AutoCloseable {
                 eventsPerSecond, cpuNanos / 1e9, events / (cpuNanos / 1e9));
     }
 
+    /**
+     * Deletes the work folder. Flink may still be deleting the checkpoints of a job that has just finished or been
+     * cancelled, so files can vanish and appear while this runs ({@link CheckpointFolders#delete}).
+     */
     @Override
     public void close() throws IOException {
-        LocalRun.deleteRecursively(work);
+        CheckpointFolders.delete(work);
     }
 }
