@@ -72,7 +72,8 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Output: the partition key column(s), then the function's columns ({@link #OUTPUT_TYPE}: {@code ts, value, forecast,
- * lower, upper, anomaly_score, anomaly_likelihood, detection_score, is_anomaly, model_version, rejected}), then
+ * lower, upper, anomaly_score, is_anomaly, anomaly_likelihood, residual_surprise, profile_surprise, outside_seen_range,
+ * model_version, rejected}), then
  * {@code rowtime}.
  * Record for record the same as the job's {@code ForecastRecord}s for the same rows and model.
  *

@@ -53,6 +53,25 @@ public final class ModelControl {
             new OutputTag<>("model-errors", TypeInformation.of(ModelControlError.class));
 
     /** Parses the models topic's JSON messages; malformed ones go to {@link #ERRORS}. */
+    /**
+     * One message of the models topic as every reader takes it (the tasks' parser, and the client deciding the model
+     * at start-up): a complete update ({@link ModelLoader#checkComplete}), its SHA-256 in lower case, its uri trimmed.
+     *
+     * @throws ModelRefusal.RefusedException ({@code malformed-update}) saying what is wrong with the message
+     */
+    public static ModelUpdate parse(String json) throws ModelRefusal.RefusedException {
+        ModelUpdate update;
+        try {
+            update = JsonCodec.fromJson(json, ModelUpdate.class);
+        } catch (RuntimeException e) {
+            throw new ModelRefusal.RefusedException(ModelRefusal.MALFORMED_UPDATE, e.getMessage(), e.getCause());
+        }
+        ModelLoader.checkComplete(update);
+        update.setSha256(update.getSha256().trim().toLowerCase(java.util.Locale.ROOT));
+        update.setUri(update.getUri().trim());
+        return update;
+    }
+
     public static final class Parse extends ProcessFunction<String, ModelUpdate> {
         private static final long serialVersionUID = 1L;
 
@@ -60,9 +79,8 @@ public final class ModelControl {
         public void processElement(String json, Context ctx, Collector<ModelUpdate> out) {
             ModelUpdate update;
             try {
-                update = JsonCodec.fromJson(json, ModelUpdate.class);
-                ModelLoader.checkComplete(update);
-            } catch (RuntimeException | ModelRefusal.RefusedException e) {
+                update = parse(json);
+            } catch (ModelRefusal.RefusedException e) {
                 String why = e.getCause() != null ? e.getMessage() + ": " + e.getCause().getMessage() : e.getMessage();
                 ModelControlError error = new ModelControlError(null, ModelRefusal.MALFORMED_UPDATE,
                         why + "; message: " + abbreviate(json), null,
@@ -70,8 +88,6 @@ public final class ModelControl {
                 ctx.output(ERRORS, error);
                 return;
             }
-            update.setSha256(update.getSha256().trim().toLowerCase(java.util.Locale.ROOT));
-            update.setUri(update.getUri().trim());
             out.collect(update);
         }
 

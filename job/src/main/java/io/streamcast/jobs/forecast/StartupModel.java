@@ -1,7 +1,7 @@
 package io.streamcast.jobs.forecast;
 
-import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.kafka.KafkaClientSettings;
+import io.streamcast.jobs.control.ModelControl;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelLoader;
 import io.streamcast.jobs.control.ModelRefusal;
@@ -83,14 +83,11 @@ public record StartupModel(ModelBundle bundle, Optional<Map<TopicPartition, Long
             String where = topic + "-" + r.partition() + "@" + r.offset();
             ModelUpdate update;
             try {
-                update = JsonCodec.fromJson(new String(r.value() == null ? new byte[0] : r.value(), StandardCharsets.UTF_8),
-                        ModelUpdate.class);
-                ModelLoader.checkComplete(update);
-            } catch (RuntimeException | ModelRefusal.RefusedException e) {
+                update = ModelControl.parse(new String(r.value() == null ? new byte[0] : r.value(), StandardCharsets.UTF_8));
+            } catch (ModelRefusal.RefusedException e) {
                 LOG.warn("Model at start-up: skipping the malformed update at {}: {}", where, e.getMessage());
                 continue;
             }
-            update.setUri(update.getUri().trim());
             try {
                 ModelLoader.Loaded loaded = ModelLoader.load(update, control.maxArtifactBytes());
                 ModelBundle bundle = ModelBundle.fromBytes(loaded.bytes(), update.getUri());

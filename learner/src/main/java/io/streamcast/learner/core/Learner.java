@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Learner {
     private static final Logger LOG = LoggerFactory.getLogger(Learner.class);
+    /**
+     * The served forecasts combine the network with persistence and seasonal naive, so a network better by the margin
+     * can leave them unchanged, up to the validation's noise: served scores within this fraction of the margin of the
+     * serving model's are a tie, not a reason to keep the weaker network (2% margin: 0.5%).
+     */
+    static final double SERVED_TIE = 0.25;
+
     private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'",
             Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -201,9 +208,7 @@ public final class Learner {
                     + "%.3f (needs <= %.4f)", config.margin(), needed), cand, serv, train.size(), points, from, to,
                     started);
         }
-        // the served forecasts combine the network with persistence and seasonal naive, so a better network can
-        // leave them unchanged: a tie (within a quarter of the margin) is not a reason to keep the weaker network
-        double servedLimit = serv.served() * (1 + config.margin() / 4);
+        double servedLimit = serv.served() * (1 + config.margin() * SERVED_TIE);
         if (!(cand.served() <= servedLimit)) {
             return refuse(version, parent, String.format(Locale.ROOT, "its served forecasts would be worse than the "
                     + "serving model's (%.4f against %.4f; allowed up to %.4f)", cand.served(), serv.served(),

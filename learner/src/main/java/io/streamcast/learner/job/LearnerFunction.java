@@ -56,6 +56,9 @@ public final class LearnerFunction extends ProcessFunction<Event, ModelUpdate> i
     private transient byte[] restored;
     private transient Counter accepted;
     private transient Counter refused;
+    private transient volatile long sampleBytes;
+    private transient volatile long samplePoints;
+    private transient long samplePublishedAt;
 
     /**
      * @param config  the learner's settings
@@ -95,9 +98,18 @@ public final class LearnerFunction extends ProcessFunction<Event, ModelUpdate> i
         var group = getRuntimeContext().getMetricGroup().addGroup("learner");
         accepted = group.counter("roundsAccepted");
         refused = group.counter("roundsRefused");
-        group.gauge("sampleBytes", () -> learner.sample().usedBytes());
-        group.gauge("samplePoints", () -> learner.sample().points());
+        // the sample is not thread-safe (an access-ordered map): the reporter's thread reads what the task published
+        publishSampleSize();
+        group.gauge("sampleBytes", () -> sampleBytes);
+        group.gauge("samplePoints", () -> samplePoints);
         group.gauge("sampleBoundBytes", () -> learner.sample().boundBytes());
+    }
+
+    /** The sample's size for the gauges, taken on the task thread (once per round, and at most once a second). */
+    private void publishSampleSize() {
+        sampleBytes = learner.sample().usedBytes();
+        samplePoints = learner.sample().points();
+        samplePublishedAt = System.nanoTime();
     }
 
     @Override
@@ -106,8 +118,12 @@ public final class LearnerFunction extends ProcessFunction<Event, ModelUpdate> i
         Optional<Learner.Round> round = learner.onEvent(e.getKey(), e.getTimestampMillis(), e.getValue(),
                 ctx.timerService().currentWatermark());
         if (round.isEmpty()) {
+            if (System.nanoTime() - samplePublishedAt > 1_000_000_000L) {
+                publishSampleSize();
+            }
             return;
         }
+        publishSampleSize();
         Learner.Round r = round.get();
         if (r.accepted()) {
             accepted.inc();

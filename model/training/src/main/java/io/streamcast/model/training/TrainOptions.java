@@ -151,7 +151,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         return new FeatureSpec(f);
     }
 
-    /** The head mode the exported model gets: {@code RESIDUAL} if {@link #residual()}, else {@code DIRECT}. */
+    /** The head mode the exported model gets: {@code SEASONAL} if seasonal, else {@code RESIDUAL} if {@link #residual()}, else {@code DIRECT}. */
     public io.streamcast.model.core.HeadMode headMode() {
         return seasonal ? io.streamcast.model.core.HeadMode.SEASONAL
                 : residual ? io.streamcast.model.core.HeadMode.RESIDUAL : io.streamcast.model.core.HeadMode.DIRECT;

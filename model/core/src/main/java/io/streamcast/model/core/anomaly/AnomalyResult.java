@@ -14,9 +14,9 @@ public final class AnomalyResult {
     double tailProbability = 0.5;
     double anomalyLikelihood = 0.5;
     double logLikelihood;
-    boolean spatialAnomaly;
+    boolean outsideSeenRange;
     boolean warmedUp;
-    double detectionScore;
+    double anomalyScore;
     boolean anomaly;
 
     /** Residual minus its running centre, divided by the running robust scale (NaN if no residual). */
@@ -27,7 +27,6 @@ public final class AnomalyResult {
 
     /** Surprise in [0, 1] of this event's value against its time-of-day slot of the key's daily profile. */
     public double profileSurprise() { return profileSurprise; }
-
 
     /** Exponentially weighted short average of residual surprises, in [0, 1]. */
     public double averagedScore() { return averagedScore; }
@@ -42,7 +41,7 @@ public final class AnomalyResult {
     public double logLikelihood() { return logLikelihood; }
 
     /** Whether the value fell outside the seen range widened by the spatial tolerance. */
-    public boolean outsideSeenRange() { return spatialAnomaly; }
+    public boolean outsideSeenRange() { return outsideSeenRange; }
 
     /** Whether the key has seen more than the configured warm-up events. */
     public boolean warmedUp() { return warmedUp; }
@@ -51,16 +50,16 @@ public final class AnomalyResult {
      * The anomaly score in [0, 1], the one number compared with the threshold: 0 during warm-up, 1 for a value
      * outside the seen range, else {@link #logLikelihood()}.
      */
-    public double anomalyScore() { return detectionScore; }
+    public double anomalyScore() { return anomalyScore; }
 
     /** Whether this event is reported as an anomaly. */
     public boolean isAnomaly() { return anomaly; }
 
     @Override
     public String toString() {
-        return "AnomalyResult{anomalyScore=" + detectionScore + ", residualSurprise=" + residualSurprise + ", profileSurprise=" + profileSurprise
+        return "AnomalyResult{anomalyScore=" + anomalyScore + ", residualSurprise=" + residualSurprise + ", profileSurprise=" + profileSurprise
                 + ", likelihood=" + anomalyLikelihood
-                + ", logLikelihood=" + logLikelihood + ", outsideSeenRange=" + spatialAnomaly
+                + ", logLikelihood=" + logLikelihood + ", outsideSeenRange=" + outsideSeenRange
                 + ", anomaly=" + anomaly + '}';
     }
 }

@@ -204,7 +204,7 @@ public final class AnomalyScorer {
         }
         long n = event;
 
-        out.spatialAnomaly = updateRange(state, offset, value);
+        out.outsideSeenRange = updateRange(state, offset, value);
 
         // residual evidence, judged by the centre and scale as they were before it
         double score = 0.0;
@@ -257,13 +257,13 @@ public final class AnomalyScorer {
 
         out.warmedUp = n > config.warmUpEvents();
         if (!out.warmedUp) {
-            out.detectionScore = 0.0;
-        } else if (out.spatialAnomaly) {
-            out.detectionScore = 1.0;
+            out.anomalyScore = 0.0;
+        } else if (out.outsideSeenRange) {
+            out.anomalyScore = 1.0;
         } else {
-            out.detectionScore = out.logLikelihood;
+            out.anomalyScore = out.logLikelihood;
         }
-        out.anomaly = out.warmedUp && out.detectionScore >= config.threshold();
+        out.anomaly = out.warmedUp && out.anomalyScore >= config.threshold();
     }
 
     /** {@code min(1, −log10 P(|Z| ≥ |u|) / surpriseDecades)}. */

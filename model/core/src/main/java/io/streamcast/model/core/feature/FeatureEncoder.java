@@ -34,16 +34,6 @@ public final class FeatureEncoder {
         encode(scaledValue, 0.0, epochMillis, out, off);
     }
 
-    /** True if the spec has {@link Feature#SEASONAL_DIFF}: the caller has to pass it. */
-    public boolean needsSeasonalDiff() {
-        for (Feature f : features) {
-            if (f == Feature.SEASONAL_DIFF) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Writes the features into {@code out[off, off + size())}.
      *
