@@ -1,6 +1,8 @@
 package io.streamcast.jobs.forecast;
 
 import io.streamcast.connectors.event.ExplicitSerializer;
+import io.streamcast.model.core.HalfFloat;
+import io.streamcast.model.core.anomaly.AnomalyScorer;
 import io.streamcast.model.core.series.SeriesState;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -14,24 +16,31 @@ import java.io.IOException;
  * savepoints and upgrades without Kryo.
  *
  * <p>Each record starts with its layout version, so a later release reads records written by this one
- * (and refuses, with a message, a version it does not know). Layout version 6, written by this release:
+ * (and refuses, with a message, a version it does not know). Layout version 7, written by this release:
  * <pre>
- *   byte    version (6)
+ *   byte    version (7)
  *   varlong lastTimestamp, zigzag-coded      (6 bytes for today's epoch milliseconds)
  *   int     modelTag                         (the model's architecture is in the operator's model lineage)
  *   varlong scalerCount                      (7 bits per byte, low groups first: 1 byte below 128, 3 below 2^21)
  *   varlong modelSince                       (0, one byte, unless the key adopted a model afresh)
  *   double  scalerMean, double scalerM2
- *   varint  n, float[n] recurrent
- *   varint  n, float[n] stats                (anomaly scorer with its daily profile, intervals of the tracked horizons, combination;
- *                                            for a key with a season the per-horizon combination's block after them)
+ *   varint  n, half[n] recurrent             (IEEE binary16, 2 bytes each: the per-key step keeps it in half precision)
+ *   varint  n, stats                         (anomaly scorer with its daily profile, intervals of the tracked horizons, combination;
+ *                                            for a key with a season the per-horizon combination's block after them):
+ *                                            floats, except the scorer's {@value AnomalyScorer#PROFILE_SLOTS} profile codes
+ *                                            (at {@value AnomalyScorer#PROFILE}, when n ≥ {@value AnomalyScorer#STATE_SIZE}),
+ *                                            16-bit integers each, {@code -32768} for a slot not seen (NaN)
  * </pre>
- * That is 31 to 33 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 floats)
- * + 4 × (floats in the two arrays). Still read, and written back for a key restored from them and not seen since
- * (records are read field by field and tagged with their layout, {@link SeriesState#layout}; the one conversion of a
- * key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since it needs the
- * serving model):
+ * That is 31 to 33 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 numbers)
+ * + 2 × (recurrent) + 4 × (stats) − 2 × 48. The step writes only values these reproduce exactly (half-precision
+ * recurrent state, integer profile codes), so a record reads back what was written, bit for bit; anything else (not
+ * made by the step) is rounded to the nearest. Still read, and written back for a key restored from them and not
+ * seen since (records are read field by field and tagged with their layout, {@link SeriesState#layout}; the one
+ * conversion of a key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since
+ * it needs the serving model):
  * <ul>
+ *   <li>layout version 6: the same fields, all numbers floats; its stats hold the daily profile's means as floats
+ *       and no origin or step of the codes;
  *   <li>layout version 5: the same fields; its stats hold the anomaly scorer's first eight floats only (no daily
  *       profile);
  *   <li>layout version 4: the same fields as 5; its stats never hold the per-horizon combination's block;
@@ -50,6 +59,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
     /** The layout version this serializer writes ({@link SeriesState#LAYOUT}). */
     public static final byte LAYOUT_VERSION = SeriesState.LAYOUT;
 
+    /** The sixth layout version: as 7, floats everywhere; read, written back until converted. */
+    public static final byte LAYOUT_VERSION_6 = SeriesState.LAYOUT_6;
+
     /** The fifth layout version: as 6, without the anomaly scorer's daily profile; read, written back until converted. */
     public static final byte LAYOUT_VERSION_5 = SeriesState.LAYOUT_5;
 
@@ -64,6 +76,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
 
     /** The second layout version: fixed-width counts, intervals of every horizon; read, written back until converted. */
     public static final byte LAYOUT_VERSION_2 = SeriesState.LAYOUT_2;
+
+    /** A profile slot not seen yet (NaN in the state), in a record of layout 7. */
+    private static final short NO_PROFILE_CODE = Short.MIN_VALUE;
 
     /** Longest array a record may hold (far above any model's state). */
     private static final int MAX_ARRAY = 1 << 20;
@@ -93,7 +108,8 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             serializeVersion2(s, out);
             return;
         }
-        // layouts 3 and 4 differ in three fields, as deserialize reads them; 4, 5 and 6 in the stats only
+        // layouts 3 and 4 differ in three fields, as deserialize reads them; 4, 5 and 6 in the stats only, 7 in how
+        // its numbers are written
         boolean current = s.layout >= LAYOUT_VERSION_4;
         out.writeByte(current ? s.layout : LAYOUT_VERSION_3);
         if (current) {
@@ -112,9 +128,64 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         out.writeDouble(s.scalerMean);
         out.writeDouble(s.scalerM2);
         writeVarLong(s.recurrent.length, out);
-        writeFloatValues(s.recurrent, out);
+        if (s.layout >= LAYOUT_VERSION) {
+            writeHalfValues(s.recurrent, out);
+        } else {
+            writeFloatValues(s.recurrent, out);
+        }
         writeVarLong(s.stats.length, out);
-        writeFloatValues(s.stats, out);
+        if (s.layout >= LAYOUT_VERSION && s.stats.length >= AnomalyScorer.STATE_SIZE) {
+            writeStatsWithProfileCodes(s.stats, out);
+        } else {
+            writeFloatValues(s.stats, out);
+        }
+    }
+
+    private static void writeHalfValues(float[] a, DataOutputView out) throws IOException {
+        for (float v : a) {
+            out.writeShort(HalfFloat.fromFloat(v));
+        }
+    }
+
+    private static void writeStatsWithProfileCodes(float[] a, DataOutputView out) throws IOException {
+        int from = AnomalyScorer.PROFILE;
+        int to = from + AnomalyScorer.PROFILE_SLOTS;
+        for (int i = 0; i < from; i++) {
+            out.writeFloat(a[i]);
+        }
+        for (int i = from; i < to; i++) {
+            float code = a[i];
+            out.writeShort(Float.isNaN(code) ? NO_PROFILE_CODE
+                    : (int) Math.max(-AnomalyScorer.MAX_PROFILE_CODE, Math.min(AnomalyScorer.MAX_PROFILE_CODE, Math.rint(code))));
+        }
+        for (int i = to; i < a.length; i++) {
+            out.writeFloat(a[i]);
+        }
+    }
+
+    private static float[] readHalves(float[] reuse, int n, DataInputView in) throws IOException {
+        float[] a = reuse != null && reuse.length == n ? reuse : new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = HalfFloat.toFloat(in.readShort());
+        }
+        return a;
+    }
+
+    private static float[] readStatsWithProfileCodes(float[] reuse, int n, DataInputView in) throws IOException {
+        float[] a = reuse != null && reuse.length == n ? reuse : new float[n];
+        int from = AnomalyScorer.PROFILE;
+        int to = from + AnomalyScorer.PROFILE_SLOTS;
+        for (int i = 0; i < from; i++) {
+            a[i] = in.readFloat();
+        }
+        for (int i = from; i < to; i++) {
+            short code = in.readShort();
+            a[i] = code == NO_PROFILE_CODE ? Float.NaN : code;
+        }
+        for (int i = to; i < n; i++) {
+            a[i] = in.readFloat();
+        }
+        return a;
     }
 
     private static void serializeVersion2(SeriesState s, DataOutputView out) throws IOException {
@@ -139,8 +210,8 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
     @Override
     public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_5 || version == LAYOUT_VERSION_4
-                || version == LAYOUT_VERSION_3) {
+        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_6 || version == LAYOUT_VERSION_5
+                || version == LAYOUT_VERSION_4 || version == LAYOUT_VERSION_3) {
             boolean current = version != LAYOUT_VERSION_3;
             reuse.lastTimestamp = current ? unzigzag(readVarLong(in)) : in.readLong();
             reuse.modelTag = in.readInt();
@@ -154,8 +225,12 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             }
             reuse.scalerMean = in.readDouble();
             reuse.scalerM2 = in.readDouble();
-            reuse.recurrent = readFloats(reuse.recurrent, readLength(in), in);
-            reuse.stats = readFloats(reuse.stats, readLength(in), in);
+            boolean halves = version == LAYOUT_VERSION;
+            int n = readLength(in);
+            reuse.recurrent = halves ? readHalves(reuse.recurrent, n, in) : readFloats(reuse.recurrent, n, in);
+            n = readLength(in);
+            reuse.stats = halves && n >= AnomalyScorer.STATE_SIZE ? readStatsWithProfileCodes(reuse.stats, n, in)
+                    : readFloats(reuse.stats, n, in);
             reuse.layout = (byte) version;
             return reuse;
         }

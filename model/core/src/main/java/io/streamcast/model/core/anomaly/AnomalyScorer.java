@@ -81,8 +81,19 @@ import io.streamcast.model.core.StateRegions;
  * +10 PROFILE_LONG_RUN_VARIANCE v of the averaged profile surprise
  * +11 PROFILE_SCALE             EW mean absolute deviation of values from their slot's mean, in value units
  * +12 PROFILE_EVENTS            events since the profile detector started (saturating at {@link #MAX_COUNT})
- * +13 … +60 PROFILE             the mean of each half hour of the day, in value units (NaN = slot not seen yet)
+ * +13 PROFILE_ORIGIN            o, the origin of the profile's fixed-point codes, in value units (NaN before the first)
+ * +14 PROFILE_EXPONENT          e, the codes' step is 2^e value units (NaN while every code is 0)
+ * +15 … +62 PROFILE             the mean of each half hour of the day as a code q, an integer in
+ *                               [−{@value #MAX_PROFILE_CODE}, {@value #MAX_PROFILE_CODE}]: the mean is o + q·2^e
+ *                               (NaN = slot not seen yet)
  * </pre>
+ * The profile is fixed point so that a state serializer writes each slot in 2 bytes and reads back exactly what the
+ * scorer computes with (series state layout 7): a slot's new mean is rounded to the nearest code (ties to even)
+ * here, not in the serializer. The step is a power of two set from the largest deviation from the origin a slot has
+ * needed: when a mean would fall outside the codes' range, the step grows to fit it (the largest deviation then
+ * codes to between 2^14 and 2^15) and every code is rounded to the new step, so the resolution is about 1/16,000 of
+ * the profile's spread around its origin (the first value the profile saw). Layout 6 kept the means as floats
+ * ({@link #LAYOUT_6_STATE_SIZE} floats, the means at +13 … +60; {@link #profileFromLayout6}).
  * The first eight are layout 5's (whose +5 counted events since the last red value). The key's event count, which
  * the warm-up and the residual detector's learning period are measured in, is not kept here: the caller passes each
  * event's position in the key's history. The profile detector counts its own events ({@code PROFILE_EVENTS}; for a
@@ -99,8 +110,15 @@ public final class AnomalyScorer {
     /** Time-of-day slots of the key's daily profile (half hours). */
     public static final int PROFILE_SLOTS = 48;
     /** Floats of per-key state. */
-    public static final int STATE_SIZE = 13 + PROFILE_SLOTS;
-    /** Bytes of per-key state ({@link #STATE_SIZE} floats). */
+    public static final int STATE_SIZE = 15 + PROFILE_SLOTS;
+    /** Floats of the scorer's state in layout 6 (the profile's means as floats at +13 … +60). */
+    public static final int LAYOUT_6_STATE_SIZE = 13 + PROFILE_SLOTS;
+    /** Largest magnitude of a profile code (a 16-bit signed integer; its most negative value is left for "unseen"). */
+    public static final int MAX_PROFILE_CODE = Short.MAX_VALUE;
+    /**
+     * Bytes of per-key state as floats ({@link #STATE_SIZE} floats); a record of series state layout 7 writes the
+     * {@value #PROFILE_SLOTS} profile codes in 2 bytes each, {@value #PROFILE_SLOTS} × 2 bytes fewer.
+     */
     public static final int STATE_BYTES = 4 * STATE_SIZE;
     /** Floats of the scorer's state in layouts 4 and 5 (the residual detector and the value range). */
     public static final int LAYOUT_5_STATE_SIZE = 8;
@@ -120,7 +138,11 @@ public final class AnomalyScorer {
     static final int PROFILE_AVERAGED = 8;
     static final int PROFILE_SCALE = 11;
     static final int PROFILE_EVENTS = 12;
-    static final int PROFILE = 13;
+    static final int PROFILE_ORIGIN = 13;
+    static final int PROFILE_EXPONENT = 14;
+    /** Offset of the first of the {@value #PROFILE_SLOTS} profile codes in the scorer's state. */
+    public static final int PROFILE = 15;
+    private static final int LAYOUT_6_PROFILE = 13;
     private static final long SLOT_MILLIS = 86_400_000L / PROFILE_SLOTS;
 
     private static final double SQRT_HALF_PI = Math.sqrt(Math.PI / 2.0);
@@ -173,9 +195,11 @@ public final class AnomalyScorer {
      */
     public static void initProfile(float[] state, int offset) {
         checkRegion(state, offset);
-        for (int i = LAYOUT_5_STATE_SIZE; i < PROFILE; i++) {
+        for (int i = LAYOUT_5_STATE_SIZE; i < PROFILE_ORIGIN; i++) {
             state[offset + i] = 0f;
         }
+        state[offset + PROFILE_ORIGIN] = Float.NaN;
+        state[offset + PROFILE_EXPONENT] = Float.NaN;
         for (int i = 0; i < PROFILE_SLOTS; i++) {
             state[offset + PROFILE + i] = Float.NaN;
         }
@@ -280,10 +304,13 @@ public final class AnomalyScorer {
         if (!Double.isFinite(value)) {
             return 0.0;
         }
-        int slot = offset + PROFILE + (int) (Math.floorMod(timestamp, 86_400_000L) / SLOT_MILLIS);
-        float mean = state[slot];
-        if (Float.isNaN(mean)) {
-            state[slot] = (float) value;
+        int slot = (int) (Math.floorMod(timestamp, 86_400_000L) / SLOT_MILLIS);
+        double mean = profileMean(state, offset, slot);
+        if (Double.isNaN(mean)) {
+            if (Float.isNaN(state[offset + PROFILE_ORIGIN])) {
+                state[offset + PROFILE_ORIGIN] = (float) value;
+            }
+            setProfileMean(state, offset, slot, value);
             return 0.0;
         }
         double scale = state[offset + PROFILE_SCALE];
@@ -292,10 +319,103 @@ public final class AnomalyScorer {
         double score = scale > 0 && n > config.learningPeriod() ? surprise(deviation / sigma) : 0.0;
         double bound = scale > 0 ? config.residualClip() * sigma : Double.POSITIVE_INFINITY;
         double clipped = Math.max(-bound, Math.min(bound, deviation));
-        state[slot] = (float) (mean + config.profileAdaptation() * clipped);
+        setProfileMean(state, offset, slot, mean + config.profileAdaptation() * clipped);
         double a = Math.max(residualAlpha, 1.0 / n);
         state[offset + PROFILE_SCALE] = (float) (scale + a * (Math.abs(clipped) - scale));
         return score;
+    }
+
+    /**
+     * The daily profile's mean of time-of-day {@code slot} (0 … {@value #PROFILE_SLOTS} − 1) in the scorer's state at
+     * {@code state[offset..]}, in value units: NaN if the slot has not been seen.
+     */
+    public static double profileMean(float[] state, int offset, int slot) {
+        float code = state[offset + PROFILE + slot];
+        if (Float.isNaN(code)) {
+            return Double.NaN;
+        }
+        double origin = state[offset + PROFILE_ORIGIN];
+        float exponent = state[offset + PROFILE_EXPONENT];
+        return code == 0f ? origin : origin + Math.scalb((double) code, (int) exponent);
+    }
+
+    /**
+     * Sets the slot's mean to the nearest code of {@code mean} (ties to even), first growing the codes' step if the
+     * mean is outside their range (every other slot's code is then rounded to the new step).
+     */
+    private static void setProfileMean(float[] state, int offset, int slot, double mean) {
+        double deviation = mean - state[offset + PROFILE_ORIGIN];
+        if (deviation == 0.0 || !Double.isFinite(deviation)) {
+            state[offset + PROFILE + slot] = deviation == 0.0 ? 0f : Float.NaN;
+            return;
+        }
+        float exponent = state[offset + PROFILE_EXPONENT];
+        double code = Float.isNaN(exponent) ? Double.POSITIVE_INFINITY : Math.rint(Math.scalb(deviation, -(int) exponent));
+        if (Math.abs(code) > MAX_PROFILE_CODE) {
+            int grown = Math.getExponent(deviation) - 14; // the deviation codes to [2^14, 2^15)
+            code = Math.rint(Math.scalb(deviation, -grown));
+            if (Math.abs(code) > MAX_PROFILE_CODE) {
+                grown++;
+                code = Math.rint(Math.scalb(deviation, -grown));
+            }
+            if (!Float.isNaN(exponent)) {
+                int shift = grown - (int) exponent;
+                for (int i = 0; i < PROFILE_SLOTS; i++) {
+                    int at = offset + PROFILE + i;
+                    if (!Float.isNaN(state[at])) {
+                        state[at] = (float) Math.rint(Math.scalb((double) state[at], -shift));
+                    }
+                }
+            } // else every code so far is 0 (no deviation from the origin yet), at any step
+            state[offset + PROFILE_EXPONENT] = grown;
+        }
+        state[offset + PROFILE + slot] = (float) code;
+    }
+
+    /**
+     * Converts the scorer's state from layout 6 ({@value #LAYOUT_6_STATE_SIZE} floats at {@code from[fromOffset..]},
+     * the profile's means as floats) into this layout at {@code to[toOffset..]}: everything but the profile carries
+     * over; the origin is the middle of the seen means and every mean is rounded to the nearest code of the step that
+     * fits the one farthest from it (so the conversion loses no more than the layout's resolution).
+     */
+    public static void profileFromLayout6(float[] from, int fromOffset, float[] to, int toOffset) {
+        StateRegions.check(from, fromOffset, LAYOUT_6_STATE_SIZE);
+        checkRegion(to, toOffset);
+        System.arraycopy(from, fromOffset, to, toOffset, LAYOUT_6_PROFILE);
+        initProfile(to, toOffset);
+        System.arraycopy(from, fromOffset + LAYOUT_5_STATE_SIZE, to, toOffset + LAYOUT_5_STATE_SIZE,
+                LAYOUT_6_PROFILE - LAYOUT_5_STATE_SIZE);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < PROFILE_SLOTS; i++) {
+            float m = from[fromOffset + LAYOUT_6_PROFILE + i];
+            if (Float.isFinite(m)) {
+                lo = Math.min(lo, m);
+                hi = Math.max(hi, m);
+            }
+        }
+        if (lo > hi) {
+            return; // no slot seen
+        }
+        float origin = (float) ((lo + hi) / 2);
+        to[toOffset + PROFILE_ORIGIN] = origin;
+        // the farthest mean first, so that the step is set once and no code is rounded twice
+        int farthest = -1;
+        double far = -1;
+        for (int i = 0; i < PROFILE_SLOTS; i++) {
+            float m = from[fromOffset + LAYOUT_6_PROFILE + i];
+            if (Float.isFinite(m) && Math.abs(m - (double) origin) > far) {
+                far = Math.abs(m - (double) origin);
+                farthest = i;
+            }
+        }
+        setProfileMean(to, toOffset, farthest, from[fromOffset + LAYOUT_6_PROFILE + farthest]);
+        for (int i = 0; i < PROFILE_SLOTS; i++) {
+            float m = from[fromOffset + LAYOUT_6_PROFILE + i];
+            if (Float.isFinite(m)) {
+                setProfileMean(to, toOffset, i, m);
+            }
+        }
     }
 
     /**

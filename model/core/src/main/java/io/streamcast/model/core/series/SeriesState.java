@@ -54,12 +54,19 @@ public final class SeriesState {
     public byte layout = LAYOUT;
 
     /**
-     * The layout version of this release: the anomaly scorer's daily profile at the start of the stats; no event
-     * counts in the stats and no served one-step forecast (
-     * {@link #modelSince} and the combination give them), the model's architecture in the operator's model lineage,
-     * and for a key with a season the per-horizon combination's block at the end of the stats.
+     * The layout version of this release: as 6, with the recurrent state rounded to IEEE half precision and the
+     * anomaly scorer's daily profile in 16-bit fixed-point codes (with their origin and step), both by the per-key
+     * step itself, so that a record writes them in 2 bytes a number and reads back exactly what the step computed
+     * with ({@link io.streamcast.model.core.HalfFloat}, {@link io.streamcast.model.core.anomaly.AnomalyScorer}).
      */
-    public static final byte LAYOUT = 6;
+    public static final byte LAYOUT = 7;
+    /**
+     * Layout version 6: the anomaly scorer's daily profile at the start of the stats (its means as floats); no event
+     * counts in the stats and no served one-step forecast ({@link #modelSince} and the combination give them), the
+     * model's architecture in the operator's model lineage, and for a key with a season the per-horizon
+     * combination's block at the end of the stats; the recurrent state as floats.
+     */
+    public static final byte LAYOUT_6 = 6;
     /**
      * Layout version 5: as 6 with the anomaly scorer's first eight floats only (no daily profile) and a count of
      * events since the last red value where 6 has the episode flag.

@@ -1,5 +1,6 @@
 package io.streamcast.model.core.series;
 
+import io.streamcast.model.core.HalfFloat;
 import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.PersistenceBlend;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
@@ -138,6 +139,7 @@ public final class SeriesStep {
         double seasonalDiff = Float.isNaN(seasonBefore) ? 0.0 : scaled - scaler.scale(seasonBefore);
         m.encoder.encode(scaled, seasonalDiff, timestamp, m.features, 0);
         m.forecaster.step(m.features, s.recurrent, m.modelOut);
+        HalfFloat.roundInPlace(s.recurrent); // layout 7 keeps it in half precision: the next event steps from these
         if (m.seasonalHead && period > 0 && m.combination.seasonalNaive(stats, m.statsSize, period, m.forecast)) {
             for (int j = 0; j < m.horizon; j++) { // the forecaster added the scaled value; the base is seasonal naive
                 m.modelOut[j] += (float) (scaler.scale(m.forecast[j]) - scaled);

@@ -15,6 +15,12 @@ import io.streamcast.model.core.feature.OnlineScaler;
  *
  * <p>Earlier layouts of {@code stats}:
  * <ul>
+ *   <li>version 6: the anomaly scorer's daily profile as {@value AnomalyScorer#PROFILE_SLOTS} float means
+ *       ({@value AnomalyScorer#LAYOUT_6_STATE_SIZE} scorer floats), the rest as in version 7. The conversion rounds
+ *       the means to the profile's codes ({@link AnomalyScorer#profileFromLayout6}); the recurrent state, floats in
+ *       version 6, is rounded to half precision by the key's next step like every state it writes. The versions
+ *       below are converted straight to this layout; what they are said to become in version 6 is then converted
+ *       as here (their profile starts afresh, so there is nothing to round).
  *   <li>version 5: the anomaly scorer's first {@value AnomalyScorer#LAYOUT_5_STATE_SIZE} floats only, the rest as
  *       in version 6. The conversion inserts the daily-profile detector, started afresh (the key learns its profile
  *       from its next events, and its profile evidence counts once its slots have been seen), and closes any
@@ -40,8 +46,10 @@ public final class StateLayouts {
 
     /** Floats of the anomaly scorer's state in layouts 1 to 3: its event count, then today's floats. */
     public static final int COUNTED_SCORER_SIZE = AnomalyScorer.LAYOUT_5_STATE_SIZE + 1;
-    /** Floats the anomaly scorer's state grew by in layout 6. */
+    /** Floats the anomaly scorer's state grew by since layout 5 (the daily profile of layouts 6 and 7). */
     private static final int PROFILE_GROWTH = AnomalyScorer.STATE_SIZE - AnomalyScorer.LAYOUT_5_STATE_SIZE;
+    /** Floats the anomaly scorer's state grew by in layout 7 (the profile codes' origin and step). */
+    private static final int LAYOUT_6_GROWTH = AnomalyScorer.STATE_SIZE - AnomalyScorer.LAYOUT_6_STATE_SIZE;
 
     private static final int PER_HORIZON_COUNTER = 0;
     private static final int PER_HORIZON_Q_LOWER = 1;
@@ -58,9 +66,17 @@ public final class StateLayouts {
      */
     static boolean upgrade(SeriesState s, ServingModel m, SeriesStep step) {
         boolean architectureUnrecorded = s.archTag == 0; // layout version 1 did not record it
+        byte from = s.layout;
         float[] old = s.stats;
         int counted = COUNTED_SCORER_SIZE;
         float[] stats;
+        if (s.layout == SeriesState.LAYOUT_6 && fromLayout6Fits(old, m)) {
+            // the same statistics with the daily profile's means as codes; the recurrent state is rounded to half
+            // precision by the step (the one this key takes now starts from the layout 6 floats)
+            s.stats = fromLayout6(old);
+            s.layout = SeriesState.LAYOUT;
+            return false;
+        }
         if ((s.layout == SeriesState.LAYOUT_4 || s.layout == SeriesState.LAYOUT_5)
                 && fromLayout5Fits(old, m, s.layout == SeriesState.LAYOUT_5)) {
             // the same statistics with the scorer's daily profile inserted (layout 5 also adds the combination's
@@ -84,7 +100,10 @@ public final class StateLayouts {
             s.modelSince = sinceCounter(s, perHorizonCounter(old, counted));
         } else {
             stats = new float[m.statsSize];
-            if (s.layout >= SeriesState.LAYOUT_4 && old.length >= AnomalyScorer.LAYOUT_5_STATE_SIZE) {
+            if (s.layout == SeriesState.LAYOUT_6 && old.length >= AnomalyScorer.LAYOUT_6_STATE_SIZE) {
+                AnomalyScorer.profileFromLayout6(old, 0, stats, 0);
+                step.initStats(stats, m, true);
+            } else if (s.layout >= SeriesState.LAYOUT_4 && old.length >= AnomalyScorer.LAYOUT_5_STATE_SIZE) {
                 scorerFromLayout5(old, 0, stats, 0);
                 step.initStats(stats, m, true);
             } else if (old.length >= counted) {
@@ -100,13 +119,15 @@ public final class StateLayouts {
         }
         s.stats = stats;
         s.layout = SeriesState.LAYOUT;
-        residualToValueUnits(s, m);
+        if (from < SeriesState.LAYOUT_6) {
+            residualToValueUnits(s, m);
+        }
         return architectureUnrecorded;
     }
 
     /**
      * Layouts up to 5 kept the residual detector's centre and scale in units of the key's value scale (the model's
-     * residual divided by the scaler's standard deviation); layout 6 keeps them in value units. Converted with the
+     * residual divided by the scaler's standard deviation); layouts 6 and 7 keep them in value units. Converted with the
      * scale as it is now, so a restored key judges its next residuals by what it had learnt, not by a scale some
      * orders of magnitude off.
      */
@@ -115,6 +136,34 @@ public final class StateLayouts {
         if (unit > 0 && Double.isFinite(unit)) {
             AnomalyScorer.rescaleResidual(s.stats, 0, unit);
         }
+    }
+
+    /** Whether layout 6's {@code stats} are those of model {@code m} (with or without a season block). */
+    private static boolean fromLayout6Fits(float[] old, ServingModel m) {
+        int n = old.length + LAYOUT_6_GROWTH;
+        if (n == m.statsSize) {
+            return true;
+        }
+        if (n < m.statsSize) {
+            return false;
+        }
+        float[] probe = new float[n];
+        System.arraycopy(old, AnomalyScorer.LAYOUT_6_STATE_SIZE, probe, AnomalyScorer.STATE_SIZE,
+                old.length - AnomalyScorer.LAYOUT_6_STATE_SIZE);
+        return m.combination.periodOf(probe, m.statsSize) > 0;
+    }
+
+    /**
+     * Layout 6's {@code stats} in layout 7: the scorer's state with its daily profile as codes
+     * ({@link AnomalyScorer#profileFromLayout6}), then everything after it unchanged.
+     */
+    public static float[] fromLayout6(float[] old) {
+        StateRegions.check(old, 0, AnomalyScorer.LAYOUT_6_STATE_SIZE);
+        float[] stats = new float[old.length + LAYOUT_6_GROWTH];
+        AnomalyScorer.profileFromLayout6(old, 0, stats, 0);
+        System.arraycopy(old, AnomalyScorer.LAYOUT_6_STATE_SIZE, stats, AnomalyScorer.STATE_SIZE,
+                old.length - AnomalyScorer.LAYOUT_6_STATE_SIZE);
+        return stats;
     }
 
     /** Whether layout 4's or 5's {@code stats} are those of model {@code m} (with a season block: layout 5 only). */
@@ -133,7 +182,7 @@ public final class StateLayouts {
     }
 
     /**
-     * Layout 4's or 5's {@code stats} in layout 6: the scorer's eight floats ({@link #scorerFromLayout5}), the daily
+     * Layout 4's or 5's {@code stats} in this layout: the scorer's eight floats ({@link #scorerFromLayout5}), the daily
      * profile started afresh, then everything after them unchanged.
      */
     public static float[] fromLayout5(float[] old) {
@@ -147,7 +196,7 @@ public final class StateLayouts {
 
     /**
      * Converts the anomaly scorer's state from layouts 4 and 5 ({@value AnomalyScorer#LAYOUT_5_STATE_SIZE} floats at
-     * {@code from[fromOffset..]}) into layout 6 at {@code to[toOffset..]}: the residual detector and the value range
+     * {@code from[fromOffset..]}) into this layout at {@code to[toOffset..]}: the residual detector and the value range
      * carry over, no episode is open, the daily profile starts afresh.
      */
     public static void scorerFromLayout5(float[] from, int fromOffset, float[] to, int toOffset) {

@@ -233,12 +233,96 @@ class AnomalyScorerTest {
         float[] state = new float[AnomalyScorer.STATE_SIZE];
         java.util.Arrays.fill(state, 7f);
         new AnomalyScorer(AnomalyConfig.defaults()).init(state, 0);
-        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(61);
-        assertThat(AnomalyScorer.STATE_BYTES).isEqualTo(244);
-        assertThat(java.util.Arrays.copyOf(state, 13))
-                .containsExactly(0f, 0f, 0f, 0f, 0f, 0f, Float.NaN, Float.NaN, 0f, 0f, 0f, 0f, 0f);
-        for (int i = 13; i < 61; i++) {
-            assertThat(state[i]).as("profile slot %d", i - 13).isNaN();
+        assertThat(AnomalyScorer.STATE_SIZE).isEqualTo(63);
+        assertThat(AnomalyScorer.STATE_BYTES).isEqualTo(252);
+        assertThat(java.util.Arrays.copyOf(state, 15)).containsExactly(0f, 0f, 0f, 0f, 0f, 0f, Float.NaN, Float.NaN,
+                0f, 0f, 0f, 0f, 0f, Float.NaN, Float.NaN);
+        for (int i = 15; i < 63; i++) {
+            assertThat(state[i]).as("profile slot %d", i - 15).isNaN();
+        }
+    }
+
+    /**
+     * The profile's means are kept as 16-bit codes by the scorer itself: every code is an integer a record writes in
+     * 2 bytes, and each slot's mean is within half a step of what the same updates give in double precision.
+     */
+    @Test
+    void theDailyProfileIsKeptAsIntegerCodesWithinHalfAStepOfTheExactMeans() {
+        AnomalyConfig config = AnomalyConfig.defaults();
+        AnomalyScorer scorer = new AnomalyScorer(config);
+        float[] state = new float[AnomalyScorer.STATE_SIZE];
+        scorer.init(state, 0);
+        AnomalyResult r = new AnomalyResult();
+        Random random = new Random(17);
+        long halfHour = 1_800_000L;
+        double[] exact = new double[AnomalyScorer.PROFILE_SLOTS];
+        java.util.Arrays.fill(exact, Double.NaN);
+        // a large level, a daily swing growing over time (so the codes' step grows), noise
+        int events = 48 * 40;
+        for (int i = 0; i < events; i++) {
+            int slot = i % 48;
+            double v = 1e6 + (1 + i / 200.0) * 50 * Math.sin(2 * Math.PI * slot / 48) + random.nextGaussian();
+            // the slot's mean as the scorer moves it, in double precision: a clipped step from the mean it kept
+            double before = AnomalyScorer.profileMean(state, 0, slot);
+            double scale = state[11];
+            double sigma = Math.max(scale * Math.sqrt(Math.PI / 2), config.minResidualScale());
+            double bound = scale > 0 ? config.residualClip() * sigma : Double.POSITIVE_INFINITY;
+            double expected = Double.isNaN(before) ? v
+                    : before + config.profileAdaptation() * Math.max(-bound, Math.min(bound, v - before));
+            scorer.score(state, 0, i + 1, i * halfHour, v, Double.NaN, 1.0, r);
+            for (int k = AnomalyScorer.PROFILE; k < AnomalyScorer.PROFILE + AnomalyScorer.PROFILE_SLOTS; k++) {
+                float code = state[k];
+                assertThat(Float.isNaN(code) || (code == Math.rint(code) && Math.abs(code) <= Short.MAX_VALUE))
+                        .as("code %s at event %d", code, i).isTrue();
+            }
+            double kept = AnomalyScorer.profileMean(state, 0, slot);
+            double step = Float.isNaN(state[14]) ? 0 : Math.scalb(1.0, (int) state[14]);
+            // the first value of the profile is its origin, exactly (a float of it)
+            assertThat(kept).as("slot %d at event %d", slot, i).isCloseTo(expected,
+                    org.assertj.core.data.Offset.offset(i == 0 ? 0.1 : step / 2 * (1 + 1e-9)));
+            exact[slot] = kept;
+        }
+        // the step: the largest deviation from the origin codes to [2^14, 2^15), so the resolution is ~1/16,000 of it
+        double origin = state[13];
+        double far = 0;
+        for (double m : exact) {
+            far = Math.max(far, Math.abs(m - origin));
+        }
+        double step = Math.scalb(1.0, (int) state[14]);
+        assertThat(far / step).isBetween(8192.0, 32767.0);
+        assertThat(step).isLessThan(0.02);
+    }
+
+    @Test
+    void aLayout6ProfileIsRoundedToTheNearestCodes() {
+        float[] v6 = new float[AnomalyScorer.LAYOUT_6_STATE_SIZE];
+        for (int i = 0; i < 13; i++) {
+            v6[i] = i + 0.5f;
+        }
+        for (int i = 0; i < 48; i++) {
+            v6[13 + i] = i == 7 ? Float.NaN : (float) (250.0 + 40.0 * Math.cos(i / 7.0) + i * 0.001);
+        }
+        float[] v7 = new float[AnomalyScorer.STATE_SIZE];
+        AnomalyScorer.profileFromLayout6(v6, 0, v7, 0);
+        assertThat(java.util.Arrays.copyOf(v7, 13)).containsExactly(java.util.Arrays.copyOf(v6, 13));
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (int i = 0; i < 48; i++) {
+            if (i != 7) {
+                lo = Math.min(lo, v6[13 + i]);
+                hi = Math.max(hi, v6[13 + i]);
+            }
+        }
+        assertThat(v7[13]).as("origin: the middle of the means").isEqualTo((float) ((lo + hi) / 2));
+        // the farthest mean, about 40 from the middle, codes to [2^14, 2^15): a step of 2^-9
+        assertThat(v7[14]).isEqualTo(-9f);
+        for (int i = 0; i < 48; i++) {
+            if (i == 7) {
+                assertThat(AnomalyScorer.profileMean(v7, 0, i)).isNaN();
+            } else {
+                assertThat(AnomalyScorer.profileMean(v7, 0, i)).isCloseTo(v6[13 + i],
+                        org.assertj.core.data.Offset.offset(Math.scalb(1.0, -10)));
+            }
         }
     }
 
@@ -282,8 +366,8 @@ class AnomalyScorerTest {
     @Test
     void rejectsARegionThatDoesNotFit() {
         AnomalyScorer scorer = new AnomalyScorer(AnomalyConfig.defaults());
-        assertThatThrownBy(() -> scorer.init(new float[62], 2))
+        assertThatThrownBy(() -> scorer.init(new float[64], 2))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("state region [2, 63) does not fit in an array of length 62");
+                .hasMessage("state region [2, 65) does not fit in an array of length 64");
     }
 }
