@@ -38,8 +38,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *   <li>{@code series-state-v5.bin}: the same in layout version 5, whose fields are version 4's; its stats may end
  *       with the per-horizon combination's block of a key with a season (read, and written only for a key restored
  *       from it and not seen since);
- *   <li>{@code series-state-v6.bin}: the same in layout version 6 (written by this release), whose fields are version
- *       5's; its stats start with the anomaly scorer's daily profile;
+ *   <li>{@code series-state-v6.bin}: the same in layout version 6, whose fields are version 5's; its stats start
+ *       with the anomaly scorer's daily profile (read, and written only for a key restored from it and not seen
+ *       since);
+ *   <li>{@code series-state-v7.bin}: layout version 7 (written by this release), the fields of version 6 with the
+ *       recurrent state in half precision and the daily profile's codes in 16 bits: a state with a full anomaly
+ *       scorer's stats, so that the codes are pinned too;
  *   <li>{@code forecast-operator-v1.snapshot}: the forecast operator's state after 30 events of two keys, written
  *       when the operator was a one-input {@code KeyedProcessOperator}; it restores into today's keyed broadcast
  *       operator because keyed state ({@code series-state}) and timers ({@code user-timers}) keep their names
@@ -62,6 +66,7 @@ class StateCompatibilityTest {
     static final String SERIES_STATE_V4 = "series-state-v4.bin";
     static final String SERIES_STATE_V5 = "series-state-v5.bin";
     static final String SERIES_STATE_V6 = "series-state-v6.bin";
+    static final String SERIES_STATE_V7 = "series-state-v7.bin";
     static final String OPERATOR_SNAPSHOT_V1 = "forecast-operator-v1.snapshot";
     static final String OPERATOR_SNAPSHOT_RESET_V3 = "forecast-operator-reset-v3.snapshot";
     static final boolean WRITE = Boolean.getBoolean("streamcast.golden.write");
@@ -114,6 +119,36 @@ class StateCompatibilityTest {
         SeriesState s = knownState();
         s.scalerCount = 300;
         s.modelSince = 200; // two bytes as well
+        s.layout = SeriesState.LAYOUT_6;
+        return s;
+    }
+
+    /**
+     * Layout 7: half-precision recurrent state (including a subnormal half and a negative zero) and stats with the
+     * scorer's profile codes (including an unseen slot and both extremes) between floats.
+     */
+    static SeriesState knownStateV7() {
+        float[] recurrent = {0.25f, -0.5f, 1.5f, -2.0f, 0x1p-24f, -0f, 0.0999755859375f, 65504f};
+        int n = io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE + 5;
+        float[] stats = new float[n];
+        for (int i = 0; i < n; i++) {
+            stats[i] = i * 1.25f - 7f;
+        }
+        int p = io.streamcast.model.core.anomaly.AnomalyScorer.PROFILE;
+        for (int i = 0; i < io.streamcast.model.core.anomaly.AnomalyScorer.PROFILE_SLOTS; i++) {
+            stats[p + i] = i * 1361 - 32000;
+        }
+        stats[p] = Float.NaN;
+        stats[p + 1] = -32767;
+        stats[p + 2] = 32767;
+        stats[0] = Float.NaN;
+        SeriesState s = new SeriesState(recurrent, stats);
+        s.lastTimestamp = 1767571200000L;
+        s.modelTag = 42;
+        s.scalerCount = 300;
+        s.modelSince = 200;
+        s.scalerMean = 12.5;
+        s.scalerM2 = 3.25;
         return s;
     }
 
@@ -177,29 +212,72 @@ class StateCompatibilityTest {
     }
 
     @Test
-    void seriesStateLayoutV6IsReadAndWrittenIdentically() throws IOException {
+    void seriesStateLayoutV6IsReadAndWrittenIdenticallyWhileItsStatsAreNotConverted() throws IOException {
+        byte[] bytes = Files.readAllBytes(GOLDEN_DIR.resolve(SERIES_STATE_V6));
+        SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
+        assertThat(read).isEqualTo(knownStateV6());
         DataOutputSerializer out = new DataOutputSerializer(64);
-        SeriesStateSerializer.INSTANCE.serialize(knownStateV6(), out);
+        SeriesStateSerializer.INSTANCE.serialize(read, out);
+        assertThat(out.getCopyOfBuffer()).as("a restored key not seen since is written back unchanged").isEqualTo(bytes);
+        assertThat(bytes[0]).isEqualTo((byte) 6);
+        // the fields of layout 4: version, time in 6 bytes, model tag, count 300 and start 200 in 2 bytes each, mean,
+        // M2, two 1-byte lengths
+        assertThat(bytes.length).isEqualTo(1 + 6 + 4 + 2 + 2 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+    }
+
+    @Test
+    void seriesStateLayoutV7IsReadAndWrittenIdentically() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(knownStateV7(), out);
         byte[] now = out.getCopyOfBuffer();
-        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V6);
+        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V7);
         if (WRITE && !Files.exists(golden)) {
             Files.createDirectories(GOLDEN_DIR);
             Files.write(golden, now);
         }
         byte[] bytes = Files.readAllBytes(golden);
         SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
-        assertThat(read).isEqualTo(knownStateV6());
-        assertThat(now).as("this release writes layout version 6 byte for byte").isEqualTo(bytes);
-        assertThat(bytes[0]).isEqualTo((byte) 6);
-        // the fields of layout 4: version, time in 6 bytes, model tag, count 300 and start 200 in 2 bytes each, mean,
-        // M2, two 1-byte lengths
-        assertThat(bytes.length).isEqualTo(1 + 6 + 4 + 2 + 2 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+        assertThat(read).isEqualTo(knownStateV7());
+        assertThat(Float.floatToRawIntBits(read.recurrent[5])).as("negative zero").isEqualTo(Integer.MIN_VALUE);
+        assertThat(now).as("this release writes layout version 7 byte for byte").isEqualTo(bytes);
+        assertThat(bytes[0]).isEqualTo((byte) 7);
+        // the fields of layout 6: version, time in 6 bytes, model tag, count 300 and start 200 in 2 bytes each, mean,
+        // M2, two 1-byte lengths; 8 halves; 68 stats of which the 48 profile codes take 2 bytes
+        assertThat(bytes.length).isEqualTo(1 + 6 + 4 + 2 + 2 + 8 + 8 + 1 + 1 + 2 * 8 + 4 * (68 - 48) + 2 * 48);
         // the architecture is the model lineage's, not the key's: a tag left in memory is not written
-        SeriesState withArchitecture = knownStateV6();
+        SeriesState withArchitecture = knownStateV7();
         withArchitecture.archTag = 77;
         DataOutputSerializer again = new DataOutputSerializer(64);
         SeriesStateSerializer.INSTANCE.serialize(withArchitecture, again);
         assertThat(again.getCopyOfBuffer()).isEqualTo(bytes);
+        // a short stats array (no scorer) is all floats
+        DataOutputSerializer small = new DataOutputSerializer(64);
+        SeriesStateSerializer.INSTANCE.serialize(knownState(), small);
+        assertThat(small.length()).isEqualTo(1 + 6 + 4 + 1 + 1 + 8 + 8 + 1 + 1 + 2 * 4 + 4 * 3);
+        assertThat(SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(small.getCopyOfBuffer())))
+                .isEqualTo(knownState());
+    }
+
+    @Test
+    void aKeyStepsOnFromItsLayout7RecordExactlyAsFromTheStateInMemory() throws Exception {
+        io.streamcast.model.core.series.SeriesStep step = new io.streamcast.model.core.series.SeriesStep(
+                io.streamcast.model.core.anomaly.AnomalyConfig.defaults(), true);
+        var model = new io.streamcast.model.core.series.ServingModel(io.streamcast.model.core.artifact.ModelArtifact.of(
+                TestModels.lstm(32, 5L, io.streamcast.model.core.feature.FeatureSpec.VALUE_AND_CALENDAR, 8),
+                io.streamcast.model.core.feature.ScalerPolicy.DEFAULT,
+                io.streamcast.model.core.artifact.Provenance.none(java.time.Instant.EPOCH), "k8"), "sha");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (long gap : new long[] {TestModels.FIVE_MINUTES, 3_600_000L}) {
+            SeriesState live = step.newState(model);
+            for (int t = 0; t < 600; t++) {
+                double v = 1e5 + 3e3 * Math.sin(2 * Math.PI * t * gap / 86_400_000.0) + 100 * rnd.nextGaussian();
+                step.step(live, model, TestModels.T0 + t * gap, v, io.streamcast.model.core.series.SeriesStep.Lineage.NONE);
+                DataOutputSerializer out = new DataOutputSerializer(1024);
+                SeriesStateSerializer.INSTANCE.serialize(live, out);
+                SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+                assertThat(read).as("gap %d, event %d: the record holds the state bit for bit", gap, t).isEqualTo(live);
+            }
+        }
     }
 
     @Test
@@ -224,20 +302,23 @@ class StateCompatibilityTest {
             int plain = sizeOf(fiveMinutes);
             // event count 1000 and start 0: 2 + 1 bytes; 64 recurrent floats; stats 61 + (2n + 1) + 4 (+ 24 + 6n - 1)
             int n = io.streamcast.model.core.anomaly.PredictionIntervals.trackedHorizons(horizon).length;
-            int profile = 4 * (io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE - 8);
-            int layout4 = 1 + 6 + 4 + 2 + 1 + 8 + 8 + 1 + 4 * 64 + 1 + 4 * (8 + 2 * n + 1 + 4);
-            assertThat(plain).as("K=%d, no season: layout 4's record and the daily profile", horizon)
+            // the daily profile: five floats (its detector, the codes' origin and step) and 48 codes of 2 bytes
+            int profile = 4 * 7 + 2 * 48;
+            // layout 4's fields with the recurrent state in halves
+            int layout4 = 1 + 6 + 4 + 2 + 1 + 8 + 8 + 1 + 2 * 64 + 1 + 4 * (8 + 2 * n + 1 + 4);
+            assertThat(plain).as("K=%d, no season: layout 4's record, halves, and the daily profile", horizon)
                     .isEqualTo(layout4 + profile);
-            // 145 stats floats for K=48 with a season: their length takes two bytes
+            // 147 stats numbers for K=48 with a season: their length takes two bytes
             int lengthByte = horizon == 48 ? 1 : 0;
             assertThat(seasonal).as("K=%d, P=24: the block of 24 + 6n - 1 floats more", horizon)
                     .isEqualTo(layout4 + profile + lengthByte + 4 * (24 + 6 * n - 1));
             if (horizon == 48) {
-                assertThat(seasonal).as("K=48, H=32, P=24: within 1 KB per key with Flink's ~24 bytes").isEqualTo(869)
+                assertThat(seasonal).as("K=48, H=32, P=24: within 1 KB per key with Flink's ~24 bytes").isEqualTo(653)
                         .isLessThanOrEqualTo(1000);
             } else {
                 // docs/benchmarks.md's bytes are for a count below 128 (one byte); this key's 1000 take two
-                assertThat(plain).as("the bundled shape, K=8, H=32: layout 5's 372 and the profile's 212").isEqualTo(584);
+                assertThat(plain).as("the bundled shape, K=8, H=32: layout 6's 584 less 128 (halves) and 96 (codes), plus 8 (their origin and step)")
+                        .isEqualTo(368);
             }
         }
     }
@@ -259,7 +340,7 @@ class StateCompatibilityTest {
             SeriesStateSerializer.INSTANCE.serialize(s, out);
             byte[] bytes = out.getCopyOfBuffer();
             assertThat(bytes.length).as("record with time %d", times[i])
-                    .isEqualTo(1 + sizes[i] + 4 + 1 + 1 + 8 + 8 + 1 + 1 + 4 * (4 + 3));
+                    .isEqualTo(1 + sizes[i] + 4 + 1 + 1 + 8 + 8 + 1 + 1 + 2 * 4 + 4 * 3);
             assertThat(SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes))).isEqualTo(s);
         }
     }

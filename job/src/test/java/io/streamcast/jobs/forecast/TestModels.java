@@ -178,6 +178,10 @@ public final class TestModels {
                 scaler.observe(e.getValue());
                 enc.encode(scaler.scale(e.getValue()), e.getTimestampMillis(), x);
                 f.step(x, state, out);
+                if (combined) {
+                    // this release keeps the recurrent state in half precision (series state layout 7)
+                    io.streamcast.model.core.HalfFloat.roundInPlace(state);
+                }
                 for (int j = 0; j < out.length; j++) {
                     served[j] = (float) scaler.unscale(out[j]);
                 }

@@ -363,13 +363,13 @@ public final class AnomalyScorer {
                 for (int i = 0; i < PROFILE_SLOTS; i++) {
                     int at = offset + PROFILE + i;
                     if (!Float.isNaN(state[at])) {
-                        state[at] = (float) Math.rint(Math.scalb((double) state[at], -shift));
+                        state[at] = (float) Math.rint(Math.scalb((double) state[at], -shift)) + 0f; // never -0
                     }
                 }
             } // else every code so far is 0 (no deviation from the origin yet), at any step
             state[offset + PROFILE_EXPONENT] = grown;
         }
-        state[offset + PROFILE + slot] = (float) code;
+        state[offset + PROFILE + slot] = (float) code + 0f; // a code is an integer, never -0 (a record has no -0)
     }
 
     /**
