@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
 /**
  * The job and the input of the golden whole-job savepoints {@code golden/job-savepoint-v1} (written by the release
  * with series state layout 2), {@code golden/job-savepoint-v2} (the release with layout 3) and
- * {@code golden/job-savepoint-v3} (this release, layout 4), shared by the class
+ * {@code golden/job-savepoint-v3} (the releases with layouts 4 and 5), {@code golden/job-savepoint-v4} (layout 6) and
+ * {@code golden/job-savepoint-v5} (this release, layout 7), shared by the class
  * that wrote it ({@link JobSavepointGoldenWriter}) and the test that restores it ({@link JobSavepointRestoreITCase}).
  *
  * <p>The job is the one {@link ForecastJobMain} submits to a cluster ({@link ForecastJobMain#job}): Kafka events
@@ -72,8 +73,13 @@ final class GoldenJobSavepoint {
      * its residual statistics in units of the key's value scale); never rewritten.
      */
     static final String NAME_V3 = "job-savepoint-v3";
-    /** The golden of this release (series state layout 6); {@link JobSavepointGoldenWriter} writes this one. */
-    static final String NAME = "job-savepoint-v4";
+    /**
+     * The golden written by the release with series state layout 6 (the daily profile's means and the recurrent
+     * state as floats); never rewritten.
+     */
+    static final String NAME_V4 = "job-savepoint-v4";
+    /** The golden of this release (series state layout 7); {@link JobSavepointGoldenWriter} writes this one. */
+    static final String NAME = "job-savepoint-v5";
     static final Path DIR = dir(NAME);
 
     static Path dir(String name) {
