@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, resourceBundle = "io.streamcast.tools.cli.evaluate-help",
         description = {"Run the forecast job (file source, local mini-cluster) over every *.csv series under --data, "
                 + "write per input file, at the same relative path under --out, a CSV "
-                + "timestamp,value,anomaly_score,forecast,lower,upper,forecast_h2..K (one row per input row), and "
+                + "timestamp,value,anomaly_score,forecast,lower,upper,forecast_h2..K, lower_h/upper_h of horizons K/2 and K (one row per input row), and "
                 + "report forecast errors and, with --labels, NAB scores in report.md and report.json."})
 final class EvaluateCommand implements Callable<Integer> {
 
@@ -123,8 +123,8 @@ final class EvaluateCommand implements Callable<Integer> {
         for (var s : r.summaries()) {
             System.out.printf(Locale.ROOT, "horizon %d: mean MASE %.3f, median MASE %.3f, %d of %d series better than "
                             + "persistence%s%n", s.horizon(), s.meanMase(), s.medianMase(), s.seriesBeatingPersistence(),
-                    s.series(), s.horizon() == 1 ? String.format(Locale.ROOT, ", 90%% interval coverage %.3f",
-                            s.pooledIntervalCoverage()) : "");
+                    s.series(), Double.isFinite(s.pooledIntervalCoverage()) ? String.format(Locale.ROOT,
+                            ", 90%% interval coverage %.3f", s.pooledIntervalCoverage()) : "");
         }
         for (NabScorer.ProfileScore p : r.nab()) {
             System.out.printf(Locale.ROOT, "NAB %-20s threshold %-10s score %7.2f  (TP windows %d, FN %d, FP detections %d)%n",

@@ -203,7 +203,8 @@ final class EvaluationReport {
                     s.seriesBeatingPersistence(), s.series(), f("%.3f", s.medianMaseSeasonal()),
                     f("%.3f", s.gmeanRelMaeVsPersistence()), f("%.3f", s.gmeanRelMaeVsSeasonalNaive()),
                     f("%.3f", s.medianNrmse()), f("%.2f", s.medianMape()),
-                    s.horizon() == 1 ? f("%.3f", s.pooledIntervalCoverage()) + " / " + f("%.3f", s.medianIntervalCoverage()) : ""));
+                    Double.isFinite(s.pooledIntervalCoverage())
+                            ? f("%.3f", s.pooledIntervalCoverage()) + " / " + f("%.3f", s.medianIntervalCoverage()) : ""));
         }
         md.append("\n## Per series (horizon 1)\n\n");
         boolean nab = !r.nab().isEmpty();

@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * persistence error, the same scale at every horizon); seasonal MASE = MAE / mean |y[t] − y[t−m]|. Baselines
  * at horizon k: persistence {@code y[t−k]} and seasonal naive {@code y[t − m·ceil(k/m)]}, m = one day in rows
  * (one day / median step: 288 for 5-minute data, 24 hourly; daily data: 7; coarser: 1).
- * Interval coverage: the share of scored one-step rows whose actual lies in {@code [lower, upper]}.
+ * Interval coverage: the share of scored rows whose actual lies in {@code [lower, upper]}, at horizon 1 and at every
+ * horizon whose bounds are given (evaluate gives K/2 and K).
  */
 public final class ForecastMetrics {
 
@@ -39,11 +40,17 @@ public final class ForecastMetrics {
 
     /** Everything about one series. */
     public record SeriesResult(String series, int rows, double stepSeconds, int seasonRows, int startRow,
-                               List<HorizonResult> horizons, int intervalRows, int intervalInside) {
+                               List<HorizonResult> horizons, int intervalRows, int intervalInside,
+                               Map<Integer, int[]> horizonIntervals) {
 
         /** Share of scored one-step rows inside the interval; NaN when no row had one. */
         public double intervalCoverage() {
             return intervalRows == 0 ? Double.NaN : (double) intervalInside / intervalRows;
+        }
+
+        /** {rows with an interval, rows inside it} at horizon k; null if its bounds were not given. */
+        public int[] intervalCounts(int k) {
+            return k == 1 ? new int[] {intervalRows, intervalInside} : horizonIntervals.get(k);
         }
 
         public HorizonResult horizon(int k) {
@@ -70,6 +77,16 @@ public final class ForecastMetrics {
      */
     public static SeriesResult score(String series, List<String> timestamps, double[] actual,
                                      Map<Integer, double[]> forecasts, double[] lower, double[] upper) {
+        return score(series, timestamps, actual, forecasts, lower, upper, Map.of());
+    }
+
+    /**
+     * As {@link #score(String, List, double[], Map, double[], double[])}, with the intervals of horizons above 1:
+     * {@code bounds.get(k)} = {lower, upper} per row of the interval of the horizon-k forecast (NaN = none).
+     */
+    public static SeriesResult score(String series, List<String> timestamps, double[] actual,
+                                     Map<Integer, double[]> forecasts, double[] lower, double[] upper,
+                                     Map<Integer, double[][]> bounds) {
         int n = actual.length;
         double step = medianStepSeconds(timestamps);
         int m = seasonRows(step);
@@ -126,7 +143,31 @@ public final class ForecastMetrics {
                 }
             }
         }
-        return new SeriesResult(series, n, step, m, start, results, counted, inside);
+        Map<Integer, int[]> horizonIntervals = new TreeMap<>();
+        for (Map.Entry<Integer, double[][]> b : bounds.entrySet()) {
+            double[] fk = forecasts.get(b.getKey());
+            if (fk == null) {
+                continue;
+            }
+            horizonIntervals.put(b.getKey(), coverage(actual, fk, b.getValue()[0], b.getValue()[1], start));
+        }
+        return new SeriesResult(series, n, step, m, start, results, counted, inside, horizonIntervals);
+    }
+
+    /** {rows from {@code start} with an actual, a forecast and both bounds, rows whose actual is within them}. */
+    static int[] coverage(double[] actual, double[] forecast, double[] lower, double[] upper, int start) {
+        int counted = 0;
+        int inside = 0;
+        for (int t = start; t < actual.length; t++) {
+            if (Double.isFinite(actual[t]) && Double.isFinite(forecast[t]) && Double.isFinite(lower[t])
+                    && Double.isFinite(upper[t])) {
+                counted++;
+                if (actual[t] >= lower[t] && actual[t] <= upper[t]) {
+                    inside++;
+                }
+            }
+        }
+        return new int[] {counted, inside};
     }
 
     static int seasonalLag(int k, int m) {
@@ -262,10 +303,11 @@ public final class ForecastMetrics {
             if (h.model().mae() < h.persistence().mae()) {
                 beating++;
             }
-            if (k == 1 && s.intervalRows() > 0) {
-                cover.add(s.intervalCoverage());
-                inside += s.intervalInside();
-                counted += s.intervalRows();
+            int[] c = s.intervalCounts(k);
+            if (c != null && c[0] > 0) {
+                cover.add((double) c[1] / c[0]);
+                inside += c[1];
+                counted += c[0];
             }
         }
         return new Summary(k, series, mean(nrmse), median(nrmse), mean(mase), median(mase), mean(maseS), median(maseS),

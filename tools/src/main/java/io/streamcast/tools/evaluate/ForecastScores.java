@@ -42,10 +42,10 @@ record ForecastScores(Map<String, ScoredSeries> scored, List<ForecastMetrics.Ser
             (layout == ForecastLayout.TARGET ? joined : join(s, records, layout)).write(out.resolve(s.relativePath()));
             scored.put(s.relativePath(), joined);
             metrics.add(ForecastMetrics.score(s.relativePath(), joined.timestamps(), joined.numericValues(),
-                    joined.forecastsByHorizon(), joined.lower(), joined.upper()));
+                    joined.forecastsByHorizon(), joined.lower(), joined.upper(), joined.bounds()));
         }
         List<ForecastMetrics.Summary> summaries = new ArrayList<>();
-        for (int k : horizon > 1 ? new int[] {1, horizon} : new int[] {1}) {
+        for (int k : ScoredSeries.boundHorizons(Math.max(horizon, 1))) {
             summaries.add(ForecastMetrics.summarise(metrics, k));
         }
         return new ForecastScores(scored, metrics, summaries);
@@ -86,6 +86,15 @@ record ForecastScores(Map<String, ScoredSeries> scored, List<ForecastMetrics.Ser
         for (double[] a : f) {
             Arrays.fill(a, Double.NaN);
         }
+        java.util.SortedMap<Integer, double[][]> bounds = new java.util.TreeMap<>();
+        for (int k : ScoredSeries.boundHorizons(horizon)) {
+            if (k > 1) {
+                double[][] b = new double[2][n];
+                Arrays.fill(b[0], Double.NaN);
+                Arrays.fill(b[1], Double.NaN);
+                bounds.put(k, b);
+            }
+        }
         Arrays.fill(lo, Double.NaN);
         Arrays.fill(hi, Double.NaN);
         for (int t = 0; t < n; t++) {
@@ -101,12 +110,16 @@ record ForecastScores(Map<String, ScoredSeries> scored, List<ForecastMetrics.Ser
                     if (k == 1) {
                         lo[t] = from.getLower() != null && from.getLower().length > 0 ? from.getLower()[0] : Double.NaN;
                         hi[t] = from.getUpper() != null && from.getUpper().length > 0 ? from.getUpper()[0] : Double.NaN;
+                    } else if (bounds.containsKey(k)) {
+                        double[][] b = bounds.get(k);
+                        b[0][t] = from.getLower() != null && from.getLower().length >= k ? from.getLower()[k - 1] : Double.NaN;
+                        b[1][t] = from.getUpper() != null && from.getUpper().length >= k ? from.getUpper()[k - 1] : Double.NaN;
                     }
                 }
             }
         }
         List<String> ts = s.rows().stream().map(RecordedSeries.Row::timestampText).toList();
         List<String> vs = s.rows().stream().map(RecordedSeries.Row::valueText).toList();
-        return new ScoredSeries(ts, vs, score, f, lo, hi);
+        return new ScoredSeries(ts, vs, score, f, lo, hi, bounds);
     }
 }

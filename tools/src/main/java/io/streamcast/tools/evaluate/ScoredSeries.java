@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The evaluation output of one series, one row per input row in input order:
- * {@code timestamp,value,anomaly_score,forecast,lower,upper,forecast_h2..forecast_hK}.
+ * {@code timestamp,value,anomaly_score,forecast,lower,upper,forecast_h2..forecast_hK}, then for each horizon k of
+ * {@link #bounds} (evaluate writes K/2 and K) {@code lower_hk,upper_hk}, the 90% interval of {@code forecast_hk}.
  *
  * <p>Row {@code t}'s {@code forecast_hk} is the forecast of row t's value made at row {@code t−k} (from rows
  * 0..t−k only); {@code forecast} is {@code forecast_h1}, and {@code lower}/{@code upper} bound it. Empty cells
@@ -29,9 +30,33 @@ import java.util.Map;
  * @param forecasts    forecasts[k−1][t] = forecast_hk of row t (NaN = none)
  * @param lower        lower bound of the one-step interval per row (NaN = none)
  * @param upper        upper bound of the one-step interval per row (NaN = none)
+ * @param bounds       for horizons k above 1: {lower, upper} of the interval of {@code forecast_hk} per row (NaN =
+ *                     none), by increasing k
  */
 public record ScoredSeries(List<String> timestamps, List<String> values, double[] anomalyScore, double[][] forecasts,
-                           double[] lower, double[] upper) {
+                           double[] lower, double[] upper, java.util.SortedMap<Integer, double[][]> bounds) {
+
+    /** A series with the one-step interval only. */
+    public ScoredSeries(List<String> timestamps, List<String> values, double[] anomalyScore, double[][] forecasts,
+                        double[] lower, double[] upper) {
+        this(timestamps, values, anomalyScore, forecasts, lower, upper, new java.util.TreeMap<>());
+    }
+
+    /** The horizons whose intervals {@code evaluate} writes: 1, K/2 and K (fewer when they coincide). */
+    public static int[] boundHorizons(int horizon) {
+        return java.util.stream.IntStream.of(1, horizon / 2, horizon).filter(k -> k >= 1 && k <= horizon).distinct()
+                .toArray();
+    }
+
+    /** Lower bounds of horizon k's interval per row (k = 1: {@link #lower}); null if not kept. */
+    public double[] lower(int k) {
+        return k == 1 ? lower : bounds.containsKey(k) ? bounds.get(k)[0] : null;
+    }
+
+    /** Upper bounds of horizon k's interval per row (k = 1: {@link #upper}); null if not kept. */
+    public double[] upper(int k) {
+        return k == 1 ? upper : bounds.containsKey(k) ? bounds.get(k)[1] : null;
+    }
 
     public int rows() {
         return timestamps.size();
@@ -67,6 +92,10 @@ public record ScoredSeries(List<String> timestamps, List<String> values, double[
         for (int k = 2; k <= horizon(); k++) {
             header.add("forecast_h" + k);
         }
+        for (int k : bounds.keySet()) {
+            header.add("lower_h" + k);
+            header.add("upper_h" + k);
+        }
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter out = new CSVPrinter(w, CSVFormat.DEFAULT.builder()
                      .setHeader(header.toArray(String[]::new)).setRecordSeparator('\n').get())) {
@@ -81,6 +110,10 @@ public record ScoredSeries(List<String> timestamps, List<String> values, double[
                 row.add(format(upper[t]));
                 for (int k = 2; k <= horizon(); k++) {
                     row.add(format(forecasts[k - 1][t]));
+                }
+                for (double[][] b : bounds.values()) {
+                    row.add(format(b[0][t]));
+                    row.add(format(b[1][t]));
                 }
                 out.printRecord(row);
             }
@@ -113,6 +146,13 @@ public record ScoredSeries(List<String> timestamps, List<String> values, double[
         int si = header.indexOf("anomaly_score");
         int li = header.indexOf("lower");
         int ui = header.indexOf("upper");
+        java.util.SortedMap<Integer, int[]> boundColumns = new java.util.TreeMap<>();
+        for (int c = 0; c < header.size(); c++) {
+            String name = header.get(c);
+            if (name.matches("lower_h[0-9]+") && header.contains("upper_h" + name.substring(7))) {
+                boundColumns.put(Integer.parseInt(name.substring(7)), new int[] {c, header.indexOf("upper_h" + name.substring(7))});
+            }
+        }
         List<List<String>> records = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             if (!lines.get(i).isEmpty()) {
@@ -126,8 +166,16 @@ public record ScoredSeries(List<String> timestamps, List<String> values, double[
         double[][] f = new double[horizon][n];
         double[] lo = new double[n];
         double[] hi = new double[n];
+        java.util.SortedMap<Integer, double[][]> bounds = new java.util.TreeMap<>();
+        for (int k : boundColumns.keySet()) {
+            bounds.put(k, new double[2][n]);
+        }
         for (int t = 0; t < n; t++) {
             List<String> rec = records.get(t);
+            for (Map.Entry<Integer, int[]> b : boundColumns.entrySet()) {
+                bounds.get(b.getKey())[0][t] = parse(cell(rec, b.getValue()[0]));
+                bounds.get(b.getKey())[1][t] = parse(cell(rec, b.getValue()[1]));
+            }
             ts.add(cell(rec, ti));
             vs.add(cell(rec, vi));
             score[t] = parse(cell(rec, si));
@@ -137,7 +185,7 @@ public record ScoredSeries(List<String> timestamps, List<String> values, double[
             lo[t] = li < 0 ? Double.NaN : parse(cell(rec, li));
             hi[t] = ui < 0 ? Double.NaN : parse(cell(rec, ui));
         }
-        return new ScoredSeries(ts, vs, score, f, lo, hi);
+        return new ScoredSeries(ts, vs, score, f, lo, hi, bounds);
     }
 
     private static String cell(List<String> record, int column) {

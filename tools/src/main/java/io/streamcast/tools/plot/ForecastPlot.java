@@ -37,7 +37,8 @@ import java.util.TimeZone;
 
 /**
  * Draws one evaluated series ({@link ScoredSeries}) as a PNG, headless: actual values and the one-step forecast
- * with its interval band on top, the anomaly score with the threshold underneath on the same time axis, labelled
+ * with its interval band on top (and, when the series has the bounds of longer horizons, the forecast of the longest,
+ * K, with its band in a second colour: both made for the row they are drawn at), the anomaly score with the threshold underneath on the same time axis, labelled
  * windows shaded on both, and detections (score at or above the threshold) marked on both: filled red inside a
  * labelled window, hollow black outside every window. Where the time step jumps (a gap in the data: more than
  * {@value #GAP_FACTOR} times the median step and more than 1/{@value #GAP_SHARE} of the time axis, so a long
@@ -48,6 +49,8 @@ public final class ForecastPlot {
     private static final Color ACTUAL = new Color(0x1f, 0x3a, 0x93);
     private static final Color FORECAST = new Color(0xe6, 0x7e, 0x22);
     private static final Color BAND = new Color(0xf8, 0xc4, 0x7e);
+    private static final Color FAR_FORECAST = new Color(0x16, 0xa0, 0x85);
+    private static final Color FAR_BAND = new Color(0xa3, 0xe4, 0xd7);
     private static final Color OUTSIDE = new Color(0x22, 0x22, 0x22);
     private static final Color SCORE = new Color(0x6c, 0x34, 0x83);
     private static final Color DETECTION = new Color(0xc0, 0x39, 0x2b);
@@ -94,11 +97,16 @@ public final class ForecastPlot {
         XYSeries insideScores = new XYSeries("inside", false, true);
         XYSeries outsideScores = new XYSeries("outside", false, true);
         double[] f1 = series.horizon() > 0 ? series.forecasts()[0] : new double[n];
+        // the interval of the longest horizon with bounds (evaluate writes K/2 and K), as a second band
+        int far = series.bounds().isEmpty() ? 0 : series.bounds().lastKey();
+        double[] fk = far > 0 && far <= series.horizon() ? series.forecasts()[far - 1] : null;
+        YIntervalSeriesCollection farBand = new YIntervalSeriesCollection();
         int detections = 0;
         for (int[] seg : segments) {
             // one series per stretch without a gap: the renderers join consecutive items of a series only
             String suffix = actual.getSeriesCount() == 0 ? "" : " " + seg[0];
             YIntervalSeries forecast = new YIntervalSeries("forecast (1 step) with 90% interval" + suffix);
+            YIntervalSeries farForecast = new YIntervalSeries("forecast (" + far + " steps) with 90% interval" + suffix);
             XYSeries act = new XYSeries("actual" + suffix, false, true);
             XYSeries sc = new XYSeries("anomaly score" + suffix, false, true);
             for (int t = seg[0]; t < seg[1]; t++) {
@@ -109,6 +117,11 @@ public final class ForecastPlot {
                     double lo = Double.isFinite(series.lower()[t]) ? series.lower()[t] : f1[t];
                     double hi = Double.isFinite(series.upper()[t]) ? series.upper()[t] : f1[t];
                     forecast.add(x[t], f1[t], lo, hi);
+                }
+                if (fk != null && Double.isFinite(fk[t])) {
+                    double lo = Double.isFinite(series.lower(far)[t]) ? series.lower(far)[t] : fk[t];
+                    double hi = Double.isFinite(series.upper(far)[t]) ? series.upper(far)[t] : fk[t];
+                    farForecast.add(x[t], fk[t], lo, hi);
                 }
                 sc.add(x[t], series.anomalyScore()[t]);
                 if (series.anomalyScore()[t] >= threshold) {
@@ -121,6 +134,9 @@ public final class ForecastPlot {
                 }
             }
             band.addSeries(forecast);
+            if (fk != null) {
+                farBand.addSeries(farForecast);
+            }
             actual.addSeries(act);
             score.addSeries(sc);
         }
@@ -141,6 +157,18 @@ public final class ForecastPlot {
         top.setRenderer(1, line(ACTUAL, 1.2f, actual.getSeriesCount()));
         top.setDataset(2, band);
         top.setRenderer(2, bandRenderer);
+        if (farBand.getSeriesCount() > 0) {
+            DeviationRenderer farRenderer = new DeviationRenderer(true, false);
+            farRenderer.setAlpha(0.35f);
+            for (int i = 0; i < farBand.getSeriesCount(); i++) {
+                farRenderer.setSeriesPaint(i, FAR_FORECAST);
+                farRenderer.setSeriesFillPaint(i, FAR_BAND);
+                farRenderer.setSeriesStroke(i, new BasicStroke(0.8f));
+                farRenderer.setSeriesVisibleInLegend(i, i == 0);
+            }
+            top.setDataset(3, farBand);
+            top.setRenderer(3, farRenderer);
+        }
 
         XYPlot bottom = new XYPlot();
         NumberAxis scoreAxis = axis("anomaly score", false);

@@ -82,8 +82,20 @@ public final class HalfFloat {
         return (short) h;
     }
 
-    /** {@code f} rounded to the nearest half ({@link #fromFloat}), as a float. */
+    /**
+     * {@code f} rounded to the nearest half ({@link #fromFloat}), as a float: {@code toFloat(fromFloat(f))}, with a
+     * fast path for the normal halves' range, where rounding the float's 23 fraction bits to 10 (ties to even) is
+     * the whole conversion.
+     */
     public static float round(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int magnitude = bits & 0x7FFF_FFFF;
+        if (magnitude >= 0x3880_0000 && magnitude < 0x477F_F000) { // [2^-14, 65520): a normal half or 65504
+            // add just under half a unit of the 10th fraction bit, plus one if that bit is set (ties to even); a carry
+            // runs into the exponent as it should
+            int rounded = bits + 0x0FFF + ((bits >>> 13) & 1);
+            return Float.intBitsToFloat(rounded & 0xFFFF_E000);
+        }
         return toFloat(fromFloat(f));
     }
 
@@ -99,7 +111,7 @@ public final class HalfFloat {
             } else if (v < -MAX_VALUE) {
                 a[i] = -MAX_VALUE;
             } else {
-                a[i] = toFloat(fromFloat(v));
+                a[i] = round(v);
             }
         }
     }

@@ -96,6 +96,28 @@ class HalfFloatTest {
     }
 
     @Test
+    void theFastRoundingIsTheConversionThereAndBackForEveryFloatPattern() {
+        // every 61st bit pattern (all exponents, signs and fraction residues mod 61), then the edges of the fast path
+        for (long bits = 0; bits <= 0xFFFF_FFFFL; bits += 61) {
+            float f = Float.intBitsToFloat((int) bits);
+            int expected = Float.floatToRawIntBits(HalfFloat.toFloat(HalfFloat.fromFloat(f)));
+            int actual = Float.floatToRawIntBits(HalfFloat.round(f));
+            if (expected != actual && !(Float.isNaN(f))) {
+                assertThat(actual).as("round(%s) (bits %08x)", f, (int) bits).isEqualTo(expected);
+            }
+        }
+        int[] edges = {0x3880_0000, 0x387F_FFFF, 0x387F_F000, 0x387F_EFFF, 0x477F_F000, 0x477F_EFFF, 0x477F_E000,
+                0x477F_E001, 0x3F80_1000, 0x3F80_3000, 0x3F80_2FFF, 0x3F80_1001};
+        for (int e : edges) {
+            for (int sign : new int[] {0, 0x8000_0000}) {
+                float f = Float.intBitsToFloat(e | sign);
+                assertThat(Float.floatToRawIntBits(HalfFloat.round(f))).as("round(%s)", f)
+                        .isEqualTo(Float.floatToRawIntBits(HalfFloat.toFloat(HalfFloat.fromFloat(f))));
+            }
+        }
+    }
+
+    @Test
     void roundingInPlaceSaturatesAtTheLargestHalfAndLeavesHalvesAlone() {
         float[] a = {1e6f, -1e6f, 65504f, 0.1f, -0f, 1.5f};
         HalfFloat.roundInPlace(a);
