@@ -25,8 +25,8 @@ class ForecastScoresTest {
             float[] hi = new float[K];
             for (int k = 1; k <= K; k++) {
                 f[k - 1] = 10 * t + k;
-                lo[k - 1] = f[k - 1] - 0.5f;
-                hi[k - 1] = f[k - 1] + 0.5f;
+                lo[k - 1] = f[k - 1] - 0.5f * k;
+                hi[k - 1] = f[k - 1] + 0.5f * k;
             }
             out.add(new ForecastRecord("s", 1000L * t, t, f, lo, hi, 0.1 * t, false, 0, 0, 0, false, "v"));
         }
@@ -52,6 +52,36 @@ class ForecastScoresTest {
         assertThat(s.forecasts()[2][1]).as("no row three rows before row 1").isNaN();
         assertThat(s.lower()[3]).isEqualTo(20.5);
         assertThat(s.anomalyScore()[3]).isEqualTo(0.1 * 3);
+    }
+
+    @Test
+    void theIntervalsOfHorizonsKOver2AndKAreJoinedWithTheirForecastsAndReadBackFromTheFile(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(ScoredSeries.boundHorizons(8)).containsExactly(1, 4, 8);
+        assertThat(ScoredSeries.boundHorizons(3)).containsExactly(1, 3);
+        assertThat(ScoredSeries.boundHorizons(1)).containsExactly(1);
+        ScoredSeries s = ForecastScores.join(series(), records(), ForecastLayout.TARGET);
+        assertThat(s.bounds().keySet()).containsExactly(3);
+        // row 3's horizon-3 forecast was made at row 0: 3 ± 1.5
+        assertThat(s.lower(3)[3]).isEqualTo(1.5);
+        assertThat(s.upper(3)[3]).isEqualTo(4.5);
+        assertThat(s.lower(3)[2]).as("no row three rows before row 2").isNaN();
+        ScoredSeries origin = ForecastScores.join(series(), records(), ForecastLayout.ORIGIN);
+        assertThat(origin.lower(3)[4]).as("made at row 4 for row 7: 43 - 1.5").isEqualTo(41.5);
+
+        java.nio.file.Path file = dir.resolve("s.csv");
+        s.write(file);
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,forecast,lower,upper,forecast_h2,forecast_h3,"
+                + "lower_h3,upper_h3");
+        ScoredSeries back = ScoredSeries.read(file);
+        assertThat(back.lower(3)).containsExactly(s.lower(3));
+        assertThat(back.upper(3)).containsExactly(s.upper(3));
+
+        // coverage at horizon 3, rows 3 and 4 (the only ones with a horizon-3 forecast): row 3's value 3 lies in
+        // [1.5, 4.5] (made at row 0), row 4's value 4 not in [11.5, 14.5] (made at row 1): 1 of 2
+        int[] c = ForecastMetrics.coverage(back.numericValues(), back.forecasts()[2], back.lower(3), back.upper(3), 0);
+        assertThat(c).containsExactly(2, 1);
     }
 
     @Test
