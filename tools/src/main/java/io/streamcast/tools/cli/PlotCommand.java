@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code streamcast plot}: one evaluated series as a PNG. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Plot one CSV written by 'evaluate': actual vs one-step forecast with its interval band, the "
+        description = {"Plot one CSV written by 'evaluate': actual vs one-step forecast with its interval band (and the K-step forecast with its band, from the lower_hK/upper_hK columns), the "
                 + "anomaly score underneath, labelled windows shaded, detections marked. Headless; writes a PNG."})
 final class PlotCommand implements Callable<Integer> {
 
