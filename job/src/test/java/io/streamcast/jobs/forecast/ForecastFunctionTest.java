@@ -193,10 +193,9 @@ class ForecastFunctionTest {
             assertThat(s.stats).hasSize(io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE
                     + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon)
                     + io.streamcast.model.core.PersistenceBlend.STATE_SIZE);
-            float[] profile = java.util.Arrays.copyOfRange(s.stats, 13, io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE);
-            assertThat(profile).as("every half hour of the day has a mean").hasSize(48);
-            for (float m : profile) {
-                assertThat(m).as("a half hour's mean").isBetween(30f, 70f);
+            for (int slot = 0; slot < io.streamcast.model.core.anomaly.AnomalyScorer.PROFILE_SLOTS; slot++) {
+                double m = io.streamcast.model.core.anomaly.AnomalyScorer.profileMean(s.stats, 0, slot);
+                assertThat(m).as("the mean of half hour %d (every one has a mean)", slot).isBetween(30.0, 70.0);
             }
         }
     }
