@@ -150,6 +150,54 @@ class SeriesStepTest {
         assertThat(scorer).as("scored before b took over").isNotEqualTo(Arrays.copyOf(s.stats, AnomalyScorer.STATE_SIZE));
     }
 
+    /**
+     * A key of layout 6 (the profile's means as floats, the recurrent state in floats) converts at its next event:
+     * its profile's means within half a code step, everything else carried over, and from then on it forecasts
+     * exactly as the same key kept in this layout, once both step from the same recurrent state.
+     */
+    @Test
+    void stateReadInLayout6KeepsItsProfileToTheCodesResolutionAndForecastsAsThisLayout() throws Exception {
+        ServingModel m = model(11, "a");
+        SeriesStep step = step(true);
+        SeriesState now = step.newState(m);
+        SplittableRandom rnd = new SplittableRandom(19);
+        int n = 200;
+        for (int t = 0; t < n; t++) {
+            step.step(now, m, T0 + t * FIVE_MINUTES, 1e4 + 50 * value(t, rnd), SeriesStep.Lineage.NONE);
+        }
+        // the same key as layout 6 held it: the scorer's first 13 floats, then the 48 means, then the rest
+        int scorer6 = AnomalyScorer.LAYOUT_6_STATE_SIZE;
+        float[] v6 = new float[now.stats.length - (AnomalyScorer.STATE_SIZE - scorer6)];
+        System.arraycopy(now.stats, 0, v6, 0, 13);
+        double[] means = new double[AnomalyScorer.PROFILE_SLOTS];
+        for (int i = 0; i < means.length; i++) {
+            means[i] = AnomalyScorer.profileMean(now.stats, 0, i);
+            v6[13 + i] = (float) means[i];
+        }
+        System.arraycopy(now.stats, AnomalyScorer.STATE_SIZE, v6, scorer6, now.stats.length - AnomalyScorer.STATE_SIZE);
+        SeriesState old = now.copy();
+        old.stats = v6;
+        old.layout = SeriesState.LAYOUT_6;
+
+        long ts = T0 + n * FIVE_MINUTES;
+        double v = 1e4 + 50 * value(n, rnd);
+        step.step(now, m, ts, v, SeriesStep.Lineage.NONE);
+        float[] expected = step.forecast().clone();
+        step.step(old, m, ts, v, SeriesStep.Lineage.NONE);
+        assertThat(old.layout).isEqualTo(SeriesState.LAYOUT);
+        assertThat(step.forecast()).as("the forecast does not depend on the profile").containsExactly(expected);
+        assertThat(old.recurrent).containsExactly(now.recurrent);
+        assertThat(Arrays.copyOfRange(old.stats, AnomalyScorer.STATE_SIZE, old.stats.length))
+                .as("intervals and combination carried over").containsExactly(
+                        Arrays.copyOfRange(now.stats, AnomalyScorer.STATE_SIZE, now.stats.length));
+        double step6 = Math.scalb(1.0, (int) old.stats[14]);
+        for (int i = 0; i < means.length; i++) {
+            assertThat(AnomalyScorer.profileMean(old.stats, 0, i)).as("slot %d", i)
+                    .isCloseTo(AnomalyScorer.profileMean(now.stats, 0, i),
+                            org.assertj.core.data.Offset.offset(step6 + Math.scalb(1.0, (int) now.stats[14])));
+        }
+    }
+
     @Test
     void stateReadInLayout3ForecastsExactlyAsTheSameStateInThisLayout() throws Exception {
         ServingModel m = model(11, "a");
