@@ -91,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
             + "the change since one season earlier as an extra input. For seasonal data.")
     void seasonal(boolean v) { options.seasonal(v); }
 
+    @Option(names = "--transform", description = "What each key's scaler standardises: none (the values) or "
+            + "signed-log1p (sign(v)·ln(1+|v|): changes are learnt relative to the series' level; for series whose "
+            + "level varies between series or over time). Stored in the artifact (format 4). Default: none.")
+    void transform(String v) { options.transform(v); }
+
     @Option(names = "--model-version", description = "Version label stored in the artifact (default: <cell>-h<hidden>-<date>).")
     void modelVersion(String v) { options.modelVersion(v); }
 

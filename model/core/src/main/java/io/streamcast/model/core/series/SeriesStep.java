@@ -124,7 +124,7 @@ public final class SeriesStep {
         }
         // the anomaly evidence is the served forecast's residual: the forecast the key's consumers saw, never worse
         // than the baselines it is combined with, whatever the model
-        double unit = scaler.std();
+        double unit = scaler.valueStd();
         double residual = Float.isNaN(servedPending) || before == 0 ? Double.NaN : value - servedPending;
         scorer.score(stats, 0, before + 1, timestamp, value, residual, unit, result);
         if (period > 0) {
@@ -159,7 +159,7 @@ public final class SeriesStep {
             m.combination.combine(stats, m.statsSize, period, m.modelForecast,
                     PersistenceBlend.lastValue(stats, m.blendOffset), forecast);
         }
-        unit = scaler.std();
+        unit = scaler.valueStd();
         long sinceModel = before - s.modelSince;
         m.intervals.observe(stats, AnomalyScorer.STATE_SIZE, sinceModel, value, unit, servedPending, forecast);
         m.intervals.bounds(stats, AnomalyScorer.STATE_SIZE, sinceModel, forecast, unit, m.lower, m.upper);

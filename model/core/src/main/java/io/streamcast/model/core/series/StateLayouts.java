@@ -132,7 +132,7 @@ public final class StateLayouts {
      * orders of magnitude off.
      */
     private static void residualToValueUnits(SeriesState s, ServingModel m) {
-        double unit = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2).std();
+        double unit = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2).valueStd();
         if (unit > 0 && Double.isFinite(unit)) {
             AnomalyScorer.rescaleResidual(s.stats, 0, unit);
         }
