@@ -171,6 +171,19 @@ public final class HorizonCombination {
         return daily && period <= MAX_WEEKLY_PERIOD ? DAYS_PER_WEEK * period : period;
     }
 
+    /**
+     * Whether weekly naive has been better than seasonal naive at horizon 1, where both are judged at every event:
+     * the dense evidence that the key's week explains more than its day. Only then does the weekly candidate take
+     * part at any horizon (the longer horizons' errors are judged every few dozen events only, too few to tell two
+     * close candidates apart: on a series without a weekly rhythm, weights chasing that noise cost more than the
+     * candidate gives).
+     */
+    private boolean weeklyLeads(float[] state, int offset) {
+        float w = state[offset + WEEKLY];
+        float s = state[offset + SEASONAL];
+        return w < s; // false while either is NaN
+    }
+
     /** The ring length of a key's block (the block ends {@code state}). */
     private static int ringOf(float[] state) {
         return (int) state[state.length - 2];
@@ -254,27 +267,37 @@ public final class HorizonCombination {
     }
 
     /**
-     * Converts a block of series state layouts up to 7 ({@code old[offset..]}, {@link #blockSizeBeforeWeekly}) into
-     * {@code out[offset..]} (which it ends, {@link #blockSize(int, int)} with the ring {@code ring}): the errors and
-     * pending forecasts of the three candidates are kept, the weekly candidate's start empty, and the season's values
-     * are the newest of the new ring (a weekly ring is full a week later).
+     * The key's statistics {@code stats} with its block (which ends them, from {@code offset}) given a ring of
+     * {@code toRing} values: a new array, the floats before the block unchanged. The block may be of series state
+     * layouts up to 7 ({@code beforeWeekly}: three candidates, a ring of one season, {@link #blockSizeBeforeWeekly}),
+     * or of this layout. The errors and pending forecasts of the candidates it had are kept (a weekly candidate new
+     * to it starts empty), and so are the count, and so the schedule, and the newest values of its ring (a ring grown
+     * to a week is full a week later).
      */
-    public void upgradeBlock(float[] old, int offset, int period, float[] out, int ring) {
-        init(out, offset, period, ring);
-        int c3 = CANDIDATES_BEFORE_WEEKLY;
+    public float[] resizeBlock(float[] stats, int offset, int period, boolean beforeWeekly, int toRing) {
+        int oc = beforeWeekly ? CANDIDATES_BEFORE_WEEKLY : CANDIDATES;
+        int oldCount = oc * (2 * n - 1);
+        int oldRing = beforeWeekly ? period : ringOf(stats);
+        StateRegions.check(stats, offset, oldCount + oldRing + (beforeWeekly ? 2 : 3));
+        float[] out = java.util.Arrays.copyOf(stats, offset + blockSize(period, toRing));
+        init(out, offset, period, toRing);
         for (int i = 0; i < n; i++) {
-            System.arraycopy(old, offset + c3 * i, out, offset + CANDIDATES * i, c3);
+            System.arraycopy(stats, offset + oc * i, out, offset + CANDIDATES * i, oc);
             if (i > 0) {
-                System.arraycopy(old, offset + c3 * n + c3 * (i - 1), out, offset + pendingIndex(i, 0), c3);
+                System.arraycopy(stats, offset + oc * n + oc * (i - 1), out, offset + pendingIndex(i, 0), oc);
             }
         }
-        int oldRing = 6 * n - 2;
-        long c = (long) old[offset + oldRing - 1];
-        // the count and so the schedule stay; the last P values go where a ring of R puts them
-        for (long back = 1; back <= Math.min(c, period); back++) {
-            out[offset + ring() + (int) ((c - back) % ring)] = old[offset + oldRing + (int) ((c - back) % period)];
+        long c = (long) stats[offset + oldCount];
+        for (long back = 1; back <= Math.min(c, Math.min(oldRing, toRing)); back++) {
+            out[offset + ring() + (int) ((c - back) % toRing)] = stats[offset + oldCount + 1 + (int) ((c - back) % oldRing)];
         }
         out[offset + count()] = c;
+        return out;
+    }
+
+    /** The ring length of a block of this layout that ends {@code stats}. */
+    public static int ringLength(float[] stats) {
+        return ringOf(stats);
     }
 
     /** Forgets the errors and pending forecasts (a new model), keeping the season's values. */
@@ -353,7 +376,7 @@ public final class HorizonCombination {
         if (!errorsAt(state, offset, 0, hasM, hasP, full, e)) {
             return fallback;
         }
-        weights(e, weekly, weights);
+        weights(e, weeklyLeads(state, offset) ? weekly : Float.NaN, weights);
         return combine(weights, modelPending, last, seasonal, weekly);
     }
 
@@ -403,7 +426,10 @@ public final class HorizonCombination {
             update(state, offset + CANDIDATES * i + MODEL, m, value, alpha);
             update(state, offset + CANDIDATES * i + PERSISTENCE, p, value, alpha);
             update(state, offset + CANDIDATES * i + SEASONAL, s, value, alpha);
-            update(state, offset + CANDIDATES * i + WEEKLY, w, value, alpha);
+            // the weekly candidate's observations start when the ring holds a week (count R, for a key whose ring was a
+            // week from the start): averaged plainly at first as well
+            long seenWeekly = (filledAt - r) / periods[i] + 1;
+            update(state, offset + CANDIDATES * i + WEEKLY, w, value, Math.max(alpha, 1.0 / Math.max(seenWeekly, 1)));
         }
         state[offset + ring() + (int) (c % r)] = (float) value;
         long next = c + 1;
@@ -440,6 +466,7 @@ public final class HorizonCombination {
         int r = ringOf(state);
         boolean full = c >= period;
         boolean week = r > period && c >= r;
+        boolean weekLeads = week && weeklyLeads(state, offset);
         boolean hasM = !Float.isNaN(model[0]);
         boolean hasP = !Float.isNaN(last);
         for (int i = 0; i < n; i++) {
@@ -468,7 +495,7 @@ public final class HorizonCombination {
             }
             float s = full ? seasonal(state, offset, r, period, c, j + 1) : Float.NaN;
             float wk = week ? seasonal(state, offset, r, r, c, j + 1) : Float.NaN;
-            weights(ej, wk, w);
+            weights(ej, weekLeads ? wk : Float.NaN, w);
             forecast[j] = combine(w, model[j], last, s, wk);
         }
         if (t >= 0) {
@@ -555,7 +582,8 @@ public final class HorizonCombination {
      * weight if any, else E^(−γ) normalised.
      */
     private void weights(double[] e, float weekly, double[] w) {
-        // no weekly forecast here (the week not yet in the ring at this horizon): no weight, whatever its errors
+        // no weekly forecast here (the week not yet in the ring at this horizon, or not leading): no weight, whatever its
+        // errors
         double ew = Float.isNaN(weekly) ? Double.POSITIVE_INFINITY : e[WEEKLY];
         boolean zero = e[MODEL] == 0 || e[PERSISTENCE] == 0 || e[SEASONAL] == 0 || ew == 0;
         double total = 0;

@@ -110,6 +110,14 @@ public final class SeriesStep {
         if (period == 0 && before >= 1 && (before == 1 || before == s.modelSince || upgraded)
                 && s.stats.length == m.statsSize) {
             period = startSeason(s, m, timestamp - s.lastTimestamp);
+        } else if (period > 0 && period <= HorizonCombination.MAX_WEEKLY_PERIOD
+                && HorizonCombination.ringLength(s.stats) == period) {
+            // a key whose block keeps one season (converted from an earlier layout) gets a week's ring once its
+            // events say its season is a day
+            int ring = HorizonCombination.ringFor(timestamp - s.lastTimestamp, period);
+            if (ring != period) {
+                s.stats = m.combination.resizeBlock(s.stats, m.statsSize, period, false, ring);
+            }
         }
 
         // 1. score the new value against the forecast made at the key's previous event
@@ -181,8 +189,9 @@ public final class SeriesStep {
         if (period == 0) {
             return 0;
         }
-        float[] stats = java.util.Arrays.copyOf(s.stats, m.statsSize + m.combination.blockSize(period));
-        m.combination.init(stats, m.statsSize, period);
+        int ring = HorizonCombination.ringFor(gapMillis, period);
+        float[] stats = java.util.Arrays.copyOf(s.stats, m.statsSize + m.combination.blockSize(period, ring));
+        m.combination.init(stats, m.statsSize, period, ring);
         s.stats = stats;
         return period;
     }
