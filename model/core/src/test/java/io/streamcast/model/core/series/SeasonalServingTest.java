@@ -80,6 +80,41 @@ class SeasonalServingTest {
         }
     }
 
+    /** A weekly rhythm: each weekday its own daily profile, so seasonal naive (a day back) is wrong every day. */
+    private static double weeklyValue(int t) {
+        int hour = t % P;
+        int day = (t / P) % 7;
+        return 200 + 30 * day + (day >= 5 ? -80 : 20) * Math.sin(2 * Math.PI * hour / P);
+    }
+
+    @Test
+    void whereWeeklyNaiveIsExactEveryHorizonIsServedExactlyOnceTheKeyHasThreeWeeks() throws Exception {
+        int horizon = 48;
+        ServingModel m = model(horizon, 8, 12);
+        SeriesStep step = step();
+        SeriesState s = step.newState(m);
+        int exactFrom = -1;
+        for (int t = 0; t < 5 * 7 * P; t++) {
+            step.step(s, m, T0 + t * HOUR, weeklyValue(t), SeriesStep.Lineage.NONE);
+            float[] f = step.forecast();
+            boolean exact = true;
+            for (int k = 1; k <= horizon; k++) {
+                exact &= f[k - 1] == (float) weeklyValue(t + k);
+            }
+            if (exact && exactFrom < 0) {
+                exactFrom = t;
+            }
+            if (t >= 3 * 7 * P) {
+                for (int k = 1; k <= horizon; k++) {
+                    assertThat(f[k - 1]).as("event %d, horizon %d", t, k).isEqualTo((float) weeklyValue(t + k));
+                }
+            }
+        }
+        assertThat(HorizonCombination.ringLength(s.stats)).as("a week's ring").isEqualTo(7 * P);
+        // the first week fills the ring; the longest horizon is judged about 2·48 events later
+        assertThat(exactFrom).as("exact from the key's third week at the latest").isBetween(7 * P, 3 * 7 * P);
+    }
+
     @Test
     void wherePersistenceIsExactEveryHorizonIsServedExactly() throws Exception {
         ServingModel m = model(48, 8, 4);
