@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--transform", description = "What each key's scaler standardises: none (the values) or "
             + "signed-log1p (sign(v)·ln(1+|v|): changes are learnt relative to the series' level; for series whose "
-            + "level varies between series or over time). Stored in the artifact (format 4). Default: none.")
+            + "level varies between series or over time). Stored in the artifact (format 4). Default: ${DEFAULT-VALUE}.")
     void transform(String v) { options.transform(v); }
 
     @Option(names = "--model-version", description = "Version label stored in the artifact (default: <cell>-h<hidden>-<date>).")
@@ -132,6 +132,9 @@ final class TrainCommand implements Callable<Integer> {
             for (RecordComponent c : TrainOptions.class.getRecordComponents()) {
                 if (c.getName().equals(setting)) {
                     Object value = c.getAccessor().invoke(DEFAULTS);
+                    if (value instanceof io.streamcast.model.core.feature.ScalerPolicy.Transform t) {
+                        return t.headerName(); // its command-line name is the artifact's, not the constant's
+                    }
                     return value == null ? null : value instanceof Enum<?> e
                             ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(value);
                 }
