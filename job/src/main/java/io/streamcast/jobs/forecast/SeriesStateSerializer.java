@@ -16,9 +16,9 @@ import java.io.IOException;
  * savepoints and upgrades without Kryo.
  *
  * <p>Each record starts with its layout version, so a later release reads records written by this one
- * (and refuses, with a message, a version it does not know). Layout version 7, written by this release:
+ * (and refuses, with a message, a version it does not know). Layout version 8, written by this release:
  * <pre>
- *   byte    version (7)
+ *   byte    version (8)
  *   varlong lastTimestamp, zigzag-coded      (6 bytes for today's epoch milliseconds)
  *   int     modelTag                         (the model's architecture is in the operator's model lineage)
  *   varlong scalerCount                      (7 bits per byte, low groups first: 1 byte below 128, 3 below 2^21)
@@ -26,7 +26,8 @@ import java.io.IOException;
  *   double  scalerMean, double scalerM2
  *   varint  n, half[n] recurrent             (IEEE binary16, 2 bytes each: the per-key step keeps it in half precision)
  *   varint  n, stats                         (anomaly scorer with its daily profile, intervals of the tracked horizons, combination;
- *                                            for a key with a season the per-horizon combination's block after them):
+ *                                            for a key with a season the per-horizon combination's block after them,
+ *                                            with the weekly candidate and a ring of a week for a daily season):
  *                                            floats, except the scorer's {@value AnomalyScorer#PROFILE_SLOTS} profile codes
  *                                            (at {@value AnomalyScorer#PROFILE}, when n ≥ {@value AnomalyScorer#STATE_SIZE}),
  *                                            16-bit integers each, {@code -32768} for a slot not seen (NaN)
@@ -39,6 +40,8 @@ import java.io.IOException;
  * conversion of a key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since
  * it needs the serving model):
  * <ul>
+ *   <li>layout version 7: the same record; its stats' combination block has three candidates and a ring of one
+ *       season;
  *   <li>layout version 6: the same fields, all numbers floats; its stats hold the daily profile's means as floats
  *       and no origin or step of the codes;
  *   <li>layout version 5: the same fields; its stats hold the anomaly scorer's first eight floats only (no daily
@@ -58,6 +61,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
 
     /** The layout version this serializer writes ({@link SeriesState#LAYOUT}). */
     public static final byte LAYOUT_VERSION = SeriesState.LAYOUT;
+
+    /** The seventh layout version: as 8 (the same record; its stats' combination block without the weekly candidate); read, written back until converted. */
+    public static final byte LAYOUT_VERSION_7 = SeriesState.LAYOUT_7;
 
     /** The sixth layout version: as 7, floats everywhere; read, written back until converted. */
     public static final byte LAYOUT_VERSION_6 = SeriesState.LAYOUT_6;
@@ -128,13 +134,13 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         out.writeDouble(s.scalerMean);
         out.writeDouble(s.scalerM2);
         writeVarLong(s.recurrent.length, out);
-        if (s.layout >= LAYOUT_VERSION) {
+        if (s.layout >= LAYOUT_VERSION_7) {
             writeHalfValues(s.recurrent, out);
         } else {
             writeFloatValues(s.recurrent, out);
         }
         writeVarLong(s.stats.length, out);
-        if (s.layout >= LAYOUT_VERSION && s.stats.length >= AnomalyScorer.STATE_SIZE) {
+        if (s.layout >= LAYOUT_VERSION_7 && s.stats.length >= AnomalyScorer.STATE_SIZE) {
             writeStatsWithProfileCodes(s.stats, out);
         } else {
             writeFloatValues(s.stats, out);
@@ -210,7 +216,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
     @Override
     public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_6 || version == LAYOUT_VERSION_5
+        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_7 || version == LAYOUT_VERSION_6 || version == LAYOUT_VERSION_5
                 || version == LAYOUT_VERSION_4 || version == LAYOUT_VERSION_3) {
             boolean current = version != LAYOUT_VERSION_3;
             reuse.lastTimestamp = current ? unzigzag(readVarLong(in)) : in.readLong();
@@ -225,7 +231,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             }
             reuse.scalerMean = in.readDouble();
             reuse.scalerM2 = in.readDouble();
-            boolean halves = version == LAYOUT_VERSION;
+            boolean halves = version >= LAYOUT_VERSION_7;
             int n = readLength(in);
             reuse.recurrent = halves ? readHalves(reuse.recurrent, n, in) : readFloats(reuse.recurrent, n, in);
             n = readLength(in);

@@ -91,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
             + "the change since one season earlier as an extra input. For seasonal data.")
     void seasonal(boolean v) { options.seasonal(v); }
 
+    @Option(names = "--transform", description = "What each key's scaler standardises: none (the values) or "
+            + "signed-log1p (sign(v)·ln(1+|v|): changes are learnt relative to the series' level; for series whose "
+            + "level varies between series or over time). Stored in the artifact (format 4). Default: ${DEFAULT-VALUE}.")
+    void transform(String v) { options.transform(v); }
+
     @Option(names = "--model-version", description = "Version label stored in the artifact (default: <cell>-h<hidden>-<date>).")
     void modelVersion(String v) { options.modelVersion(v); }
 
@@ -127,6 +132,9 @@ final class TrainCommand implements Callable<Integer> {
             for (RecordComponent c : TrainOptions.class.getRecordComponents()) {
                 if (c.getName().equals(setting)) {
                     Object value = c.getAccessor().invoke(DEFAULTS);
+                    if (value instanceof io.streamcast.model.core.feature.ScalerPolicy.Transform t) {
+                        return t.headerName(); // its command-line name is the artifact's, not the constant's
+                    }
                     return value == null ? null : value instanceof Enum<?> e
                             ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(value);
                 }

@@ -97,4 +97,17 @@ class CommandOptionsTest {
             assertThat(err.toString()).as(args[0]).contains("--parallelism must be >= 1, got 0");
         }
     }
+
+    @Test
+    void everyTrainDefaultIsAValueTheOptionAccepts() throws Exception {
+        // the defaults are applied through the options' own setters: each must accept what the provider gives
+        StreamcastCli.commandLine().parseArgs("train", "--input", "in.csv", "--out", "m.scm");
+        assertThat(help("train")).contains("Stored in the artifact (format 4). Default: none.");
+        StreamcastCli.commandLine().parseArgs("train", "--input", "in.csv", "--out", "m.scm", "--transform", "signed-log1p");
+        StringWriter err = new StringWriter();
+        CommandLine bad = StreamcastCli.commandLine();
+        bad.setErr(new PrintWriter(err, true));
+        assertThat(bad.execute("train", "--input", "in.csv", "--out", "m.scm", "--transform", "log")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown transform 'log' (known: none, signed-log1p)");
+    }
 }

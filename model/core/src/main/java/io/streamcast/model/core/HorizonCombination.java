@@ -4,9 +4,10 @@ import io.streamcast.model.core.anomaly.PredictionIntervals;
 import io.streamcast.model.core.anomaly.TrackedHorizons;
 
 /**
- * Per-key, per-horizon combination of the model's forecast with the two simple baselines, persistence (the last
- * value) and seasonal naive (the value one season before the target), for a key whose series has a season of
- * {@code P} events. Each horizon is served the candidates weighted by their recent absolute errors <em>at that
+ * Per-key, per-horizon combination of the model's forecast with the simple baselines, persistence (the last
+ * value), seasonal naive (the value one season before the target) and, for a key whose season is a day of at most
+ * {@value #MAX_WEEKLY_PERIOD} events, weekly naive (the value one week before the target), for a key whose series
+ * has a season of {@code P} events. Each horizon is served the candidates weighted by their recent absolute errors <em>at that
  * horizon</em>, so a horizon where the model is worse than a baseline is served mostly the baseline, and a baseline
  * that is exact at a horizon is served exactly there. A key without a season keeps the one-weight
  * {@link PersistenceBlend} alone (and its state size: the per-horizon statistics below would not fit the 400-byte
@@ -18,6 +19,7 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  *   model          f_k                          (the model's forecast, value units)
  *   persistence    y_t
  *   seasonal naive y_{t + k − P·ceil(k/P)}      (available once a whole season is in the key's ring buffer)
+ *   weekly naive   y_{t + k − W·ceil(k/W)}      (W = 7P, a key with a daily season: once a whole week is in the ring)
  * </pre>
  * and the served forecast is {@code c_k = Σ_c w_{k,c} · x_{k,c}} with
  * <pre>
@@ -28,7 +30,9 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  * classical inverse-MSE weighting for Gaussian errors; the larger default 4 leans further to the best candidate
  * (the error averages of a few dozen observations are noisy, and a weak candidate with a small weight still costs).
  * If some candidates' E is exactly 0 (they were exact at every observation so far), they share the weight equally
- * and the others get none: a baseline that is exact is served exactly.
+ * and the others get none: a baseline that is exact is served exactly. The weekly candidate joins a horizon's weights
+ * once it has been observed there (a key's first week has none): hourly and half-hourly series with a weekly rhythm
+ * (traffic, demand) are served it where it is better, the others lose nothing.
  *
  * <p>Horizon-k errors are observed on a schedule like that of {@link PredictionIntervals}: the tracked horizons
  * {@code h_i = 1, 2, 4, …, K} each keep one pending forecast per candidate, refreshed every {@code q_i} events and
@@ -44,22 +48,33 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  * after the season started); before any, the {@link PersistenceBlend} forecast is served as for a key without one.
  *
  * <h2>State</h2>
- * A block of {@link #blockSize(int)} = {@code P + 6n − 1} floats at the end of the key's statistics (n tracked
- * horizons: K = 48 and P = 24 give 65 floats, 260 bytes), laid out so that the period and the ring are found from
- * the end:
+ * A block of {@link #blockSize(int, int)} = {@code R + 8n − 1} floats at the end of the key's statistics (n tracked
+ * horizons, R the ring's length: P, or W = 7P for a daily season of at most {@value #MAX_WEEKLY_PERIOD} events;
+ * K = 48, P = 24 and a weekly ring give 223 floats, 892 bytes; a ring of one season 79 floats), laid out so that the
+ * period and the ring are found from the end:
  * <pre>
- *  +0 .. +3n−1        ERRORS     E of tracked horizon i, candidates model, persistence, seasonal (NaN = none yet)
- *  +3n .. +6n−4       PENDING    pending forecasts of tracked horizons 2 … n, the same three candidates (NaN = none)
- *  +6n−3              COUNT      values written into the ring (below 2^23; then stepped back by a multiple of P)
- *  +6n−2 .. +6n+P−3   RING       the last P values, value units
- *  +6n+P−2            PERIOD     P
+ *  +0 .. +4n−1        ERRORS     E of tracked horizon i, candidates model, persistence, seasonal, weekly (NaN = none yet)
+ *  +4n .. +8n−5       PENDING    pending forecasts of tracked horizons 2 … n, the same four candidates (NaN = none)
+ *  +8n−4              COUNT      values written into the ring (below 2^23; then stepped back by a multiple of R)
+ *  +8n−3 .. +8n+R−4   RING       the last R values, value units
+ *  +8n+R−3            RING       R
+ *  +8n+R−2            PERIOD     P
  * </pre>
+ * Series state layouts up to 7 had no weekly candidate: a block of {@code P + 6n − 1} floats, three candidates and a
+ * ring of one season ({@link #upgradeBlock}).
  * Instances are not thread-safe (they hold the error averages of the current event); one per serving model.
  */
 public final class HorizonCombination {
 
     /** The largest season a key's state may hold (96: quarter-hourly data with a daily cycle). */
     public static final int MAX_PERIOD = 96;
+    /**
+     * The largest daily season whose key keeps a week of values for the weekly candidate (48: half-hourly data, a
+     * ring of 336 values; quarter-hourly data would need 672, 2.7 KB a key).
+     */
+    public static final int MAX_WEEKLY_PERIOD = 48;
+    /** Seasons in a week. */
+    public static final int DAYS_PER_WEEK = 7;
     /** Default half-life of the error averages, in seasons (chosen on the M4 Hourly validation split). */
     public static final double DEFAULT_HALF_LIFE_SEASONS = 14;
     /** Default exponent of the inverse errors (chosen on the M4 Hourly validation split). */
@@ -72,7 +87,10 @@ public final class HorizonCombination {
     public static final int MODEL = 0;
     public static final int PERSISTENCE = 1;
     public static final int SEASONAL = 2;
-    static final int CANDIDATES = 3;
+    public static final int WEEKLY = 3;
+    static final int CANDIDATES = 4;
+    /** Candidates of the blocks of series state layouts up to 7 (no weekly). */
+    static final int CANDIDATES_BEFORE_WEEKLY = 3;
 
     private static final long DAY_MILLIS = 86_400_000L;
     private static final long WEEK_MILLIS = 7 * DAY_MILLIS;
@@ -133,9 +151,42 @@ public final class HorizonCombination {
         return horizon;
     }
 
-    /** Floats of a key's block for season {@code period}: P + 6n − 1. */
-    public int blockSize(int period) {
+    /** Floats of a key's block for season {@code period} and a ring of {@code ring} values: R + 8n − 1. */
+    public int blockSize(int period, int ring) {
+        return ring + 8 * n - 1;
+    }
+
+    /** Floats of a key's block in series state layouts up to 7 (three candidates, a ring of one season): P + 6n − 1. */
+    public int blockSizeBeforeWeekly(int period) {
         return period + 6 * n - 1;
+    }
+
+    /**
+     * The ring a key with season {@code period} and events {@code gapMillis} apart keeps: a week of values
+     * ({@value #DAYS_PER_WEEK}·P) when its season is a day ({@code gapMillis} divides a day) of at most
+     * {@value #MAX_WEEKLY_PERIOD} events, else one season.
+     */
+    public static int ringFor(long gapMillis, int period) {
+        boolean daily = gapMillis > 0 && DAY_MILLIS % gapMillis == 0 && DAY_MILLIS / gapMillis == period;
+        return daily && period <= MAX_WEEKLY_PERIOD ? DAYS_PER_WEEK * period : period;
+    }
+
+    /**
+     * Whether weekly naive has been better than seasonal naive at horizon 1, where both are judged at every event:
+     * the dense evidence that the key's week explains more than its day. Only then does the weekly candidate take
+     * part at any horizon (the longer horizons' errors are judged every few dozen events only, too few to tell two
+     * close candidates apart: on a series without a weekly rhythm, weights chasing that noise cost more than the
+     * candidate gives).
+     */
+    private boolean weeklyLeads(float[] state, int offset) {
+        float w = state[offset + WEEKLY];
+        float s = state[offset + SEASONAL];
+        return w < s; // false while either is NaN
+    }
+
+    /** The ring length of a key's block (the block ends {@code state}). */
+    private static int ringOf(float[] state) {
+        return (int) state[state.length - 2];
     }
 
     /**
@@ -170,48 +221,103 @@ public final class HorizonCombination {
      * block's last float when the length says there is a block of that season, else 0.
      */
     public int periodOf(float[] stats, int base) {
-        if (stats.length <= base) {
+        if (stats.length <= base + 1) {
             return 0;
         }
         float last = stats[stats.length - 1];
         int p = (int) last;
-        if (p != last || p < 2 || p > MAX_PERIOD || stats.length != base + blockSize(p)) {
+        if (p != last || p < 2 || p > MAX_PERIOD) {
+            return 0;
+        }
+        float r = stats[stats.length - 2];
+        if (r != p && r != DAYS_PER_WEEK * p || stats.length != base + blockSize(p, (int) r)) {
             return 0;
         }
         return p;
     }
 
-    /** Writes a fresh block for season {@code period} at {@code state[offset..]}. */
-    public void init(float[] state, int offset, int period) {
-        StateRegions.check(state, offset, blockSize(period));
-        for (int i = 0; i < 6 * n - 3; i++) {
+    /** The season of a block of series state layouts up to 7 ({@link #blockSizeBeforeWeekly}), 0 if none. */
+    public int periodBeforeWeekly(float[] stats, int base) {
+        if (stats.length <= base) {
+            return 0;
+        }
+        float last = stats[stats.length - 1];
+        int p = (int) last;
+        if (p != last || p < 2 || p > MAX_PERIOD || stats.length != base + blockSizeBeforeWeekly(p)) {
+            return 0;
+        }
+        return p;
+    }
+
+    /** Writes a fresh block for season {@code period} with a ring of {@code ring} values, ending {@code state}. */
+    public void init(float[] state, int offset, int period, int ring) {
+        if (ring != period && ring != DAYS_PER_WEEK * period) {
+            throw new IllegalArgumentException("a ring holds a season or a week: " + ring + " for season " + period);
+        }
+        StateRegions.check(state, offset, blockSize(period, ring));
+        for (int i = 0; i < count(); i++) {
             state[offset + i] = Float.NaN;
         }
         state[offset + count()] = 0f;
-        for (int i = 0; i < period; i++) {
+        for (int i = 0; i < ring; i++) {
             state[offset + ring() + i] = Float.NaN;
         }
-        state[offset + ring() + period] = period;
+        state[offset + ring() + ring] = ring;
+        state[offset + ring() + ring + 1] = period;
+    }
+
+    /**
+     * The key's statistics {@code stats} with its block (which ends them, from {@code offset}) given a ring of
+     * {@code toRing} values: a new array, the floats before the block unchanged. The block may be of series state
+     * layouts up to 7 ({@code beforeWeekly}: three candidates, a ring of one season, {@link #blockSizeBeforeWeekly}),
+     * or of this layout. The errors and pending forecasts of the candidates it had are kept (a weekly candidate new
+     * to it starts empty), and so are the count, and so the schedule, and the newest values of its ring (a ring grown
+     * to a week is full a week later).
+     */
+    public float[] resizeBlock(float[] stats, int offset, int period, boolean beforeWeekly, int toRing) {
+        int oc = beforeWeekly ? CANDIDATES_BEFORE_WEEKLY : CANDIDATES;
+        int oldCount = oc * (2 * n - 1);
+        int oldRing = beforeWeekly ? period : ringOf(stats);
+        StateRegions.check(stats, offset, oldCount + oldRing + (beforeWeekly ? 2 : 3));
+        float[] out = java.util.Arrays.copyOf(stats, offset + blockSize(period, toRing));
+        init(out, offset, period, toRing);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(stats, offset + oc * i, out, offset + CANDIDATES * i, oc);
+            if (i > 0) {
+                System.arraycopy(stats, offset + oc * n + oc * (i - 1), out, offset + pendingIndex(i, 0), oc);
+            }
+        }
+        long c = (long) stats[offset + oldCount];
+        for (long back = 1; back <= Math.min(c, Math.min(oldRing, toRing)); back++) {
+            out[offset + ring() + (int) ((c - back) % toRing)] = stats[offset + oldCount + 1 + (int) ((c - back) % oldRing)];
+        }
+        out[offset + count()] = c;
+        return out;
+    }
+
+    /** The ring length of a block of this layout that ends {@code stats}. */
+    public static int ringLength(float[] stats) {
+        return ringOf(stats);
     }
 
     /** Forgets the errors and pending forecasts (a new model), keeping the season's values. */
     public void resetErrors(float[] state, int offset, int period) {
-        StateRegions.check(state, offset, blockSize(period));
-        for (int i = 0; i < 6 * n - 3; i++) {
+        StateRegions.check(state, offset, blockSize(period, ringOf(state)));
+        for (int i = 0; i < count(); i++) {
             state[offset + i] = Float.NaN;
         }
     }
 
     private int count() {
-        return 6 * n - 3;
+        return 8 * n - 4;
     }
 
     private int ring() {
-        return 6 * n - 2;
+        return 8 * n - 3;
     }
 
     private int pendingIndex(int i, int c) {
-        return 3 * n + 3 * (i - 1) + c;
+        return CANDIDATES * n + CANDIDATES * (i - 1) + c;
     }
 
     /**
@@ -244,7 +350,7 @@ public final class HorizonCombination {
         return a;
     }
 
-    /** COUNT stays below 2^23 (exact in a float): it then steps back by a multiple of P (ring positions unchanged). */
+    /** COUNT stays below 2^23 (exact in a float): it then steps back by a multiple of R (ring positions unchanged). */
     private static final long COUNT_LIMIT = 1L << 23;
 
     /**
@@ -260,16 +366,23 @@ public final class HorizonCombination {
         if (c == 0) {
             return fallback;
         }
+        int r = ringOf(state);
         boolean full = c >= period;
-        float seasonal = full ? state[offset + ring() + (int) (c % period)] : Float.NaN;
+        float seasonal = full ? back(state, offset, r, c, period) : Float.NaN;
+        float weekly = r > period && c >= r ? back(state, offset, r, c, r) : Float.NaN;
         double[] e = errors[0];
         boolean hasM = !Float.isNaN(modelPending);
         boolean hasP = !Float.isNaN(last);
         if (!errorsAt(state, offset, 0, hasM, hasP, full, e)) {
             return fallback;
         }
-        weights(e, hasM, hasP, full, weights);
-        return combine(weights, modelPending, last, seasonal);
+        weights(e, weeklyLeads(state, offset) ? weekly : Float.NaN, weights);
+        return combine(weights, modelPending, last, seasonal, weekly);
+    }
+
+    /** The value {@code lag} events before the one about to be written at count {@code c} (NaN if not in the ring). */
+    private float back(float[] state, int offset, int r, long c, int lag) {
+        return state[offset + ring() + (int) ((c - lag) % r)];
     }
 
     /**
@@ -284,6 +397,7 @@ public final class HorizonCombination {
             return;
         }
         long c = (long) state[offset + count()];
+        int r = ringOf(state);
         int[] periods = periods(period);
         double alphaEvent = 1.0 - Math.pow(0.5, 1.0 / (halfLifeSeasons * period));
         for (int i = 0; i < n; i++) {
@@ -294,27 +408,34 @@ public final class HorizonCombination {
             float m;
             float p;
             float s;
+            float w;
             if (i == 0) {
                 m = modelPending;
                 p = last;
-                s = c >= period ? state[offset + ring() + (int) (c % period)] : Float.NaN;
+                s = c >= period ? back(state, offset, r, c, period) : Float.NaN;
+                w = r > period && c >= r ? back(state, offset, r, c, r) : Float.NaN;
             } else {
                 m = state[offset + pendingIndex(i, MODEL)];
                 p = state[offset + pendingIndex(i, PERSISTENCE)];
                 s = state[offset + pendingIndex(i, SEASONAL)];
+                w = state[offset + pendingIndex(i, WEEKLY)];
             }
             // observations of horizon i so far (counted from the block's start; the wrap keeps it far above 1/alpha)
             long seen = filledAt / periods[i] + 1;
             double alpha = Math.max(1.0 - Math.pow(1.0 - alphaEvent, periods[i]), 1.0 / seen);
-            update(state, offset + 3 * i + MODEL, m, value, alpha);
-            update(state, offset + 3 * i + PERSISTENCE, p, value, alpha);
-            update(state, offset + 3 * i + SEASONAL, s, value, alpha);
+            update(state, offset + CANDIDATES * i + MODEL, m, value, alpha);
+            update(state, offset + CANDIDATES * i + PERSISTENCE, p, value, alpha);
+            update(state, offset + CANDIDATES * i + SEASONAL, s, value, alpha);
+            // the weekly candidate's observations start when the ring holds a week (count R, for a key whose ring was a
+            // week from the start): averaged plainly at first as well
+            long seenWeekly = (filledAt - r) / periods[i] + 1;
+            update(state, offset + CANDIDATES * i + WEEKLY, w, value, Math.max(alpha, 1.0 / Math.max(seenWeekly, 1)));
         }
-        state[offset + ring() + (int) (c % period)] = (float) value;
+        state[offset + ring() + (int) (c % r)] = (float) value;
         long next = c + 1;
         if (next >= COUNT_LIMIT) {
             // once in 2^22 events: a slot may be judged once against another event than its target (negligible)
-            next -= (COUNT_LIMIT / 2) / period * period;
+            next -= (COUNT_LIMIT / 2) / r * r;
         }
         state[offset + count()] = next;
     }
@@ -342,7 +463,10 @@ public final class HorizonCombination {
     public void combine(float[] state, int offset, int period, float[] model, float last, float[] forecast) {
         long c = (long) state[offset + count()]; // values in the ring, this event's included
         long t = c - 1; // this event's position in the block's schedule
+        int r = ringOf(state);
         boolean full = c >= period;
+        boolean week = r > period && c >= r;
+        boolean weekLeads = week && weeklyLeads(state, offset);
         boolean hasM = !Float.isNaN(model[0]);
         boolean hasP = !Float.isNaN(last);
         for (int i = 0; i < n; i++) {
@@ -363,13 +487,16 @@ public final class HorizonCombination {
             double[] ej = ea;
             if (f != 0) {
                 for (int cand = 0; cand < CANDIDATES; cand++) {
-                    e[cand] = ea[cand] + (eb[cand] - ea[cand]) * f;
+                    // a candidate without errors at either end (infinite) has none in between
+                    e[cand] = Double.isInfinite(ea[cand]) || Double.isInfinite(eb[cand]) ? Double.POSITIVE_INFINITY
+                            : ea[cand] + (eb[cand] - ea[cand]) * f;
                 }
                 ej = e;
             }
-            weights(ej, hasM, hasP, full, w);
-            float s = full ? seasonal(state, offset, period, c, j + 1) : Float.NaN;
-            forecast[j] = combine(w, model[j], last, s);
+            float s = full ? seasonal(state, offset, r, period, c, j + 1) : Float.NaN;
+            float wk = week ? seasonal(state, offset, r, r, c, j + 1) : Float.NaN;
+            weights(ej, weekLeads ? wk : Float.NaN, w);
+            forecast[j] = combine(w, model[j], last, s, wk);
         }
         if (t >= 0) {
             int[] periods = periods(period);
@@ -378,7 +505,8 @@ public final class HorizonCombination {
                     int k = tracked[i];
                     state[offset + pendingIndex(i, MODEL)] = model[k - 1];
                     state[offset + pendingIndex(i, PERSISTENCE)] = last;
-                    state[offset + pendingIndex(i, SEASONAL)] = full ? seasonal(state, offset, period, c, k) : Float.NaN;
+                    state[offset + pendingIndex(i, SEASONAL)] = full ? seasonal(state, offset, r, period, c, k) : Float.NaN;
+                    state[offset + pendingIndex(i, WEEKLY)] = week ? seasonal(state, offset, r, r, c, k) : Float.NaN;
                 }
             }
         }
@@ -390,7 +518,7 @@ public final class HorizonCombination {
      */
     public float seasonBeforeNext(float[] state, int offset, int period) {
         long c = (long) state[offset + count()];
-        return c >= period ? state[offset + ring() + (int) (c % period)] : Float.NaN;
+        return c >= period ? back(state, offset, ringOf(state), c, period) : Float.NaN;
     }
 
     /**
@@ -403,16 +531,20 @@ public final class HorizonCombination {
         if (c < period) {
             return false;
         }
+        int r = ringOf(state);
         for (int k = 1; k <= horizon; k++) {
-            out[k - 1] = seasonal(state, offset, period, c, k);
+            out[k - 1] = seasonal(state, offset, r, period, c, k);
         }
         return true;
     }
 
-    /** The seasonal naive forecast k steps ahead with c values in the ring (c ≥ P): y_{t + k − P·ceil(k/P)}. */
-    private float seasonal(float[] state, int offset, int period, long c, int k) {
-        int lag = (int) (((long) period * ((k + period - 1) / period)) - k); // 0 .. P − 1 steps back from the latest
-        long index = (c - 1 - lag) % period;
+    /**
+     * The naive forecast of season {@code period} (P, or the week R) k steps ahead with c values written into the
+     * ring of R (c ≥ period): y_{t + k − period·ceil(k/period)}.
+     */
+    private float seasonal(float[] state, int offset, int r, int period, long c, int k) {
+        int lag = (int) (((long) period * ((k + period - 1) / period)) - k); // 0 .. period − 1 steps back from the latest
+        long index = (c - 1 - lag) % r;
         return state[offset + ring() + (int) index];
     }
 
@@ -427,7 +559,7 @@ public final class HorizonCombination {
             return false;
         }
         for (int j = i; j >= 0; j--) {
-            int at = offset + 3 * j;
+            int at = offset + CANDIDATES * j;
             double em = state[at + MODEL];
             double ep = state[at + PERSISTENCE];
             double es = state[at + SEASONAL];
@@ -437,6 +569,9 @@ public final class HorizonCombination {
             e[MODEL] = hasM ? em : Double.POSITIVE_INFINITY;
             e[PERSISTENCE] = hasP ? ep : Double.POSITIVE_INFINITY;
             e[SEASONAL] = hasS ? es : Double.POSITIVE_INFINITY;
+            // the weekly candidate counts where it has been observed at this very horizon, never holding the others up
+            double ew = j == i ? state[at + WEEKLY] : Double.NaN;
+            e[WEEKLY] = Double.isNaN(ew) ? Double.POSITIVE_INFINITY : ew;
             return true;
         }
         return false;
@@ -446,21 +581,24 @@ public final class HorizonCombination {
      * The weights for error averages {@code e} (infinite: the candidate has no forecast): those exactly 0 share the
      * weight if any, else E^(−γ) normalised.
      */
-    private void weights(double[] e, boolean hasM, boolean hasP, boolean hasS, double[] w) {
-        boolean zero = e[MODEL] == 0 || e[PERSISTENCE] == 0 || e[SEASONAL] == 0;
+    private void weights(double[] e, float weekly, double[] w) {
+        // no weekly forecast here (the week not yet in the ring at this horizon, or not leading): no weight, whatever its
+        // errors
+        double ew = Float.isNaN(weekly) ? Double.POSITIVE_INFINITY : e[WEEKLY];
+        boolean zero = e[MODEL] == 0 || e[PERSISTENCE] == 0 || e[SEASONAL] == 0 || ew == 0;
         double total = 0;
         for (int c = 0; c < CANDIDATES; c++) {
-            double x = e[c];
+            double x = c == WEEKLY ? ew : e[c];
             double v = Double.isInfinite(x) ? 0 : zero ? (x == 0 ? 1 : 0) : Math.pow(x, -sharpness);
             w[c] = v;
             total += v;
         }
         if (!(total > 0) || Double.isInfinite(total)) {
             // every average below ~1e-300 or the like: the candidates with the smallest share it
-            double min = Math.min(e[MODEL], Math.min(e[PERSISTENCE], e[SEASONAL]));
+            double min = Math.min(Math.min(e[MODEL], ew), Math.min(e[PERSISTENCE], e[SEASONAL]));
             total = 0;
             for (int c = 0; c < CANDIDATES; c++) {
-                w[c] = e[c] == min ? 1 : 0;
+                w[c] = (c == WEEKLY ? ew : e[c]) == min ? 1 : 0;
                 total += w[c];
             }
         }
@@ -469,7 +607,7 @@ public final class HorizonCombination {
         }
     }
 
-    private static float combine(double[] w, float m, float p, float s) {
+    private static float combine(double[] w, float m, float p, float s, float wk) {
         double sum = 0;
         if (w[MODEL] != 0) {
             sum += w[MODEL] * m;
@@ -479,6 +617,9 @@ public final class HorizonCombination {
         }
         if (w[SEASONAL] != 0) {
             sum += w[SEASONAL] * s;
+        }
+        if (w[WEEKLY] != 0) {
+            sum += w[WEEKLY] * wk;
         }
         return (float) sum;
     }

@@ -2,6 +2,7 @@ package io.streamcast.model.training;
 
 import io.streamcast.model.core.cell.CellType;
 import io.streamcast.model.core.feature.FeatureSpec;
+import io.streamcast.model.core.feature.ScalerPolicy;
 import io.streamcast.model.training.net.NetworkSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,12 +61,15 @@ import java.util.Objects;
  * @param seasonal           seasonal head ({@link io.streamcast.model.core.HeadMode#SEASONAL}: the network learns the
  *                           correction to the seasonal naive forecast of each series' own season) and the
  *                           {@code SEASONAL_DIFF} input; overrides {@code residual}
+ * @param transform          what the key's scaler standardises ({@link ScalerPolicy.Transform}): the values
+ *                           ({@code none}, the default) or their signed logarithm ({@code signed-log1p}: changes learnt
+ *                           relative to the series' level); stored in the artifact, the stream scales the same way
  */
 public record TrainOptions(Path input, Path out, CellType cell, int layers, int hidden, int horizon, int tbptt,
         int epochs, double lr, double clip, long seed, boolean calendar, int patience, int batchSize,
         int sequenceLength, double validationFraction, int threads, boolean progress, String modelVersion,
         boolean residual, int validationPoints, int context, NetworkSpec.Loss loss, StopMeasure stopOn,
-        boolean seasonal) {
+        boolean seasonal, ScalerPolicy.Transform transform) {
 
     /** The validation measure early stopping watches and the best epoch is chosen by. */
     public enum StopMeasure {
@@ -104,6 +108,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
     public static final int DEFAULT_CONTEXT = 48;
     public static final NetworkSpec.Loss DEFAULT_LOSS = NetworkSpec.Loss.MSE;
     public static final StopMeasure DEFAULT_STOP_ON = StopMeasure.MASE;
+    public static final ScalerPolicy.Transform DEFAULT_TRANSFORM = ScalerPolicy.Transform.IDENTITY;
 
     /** Validates; prefer {@link #builder(Path, Path)}. */
     public TrainOptions {
@@ -122,6 +127,9 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         if (stopOn == null) {
             problems.add("stopOn is required (mase, smape or mse)");
         }
+        if (transform == null) {
+            problems.add("transform is required (none or signed-log1p)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid training options: " + String.join("; ", problems));
         }
@@ -138,7 +146,13 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
                 .epochs(epochs).lr(lr).clip(clip).seed(seed).calendar(calendar).patience(patience)
                 .batchSize(batchSize).sequenceLength(sequenceLength).validationFraction(validationFraction)
                 .threads(threads).progress(progress).modelVersion(modelVersion).residual(residual)
-                .validationPoints(validationPoints).context(context).loss(loss).stopOn(stopOn).seasonal(seasonal);
+                .validationPoints(validationPoints).context(context).loss(loss).stopOn(stopOn).seasonal(seasonal)
+                .transform(transform);
+    }
+
+    /** The scaler policy these options train with and store in the artifact: the default floors, {@link #transform}. */
+    public ScalerPolicy scalerPolicy() {
+        return ScalerPolicy.DEFAULT.withTransform(transform);
     }
 
     /** The feature list these options train on. */
@@ -288,6 +302,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         private NetworkSpec.Loss loss = DEFAULT_LOSS;
         private StopMeasure stopOn = DEFAULT_STOP_ON;
         private boolean seasonal;
+        private ScalerPolicy.Transform transform = DEFAULT_TRANSFORM;
 
         private Builder(Path input, Path out) {
             this.input = input;
@@ -324,12 +339,22 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         /** Seasonal head and the SEASONAL_DIFF input (the CLI's {@code --seasonal}). */
         public Builder seasonal(boolean v) { this.seasonal = v; return this; }
         public Builder stopOn(String v) { this.stopOn = parse(StopMeasure.class, "stop-on", v); return this; }
+        public Builder transform(ScalerPolicy.Transform v) { this.transform = v; return this; }
+        /** {@code none} or {@code signed-log1p} (the CLI's {@code --transform}). */
+        public Builder transform(String v) {
+            try {
+                this.transform = ScalerPolicy.Transform.ofHeaderName(v.toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid training options: transform: " + e.getMessage(), e);
+            }
+            return this;
+        }
 
         /** @throws IllegalArgumentException listing every invalid option with its value */
         public TrainOptions build() {
             return new TrainOptions(input, out, cell, layers, hidden, horizon, tbptt, epochs, lr, clip, seed,
                     calendar, patience, batchSize, sequenceLength, validationFraction, threads, progress,
-                    modelVersion, residual, validationPoints, context, loss, stopOn, seasonal);
+                    modelVersion, residual, validationPoints, context, loss, stopOn, seasonal, transform);
         }
     }
 }

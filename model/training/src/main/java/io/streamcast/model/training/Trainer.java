@@ -64,7 +64,7 @@ public final class Trainer {
     private static final DateTimeFormatter VERSION_DATE = DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    /** The scaling policy training uses; stored in the artifact so the stream scales identically. */
+    /** The scaling policy of training's defaults ({@link TrainOptions#scalerPolicy()} is a run's); stored in the artifact so the stream scales identically. */
     public static final ScalerPolicy SCALER_POLICY = ScalerPolicy.DEFAULT;
 
     static {
@@ -109,7 +109,7 @@ public final class Trainer {
                 options.input().toAbsolutePath().normalize() + " (" + trained.seriesKeys().size() + " series)",
                 trained.points(), options.seed(), trained.epochsRun(), options.lr(), options.tbptt(), options.clip(),
                 Instant.now(), metrics);
-        ModelArtifact artifact = ModelArtifact.of(trained.model(), SCALER_POLICY, provenance, version);
+        ModelArtifact artifact = ModelArtifact.of(trained.model(), options.scalerPolicy(), provenance, version);
         Path out = options.out().toAbsolutePath();
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
@@ -146,7 +146,7 @@ public final class Trainer {
                         s.source(), s.size(), minLength);
                 continue;
             }
-            tables.add(SeriesFeatures.compute(s, options.features(), SCALER_POLICY, options.horizon()));
+            tables.add(SeriesFeatures.compute(s, options.features(), options.scalerPolicy(), options.horizon()));
             keys.add(s.key());
             points += s.size();
         }

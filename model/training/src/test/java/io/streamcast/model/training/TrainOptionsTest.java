@@ -68,4 +68,17 @@ class TrainOptionsTest {
         assertThat(auto.effectiveBatchSize(100_000)).isEqualTo(128);
         assertThat(auto.toBuilder().batchSize(5).build().effectiveBatchSize(640)).isEqualTo(5);
     }
+
+    @Test
+    void theTransformDefaultsToNoneIsParsedByNameAndGoesIntoTheScalerPolicy() {
+        TrainOptions plain = TrainOptions.builder(IN, OUT).build();
+        assertThat(plain.transform()).isEqualTo(io.streamcast.model.core.feature.ScalerPolicy.Transform.IDENTITY);
+        assertThat(plain.scalerPolicy()).isEqualTo(io.streamcast.model.core.feature.ScalerPolicy.DEFAULT);
+        TrainOptions log = TrainOptions.builder(IN, OUT).transform("signed-log1p").build();
+        assertThat(log.scalerPolicy()).isEqualTo(io.streamcast.model.core.feature.ScalerPolicy.SIGNED_LOG);
+        assertThat(log.toBuilder().build().transform()).isEqualTo(log.transform());
+        assertThatThrownBy(() -> TrainOptions.builder(IN, OUT).transform("log"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("transform").hasMessageContaining("'log'");
+    }
 }

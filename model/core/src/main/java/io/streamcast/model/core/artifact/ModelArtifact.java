@@ -29,9 +29,9 @@ public record ModelArtifact(int formatVersion, ForecastModel model, ScalerPolicy
         }
     }
 
-    /** An artifact in the oldest format version that holds the model ({@link ModelArtifactFormat#versionFor}). */
+    /** An artifact in the oldest format version that holds the model and its scaler ({@link ModelArtifactFormat#versionFor}). */
     public static ModelArtifact of(ForecastModel model, ScalerPolicy scaler, Provenance provenance,
             String modelVersion) {
-        return new ModelArtifact(ModelArtifactFormat.versionFor(model), model, scaler, provenance, modelVersion);
+        return new ModelArtifact(ModelArtifactFormat.versionFor(model, scaler), model, scaler, provenance, modelVersion);
     }
 }

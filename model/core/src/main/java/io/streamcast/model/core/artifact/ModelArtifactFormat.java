@@ -3,12 +3,12 @@ package io.streamcast.model.core.artifact;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The binary layout of a model artifact, format versions 1 and 2. All integers and floats little-endian.
+ * The binary layout of a model artifact, format versions 1 to 4. All integers and floats little-endian.
  *
  * <pre>
  * offset        size  content
  * 0             8     magic "STRMCAST" (ASCII)
- * 8             4     int32 format version (1 or 2)
+ * 8             4     int32 format version (1 to 4)
  * 12            4     int32 header length N in bytes
  * 16            N     header: UTF-8 JSON object (see below)
  * 16+N          4·T   tensors: float32, in the order of header "tensors", each row-major
@@ -35,8 +35,12 @@ import java.nio.charset.StandardCharsets;
  *       {@code GRU_RESET_AFTER}. Written only for a model that uses one of
  *       them ({@link #versionFor}); every other model is still written as version 2, which earlier releases read.
  *       Golden file {@code golden/lstm1-h4-seasonal-v3.strmcast}.</li>
+ *   <li>4: as version 3, and {@code scaler} has {@code transform}: {@code "none"} or {@code "signed-log1p"}
+ *       ({@link io.streamcast.model.core.feature.ScalerPolicy.Transform}; without it, as in versions 1–3, none).
+ *       Written only for a model whose scaler transforms the values ({@link #versionFor}), so that a release
+ *       that cannot scale like it refuses it by its version. Golden file {@code golden/gru1-h4-slog-v4.strmcast}.</li>
  * </ul>
- * The reader reads all three; the writer writes {@link #versionFor} the model and, for a
+ * The reader reads all four; the writer writes {@link #versionFor} the model and, for a
  * {@link io.streamcast.model.core.HeadMode#DIRECT} model, still version 1 when asked to.
  *
  * <p>A reader must refuse any version it does not know: a new layout gets a new version number and
@@ -58,6 +62,15 @@ public final class ModelArtifactFormat {
         return usesSeasonal(model) || usesResetAfterGru(model) ? FIRST_VERSION_WITH_SEASONAL : CURRENT_VERSION;
     }
 
+    /** The first version with the scaler's {@code transform}. */
+    public static final int FIRST_VERSION_WITH_TRANSFORM = 4;
+
+    /** The oldest version that can hold {@code model} scaled with {@code scaler}: 4 for a transform, else as {@link #versionFor(io.streamcast.model.core.ForecastModel)}. */
+    public static int versionFor(io.streamcast.model.core.ForecastModel model,
+            io.streamcast.model.core.feature.ScalerPolicy scaler) {
+        return scaler.affine() ? versionFor(model) : FIRST_VERSION_WITH_TRANSFORM;
+    }
+
     /** True if a layer is a {@code GRU_RESET_AFTER} cell (format 3 on). */
     public static boolean usesResetAfterGru(io.streamcast.model.core.ForecastModel model) {
         return model.layers().stream()
@@ -74,7 +87,7 @@ public final class ModelArtifactFormat {
     public static final int FIRST_VERSION_WITH_HEAD_MODE = 2;
 
     /** Every version this code reads and writes, oldest first. */
-    public static final java.util.List<Integer> SUPPORTED_VERSIONS = java.util.List.of(1, 2, 3);
+    public static final java.util.List<Integer> SUPPORTED_VERSIONS = java.util.List.of(1, 2, 3, 4);
 
     /** True if this code can read and write format {@code version}. */
     public static boolean supports(int version) {

@@ -283,7 +283,7 @@ public final class ModelArtifactReader {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("shape mismatch: " + e.getMessage(), e);
         }
-        return new ModelArtifact(version, model, scaler(header), provenance(header), modelVersion);
+        return new ModelArtifact(version, model, scaler(header, version), provenance(header), modelVersion);
     }
 
     /** Version 1: always direct (and no 'mode' field); version 2 on: 'mode' is required. */
@@ -368,7 +368,7 @@ public final class ModelArtifactReader {
         }
     }
 
-    private static ScalerPolicy scaler(JsonNode header) throws ModelFormatException {
+    private static ScalerPolicy scaler(JsonNode header, int version) throws ModelFormatException {
         JsonNode node = header.get("scaler");
         if (node == null || !node.isObject()) {
             throw new ModelFormatException("corrupt header: missing object 'scaler'");
@@ -378,9 +378,22 @@ public final class ModelArtifactReader {
             throw new ModelFormatException("scaler: unsupported method '" + method + "' (only '"
                     + ModelArtifactFormat.SCALER_METHOD + "')");
         }
+        ScalerPolicy.Transform transform = ScalerPolicy.Transform.IDENTITY;
+        JsonNode t = node.get("transform");
+        if (t != null) {
+            if (version < ModelArtifactFormat.FIRST_VERSION_WITH_TRANSFORM) {
+                throw new ModelFormatException("scaler: 'transform' is not allowed in format version " + version
+                        + " (it was added in version " + ModelArtifactFormat.FIRST_VERSION_WITH_TRANSFORM + ")");
+            }
+            try {
+                transform = ScalerPolicy.Transform.ofHeaderName(t.asText());
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException("scaler: " + e.getMessage(), e);
+            }
+        }
         try {
             return new ScalerPolicy(number(node, "relativeStdFloor", "scaler"), number(node, "absoluteStdFloor",
-                    "scaler"));
+                    "scaler"), transform);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("scaler: " + e.getMessage(), e);
         }

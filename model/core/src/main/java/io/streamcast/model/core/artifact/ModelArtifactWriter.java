@@ -85,6 +85,11 @@ public final class ModelArtifactWriter {
                     + "GRU_RESET_AFTER layer as format version "
                     + version + " (use version " + ModelArtifactFormat.FIRST_VERSION_WITH_SEASONAL + ")");
         }
+        if (version < ModelArtifactFormat.FIRST_VERSION_WITH_TRANSFORM && !artifact.scaler().affine()) {
+            throw new IllegalArgumentException("cannot write a scaler with transform "
+                    + artifact.scaler().transform().headerName() + " as format version " + version + " (use version "
+                    + ModelArtifactFormat.FIRST_VERSION_WITH_TRANSFORM + ")");
+        }
         List<Map.Entry<String, float[]>> tensors = new ArrayList<>();
         ObjectNode header = JSON.createObjectNode();
         header.put("modelVersion", artifact.modelVersion());
@@ -120,6 +125,9 @@ public final class ModelArtifactWriter {
         scaler.put("method", ModelArtifactFormat.SCALER_METHOD);
         scaler.put("relativeStdFloor", artifact.scaler().relativeStdFloor());
         scaler.put("absoluteStdFloor", artifact.scaler().absoluteStdFloor());
+        if (version >= ModelArtifactFormat.FIRST_VERSION_WITH_TRANSFORM) {
+            scaler.put("transform", artifact.scaler().transform().headerName());
+        }
         Provenance p = artifact.provenance();
         ObjectNode prov = header.putObject("provenance");
         prov.put("data", p.data());

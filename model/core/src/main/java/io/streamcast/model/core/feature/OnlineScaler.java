@@ -3,7 +3,9 @@ package io.streamcast.model.core.feature;
 import java.util.Objects;
 
 /**
- * Per-series online standardisation with Welford's algorithm.
+ * Per-series online standardisation with Welford's algorithm, of the values or of their transform
+ * ({@link ScalerPolicy#transform()}: the statistics, {@link #mean()} and {@link #std()} are those of the transformed
+ * values; {@link #scale} and {@link #unscale} take and give values in the series' own units).
  *
  * <p>The whole state is three numbers ({@link #count()}, {@link #mean()}, {@link #m2()}), so a key's
  * scaler can be stored in Flink state and restored with {@link #OnlineScaler(ScalerPolicy, long, double, double)}.
@@ -60,23 +62,24 @@ public final class OnlineScaler {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException("value must be finite, got " + v);
         }
+        double u = policy.transform().apply(v);
         count++;
-        double delta = v - mean;
+        double delta = u - mean;
         mean += delta / count;
-        m2 += delta * (v - mean);
+        m2 += delta * (u - mean);
     }
 
-    /** (v − mean) / std. */
+    /** (T(v) − mean) / std, T the policy's transform. */
     public double scale(double v) {
-        return (v - mean) / std();
+        return (policy.transform().apply(v) - mean) / std();
     }
 
-    /** z · std + mean, the inverse of {@link #scale(double)} for the current statistics. */
+    /** T⁻¹(z · std + mean), the inverse of {@link #scale(double)} for the current statistics. */
     public double unscale(double z) {
-        return z * std() + mean;
+        return policy.transform().invert(z * std() + mean);
     }
 
-    /** Mean of the observed values (0 before the first). */
+    /** Mean of the observed (transformed) values (0 before the first). */
     public double mean() {
         return mean;
     }
@@ -90,7 +93,18 @@ public final class OnlineScaler {
         return Math.max(raw, Math.max(policy.relativeStdFloor() * Math.abs(mean), policy.absoluteStdFloor()));
     }
 
-    /** Population variance m2 / count without the floor (0 before the first value). */
+    /**
+     * The floored standard deviation in the series' own units: {@link #std()} when the scaling is affine; with a
+     * transform, {@link #std()} times the slope of its inverse at the mean, a local linearisation (for the signed
+     * logarithm about the level times the relative spread). The unit the anomaly scorer and the prediction
+     * intervals measure errors in.
+     */
+    public double valueStd() {
+        double sd = std();
+        return policy.affine() ? sd : sd * policy.transform().inverseSlope(mean);
+    }
+
+    /** Population variance m2 / count of the transformed values without the floor (0 before the first value). */
     public double variance() {
         return count == 0 ? 0.0 : m2 / count;
     }

@@ -54,12 +54,19 @@ public final class SeriesState {
     public byte layout = LAYOUT;
 
     /**
-     * The layout version of this release: as 6, with the recurrent state rounded to IEEE half precision and the
+     * The layout version of this release: as 7, with the per-horizon combination's block of a key with a season
+     * holding a fourth candidate, weekly naive, and a ring of a week of values for a key whose season is a day of at
+     * most 48 events ({@link io.streamcast.model.core.HorizonCombination}).
+     */
+    public static final byte LAYOUT = 8;
+    /**
+     * Layout version 7: as 6, with the recurrent state rounded to IEEE half precision and the
      * anomaly scorer's daily profile in 16-bit fixed-point codes (with their origin and step), both by the per-key
      * step itself, so that a record writes them in 2 bytes a number and reads back exactly what the step computed
-     * with ({@link io.streamcast.model.core.HalfFloat}, {@link io.streamcast.model.core.anomaly.AnomalyScorer}).
+     * with ({@link io.streamcast.model.core.HalfFloat}, {@link io.streamcast.model.core.anomaly.AnomalyScorer}); the
+     * combination's block with three candidates and a ring of one season.
      */
-    public static final byte LAYOUT = 7;
+    public static final byte LAYOUT_7 = 7;
     /**
      * Layout version 6: the anomaly scorer's daily profile at the start of the stats (its means as floats); no event
      * counts in the stats and no served one-step forecast ({@link #modelSince} and the combination give them), the

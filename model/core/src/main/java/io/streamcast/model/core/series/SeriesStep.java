@@ -110,6 +110,14 @@ public final class SeriesStep {
         if (period == 0 && before >= 1 && (before == 1 || before == s.modelSince || upgraded)
                 && s.stats.length == m.statsSize) {
             period = startSeason(s, m, timestamp - s.lastTimestamp);
+        } else if (period > 0 && period <= HorizonCombination.MAX_WEEKLY_PERIOD
+                && HorizonCombination.ringLength(s.stats) == period) {
+            // a key whose block keeps one season (converted from an earlier layout) gets a week's ring once its
+            // events say its season is a day
+            int ring = HorizonCombination.ringFor(timestamp - s.lastTimestamp, period);
+            if (ring != period) {
+                s.stats = m.combination.resizeBlock(s.stats, m.statsSize, period, false, ring);
+            }
         }
 
         // 1. score the new value against the forecast made at the key's previous event
@@ -124,7 +132,7 @@ public final class SeriesStep {
         }
         // the anomaly evidence is the served forecast's residual: the forecast the key's consumers saw, never worse
         // than the baselines it is combined with, whatever the model
-        double unit = scaler.std();
+        double unit = scaler.valueStd();
         double residual = Float.isNaN(servedPending) || before == 0 ? Double.NaN : value - servedPending;
         scorer.score(stats, 0, before + 1, timestamp, value, residual, unit, result);
         if (period > 0) {
@@ -159,7 +167,7 @@ public final class SeriesStep {
             m.combination.combine(stats, m.statsSize, period, m.modelForecast,
                     PersistenceBlend.lastValue(stats, m.blendOffset), forecast);
         }
-        unit = scaler.std();
+        unit = scaler.valueStd();
         long sinceModel = before - s.modelSince;
         m.intervals.observe(stats, AnomalyScorer.STATE_SIZE, sinceModel, value, unit, servedPending, forecast);
         m.intervals.bounds(stats, AnomalyScorer.STATE_SIZE, sinceModel, forecast, unit, m.lower, m.upper);
@@ -181,8 +189,9 @@ public final class SeriesStep {
         if (period == 0) {
             return 0;
         }
-        float[] stats = java.util.Arrays.copyOf(s.stats, m.statsSize + m.combination.blockSize(period));
-        m.combination.init(stats, m.statsSize, period);
+        int ring = HorizonCombination.ringFor(gapMillis, period);
+        float[] stats = java.util.Arrays.copyOf(s.stats, m.statsSize + m.combination.blockSize(period, ring));
+        m.combination.init(stats, m.statsSize, period, ring);
         s.stats = stats;
         return period;
     }

@@ -15,6 +15,11 @@ import io.streamcast.model.core.feature.OnlineScaler;
  *
  * <p>Earlier layouts of {@code stats}:
  * <ul>
+ *   <li>version 7: the same, but for the combination's block of a key with a season: three candidates and a ring of
+ *       one season ({@link io.streamcast.model.core.HorizonCombination#blockSizeBeforeWeekly}). The conversion keeps
+ *       what the block learnt and its season's values ({@link io.streamcast.model.core.HorizonCombination#resizeBlock});
+ *       the ring grows to a week at the key's next event if its season is a day ({@link SeriesStep}). Every earlier
+ *       layout with a block is converted to version 7's and then so.
  *   <li>version 6: the anomaly scorer's daily profile as {@value AnomalyScorer#PROFILE_SLOTS} float means
  *       ({@value AnomalyScorer#LAYOUT_6_STATE_SIZE} scorer floats), the rest as in version 7. The conversion rounds
  *       the means to the profile's codes ({@link AnomalyScorer#profileFromLayout6}); the recurrent state, floats in
@@ -70,10 +75,16 @@ public final class StateLayouts {
         float[] old = s.stats;
         int counted = COUNTED_SCORER_SIZE;
         float[] stats;
+        if (s.layout == SeriesState.LAYOUT_7 && old.length >= m.statsSize
+                && (old.length == m.statsSize || m.combination.periodBeforeWeekly(old, m.statsSize) > 0)) {
+            s.stats = weeklyBlock(old, m);
+            s.layout = SeriesState.LAYOUT;
+            return false;
+        }
         if (s.layout == SeriesState.LAYOUT_6 && fromLayout6Fits(old, m)) {
             // the same statistics with the daily profile's means as codes; the recurrent state is rounded to half
             // precision by the step (the one this key takes now starts from the layout 6 floats)
-            s.stats = fromLayout6(old);
+            s.stats = weeklyBlock(fromLayout6(old), m);
             s.layout = SeriesState.LAYOUT;
             return false;
         }
@@ -81,7 +92,7 @@ public final class StateLayouts {
                 && fromLayout5Fits(old, m, s.layout == SeriesState.LAYOUT_5)) {
             // the same statistics with the scorer's daily profile inserted (layout 5 also adds the combination's
             // block for a key with a season, which a key of layout 4 decides at this event: SeriesStep)
-            s.stats = fromLayout5(old);
+            s.stats = weeklyBlock(fromLayout5(old), m);
             s.layout = SeriesState.LAYOUT;
             residualToValueUnits(s, m);
             return false; // layouts 4 and 5 leave the architecture to the lineage, as this one does
@@ -132,10 +143,20 @@ public final class StateLayouts {
      * orders of magnitude off.
      */
     private static void residualToValueUnits(SeriesState s, ServingModel m) {
-        double unit = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2).std();
+        double unit = new OnlineScaler(m.scalerPolicy, s.scalerCount, s.scalerMean, s.scalerM2).valueStd();
         if (unit > 0 && Double.isFinite(unit)) {
             AnomalyScorer.rescaleResidual(s.stats, 0, unit);
         }
+    }
+
+    /**
+     * Layout 7's {@code stats} (or an earlier layout's converted to 7's) in this layout: the combination's block, if
+     * the key has one, with the weekly candidate ({@link io.streamcast.model.core.HorizonCombination#resizeBlock},
+     * its ring one season until the key's next event decides).
+     */
+    private static float[] weeklyBlock(float[] stats, ServingModel m) {
+        int period = m.combination.periodBeforeWeekly(stats, m.statsSize);
+        return period == 0 ? stats : m.combination.resizeBlock(stats, m.statsSize, period, true, period);
     }
 
     /** Whether layout 6's {@code stats} are those of model {@code m} (with or without a season block). */
@@ -150,7 +171,7 @@ public final class StateLayouts {
         float[] probe = new float[n];
         System.arraycopy(old, AnomalyScorer.LAYOUT_6_STATE_SIZE, probe, AnomalyScorer.STATE_SIZE,
                 old.length - AnomalyScorer.LAYOUT_6_STATE_SIZE);
-        return m.combination.periodOf(probe, m.statsSize) > 0;
+        return m.combination.periodBeforeWeekly(probe, m.statsSize) > 0;
     }
 
     /**
@@ -178,7 +199,7 @@ public final class StateLayouts {
         float[] probe = new float[n];
         System.arraycopy(old, AnomalyScorer.LAYOUT_5_STATE_SIZE, probe, AnomalyScorer.STATE_SIZE,
                 old.length - AnomalyScorer.LAYOUT_5_STATE_SIZE);
-        return m.combination.periodOf(probe, m.statsSize) > 0;
+        return m.combination.periodBeforeWeekly(probe, m.statsSize) > 0;
     }
 
     /**

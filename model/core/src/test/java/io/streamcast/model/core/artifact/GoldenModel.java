@@ -34,6 +34,9 @@ public final class GoldenModel {
             io.streamcast.model.core.feature.Feature.VALUE, io.streamcast.model.core.feature.Feature.HOUR_SIN,
             io.streamcast.model.core.feature.Feature.HOUR_COS, io.streamcast.model.core.feature.Feature.SEASONAL_DIFF));
 
+    static final String TRANSFORM_RESOURCE = "/golden/gru1-h4-slog-v4.strmcast";
+    static final long TRANSFORM_SEED = 20261208L;
+
     private GoldenModel() {
     }
 
@@ -70,16 +73,33 @@ public final class GoldenModel {
         return ModelArtifact.of(model, ScalerPolicy.DEFAULT, provenance, "golden-lstm1-h4-seasonal-v3");
     }
 
-    /** Arguments: {@code v1}, {@code v2} and/or {@code v3}, the golden files to (re)write under src/test/resources. */
+    /** Format version 4: a reset-after GRU with a seasonal head whose scaler works on the signed logarithm. */
+    static ModelArtifact transformArtifact() {
+        ForecastModel model = TestModels.random(TRANSFORM_SEED, SEASONAL_FEATURES, 4,
+                new CellType[] {CellType.GRU_RESET_AFTER}, new int[] {8}, HeadMode.SEASONAL);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("val_mase", 0.5);
+        Provenance provenance = new Provenance("synthetic: deterministic random weights, seed " + TRANSFORM_SEED, 0,
+                TRANSFORM_SEED, 0, 0.0, 0, 0.0, Instant.parse("2026-12-08T00:00:00Z"), metrics);
+        return ModelArtifact.of(model, ScalerPolicy.SIGNED_LOG, provenance, "golden-gru1-h4-slog-v4");
+    }
+
+    /** Arguments: {@code v1} … {@code v4}, the golden files to (re)write under src/test/resources. */
     public static void main(String[] args) throws Exception {
         for (String which : args) {
             ModelArtifact artifact = switch (which) {
                 case "v1" -> artifact();
                 case "v2" -> residualArtifact();
                 case "v3" -> seasonalArtifact();
-                default -> throw new IllegalArgumentException("unknown golden file " + which + " (v1, v2 or v3)");
+                case "v4" -> transformArtifact();
+                default -> throw new IllegalArgumentException("unknown golden file " + which + " (v1 … v4)");
             };
-            String resource = which.equals("v1") ? RESOURCE : which.equals("v2") ? RESIDUAL_RESOURCE : SEASONAL_RESOURCE;
+            String resource = switch (which) {
+                case "v1" -> RESOURCE;
+                case "v2" -> RESIDUAL_RESOURCE;
+                case "v3" -> SEASONAL_RESOURCE;
+                default -> TRANSFORM_RESOURCE;
+            };
             Path out = Path.of("src/test/resources" + resource);
             ModelArtifactWriter.write(artifact, out);
             System.out.println(out + " " + ModelArtifactReader.sha256(out));

@@ -106,10 +106,10 @@ class ModelArtifactTest {
         byte[] bytes = ModelArtifactWriter.toBytes(mixedArtifact());
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 7);
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(bytes))
-                .hasMessage("unknown format version 7 (this reader supports 1, 2, 3)");
+                .hasMessage("unknown format version 7 (this reader supports 1, 2, 3, 4)");
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 0);
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(bytes))
-                .hasMessage("unknown format version 0 (this reader supports 1, 2, 3)");
+                .hasMessage("unknown format version 0 (this reader supports 1, 2, 3, 4)");
     }
 
     @Test
@@ -240,14 +240,34 @@ class ModelArtifactTest {
     @Test
     void writerRefusesOtherFormatVersionsAndResidualHeadsInVersion1() {
         ModelArtifact a = mixedArtifact();
-        ModelArtifact v4 = new ModelArtifact(4, a.model(), a.scaler(), a.provenance(), a.modelVersion());
-        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(v4)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cannot write format version 4: this writer writes versions 1, 2, 3");
+        ModelArtifact v5 = new ModelArtifact(5, a.model(), a.scaler(), a.provenance(), a.modelVersion());
+        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(v5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot write format version 5: this writer writes versions 1, 2, 3, 4");
         ForecastModel m = a.model();
         ModelArtifact residualV1 = new ModelArtifact(1, new ForecastModel(m.layers(), m.head(), m.features(),
                 m.horizon(), io.streamcast.model.core.HeadMode.RESIDUAL), a.scaler(), a.provenance(), "r");
         assertThatThrownBy(() -> ModelArtifactWriter.toBytes(residualV1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cannot write a residual head as format version 1: it has no head mode (use version 2)");
+    }
+
+    @Test
+    void refusesATransformBeforeVersion4AndAnUnknownTransform() throws Exception {
+        ModelArtifact t = GoldenModel.transformArtifact();
+        Forged v3 = Forged.parse(ModelArtifactWriter.toBytes(
+                new ModelArtifact(3, t.model(), io.streamcast.model.core.feature.ScalerPolicy.DEFAULT, t.provenance(), "x")));
+        ((ObjectNode) v3.header.get("scaler")).put("transform", "none");
+        assertThatThrownBy(() -> ModelArtifactReader.fromBytes(v3.bytes(3)))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessage("scaler: 'transform' is not allowed in format version 3 (it was added in version 4)");
+        Forged unknown = Forged.parse(ModelArtifactWriter.toBytes(t));
+        ((ObjectNode) unknown.header.get("scaler")).put("transform", "box-cox");
+        assertThatThrownBy(() -> ModelArtifactReader.fromBytes(unknown.bytes(4)))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessage("scaler: unknown transform 'box-cox' (known: none, signed-log1p)");
+        Forged none = Forged.parse(ModelArtifactWriter.toBytes(t));
+        ((ObjectNode) none.header.get("scaler")).put("transform", "none");
+        assertThat(ModelArtifactReader.fromBytes(none.bytes(4)).scaler())
+                .isEqualTo(io.streamcast.model.core.feature.ScalerPolicy.DEFAULT);
     }
 
     /** A valid file taken apart so a test can change its header or tensors and re-assemble it with a valid checksum. */

@@ -84,4 +84,43 @@ class OnlineScalerTest {
                 .hasMessage("mean must be finite and m2 finite and >= 0, got mean=0.0 m2=-1.0");
         assertThatThrownBy(() -> new ScalerPolicy(1e-3, 0)).hasMessage("absoluteStdFloor must be finite and > 0, got 0.0");
     }
+
+    @Test
+    void theSignedLogTransformStandardisesTheLogarithmsAndUnscalesBack() {
+        // independently: the two-pass mean and population std of sign(v)·ln(1+|v|)
+        double[] v = {120.0, 95.5, 0.0, 3000.0, 250.25, -40.0, 88.0};
+        double[] u = java.util.Arrays.stream(v).map(x -> Math.signum(x) * Math.log(1 + Math.abs(x))).toArray();
+        double mean = java.util.Arrays.stream(u).average().orElseThrow();
+        double sd = Math.sqrt(java.util.Arrays.stream(u).map(x -> (x - mean) * (x - mean)).sum() / u.length);
+        OnlineScaler s = new OnlineScaler(ScalerPolicy.SIGNED_LOG);
+        for (double x : v) {
+            s.observe(x);
+        }
+        assertThat(s.mean()).isCloseTo(mean, offset(1e-12));
+        assertThat(s.std()).isCloseTo(sd, offset(1e-12));
+        assertThat(s.scale(500.0)).isCloseTo((Math.log(501.0) - mean) / sd, offset(1e-12));
+        assertThat(s.scale(-7.0)).isCloseTo((-Math.log(8.0) - mean) / sd, offset(1e-12));
+        for (double x : new double[] {0.0, 1e-9, -3.5, 42.0, 123456.789}) {
+            assertThat(s.unscale(s.scale(x))).as("round trip of %s", x).isCloseTo(x, offset(1e-9 * Math.max(1, Math.abs(x))));
+        }
+        // in value units the spread is the log spread times the level: the slope of the inverse at the mean
+        assertThat(s.valueStd()).isCloseTo(sd * Math.exp(Math.abs(mean)), offset(1e-9));
+        // an extreme model output is huge but finite
+        assertThat(s.unscale(1e6)).isFinite().isGreaterThan(1e300);
+        assertThat(s.unscale(-1e6)).isFinite().isLessThan(-1e300);
+    }
+
+    @Test
+    void withoutATransformTheValueStdIsTheStd() {
+        OnlineScaler s = new OnlineScaler();
+        for (double x : new double[] {1, 5, 9, 2}) {
+            s.observe(x);
+        }
+        assertThat(s.valueStd()).isEqualTo(s.std());
+        assertThat(ScalerPolicy.DEFAULT.affine()).isTrue();
+        assertThat(ScalerPolicy.SIGNED_LOG.affine()).isFalse();
+        assertThat(ScalerPolicy.Transform.ofHeaderName("signed-log1p")).isEqualTo(ScalerPolicy.Transform.SIGNED_LOG1P);
+        assertThatThrownBy(() -> ScalerPolicy.Transform.ofHeaderName("log"))
+                .hasMessage("unknown transform 'log' (known: none, signed-log1p)");
+    }
 }

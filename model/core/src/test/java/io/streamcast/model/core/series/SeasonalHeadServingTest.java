@@ -41,13 +41,16 @@ class SeasonalHeadServingTest {
 
     /** A seasonal model whose head outputs the constant {@code bias} in scaled units (zero weights). */
     private static ServingModel constantCorrection(float bias) {
+        return constantCorrection(bias, ScalerPolicy.DEFAULT);
+    }
+
+    private static ServingModel constantCorrection(float bias, ScalerPolicy policy) {
         ForecastModel random = TestModels.random(5, FEATURES, K, new CellType[] {CellType.LSTM}, new int[] {8});
         float[] b = new float[K];
         java.util.Arrays.fill(b, bias);
         ForecastModel m = new ForecastModel(random.layers(), new DenseHead(8, K, new float[8 * K], b), FEATURES, K,
                 HeadMode.SEASONAL);
-        return new ServingModel(ModelArtifact.of(m, ScalerPolicy.DEFAULT, Provenance.none(Instant.EPOCH), "seasonal"),
-                "sha");
+        return new ServingModel(ModelArtifact.of(m, policy, Provenance.none(Instant.EPOCH), "seasonal"), "sha");
     }
 
     @Test
@@ -75,6 +78,41 @@ class SeasonalHeadServingTest {
                         .isCloseTo(base + bias * std, within(2e-3 * Math.abs(base)));
             }
         }
+    }
+
+    @Test
+    void underTheSignedLogTheCorrectionIsRelativeToTheLevel() throws Exception {
+        // scaled units are standardised logarithms: a correction c multiplies seasonal naive by e^(c·σ_log)
+        float bias = 0.25f;
+        ServingModel m = constantCorrection(bias, ScalerPolicy.SIGNED_LOG);
+        SeriesStep step = new SeriesStep(AnomalyConfig.defaults(), true);
+        SeriesState s = step.newState(m);
+        double n = 0;
+        double mean = 0;
+        double m2 = 0;
+        int diffIndex = FEATURES.indexOf(Feature.SEASONAL_DIFF);
+        for (int t = 0; t < 4 * P; t++) {
+            double v = value(t);
+            step.step(s, m, T0 + t * HOUR, v, SeriesStep.Lineage.NONE);
+            double u = Math.log1p(v); // every value here is positive
+            n++;
+            double d = u - mean;
+            mean += d / n;
+            m2 += d * (u - mean);
+            double std = Math.max(Math.sqrt(m2 / n), Math.max(1e-3 * Math.abs(mean), 1e-6));
+            double diff = t >= P + 1 ? (u - Math.log1p(value(t - P))) / std : 0.0;
+            assertThat((double) m.features[diffIndex]).as("SEASONAL_DIFF at %d", t).isCloseTo(diff, within(1e-4));
+            if (t == 0) {
+                continue;
+            }
+            for (int k = 1; k <= K; k++) {
+                double base = t >= P ? value(t + k - P * ((k + P - 1) / P)) : v;
+                double expected = Math.expm1(Math.log1p(base) + bias * std);
+                assertThat((double) m.modelForecast[k - 1]).as("event %d, horizon %d", t, k)
+                        .isCloseTo(expected, within(2e-3 * Math.abs(base)));
+            }
+        }
+        assertThat(s.scalerMean).as("the key's statistics are those of the logarithms").isCloseTo(mean, within(1e-9));
     }
 
     @Test

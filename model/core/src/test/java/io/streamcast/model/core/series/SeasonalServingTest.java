@@ -80,6 +80,41 @@ class SeasonalServingTest {
         }
     }
 
+    /** A weekly rhythm: each weekday its own daily profile, so seasonal naive (a day back) is wrong every day. */
+    private static double weeklyValue(int t) {
+        int hour = t % P;
+        int day = (t / P) % 7;
+        return 200 + 30 * day + (day >= 5 ? -80 : 20) * Math.sin(2 * Math.PI * hour / P);
+    }
+
+    @Test
+    void whereWeeklyNaiveIsExactEveryHorizonIsServedExactlyOnceTheKeyHasThreeWeeks() throws Exception {
+        int horizon = 48;
+        ServingModel m = model(horizon, 8, 12);
+        SeriesStep step = step();
+        SeriesState s = step.newState(m);
+        int exactFrom = -1;
+        for (int t = 0; t < 5 * 7 * P; t++) {
+            step.step(s, m, T0 + t * HOUR, weeklyValue(t), SeriesStep.Lineage.NONE);
+            float[] f = step.forecast();
+            boolean exact = true;
+            for (int k = 1; k <= horizon; k++) {
+                exact &= f[k - 1] == (float) weeklyValue(t + k);
+            }
+            if (exact && exactFrom < 0) {
+                exactFrom = t;
+            }
+            if (t >= 3 * 7 * P) {
+                for (int k = 1; k <= horizon; k++) {
+                    assertThat(f[k - 1]).as("event %d, horizon %d", t, k).isEqualTo((float) weeklyValue(t + k));
+                }
+            }
+        }
+        assertThat(HorizonCombination.ringLength(s.stats)).as("a week's ring").isEqualTo(7 * P);
+        // the first week fills the ring; the longest horizon is judged about 2·48 events later
+        assertThat(exactFrom).as("exact from the key's third week at the latest").isBetween(7 * P, 3 * 7 * P);
+    }
+
     @Test
     void wherePersistenceIsExactEveryHorizonIsServedExactly() throws Exception {
         ServingModel m = model(48, 8, 4);
@@ -121,6 +156,7 @@ class SeasonalServingTest {
         double[] served = new double[horizon];
         double[] persistence = new double[horizon];
         double[] seasonal = new double[horizon];
+        double[] weekly = new double[horizon];
         for (int t = 0; t < n; t++) {
             step.step(s, m, T0 + t * HOUR, y[t], SeriesStep.Lineage.NONE);
             if (t < 10 * P) {
@@ -132,12 +168,13 @@ class SeasonalServingTest {
                 served[k - 1] += sq(truth - f[k - 1]);
                 persistence[k - 1] += sq(truth - y[t]);
                 seasonal[k - 1] += sq(truth - y[t + k - P * ((k + P - 1) / P)]);
+                weekly[k - 1] += sq(truth - y[t + k - 7 * P]); // weekly naive: a week of values is in the key's ring
             }
         }
         for (int k = 1; k <= horizon; k++) {
-            double best = Math.min(persistence[k - 1], seasonal[k - 1]);
-            assertThat(served[k - 1]).as("horizon %d: served %s, persistence %s, seasonal naive %s", k,
-                    served[k - 1], persistence[k - 1], seasonal[k - 1]).isLessThanOrEqualTo(1.05 * best);
+            double best = Math.min(persistence[k - 1], Math.min(seasonal[k - 1], weekly[k - 1]));
+            assertThat(served[k - 1]).as("horizon %d: served %s, persistence %s, seasonal naive %s, weekly naive %s", k,
+                    served[k - 1], persistence[k - 1], seasonal[k - 1], weekly[k - 1]).isLessThanOrEqualTo(1.05 * best);
         }
     }
 
@@ -151,10 +188,22 @@ class SeasonalServingTest {
         }
         int n = PredictionIntervals.trackedHorizons(48).length; // 1, 2, 4, 8, 16, 32, 48
         int base = AnomalyScorer.STATE_SIZE + PredictionIntervals.stateSize(48) + 4;
-        assertThat(s.stats).hasSize(base + P + 6 * n - 1);
-        // the record: 33 bytes of fields and lengths (at most) + 4 per float; Flink adds about 24 per key
-        int record = 33 + 4 * (s.recurrent.length + s.stats.length);
-        assertThat(record + 24).as("bytes per key in a checkpoint, H=32, K=48, P=24").isLessThanOrEqualTo(1024);
+        // hourly: a week's ring (7P values) for the weekly candidate, four candidates' errors and pending forecasts
+        assertThat(s.stats).hasSize(base + 7 * P + 8 * n - 1);
+        // the record: 33 bytes of fields and lengths (at most), 2 per recurrent number and daily-profile code, 4 per
+        // other float; Flink adds about 24 per key
+        int record = 33 + 2 * s.recurrent.length + 4 * s.stats.length - 2 * AnomalyScorer.PROFILE_SLOTS;
+        assertThat(record + 24).as("bytes per key in a checkpoint, H=32 (LSTM), K=48, P=24, a week's ring")
+                .isLessThanOrEqualTo(1310);
+        // without the week (a daily season too long for it, here quarter-hours: P=96): within the 1 KB budget
+        ServingModel q96 = model(48, 32, 9);
+        SeriesState d = step.newState(q96);
+        for (int t = 0; t < 3; t++) {
+            step.step(d, q96, T0 + t * 900_000L, seasonalValue(t), SeriesStep.Lineage.NONE);
+        }
+        assertThat(d.stats).hasSize(base + 96 + 8 * n - 1);
+        int daily = 33 + 2 * d.recurrent.length + 4 * d.stats.length - 2 * AnomalyScorer.PROFILE_SLOTS;
+        assertThat(daily + 24).as("bytes per key, H=32, K=48, a ring of one season of 96").isLessThanOrEqualTo(1024);
 
         ServingModel m8 = model(8, 32, 8);
         SeriesState q = step.newState(m8);
@@ -248,7 +297,7 @@ class SeasonalServingTest {
             AnomalyScorer.initProfile(now.stats, 0);
             now.stats[AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
             SeriesState v5 = now.copy();
-            v5.stats = layout4(now.stats);
+            v5.stats = layout4(beforeWeekly(now.stats, m));
             v5.stats[0] = (float) (v5.stats[0] / unit);
             v5.stats[1] = (float) (v5.stats[1] / unit);
             v5.layout = SeriesState.LAYOUT_5;
@@ -266,6 +315,13 @@ class SeasonalServingTest {
             assertThat(v5.stats[1]).isCloseTo(now.stats[1], within(1e-4f * now.stats[1]));
             v5.stats[0] = now.stats[0];
             v5.stats[1] = now.stats[1];
+            if (spacing == HOUR) {
+                // the block kept what layout 5 had (three candidates, the season's values) and grew a week's ring at
+                // this event; the weekly candidate starts afresh: compare everything else
+                assertThat(HorizonCombination.ringLength(v5.stats)).isEqualTo(7 * P);
+                assertThat(beforeWeekly(v5.stats, m)).isEqualTo(beforeWeekly(now.stats, m));
+                v5.stats = now.stats;
+            }
             assertThat(v5).as("spacing %d: everything else as the key in this layout", spacing).isEqualTo(now);
         }
     }
@@ -301,6 +357,37 @@ class SeasonalServingTest {
     }
 
     /** Layout 4's (and 5's) statistics of a key: this layout's without the scorer's daily profile. */
+    /**
+     * A key's statistics with its combination block as layouts up to 7 held it: three candidates (no weekly) and a
+     * ring of the last P values (unchanged if the key has no block).
+     */
+    private static float[] beforeWeekly(float[] stats, ServingModel m) {
+        int p = m.combination.periodOf(stats, m.statsSize);
+        if (p == 0) {
+            return stats;
+        }
+        int n = PredictionIntervals.trackedHorizons(m.horizon).length;
+        int r = HorizonCombination.ringLength(stats);
+        int at = m.statsSize;
+        float[] old = java.util.Arrays.copyOf(stats, at + p + 6 * n - 1);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(stats, at + 4 * i, old, at + 3 * i, 3);
+            if (i > 0) {
+                System.arraycopy(stats, at + 4 * n + 4 * (i - 1), old, at + 3 * n + 3 * (i - 1), 3);
+            }
+        }
+        long c = (long) stats[at + 8 * n - 4];
+        old[at + 6 * n - 3] = c;
+        for (long x = Math.max(0, c - p); x < c; x++) {
+            old[at + 6 * n - 2 + (int) (x % p)] = stats[at + 8 * n - 3 + (int) (x % r)];
+        }
+        for (long x = c; x < p; x++) { // a ring not yet full
+            old[at + 6 * n - 2 + (int) x] = Float.NaN;
+        }
+        old[old.length - 1] = p;
+        return old;
+    }
+
     private static float[] layout4(float[] stats) {
         float[] v4 = new float[stats.length - (AnomalyScorer.STATE_SIZE - AnomalyScorer.LAYOUT_5_STATE_SIZE)];
         System.arraycopy(stats, 0, v4, 0, AnomalyScorer.LAYOUT_5_STATE_SIZE);

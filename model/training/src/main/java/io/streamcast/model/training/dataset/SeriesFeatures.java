@@ -16,8 +16,9 @@ import java.util.Objects;
  * (the streaming job unscales the forecast made at t with that same scaler). Targets past the end of the series
  * are {@link Float#NaN}.
  *
- * <p>Because the scaler is affine, the unscaling at t is kept as two numbers: {@code unscale_t(z) = offset[t] +
- * slope[t] * z}. That is all metrics in original units need, without copying scaler internals.
+ * <p>The scaler standardises the (transformed) values, so the unscaling at t is kept as two numbers and the transform:
+ * {@code unscale_t(z) = T⁻¹(offset[t] + slope[t] * z)}, the scaler's mean and standard deviation at t. That is all
+ * metrics in original units need.
  */
 public final class SeriesFeatures {
     private final Series series;
@@ -28,9 +29,10 @@ public final class SeriesFeatures {
     private final double[] offset;
     private final double[] slope;
     private final int period;
+    private final ScalerPolicy.Transform transform;
 
     private SeriesFeatures(Series series, int featureCount, int horizon, float[] x, float[] y, double[] offset,
-            double[] slope) {
+            double[] slope, ScalerPolicy.Transform transform) {
         this.series = series;
         this.featureCount = featureCount;
         this.horizon = horizon;
@@ -39,6 +41,7 @@ public final class SeriesFeatures {
         this.offset = offset;
         this.slope = slope;
         this.period = season(series);
+        this.transform = transform;
     }
 
     /** Runs the pipeline over {@code series} with a fresh scaler, as a new key in the stream starts. */
@@ -71,10 +74,10 @@ public final class SeriesFeatures {
             for (int j = 1; j <= horizon; j++) {
                 y[t * horizon + j - 1] = t + j < n ? (float) scaler.scale(series.value(t + j)) : Float.NaN;
             }
-            offset[t] = scaler.unscale(0.0);
-            slope[t] = scaler.unscale(1.0) - offset[t];
+            offset[t] = scaler.mean();
+            slope[t] = scaler.std();
         }
-        return new SeriesFeatures(series, f, horizon, x, y, offset, slope);
+        return new SeriesFeatures(series, f, horizon, x, y, offset, slope, policy.transform());
     }
 
     public Series series() {
@@ -110,7 +113,7 @@ public final class SeriesFeatures {
 
     /** A model output made at step t (scaled units) back in the series' original units. */
     public double unscale(int t, double z) {
-        return offset[t] + slope[t] * z;
+        return transform.invert(offset[t] + slope[t] * z);
     }
 
     /**
@@ -135,7 +138,7 @@ public final class SeriesFeatures {
             return Float.NaN;
         }
         double v = (float) series.value(t + j - p * ((j + p - 1) / p));
-        return (float) ((v - offset[t]) / slope[t]);
+        return (float) ((transform.apply(v) - offset[t]) / slope[t]);
     }
 
     /** Original value at step t. */

@@ -288,6 +288,47 @@ class SequenceDataSetsTest {
         }
     }
 
+    @Test
+    void underTheSignedLogTheTargetsBasesAndUnscalingAreThoseOfTheLogarithms() {
+        int p = 24;
+        int n = 24 * 4;
+        long[] ts = new long[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = 1_700_000_000_000L + i * 3_600_000L;
+            v[i] = 500 + 4 * i + 200 * Math.sin(2 * Math.PI * i / p);
+        }
+        io.streamcast.model.core.feature.FeatureSpec spec = new io.streamcast.model.core.feature.FeatureSpec(List.of(
+                io.streamcast.model.core.feature.Feature.VALUE, io.streamcast.model.core.feature.Feature.SEASONAL_DIFF));
+        int k = 5;
+        SeriesFeatures sf = SeriesFeatures.compute(new Series("s", "test", ts, v), spec, ScalerPolicy.SIGNED_LOG, k);
+        // independently: Welford over ln(1 + v)
+        double count = 0;
+        double mean = 0;
+        double m2 = 0;
+        for (int t = 0; t < n; t++) {
+            double u = Math.log1p(v[t]);
+            count++;
+            double d = u - mean;
+            mean += d / count;
+            m2 += d * (u - mean);
+            double std = Math.max(Math.sqrt(m2 / count), 1e-3 * Math.abs(mean));
+            assertThat((double) sf.feature(t, 0)).as("input at %d", t)
+                    .isCloseTo((u - mean) / std, org.assertj.core.data.Offset.offset(1e-5));
+            for (int j = 1; j <= k && t + j < n; j++) {
+                double target = (Math.log1p(v[t + j]) - mean) / std;
+                assertThat((double) sf.target(t, j)).isCloseTo(target, org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(sf.unscale(t, target)).as("unscaled target %d+%d", t, j)
+                        .isCloseTo(v[t + j], org.assertj.core.data.Offset.offset(1e-6 * v[t + j]));
+                if (t >= p) {
+                    double base = v[t + j - p * ((j + p - 1) / p)];
+                    assertThat((double) sf.seasonalBase(t, j))
+                            .isCloseTo((Math.log1p((float) base) - mean) / std, org.assertj.core.data.Offset.offset(1e-4));
+                }
+            }
+        }
+    }
+
     private static int startOf(SeriesFeatures sf, float first) {
         for (int t = 0; t < sf.length(); t++) {
             if (sf.feature(t, 0) == first) {
