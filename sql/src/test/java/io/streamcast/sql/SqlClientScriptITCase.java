@@ -67,6 +67,8 @@ class SqlClientScriptITCase {
         ENV.put("STREAMCAST_FLINK_REST_PORT", Integer.toString(freePort()));
         ENV.put("STREAMCAST_FLINK_RPC_PORT", Integer.toString(freePort()));
         ENV.put("STREAMCAST_FLINK_SQL", "true");
+        // the script's two jobs (dead letters, forecasts) at the cluster's default parallelism of 2
+        ENV.put("STREAMCAST_FLINK_SLOTS", "4");
         bootstrap = "127.0.0.1:" + kafka;
         script(Duration.ofMinutes(3), "start-kafka.sh");
         script(Duration.ofMinutes(3), "start-flink.sh");

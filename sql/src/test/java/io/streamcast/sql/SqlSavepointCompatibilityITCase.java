@@ -13,6 +13,8 @@ import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -135,9 +137,65 @@ class SqlSavepointCompatibilityITCase {
         }
     }
 
+    /**
+     * The golden of this release's state entry ({@code seriesState}, the {@code SeriesState} objects with the job's
+     * serializer; series state layout 6), written by the script's query: restored, every key continues with every
+     * field as the job's after an uninterrupted first half.
+     */
+    @Test
+    void theGoldenOfTheObjectStateEntryIsRestoredAndEveryKeyContinues() throws Exception {
+        Path golden = GOLDENS.resolve("sql-savepoint-v3");
+        assertThat(golden.resolve("_metadata")).as("golden savepoint").exists();
+        List<Event> events = events();
+        int half = events.size() / 2;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopics(1, "events", "forecasts");
+            ForecastKafkaSqlITCase.produce(broker.bootstrapServers(), events);
+            TableEnvironment tEnv = tableEnv();
+            String insert = prepare(tEnv, broker.bootstrapServers());
+            tEnv.getConfig().set(StateRecoveryOptions.SAVEPOINT_PATH, golden.toAbsolutePath().toUri().toString());
+            JobClient job = tEnv.executeSql(insert).getJobClient().orElseThrow();
+            try {
+                List<ForecastRecord> out = ForecastKafkaSqlITCase.awaitForecasts(broker.bootstrapServers(),
+                        events.size() - half, Duration.ofMinutes(3));
+                List<ForecastRecord> all = StreamcastForecastITCase.jobRecords(ModelBundle.bundledDefault(), events);
+                Map<String, List<ForecastRecord>> expected = new LinkedHashMap<>();
+                for (int i = half; i < events.size(); i++) {
+                    Event e = events.get(i);
+                    ForecastRecord r = all.stream().filter(f -> f.getKey().equals(e.getKey())
+                            && f.getTs() == e.getTimestampMillis()).findFirst().orElseThrow();
+                    expected.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
+                }
+                var byKey = StreamcastForecastITCase.byKey(out);
+                assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+                for (String key : expected.keySet()) {
+                    assertThat(byKey.get(key)).as("key %s", key).containsExactlyElementsOf(expected.get(key));
+                }
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /**
+     * Writes a golden savepoint into the folder named by the system property {@code streamcast.golden.write} (which
+     * must not exist yet), e.g. {@code mvn verify -pl sql -am -Dit.test=SqlSavepointCompatibilityITCase#writeGolden
+     * -Dstreamcast.golden.write=$PWD/sql/src/test/resources/golden/sql-savepoint-vN}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "streamcast.golden.write", matches = ".+")
+    void writeGolden() throws Exception {
+        writeGolden(Path.of(System.getProperty("streamcast.golden.write")));
+    }
+
     /** Writes a golden savepoint into {@code args[0]} (a folder that must not exist yet). */
     public static void main(String[] args) throws Exception {
-        Path target = Path.of(args[0]).toAbsolutePath();
+        writeGolden(Path.of(args[0]));
+        System.exit(0);
+    }
+
+    static void writeGolden(Path folder) throws Exception {
+        Path target = folder.toAbsolutePath();
         List<Event> events = events();
         int half = events.size() / 2;
         Path savepoints = Files.createTempDirectory("sql-golden");
@@ -153,6 +211,5 @@ class SqlSavepointCompatibilityITCase {
             Files.move(Path.of(java.net.URI.create(savepoint)), target);
             System.out.println("golden savepoint written to " + target);
         }
-        System.exit(0);
     }
 }
