@@ -90,9 +90,11 @@ import java.util.Optional;
  * <p>Late rows (at or behind the watermark) never reach this function: Flink 2.2's process table function runtime
  * drops them before {@code eval} (FLINK-39436), unlike the job, which forecasts a late row newer than its key's last.
  *
- * <p>State: one entry per key, {@code series}, a {@code MapView<INT, BYTES>} holding the key's state as the one record
- * the job's {@code SeriesStateSerializer} writes ({@link SeriesStateRecords}; declared without Flink's state TTL), plus
- * one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
+ * <p>State: one entry per key, {@value #SERIES_STATE}, a {@code MapView<INT, RAW>} holding the key's {@link SeriesState}
+ * object, typed with the job's {@code SeriesStateSerializer} ({@link #SERIES_STATE_TYPE}; declared without Flink's state
+ * TTL), so that the heap backend keeps the object and a row serializes nothing; the previous release's entry
+ * {@value #LEGACY_SERIES} (the same record as bytes, {@link SeriesStateRecords}) is read and moved at a key's next row
+ * or timer. Plus one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
  * re-registers it rarely.
  */
 @FunctionHint(output = @DataTypeHint(value = StreamcastForecast.OUTPUT_TYPE, bridgedTo = RowData.class))
@@ -202,7 +204,8 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
             Context ctx,
             // no Flink state TTL: a key expires by this function's own event-time timer (state_ttl). Without a
             // declaration the planner enables a TTL of Long.MAX_VALUE, whose bookkeeping costs on every access.
-            // the key's state as the object itself (RAW with the job's serializer, see SERIES_STATE_TYPE)
+            // the key's state as the object itself: getTypeInference declares its type, SERIES_STATE_TYPE (RAW with
+            // the job's serializer, which an annotation cannot name); the hint's type only lets the extraction pass
             @StateHint(name = SERIES_STATE, ttl = "0 ms", type = @DataTypeHint("MAP<INT, BYTES>"))
             MapView<Integer, SeriesState> state,
             // the previous release's entry, the same record as bytes: read once per key, moved into `state`
@@ -242,8 +245,9 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         SeriesState s;
         long previousTimer = Long.MIN_VALUE;
         s = state.get(SeriesStateRecords.KEY);
-        if (s == null) {
-            s = migrate(legacy);
+        if (s == null && (s = migrate(legacy)) != null) {
+            // moved out of the previous release's entry: kept also when this row is rejected below
+            state.put(SeriesStateRecords.KEY, s);
         }
         if (s == null) {
             s = step.newState(m);
