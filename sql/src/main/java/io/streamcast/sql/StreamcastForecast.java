@@ -3,6 +3,7 @@ package io.streamcast.sql;
 import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.jobs.forecast.ExpiryGrid;
 import io.streamcast.jobs.forecast.ModelBundle;
+import io.streamcast.jobs.forecast.SeriesStateSerializer;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.anomaly.AnomalyResult;
 import io.streamcast.model.core.series.SeriesState;
@@ -26,6 +27,8 @@ import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.inference.CallContext;
 import org.apache.flink.table.types.inference.StaticArgument;
 import org.apache.flink.table.types.inference.TypeInference;
+import org.apache.flink.table.types.inference.StateTypeStrategy;
+import org.apache.flink.table.types.inference.TypeStrategies;
 import org.apache.flink.table.types.inference.TypeStrategy;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
@@ -38,6 +41,7 @@ import org.apache.flink.types.Row;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,9 +90,11 @@ import java.util.Optional;
  * <p>Late rows (at or behind the watermark) never reach this function: Flink 2.2's process table function runtime
  * drops them before {@code eval} (FLINK-39436), unlike the job, which forecasts a late row newer than its key's last.
  *
- * <p>State: one entry per key, {@code series}, a {@code MapView<INT, BYTES>} holding the key's state as the one record
- * the job's {@code SeriesStateSerializer} writes ({@link SeriesStateRecords}; declared without Flink's state TTL), plus
- * one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
+ * <p>State: one entry per key, {@value #SERIES_STATE}, a {@code MapView<INT, RAW>} holding the key's {@link SeriesState}
+ * object, typed with the job's {@code SeriesStateSerializer} ({@link #SERIES_STATE_TYPE}; declared without Flink's state
+ * TTL), so that the heap backend keeps the object and a row serializes nothing; the previous release's entry
+ * {@value #LEGACY_SERIES} (the same record as bytes, {@link SeriesStateRecords}) is read and moved at a key's next row
+ * or timer. Plus one named event-time timer ({@value #EXPIRY_TIMER}) at the key's expiry, moved on a grid of TTL/8 so a busy key
  * re-registers it rarely.
  */
 @FunctionHint(output = @DataTypeHint(value = StreamcastForecast.OUTPUT_TYPE, bridgedTo = RowData.class))
@@ -112,6 +118,18 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
      */
     public static final Duration DEFAULT_STATE_TTL = Duration.ofDays(7);
     static final String EXPIRY_TIMER = "expire";
+    /** The state entry holding a key's {@link SeriesState}. */
+    static final String SERIES_STATE = "seriesState";
+    /** The previous release's state entry: the same state as the job serializer's record, in bytes. */
+    static final String LEGACY_SERIES = "series";
+
+    /**
+     * The type of {@value #SERIES_STATE}'s values: {@code RAW} with the DataStream job's own explicit serializer
+     * ({@code SeriesStateSerializer}, versioned records; no Kryo). Flink keeps a map view's values as they are on the
+     * heap backend and serializes them with this serializer only for a snapshot (or on RocksDB, on every access).
+     */
+    static final DataType SERIES_STATE_TYPE = MapView.newMapViewDataType(DataTypes.INT(),
+            DataTypes.RAW(SeriesState.class, SeriesStateSerializer.INSTANCE).bridgedTo(SeriesState.class));
 
     /**
      * The function's columns (the framework puts the partition key columns before them and {@code rowtime} after):
@@ -161,7 +179,6 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
     private transient ServingModel serving;
     private transient SeriesStep step;
     private transient SeriesStep.Lineage lineage;
-    private transient SeriesState scratch;
     private transient SeriesStateRecords records;
     private transient int valueIndex;
     private transient StringData modelVersion;
@@ -175,6 +192,7 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         forecastsOut = metrics.counter("forecastsOut");
         anomalies = metrics.counter("anomalies");
         keysExpired = metrics.counter("keysExpired");
+        records = new SeriesStateRecords();
         rejected = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason r : List.of(DeadLetterReason.MISSING_KEY, DeadLetterReason.MISSING_VALUE,
                 DeadLetterReason.NON_FINITE_VALUE, DeadLetterReason.OUT_OF_ORDER, DeadLetterReason.BAD_TIMESTAMP)) {
@@ -186,7 +204,12 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
             Context ctx,
             // no Flink state TTL: a key expires by this function's own event-time timer (state_ttl). Without a
             // declaration the planner enables a TTL of Long.MAX_VALUE, whose bookkeeping costs on every access.
-            @StateHint(name = "series", ttl = "0 ms") MapView<Integer, byte[]> state,
+            // the key's state as the object itself: getTypeInference declares its type, SERIES_STATE_TYPE (RAW with
+            // the job's serializer, which an annotation cannot name); the hint's type only lets the extraction pass
+            @StateHint(name = SERIES_STATE, ttl = "0 ms", type = @DataTypeHint("MAP<INT, BYTES>"))
+            MapView<Integer, SeriesState> state,
+            // the previous release's entry, the same record as bytes: read once per key, moved into `state`
+            @StateHint(name = LEGACY_SERIES, ttl = "0 ms") MapView<Integer, byte[]> legacy,
             @ArgumentHint(name = INPUT, value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.REQUIRE_ON_TIME}) Row input,
             @ArgumentHint(name = VALUE_COLUMN, isOptional = true) String valueColumn,
             @ArgumentHint(name = MODEL, isOptional = true) String model,
@@ -221,11 +244,14 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         ServingModel m = serving;
         SeriesState s;
         long previousTimer = Long.MIN_VALUE;
-        byte[] record = state.get(SeriesStateRecords.KEY);
-        if (record == null) {
+        s = state.get(SeriesStateRecords.KEY);
+        if (s == null && (s = migrate(legacy)) != null) {
+            // moved out of the previous release's entry: kept also when this row is rejected below
+            state.put(SeriesStateRecords.KEY, s);
+        }
+        if (s == null) {
             s = step.newState(m);
         } else {
-            s = records.read(record, scratch);
             if (!SeriesStep.accepts(s, ts)) {
                 reject(DeadLetterReason.OUT_OF_ORDER, eventTime, value);
                 return;
@@ -233,7 +259,8 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
             previousTimer = expiry.timerFor(s.lastTimestamp);
         }
         step.step(s, m, ts, value, lineage);
-        state.put(SeriesStateRecords.KEY, records.write(s));
+        // the same object on the heap backend; written for backends that serialize (and for a new key)
+        state.put(SeriesStateRecords.KEY, s);
         long timer = expiry.timerFor(ts);
         if (timer != previousTimer) {
             time.registerOnTime(EXPIRY_TIMER, timer);
@@ -256,11 +283,15 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
      * restored into a query with a longer {@code state_ttl}) that fires while the key is still live under this
      * instance's TTL is moved instead; before this instance has seen a row (and so its arguments) it is obeyed.
      */
-    public void onTimer(OnTimerContext ctx, MapView<Integer, byte[]> state) throws Exception {
-        byte[] record = state.get(SeriesStateRecords.KEY);
-        if (serving != null && record != null) {
+    public void onTimer(OnTimerContext ctx, MapView<Integer, SeriesState> state, MapView<Integer, byte[]> legacy)
+            throws Exception {
+        SeriesState s = state.get(SeriesStateRecords.KEY);
+        if (s == null && (s = migrate(legacy)) != null) {
+            state.put(SeriesStateRecords.KEY, s);
+        }
+        if (serving != null && s != null) {
             long now = ctx.timeContext(Long.class).time();
-            long lastTimestamp = records.read(record, scratch).lastTimestamp;
+            long lastTimestamp = s.lastTimestamp;
             if (!expiry.expired(lastTimestamp, now)) {
                 ctx.timeContext(Long.class).registerOnTime(EXPIRY_TIMER, expiry.timerFor(lastTimestamp));
                 return;
@@ -268,6 +299,20 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         }
         ctx.clearAll();
         keysExpired.inc();
+    }
+
+    /**
+     * The key's state from the previous release's entry ({@value #LEGACY_SERIES}, the record as bytes), or
+     * {@code null} when it has none. The entry is removed: the caller writes the state to {@value #SERIES_STATE}
+     * (or the timer clears the key).
+     */
+    private SeriesState migrate(MapView<Integer, byte[]> legacy) throws Exception {
+        byte[] record = legacy.get(SeriesStateRecords.KEY);
+        if (record == null) {
+            return null;
+        }
+        legacy.remove(SeriesStateRecords.KEY);
+        return records.read(record, new SeriesState());
     }
 
     private void reject(DeadLetterReason reason, Long eventTime, Double value) {
@@ -310,8 +355,6 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         // one model per call: a key's state from another model (a restore after the model argument changed) has
         // an unknown architecture, so the key starts its model state afresh (its scaler and anomaly statistics stay)
         lineage = tag -> tag == m.modelTag ? m.archTag : 0;
-        scratch = new SeriesState();
-        records = new SeriesStateRecords();
         expiry = ExpiryGrid.of(settings.stateTtl);
         emitRejected = Boolean.TRUE.equals(emitRejectedRows);
         metrics.<String, org.apache.flink.metrics.Gauge<String>>gauge("modelVersion", () -> m.version);
@@ -374,10 +417,17 @@ public class StreamcastForecast extends ProcessTableFunction<RowData> {
         TypeInference.Builder b = TypeInference.newBuilder()
                 .staticArguments(args)
                 .inputTypeStrategy(extracted.getInputTypeStrategy())
-                .stateTypeStrategies(extracted.getStateTypeStrategies())
+                .stateTypeStrategies(stateTypes(extracted.getStateTypeStrategies()))
                 .outputTypeStrategy(checked)
                 .disableSystemArguments(extracted.disableSystemArguments());
         return b.build();
+    }
+
+    /** The extracted state entries with {@value #SERIES_STATE} typed as {@link #SERIES_STATE_TYPE}. */
+    private static LinkedHashMap<String, StateTypeStrategy> stateTypes(Map<String, StateTypeStrategy> extracted) {
+        LinkedHashMap<String, StateTypeStrategy> out = new LinkedHashMap<>(extracted);
+        out.put(SERIES_STATE, StateTypeStrategy.of(TypeStrategies.explicit(SERIES_STATE_TYPE), Duration.ZERO));
+        return out;
     }
 
     private static void validate(CallContext call, List<StaticArgument> args) {

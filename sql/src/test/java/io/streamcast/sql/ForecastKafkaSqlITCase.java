@@ -1,7 +1,12 @@
 package io.streamcast.sql;
 
 import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.connectors.event.DeadLetter;
+import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.Event;
+import io.streamcast.connectors.event.EventParser;
+import io.streamcast.connectors.event.EventValidation;
+import io.streamcast.connectors.event.ParsedEvent;
 import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.kafka.TopicReader;
 import io.streamcast.connectors.output.ForecastRecord;
@@ -23,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,11 +55,25 @@ class ForecastKafkaSqlITCase {
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     static final Path SCRIPT = Path.of("src", "main", "sql", "forecast-kafka.sql");
     static final Path JAR = Path.of("target", "streamcast-sql.jar");
     static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
+    static final String DEAD_LETTER_TOPIC = "events-dlq";
+
+    /**
+     * Records of the events topic that are not events, and so must reach the dead-letter topic: not JSON, JSON but
+     * not an object, and objects of the wrong shape (no key, a ts that is not epoch millis, a value that is not a
+     * number, a blank key).
+     */
+    static final List<String> NOT_EVENTS = List.of(
+            "this is not JSON {",
+            "[1, 2, 3]",
+            "{\"ts\": 1767571200000, \"value\": 2.5}",
+            "{\"key\": \"a\", \"ts\": \"yesterday\", \"value\": 1.5}",
+            "{\"key\": \"b\", \"ts\": 1767571200000, \"value\": \"many\"}",
+            "{\"key\": \"  \", \"ts\": 1767571200000, \"value\": 1}");
 
     /** The script's statements, comments removed, with the jar path and bootstrap servers put in. */
     static List<String> statements(String bootstrapServers) throws Exception {
@@ -86,26 +106,40 @@ class ForecastKafkaSqlITCase {
         List<Event> events = StreamcastForecastITCase.interleaved(60);
         int half = events.size() / 2;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopics(1, "events", "forecasts");
-            produce(broker.bootstrapServers(), events.subList(0, half));
+            broker.createTopics(1, "events", "forecasts", DEAD_LETTER_TOPIC);
+            long t0 = System.currentTimeMillis();
+            // the events with records that are not events among them: all but the last in the first half
+            List<DeadLetter> expectedDeadLetters = new ArrayList<>();
+            List<Event> firstHalf = events.subList(0, half);
+            int between = firstHalf.size() / NOT_EVENTS.size();
+            for (int i = 0; i < NOT_EVENTS.size() - 1; i++) {
+                produce(broker.bootstrapServers(), firstHalf.subList(i * between, (i + 1) * between));
+                expectedDeadLetters.add(produceNotAnEvent(broker.bootstrapServers(), NOT_EVENTS.get(i)));
+            }
+            produce(broker.bootstrapServers(), firstHalf.subList((NOT_EVENTS.size() - 1) * between, half));
 
             TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode()
                     .withConfiguration(Configuration.fromMap(Map.of("parallelism.default", "2"))).build());
             String insertStatement = null;
             TableResult insert = null;
+            TableResult deadLetterInsert = null;
             for (String statement : statements(broker.bootstrapServers())) {
                 Matcher set = SET.matcher(statement);
                 if (set.matches()) {
                     tEnv.getConfig().set(set.group(1), set.group(2)); // what the SQL client does with SET
                 } else {
                     TableResult r = tEnv.executeSql(statement);
-                    if (statement.toUpperCase().startsWith("INSERT")) {
+                    if (statement.toUpperCase().startsWith("INSERT INTO FORECASTS")) {
                         insertStatement = statement;
                         insert = r;
+                    } else if (statement.toUpperCase().startsWith("INSERT INTO DEAD_LETTERS")) {
+                        deadLetterInsert = r;
                     }
                 }
             }
-            assertThat(insert).as("the script's INSERT").isNotNull();
+            assertThat(insert).as("the script's INSERT into forecasts").isNotNull();
+            assertThat(deadLetterInsert).as("the script's INSERT into dead_letters").isNotNull();
+            JobClient deadLetterJob = deadLetterInsert.getJobClient().orElseThrow();
             JobClient first = insert.getJobClient().orElseThrow();
             String savepoint;
             try {
@@ -115,6 +149,8 @@ class ForecastKafkaSqlITCase {
                         .get();
             }
 
+            // the last record that is not an event while the forecasts job is stopped, then the second half
+            expectedDeadLetters.add(produceNotAnEvent(broker.bootstrapServers(), NOT_EVENTS.get(NOT_EVENTS.size() - 1)));
             produce(broker.bootstrapServers(), events.subList(half, events.size()));
             tEnv.getConfig().set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
             JobClient second = tEnv.executeSql(insertStatement).getJobClient().orElseThrow();
@@ -127,9 +163,63 @@ class ForecastKafkaSqlITCase {
                 for (String key : jobByKey.keySet()) {
                     assertThat(sqlByKey.get(key)).as("key %s", key).containsExactlyElementsOf(jobByKey.get(key));
                 }
+
+                // every record that is not an event is in the dead-letter topic once, as the job dead-letters it: the
+                // record's text, the job's reason, where it came from, when it was rejected
+                List<DeadLetter> deadLetters = awaitDeadLetters(broker.bootstrapServers(), expectedDeadLetters.size(),
+                        Duration.ofMinutes(2));
+                long t1 = System.currentTimeMillis();
+                assertThat(deadLetters).extracting(DeadLetter::getOffset)
+                        .containsExactlyElementsOf(expectedDeadLetters.stream().map(DeadLetter::getOffset).toList());
+                for (int i = 0; i < deadLetters.size(); i++) {
+                    DeadLetter sql = deadLetters.get(i);
+                    DeadLetter job = expectedDeadLetters.get(i);
+                    assertThat(sql.getRaw()).isEqualTo(job.getRaw());
+                    assertThat(sql.getReason()).as("the reason of %s", job.getRaw()).isEqualTo(job.getReason());
+                    assertThat(sql.getTopic()).isEqualTo("events");
+                    assertThat(sql.getPartition()).isZero();
+                    assertThat(sql.getDetail()).isNotBlank();
+                    assertThat(sql.getSeenAt()).isBetween(t0 - 1000, t1);
+                }
+                assertThat(expectedDeadLetters).extracting(DeadLetter::getReason).contains(
+                        DeadLetterReason.MALFORMED_JSON, DeadLetterReason.MISSING_KEY, DeadLetterReason.BAD_TIMESTAMP,
+                        DeadLetterReason.BAD_VALUE, DeadLetterReason.BLANK_KEY);
             } finally {
                 second.cancel().get();
+                deadLetterJob.cancel().get();
             }
+        }
+    }
+
+    /**
+     * Sends one record that is not an event to the events topic (one partition) and returns the DataStream job's
+     * dead letter for it: what the job's parser makes of the same bytes at the same offset.
+     */
+    static DeadLetter produceNotAnEvent(String bootstrapServers, String line) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            long offset = producer.send(new ProducerRecord<>("events", null, line)).get().offset();
+            ParsedEvent parsed = new EventParser(EventValidation.defaults()).parseJson(
+                    line.getBytes(StandardCharsets.UTF_8), "events", 0, offset, System.currentTimeMillis());
+            assertThat(parsed.isValid()).as("the job rejects %s", line).isFalse();
+            return parsed.getDeadLetter();
+        }
+    }
+
+    /** The committed dead letters, once there are {@code n} of them, in offset order. */
+    static List<DeadLetter> awaitDeadLetters(String bootstrapServers, int n, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<DeadLetter> out = new ArrayList<>();
+            TopicReader.forEach(bootstrapServers, DEAD_LETTER_TOPIC, Duration.ofSeconds(30),
+                    r -> out.add(JsonCodec.fromJson(r.value(), DeadLetter.class)));
+            if (out.size() >= n || System.nanoTime() > deadline) {
+                assertThat(out).as("committed dead letters").hasSize(n);
+                out.sort(java.util.Comparator.comparingLong(DeadLetter::getOffset));
+                return out;
+            }
+            Thread.sleep(1000);
         }
     }
 
@@ -143,6 +233,18 @@ class ForecastKafkaSqlITCase {
                 "io/streamcast/model/core/series/SeriesStep.class", "io/streamcast/jobs/forecast/ModelBundle.class",
                 "models/default.scm");
         assertThat(entries).noneMatch(e -> e.startsWith("org/apache/flink/") || e.startsWith("org/apache/kafka/"));
+    }
+
+    /** Sends these records' values to {@code topic}, without keys. */
+    static void produce(String bootstrapServers, String topic, String... values) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (String v : values) {
+                producer.send(new ProducerRecord<>(topic, null, v));
+            }
+            producer.flush();
+        }
     }
 
     static void produce(String bootstrapServers, List<Event> events) {

@@ -1,5 +1,7 @@
 package io.streamcast.sql;
 
+import io.streamcast.connectors.event.DeadLetter;
+import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.forecast.ModelBundle;
@@ -36,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * started by {@code scripts/start-kafka.sh} and {@code STREAMCAST_FLINK_SQL=true scripts/start-flink.sh}: the function
  * registered from {@code target/streamcast-sql.jar} with {@code CREATE FUNCTION ... USING JAR}, the Kafka SQL
  * connector from the cluster's class path. The forecasts topic read under {@code read_committed} holds the DataStream
- * job's records for the same events (bundled model), record for record, each once.
+ * job's records for the same events (bundled model), record for record, each once; a record that is not JSON is in
+ * the dead-letter topic with the job's reason, {@code malformed-json}.
  *
  * <p>The script is edited only where it says EDIT (the jar's path, the bootstrap servers). Every process the scripts
  * start is stopped by its PID when the test ends. Run with {@code mvn -Pcluster-it verify} (after {@code package}).
@@ -64,13 +67,17 @@ class SqlClientScriptITCase {
         ENV.put("STREAMCAST_FLINK_REST_PORT", Integer.toString(freePort()));
         ENV.put("STREAMCAST_FLINK_RPC_PORT", Integer.toString(freePort()));
         ENV.put("STREAMCAST_FLINK_SQL", "true");
+        // the script's two jobs (dead letters, forecasts) at the cluster's default parallelism of 2
+        ENV.put("STREAMCAST_FLINK_SLOTS", "4");
         bootstrap = "127.0.0.1:" + kafka;
         script(Duration.ofMinutes(3), "start-kafka.sh");
         script(Duration.ofMinutes(3), "start-flink.sh");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             // the output stamped with the broker's append time, as scripts/create-topics.sh does (see there)
             admin.createTopics(List.of(new NewTopic("events", 2, (short) 1),
-                    new NewTopic("forecasts", 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+                    new NewTopic("forecasts", 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")),
+                    new NewTopic(ForecastKafkaSqlITCase.DEAD_LETTER_TOPIC, 1, (short) 1)
+                            .configs(Map.of("message.timestamp.type", "LogAppendTime"))))
                     .all().get(60, TimeUnit.SECONDS);
         }
     }
@@ -96,6 +103,9 @@ class SqlClientScriptITCase {
     void theSqlClientRunsTheScriptOnTheClusterAndTheForecastsAreTheJobsExactlyOnce() throws Exception {
         List<Event> events = StreamcastForecastITCase.interleaved(80);
         ForecastKafkaSqlITCase.produce(bootstrap, events);
+        long t0 = System.currentTimeMillis();
+        String notJson = ForecastKafkaSqlITCase.NOT_EVENTS.get(0);
+        ForecastKafkaSqlITCase.produce(bootstrap, "events", notJson);
         Path script = DIR.resolve("forecast-kafka.sql");
         Files.writeString(script, Files.readString(REPO.resolve("sql/src/main/sql/forecast-kafka.sql"))
                 .replace("file:///opt/streamcast/streamcast-sql.jar", JAR.toUri().toString())
@@ -105,8 +115,13 @@ class SqlClientScriptITCase {
 
         // the client exits 0 also when a statement fails: it prints [ERROR] and stops
         assertThat(out).as("the SQL client's output").doesNotContain("[ERROR]");
+        // two jobs: the dead letters, then the forecasts
         Matcher job = JOB_ID.matcher(out);
-        assertThat(job.find()).as("the SQL client submitted the INSERT:%n%s", out).isTrue();
+        List<String> jobs = new ArrayList<>();
+        while (job.find()) {
+            jobs.add(job.group(1));
+        }
+        assertThat(jobs).as("the SQL client submitted both INSERTs:%n%s", out).hasSize(2);
         try {
             List<ForecastRecord> forecasts = ForecastKafkaSqlITCase.awaitForecasts(bootstrap, events.size(),
                     Duration.ofMinutes(3));
@@ -117,8 +132,17 @@ class SqlClientScriptITCase {
             for (String key : jobByKey.keySet()) {
                 assertThat(sqlByKey.get(key)).as("key %s", key).containsExactlyElementsOf(jobByKey.get(key));
             }
+            // the record that is not JSON is dead-lettered as the job does it, once
+            List<DeadLetter> deadLetters = ForecastKafkaSqlITCase.awaitDeadLetters(bootstrap, 1, Duration.ofMinutes(2));
+            DeadLetter d = deadLetters.get(0);
+            assertThat(d.getRaw()).isEqualTo(notJson);
+            assertThat(d.getReason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);
+            assertThat(d.getTopic()).isEqualTo("events");
+            assertThat(d.getSeenAt()).isBetween(t0 - 1000, System.currentTimeMillis());
         } finally {
-            script(Duration.ofMinutes(1), "flink.sh", "cancel", job.group(1));
+            for (String id : jobs) {
+                script(Duration.ofMinutes(1), "flink.sh", "cancel", id);
+            }
         }
     }
 
