@@ -11,10 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TimeZone;
+import java.util.TreeSet;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.DateAxis;
+import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
@@ -36,14 +39,27 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class ErrorOverTimePlot {
     private static final Color[] COLORS = {new Color(0xc0, 0x39, 0x2b), new Color(0x1f, 0x3a, 0x93),
             new Color(0x7f, 0x8c, 0x8d), new Color(0x27, 0xae, 0x60)};
-    private static final long GAP = 2 * 7L * 24 * 3_600_000L; // weeks without rows further apart break the lines
+    private static final long WEEK = 7L * 24 * 3_600_000L;
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private ErrorOverTimePlot() {}
 
     public static void write(Path png, String title, PrequentialErrors e, int width, int height) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        DateAxis time = new DateAxis("event time (UTC), weeks");
-        time.setTimeZone(TimeZone.getTimeZone("UTC"));
+        // the weeks that have rows, one unit each: the series span years with long gaps between groups of keys
+        TreeSet<Long> weeks = new TreeSet<>(e.versions().learnedShare().keySet());
+        e.overTime().forEach(o -> weeks.addAll(o.weeks().keySet()));
+        List<Long> order = new ArrayList<>(weeks);
+        String[] labels = new String[order.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = DAY.format(Instant.ofEpochMilli(order.get(i)));
+        }
+        SymbolAxis time = new SymbolAxis("week of event time (UTC); weeks without rows left out, a gap breaks the lines",
+                labels);
+        time.setVerticalTickLabels(true);
+        time.setGridBandsVisible(false);
+        time.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 9));
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
         plot.setGap(8);
         List<XYPlot> panels = new ArrayList<>();
@@ -54,10 +70,11 @@ public final class ErrorOverTimePlot {
                         + (m == 1 ? " (" + e.versions().starting() + ")" : ""), true, false);
                 long previous = Long.MIN_VALUE;
                 for (Map.Entry<Long, double[]> w : o.weeks().entrySet()) {
-                    if (previous != Long.MIN_VALUE && w.getKey() - previous > GAP) {
-                        s.add((double) (previous + 1), (Number) null); // a gap: the line breaks
+                    int x = order.indexOf(w.getKey());
+                    if (previous != Long.MIN_VALUE && w.getKey() - previous > WEEK) {
+                        s.add(x - 0.5, (Number) null); // a gap: the line breaks
                     }
-                    s.add((double) w.getKey(), (Number) w.getValue()[m]);
+                    s.add(x, (Number) w.getValue()[m]);
                     previous = w.getKey();
                 }
                 data.addSeries(s);
@@ -76,7 +93,7 @@ public final class ErrorOverTimePlot {
         }
         XYSeriesCollection share = new XYSeriesCollection();
         XYSeries s = new XYSeries("share of forecasts by a learned version", true, false);
-        e.versions().learnedShare().forEach((w, v) -> s.add((double) w, (Number) v));
+        e.versions().learnedShare().forEach((w, v) -> s.add(order.indexOf(w), (Number) v));
         share.addSeries(s);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
         r.setSeriesPaint(0, new Color(0x8e, 0x44, 0xad));
@@ -89,7 +106,9 @@ public final class ErrorOverTimePlot {
         int i = 0;
         for (Map.Entry<Long, String> v : e.versions().firstServed().entrySet()) {
             for (XYPlot p : panels) {
-                ValueMarker m = new ValueMarker(v.getKey(), new Color(0x8e, 0x44, 0xad), new BasicStroke(0.8f,
+                long w = Math.floorDiv(v.getKey(), WEEK) * WEEK;
+                double at = order.indexOf(w) - 0.5 + (double) (v.getKey() - w) / WEEK;
+                ValueMarker m = new ValueMarker(at, new Color(0x8e, 0x44, 0xad), new BasicStroke(0.8f,
                         BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
                 if (p == panels.get(0)) {
                     m.setLabel(v.getValue().replaceFirst("-\\d{8}T\\d{6}Z$", ""));

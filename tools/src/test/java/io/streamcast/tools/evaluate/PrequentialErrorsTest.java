@@ -12,7 +12,7 @@ import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PrequentialErrorsTest {
+public class PrequentialErrorsTest {
     static final int N = 400;
     static final long HOUR = 3_600_000L;
     static final long T0 = Instant.parse("2020-01-06T00:00:00Z").toEpochMilli();
@@ -39,12 +39,16 @@ class PrequentialErrorsTest {
         Files.writeString(f, sb.toString());
     }
 
+    /** Under {@code dir}: learn/ exact from row 200 on (persistence before), fixed/ always persistence. */
+    public static void writeRuns(Path dir) throws Exception {
+        write(dir.resolve("learn/a/s.csv"), t -> t >= 200 ? y(t) : y(t - 1), t -> t >= 200 ? y(t) : y(t - 2),
+                "start", "learned-1-20200114T000000Z", 200);
+        write(dir.resolve("fixed/a/s.csv"), t -> y(t - 1), t -> y(t - 2), "start", "start", N);
+    }
+
     @Test
     void scoresBothRunsAndTheBaselinesOnTheSameRowsAndFindsWhereTheLearnerTookOver() throws Exception {
-        // learning: exact from row 200 on, persistence before; fixed: always persistence
-        write(tmp.resolve("learn/a/s.csv"), t -> t >= 200 ? y(t) : y(t - 1), t -> t >= 200 ? y(t) : y(t - 2),
-                "start", "learned-1-20200114T000000Z", 200);
-        write(tmp.resolve("fixed/a/s.csv"), t -> y(t - 1), t -> y(t - 2), "start", "start", N);
+        writeRuns(tmp);
 
         PrequentialErrors e = PrequentialErrors.compute(tmp.resolve("learn"), tmp.resolve("fixed"), new int[] {1, 2});
 
