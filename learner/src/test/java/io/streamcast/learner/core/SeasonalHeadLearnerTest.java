@@ -106,6 +106,25 @@ class SeasonalHeadLearnerTest {
     }
 
     @Test
+    void theTrainerKeepsASeasonalHeadAndItsFeaturesAndRefusesFeaturesItCannotProduce() {
+        var seasonal = LearnerTestData.untrainedSeasonal(8, 4, 7, 1f);
+        var options = Dl4jCandidateTrainer.of(config()).options(seasonal, 1);
+        assertThat(options.headMode()).isEqualTo(HeadMode.SEASONAL);
+        assertThat(options.features()).isEqualTo(seasonal.features());
+
+        var plain = LearnerTestData.untrained(8, 4, 7);
+        var odd = new io.streamcast.model.core.ForecastModel(plain.layers(), plain.head(),
+                io.streamcast.model.core.feature.FeatureSpec.of(io.streamcast.model.core.feature.Feature.VALUE,
+                        io.streamcast.model.core.feature.Feature.HOUR_SIN,
+                        io.streamcast.model.core.feature.Feature.HOUR_COS,
+                        io.streamcast.model.core.feature.Feature.DOW_SIN,
+                        io.streamcast.model.core.feature.Feature.SEASONAL_DIFF),
+                plain.horizon(), plain.headMode());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dl4jCandidateTrainer.of(config()).options(odd, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the trainer cannot reproduce them");
+    }
+
+    @Test
     void theValidatorScoresASeasonalHeadOnItsSeasonalBaseAndByWhatTheJobServes() throws Exception {
         // a head that outputs zeros: the network's forecast is exactly seasonal naive (once a key has a season)
         ModelArtifact zero = LearnerTestData.artifact(LearnerTestData.untrainedSeasonal(8, 4, 7, 0f), "zero-head");
