@@ -202,7 +202,7 @@ class SqlSavepointCompatibilityITCase {
      */
     @Test
     void aKeyRestoredFromTheBytesEntryWhoseFirstRowIsOutOfOrderKeepsItsState() throws Exception {
-        Path golden = GOLDENS.resolve("sql-savepoint-v2");
+        Path golden = GOLDENS.resolve("sql-savepoint-v3");
         List<Event> events = events();
         int half = events.size() / 2;
         Event first = events.get(0);

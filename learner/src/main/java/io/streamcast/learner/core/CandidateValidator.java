@@ -1,11 +1,7 @@
 package io.streamcast.learner.core;
 
-import io.streamcast.model.core.ForecastModel;
-import io.streamcast.model.core.Forecaster;
 import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.artifact.ModelArtifact;
-import io.streamcast.model.core.feature.FeatureEncoder;
-import io.streamcast.model.core.feature.OnlineScaler;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.series.SeriesState;
 import io.streamcast.model.core.series.SeriesStep;
@@ -20,8 +16,9 @@ import java.util.List;
  * persistence (the origin's value) and seasonal naive (the value one season before the target, from data at or
  * before the origin; the season as the job decides it from the key's event spacing, persistence without one).
  *
- * <p>Two forecasts are scored per model: the network's own (stepped by its {@link Forecaster} with the key's online
- * scaler and features, exactly as {@code SeriesStep} steps it) and the served one (after the combination).
+ * <p>Two forecasts are scored per model, both as {@code SeriesStep} computes them: the network's own
+ * ({@link SeriesStep#modelForecast()}: for a seasonal head on its seasonal-naive base) and the served one
+ * ({@link SeriesStep#forecast()}, after the combination).
  *
  * <p>The score is scale-free so keys of any size count alike: a key's mean absolute error divided by the mean
  * absolute one-step change over its training part (MASE-style), averaged over keys. Keys with no held-back point, no
@@ -32,8 +29,8 @@ public final class CandidateValidator {
     /**
      * Scores of one model and of the baselines on the same pairs.
      *
-     * @param model  the model's own forecasts (the network, scaled and unscaled as the job does, before any
-     *               combination): what training changes
+     * @param model  the model's own forecasts (the network, scaled and unscaled as the job does, on its seasonal
+     *               base for a seasonal head, before any combination): what training changes
      * @param served the forecasts the job serves with that model (combined with persistence and seasonal naive)
      */
     public record Scores(double model, double served, double persistence, double seasonalNaive, int keys, long pairs) {
@@ -48,11 +45,6 @@ public final class CandidateValidator {
     /** Scores the model of {@code artifact} on the sample's splits. */
     public Scores score(ModelArtifact artifact, List<WindowSample.KeySplit> splits) throws Exception {
         ServingModel m = new ServingModel(artifact, "-");
-        ForecastModel model = artifact.model();
-        Forecaster forecaster = model.newForecaster();
-        FeatureEncoder encoder = new FeatureEncoder(model.features());
-        float[] x = new float[model.inputSize()];
-        float[] raw = new float[model.horizon()];
         double sumModel = 0;
         double sumServed = 0;
         double sumPersistence = 0;
@@ -76,8 +68,6 @@ public final class CandidateValidator {
             }
             int period = HorizonCombination.detectPeriod(s.timestamps()[1] - s.timestamps()[0]);
             SeriesState state = step.newState(m);
-            float[] recurrent = model.newState();
-            OnlineScaler scaler = new OnlineScaler(artifact.scaler());
             double em = 0;
             double ev = 0;
             double ep = 0;
@@ -85,13 +75,11 @@ public final class CandidateValidator {
             long count = 0;
             for (int i = 0; i < n - 1; i++) {
                 step.step(state, m, s.timestamps()[i], y[i], SeriesStep.Lineage.NONE);
-                scaler.observe(y[i]);
-                encoder.encode(scaler.scale(y[i]), s.timestamps()[i], x);
-                forecaster.step(x, recurrent, raw);
                 if (i < split - 1) {
                     continue;
                 }
                 float[] f = step.forecast();
+                float[] own = step.modelForecast();
                 int k = f.length;
                 for (int j = 0; j < k && i + 1 + j < n; j++) {
                     int t = i + 1 + j;
@@ -104,7 +92,7 @@ public final class CandidateValidator {
                         }
                     }
                     ev += Math.abs(f[j] - y[t]);
-                    em += Math.abs(scaler.unscale(raw[j]) - y[t]);
+                    em += Math.abs(own[j] - y[t]);
                     ep += Math.abs(y[i] - y[t]);
                     es += Math.abs(sn - y[t]);
                     count++;

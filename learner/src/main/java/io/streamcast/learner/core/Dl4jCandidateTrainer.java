@@ -2,7 +2,8 @@ package io.streamcast.learner.core;
 
 import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.cell.LayerWeights;
-import io.streamcast.model.core.feature.FeatureSpec;
+import io.streamcast.model.core.HeadMode;
+import io.streamcast.model.core.feature.Feature;
 import io.streamcast.model.training.Trainer;
 import io.streamcast.model.training.TrainOptions;
 import io.streamcast.model.training.TrainedModel;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Retrains the global model from scratch on the sample with Deeplearning4j, through the trainer's public API
- * ({@link Trainer#fit}): the serving model's cell type, layers, units, horizon, features and head; the trainer's
+ * ({@link Trainer#fit}): the serving model's cell type, layers, units, horizon, features and head (a seasonal head
+ * included); the trainer's
  * defaults for everything else (Adam lr 5e-3, tBPTT 50, clipping 1.0, the last 20% of each series for early
  * stopping), {@code epochs} and {@code patience} from the learner's settings. From scratch rather than fine-tuned:
  * the trainer starts every run from a fresh initialisation, and the artifact carries exported weights, not the
@@ -39,18 +41,28 @@ public final class Dl4jCandidateTrainer implements CandidateTrainer {
         return new Dl4jCandidateTrainer(c.epochs(), c.patience());
     }
 
-    /** The training options that keep {@code serving}'s architecture. */
+    /**
+     * The training options that keep {@code serving}'s architecture: its cell, layers, units, horizon, head (direct,
+     * residual or seasonal) and features (the value, with or without the calendar, and the seasonal difference that
+     * goes with a seasonal head).
+     *
+     * @throws IllegalArgumentException if the serving model's features are not a list the trainer produces
+     */
     public TrainOptions options(ForecastModel serving, long seed) {
         LayerWeights first = serving.layers().get(0);
-        boolean calendar = serving.features().equals(FeatureSpec.VALUE_AND_CALENDAR);
-        if (!calendar && !serving.features().equals(FeatureSpec.VALUE_ONLY)) {
-            throw new IllegalArgumentException("the serving model's features " + serving.features().features()
-                    + " are neither the value alone nor value and calendar: the trainer cannot reproduce them");
-        }
-        return TrainOptions.builder(Path.of("stream-sample"), Path.of("candidate.scm"))
+        boolean calendar = serving.features().indexOf(Feature.HOUR_SIN) >= 0;
+        boolean seasonal = serving.headMode() == HeadMode.SEASONAL;
+        TrainOptions options = TrainOptions.builder(Path.of("stream-sample"), Path.of("candidate.scm"))
                 .cell(first.type()).layers(serving.layers().size()).hidden(first.hiddenSize())
-                .horizon(serving.horizon()).calendar(calendar).residual(serving.residual())
+                .horizon(serving.horizon()).calendar(calendar).residual(serving.residual()).seasonal(seasonal)
                 .epochs(epochs).patience(patience).seed(seed).progress(false).threads(1).build();
+        if (!options.features().equals(serving.features()) || options.headMode() != serving.headMode()) {
+            throw new IllegalArgumentException("the serving model's features " + serving.features().features()
+                    + " with head " + serving.headMode().headerName() + " are not what the trainer produces (the "
+                    + "value, optionally the calendar, and the seasonal difference with a seasonal head): the "
+                    + "trainer cannot reproduce them");
+        }
+        return options;
     }
 
     @Override

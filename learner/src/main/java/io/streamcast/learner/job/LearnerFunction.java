@@ -88,7 +88,8 @@ public final class LearnerFunction extends ProcessFunction<Event, ModelUpdate> i
                 new FlinkFileSystemModelStore(store));
         if (restored != null) {
             read(restored, learner);
-            LOG.info("learner restored: {} keys, {} points, serving {}, {} rounds", learner.sample().keys(),
+            LOG.info("learner restored: {} keys, {} points, serving {}, {} rounds (a round after the restored "
+                    + "checkpoint whose announcement was not delivered runs again)", learner.sample().keys(),
                     learner.sample().points(), learner.serving().modelVersion(), learner.rounds());
             restored = null;
         } else {

@@ -2,15 +2,18 @@ package io.streamcast.learner.core;
 
 import io.streamcast.model.core.DenseHead;
 import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.HeadMode;
 import io.streamcast.model.core.artifact.ModelArtifact;
 import io.streamcast.model.core.artifact.ModelArtifactReader;
 import io.streamcast.model.core.artifact.ModelArtifactWriter;
 import io.streamcast.model.core.artifact.Provenance;
 import io.streamcast.model.core.cell.CellType;
 import io.streamcast.model.core.cell.LayerWeights;
+import io.streamcast.model.core.feature.Feature;
 import io.streamcast.model.core.feature.FeatureSpec;
 import io.streamcast.model.core.feature.ScalerPolicy;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -32,6 +35,32 @@ final class LearnerTestData {
                 random(rnd, hidden * g, a), random(rnd, g, a));
         DenseHead head = new DenseHead(hidden, k, random(rnd, hidden * k, a), random(rnd, k, 0.1));
         return new ForecastModel(List.of(layer), head, features, k);
+    }
+
+    /**
+     * An untrained LSTM with a seasonal head ({@link HeadMode#SEASONAL}, as {@code train --seasonal} makes it): value,
+     * calendar and seasonal-difference features, {@code hidden} units, horizon k; seeded random weights, the head's
+     * scaled by {@code headScale} (0: the network's forecast is exactly its seasonal-naive base).
+     */
+    static ForecastModel untrainedSeasonal(int hidden, int k, long seed, float headScale) {
+        List<Feature> f = new ArrayList<>(FeatureSpec.VALUE_AND_CALENDAR.features());
+        f.add(Feature.SEASONAL_DIFF);
+        FeatureSpec features = new FeatureSpec(f);
+        int d = features.size();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int g = 4 * hidden;
+        double a = 1.0 / Math.sqrt(hidden);
+        LayerWeights layer = new LayerWeights(CellType.LSTM, d, hidden, random(rnd, d * g, a),
+                random(rnd, hidden * g, a), random(rnd, g, a));
+        float[] w = random(rnd, hidden * k, a);
+        float[] b = random(rnd, k, 0.1);
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= headScale;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] *= headScale;
+        }
+        return new ForecastModel(List.of(layer), new DenseHead(hidden, k, w, b), features, k, HeadMode.SEASONAL);
     }
 
     static ModelArtifact artifact(ForecastModel m, String version) {

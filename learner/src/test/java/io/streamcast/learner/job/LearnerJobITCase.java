@@ -192,9 +192,13 @@ class LearnerJobITCase {
     }
 
     static Map<String, String> settings(String prefix) {
+        return settings(kafka.bootstrapServers(), prefix);
+    }
+
+    static Map<String, String> settings(String bootstrap, String prefix) {
         String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> s = new HashMap<>();
-        s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         s.put(ForecastOptions.EVENTS_TOPIC.key(), id + "-events");
         s.put(ForecastOptions.FORECASTS_TOPIC.key(), id + "-forecasts");
         s.put(ForecastOptions.ANOMALIES_TOPIC.key(), id + "-anomalies");
@@ -244,6 +248,11 @@ class LearnerJobITCase {
 
     /** Hours [from, to) of every key: level, daily season, AR(1) noise (the same series on every call). */
     static void produce(String topic, int from, int to, long pauseMillis) throws Exception {
+        produce(kafka.bootstrapServers(), topic, from, to, pauseMillis);
+    }
+
+    /** As {@link #produce(String, int, int, long)}, to the broker at {@code bootstrap}. */
+    static void produce(String bootstrap, String topic, int from, int to, long pauseMillis) throws Exception {
         double[][] values = new double[KEYS][to];
         for (int key = 0; key < KEYS; key++) {
             SplittableRandom rnd = new SplittableRandom(100 + key);
@@ -254,7 +263,7 @@ class LearnerJobITCase {
             }
         }
         try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(),
+                bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int t = from; t < to; t++) {
                 for (int key = 0; key < KEYS; key++) {
@@ -272,9 +281,13 @@ class LearnerJobITCase {
     }
 
     static List<ModelUpdate> awaitUpdates(String topic, int n, JobClient learner) throws Exception {
+        return awaitUpdates(kafka.bootstrapServers(), topic, n, learner);
+    }
+
+    static List<ModelUpdate> awaitUpdates(String bootstrap, String topic, int n, JobClient learner) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (true) {
-            List<ModelUpdate> got = TopicReader.readAll(kafka.bootstrapServers(), topic, Duration.ofSeconds(10))
+            List<ModelUpdate> got = TopicReader.readAll(bootstrap, topic, Duration.ofSeconds(10))
                     .stream().map(r -> JsonCodec.fromJson(r.value(), ModelUpdate.class)).toList();
             if (got.size() >= n) {
                 return got;
@@ -286,13 +299,17 @@ class LearnerJobITCase {
     }
 
     static List<ForecastRecord> awaitForecasts(String topic, int n) throws Exception {
+        return awaitForecasts(kafka.bootstrapServers(), topic, n);
+    }
+
+    static List<ForecastRecord> awaitForecasts(String bootstrap, String topic, int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (true) {
-            List<ForecastRecord> got = TopicReader.readAll(kafka.bootstrapServers(), topic, Duration.ofSeconds(10))
+            List<ForecastRecord> got = TopicReader.readAll(bootstrap, topic, Duration.ofSeconds(10))
                     .stream().map(r -> JsonCodec.fromJson(r.value(), ForecastRecord.class)).toList();
             if (got.size() >= n) {
                 Thread.sleep(1000);
-                return TopicReader.readAll(kafka.bootstrapServers(), topic, Duration.ofSeconds(10)).stream()
+                return TopicReader.readAll(bootstrap, topic, Duration.ofSeconds(10)).stream()
                         .map(r -> JsonCodec.fromJson(r.value(), ForecastRecord.class)).toList();
             }
             assertThat(System.nanoTime()).as("%d forecasts on %s (have %d)", n, topic, got.size())
@@ -303,9 +320,12 @@ class LearnerJobITCase {
 
     /** Waits until the learner's consumer group has committed offsets covering {@code n} records. */
     static void awaitConsumed(JobClient job, String group, String topic, long n) throws Exception {
+        awaitConsumed(kafka.bootstrapServers(), group, topic, n);
+    }
+
+    static void awaitConsumed(String bootstrap, String group, String topic, long n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                kafka.bootstrapServers()))) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             while (true) {
                 long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                         .entrySet().stream().filter(e -> e.getKey().topic().equals(topic))

@@ -159,9 +159,7 @@ public final class SeriesStep {
         for (int j = 0; j < m.horizon; j++) {
             forecast[j] = (float) scaler.unscale(m.modelOut[j]);
         }
-        if (period > 0) {
-            System.arraycopy(forecast, 0, m.modelForecast, 0, m.horizon);
-        }
+        System.arraycopy(forecast, 0, m.modelForecast, 0, m.horizon); // the network's own, for modelForecast()
         m.blend.blend(stats, m.blendOffset, forecast, m.horizon);
         if (period > 0) {
             m.combination.combine(stats, m.statsSize, period, m.modelForecast,
@@ -204,6 +202,15 @@ public final class SeriesStep {
     /** The forecast of the last {@link #step}, horizons 1..K (the serving model's buffer: copy to keep it). */
     public float[] forecast() {
         return last.forecast;
+    }
+
+    /**
+     * The network's own forecast of the last {@link #step}, horizons 1..K, in value units: the model's output (on its
+     * seasonal base for a seasonal head), before the combination with the baselines (the serving model's buffer: copy
+     * to keep it).
+     */
+    public float[] modelForecast() {
+        return last.modelForecast;
     }
 
     /** The lower bounds of the last {@link #step}'s prediction intervals (the model's buffer: copy to keep it). */

@@ -1,0 +1,213 @@
+package io.streamcast.learner.job;
+
+import static io.streamcast.learner.job.LearnerJobITCase.KEYS;
+import static io.streamcast.learner.job.LearnerJobITCase.START_VERSION;
+import static io.streamcast.learner.job.LearnerJobITCase.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.connectors.kafka.JsonKafkaSink;
+import io.streamcast.connectors.kafka.KafkaEventSource;
+import io.streamcast.connectors.output.ForecastRecord;
+import io.streamcast.jobs.control.ModelControlConfig;
+import io.streamcast.jobs.control.ModelUpdate;
+import io.streamcast.jobs.forecast.ForecastJob;
+import io.streamcast.jobs.forecast.ForecastJobConfig;
+import io.streamcast.jobs.forecast.KafkaWiring;
+import io.streamcast.model.core.artifact.ModelArtifact;
+import io.streamcast.model.core.artifact.ModelArtifactReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults around the learner job, on a MiniCluster and an in-process broker that does not create topics on demand
+ * (as a production cluster usually does not), with real DL4J training: the models topic gone when the learner
+ * announces a version, and the learner's restart from its last checkpoint after that failure.
+ */
+@Timeout(600)
+class LearnerFaultsITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
+                    .build());
+
+    static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().defaultPartitions(2).brokerProperty("auto.create.topics.enable", "false")
+                .start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /**
+     * The models topic is deleted before the learner's first round. The accepted version is written to the store,
+     * its announcement cannot be delivered, and the learner job fails at its next checkpoint (the at-least-once sink
+     * flushes there) and restarts from its last completed checkpoint, which holds the sample from hour 0 and the
+     * schedule; it runs the round again and fails again until the topic is back, then announces the version. The
+     * forecast job serves every event with the model it had all along.
+     */
+    @Test
+    void anAnnouncementTheModelsTopicCannotTakeRestartsTheLearnerFromItsCheckpointWhileServingContinues()
+            throws Exception {
+        String bs = broker.bootstrapServers();
+        Configuration conf = Configuration.fromMap(LearnerJobITCase.settings(bs, "models-gone"));
+        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
+        ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
+        broker.createTopics(2, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic());
+        broker.createTopics(1, c.deadLetterTopic(), control.modelsTopic(), control.modelErrorsTopic());
+
+        StreamExecutionEnvironment forecastEnv = LearnerJobITCase.env(2, null);
+        var source = KafkaEventSource.builder().bootstrapServers(bs).topics(c.eventsTopic()).groupId(c.groupId())
+                .startingOffsets("earliest").validation(KafkaWiring.validation(c)).build();
+        new ForecastJob(c, LearnerJobITCase.start(), source, KafkaWiring.forecastsSink(c),
+                KafkaWiring.anomaliesSink(c), KafkaWiring.deadLetterSink(c))
+                .withModelControl(control, KafkaWiring.modelsSource(c, control, false),
+                        KafkaWiring.modelErrorsSink(c, control))
+                .build(forecastEnv);
+        JobClient forecastJob = forecastEnv.executeAsync("forecast");
+
+        Configuration learnerConf = new Configuration();
+        learnerConf.set(PipelineOptions.GENERIC_TYPES, false);
+        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
+        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        StreamExecutionEnvironment learnerEnv = StreamExecutionEnvironment.getExecutionEnvironment(learnerConf);
+        learnerEnv.setParallelism(1);
+        learnerEnv.enableCheckpointing(300);
+        Path store = tmp.resolve("store");
+        // the producer waits 3 s (not the default minute) for a topic it cannot find before it gives up
+        var models = JsonKafkaSink.<ModelUpdate>builder().client(c.kafkaClient().withProperty("max.block.ms", "3000"))
+                .topic(control.modelsTopic()).keyExtractor(ModelUpdate::getVersion)
+                .deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        new LearnerJob(LearnerJobITCase.learner(), LearnerJobITCase.start(), store.toUri().toString(),
+                LearnerJob.eventsSource(c, false), models).build(learnerEnv);
+        JobClient learnerJob = learnerEnv.executeAsync("learner");
+        try {
+            // hours 0..199, no round yet; a checkpoint holding them completes (the group's offsets are committed
+            // when a checkpoint completes), so a restore starts reading after them
+            LearnerJobITCase.produce(bs, c.eventsTopic(), 0, 200, 0);
+            LearnerJobITCase.awaitConsumed(bs, c.groupId() + LearnerJob.GROUP_SUFFIX, c.eventsTopic(), KEYS * 200L);
+            try (Admin admin = broker.admin()) {
+                admin.deleteTopics(List.of(control.modelsTopic())).all().get(30, TimeUnit.SECONDS);
+            }
+            // hours 200..299: the round at hour 288 is accepted, its announcement has nowhere to go
+            LearnerJobITCase.produce(bs, c.eventsTopic(), 200, 300, 0);
+
+            String rest = restAddress();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (artifacts(store).isEmpty() || restarts(rest, learnerJob) < 1) {
+                assertThat(System.nanoTime()).as("an artifact in the store and a restart of the learner job")
+                        .isLessThan(deadline);
+                Thread.sleep(500);
+            }
+            // reported: the job's failure names the models topic, and Flink's numRestarts counts it
+            assertThat(exceptionHistory(rest, learnerJob)).contains(control.modelsTopic())
+                    .contains("not present in metadata");
+            Path artifact = artifacts(store).get(0);
+            assertThat(artifact.getFileName().toString()).startsWith("learned-1-");
+
+            // serving continues unchanged: every event forecast, all by the model the forecast job started with
+            List<ForecastRecord> records = LearnerJobITCase.awaitForecasts(bs, c.forecastsTopic(), KEYS * 300);
+            assertThat(records).hasSize(KEYS * 300);
+            assertThat(records).extracting(ForecastRecord::getModelVersion).containsOnly(START_VERSION);
+            assertThat(forecastJob.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+            // the topic is back: the round runs again from the restored sample and schedule, and is announced
+            broker.createTopics(1, control.modelsTopic());
+            ModelUpdate update = LearnerJobITCase.awaitUpdates(bs, control.modelsTopic(), 1, learnerJob).get(0);
+            assertThat(update.getVersion()).isEqualTo(artifact.getFileName().toString().replace(".scm", ""));
+            assertThat(Path.of(URI.create(update.getUri()))).isEqualTo(artifact);
+            assertThat(ModelArtifactReader.sha256(artifact)).isEqualTo(update.getSha256());
+            ModelArtifact a = ModelArtifactReader.read(artifact);
+            // the sample: from hour 0, which the restored source offsets (after hour 199) no longer deliver
+            assertThat(a.provenance().data()).contains("event time " + Instant.ofEpochMilli(T0))
+                    .contains(KEYS + " keys");
+            // the schedule: still the first round, due at hour 288 of the clock started at hour 0
+            assertThat(a.provenance().validationMetrics().get("round")).isEqualTo(1.0);
+            assertThat(update.getVersion()).endsWith("20260116T235959Z"); // the watermark reaching hour 288
+            assertThat(artifacts(store)).hasSize(1);
+        } finally {
+            learnerJob.cancel().get(60, TimeUnit.SECONDS);
+            forecastJob.cancel().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    static List<Path> artifacts(Path store) throws Exception {
+        if (!Files.isDirectory(store)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(store)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".scm")
+                    && !p.getFileName().toString().startsWith(".")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    static String restAddress() {
+        Configuration client = MINI_CLUSTER.getClientConfiguration();
+        return "http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT);
+    }
+
+    static JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("%s: %s", url, r.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(r.body());
+    }
+
+    /** The job's numRestarts metric, through Flink's REST API. */
+    static long restarts(String rest, JobClient job) throws Exception {
+        JsonNode metrics = get(rest + "/jobs/" + job.getJobID() + "/metrics?get=numRestarts");
+        for (JsonNode m : metrics) {
+            if ("numRestarts".equals(m.get("id").asText())) {
+                return Long.parseLong(m.get("value").asText());
+            }
+        }
+        return 0;
+    }
+
+    /** Every failure in the job's exception history, as text. */
+    static String exceptionHistory(String rest, JobClient job) throws Exception {
+        return get(rest + "/jobs/" + job.getJobID() + "/exceptions").toString();
+    }
+
+}
