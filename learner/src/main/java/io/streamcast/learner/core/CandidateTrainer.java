@@ -1,6 +1,7 @@
 package io.streamcast.learner.core;
 
 import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.artifact.ModelArtifact;
 import io.streamcast.model.core.feature.ScalerPolicy;
 import java.util.List;
 
@@ -25,10 +26,11 @@ public interface CandidateTrainer {
 
     /**
      * @param series     every key's training part (oldest first), at least one point each
-     * @param serving    the serving model, whose architecture (cells, sizes, features, horizon, head) the
-     *                   candidate keeps so that keys keep their recurrent state across the swap
+     * @param serving    the serving model's artifact, whose architecture (cells, sizes, features, horizon, head) the
+     *                   candidate keeps so that keys keep their recurrent state across the swap, and whose scaling
+     *                   (its transform) it is trained with
      * @param seed       the run's seed
      * @throws Exception if training fails or diverges; the learner refuses the round with the message
      */
-    Trained train(List<TrainingSeries> series, ForecastModel serving, long seed) throws Exception;
+    Trained train(List<TrainingSeries> series, ModelArtifact serving, long seed) throws Exception;
 }

@@ -49,13 +49,27 @@ public final class Dl4jCandidateTrainer implements CandidateTrainer {
      * @throws IllegalArgumentException if the serving model's features are not a list the trainer produces
      */
     public TrainOptions options(ForecastModel serving, long seed) {
+        return options(serving, io.streamcast.model.core.feature.ScalerPolicy.DEFAULT, seed);
+    }
+
+    /** {@link #options(ForecastModel, long)} for the serving model's artifact: its scaler's transform too. */
+    public TrainOptions options(io.streamcast.model.core.artifact.ModelArtifact serving, long seed) {
+        return options(serving.model(), serving.scaler(), seed);
+    }
+
+    private TrainOptions options(ForecastModel serving, io.streamcast.model.core.feature.ScalerPolicy scaler, long seed) {
         LayerWeights first = serving.layers().get(0);
         boolean calendar = serving.features().indexOf(Feature.HOUR_SIN) >= 0;
         boolean seasonal = serving.headMode() == HeadMode.SEASONAL;
         TrainOptions options = TrainOptions.builder(Path.of("stream-sample"), Path.of("candidate.scm"))
                 .cell(first.type()).layers(serving.layers().size()).hidden(first.hiddenSize())
                 .horizon(serving.horizon()).calendar(calendar).residual(serving.residual()).seasonal(seasonal)
+                .transform(scaler.transform())
                 .epochs(epochs).patience(patience).seed(seed).progress(false).threads(1).build();
+        if (!options.scalerPolicy().equals(scaler)) {
+            throw new IllegalArgumentException("the serving model's scaler " + scaler + " is not one the trainer "
+                    + "produces (" + options.scalerPolicy() + "): the trainer cannot reproduce it");
+        }
         if (!options.features().equals(serving.features()) || options.headMode() != serving.headMode()) {
             throw new IllegalArgumentException("the serving model's features " + serving.features().features()
                     + " with head " + serving.headMode().headerName() + " are not what the trainer produces (the "
@@ -66,7 +80,7 @@ public final class Dl4jCandidateTrainer implements CandidateTrainer {
     }
 
     @Override
-    public Trained train(List<TrainingSeries> series, ForecastModel serving, long seed) {
+    public Trained train(List<TrainingSeries> series, io.streamcast.model.core.artifact.ModelArtifact serving, long seed) {
         TrainOptions options = options(serving, seed);
         List<Series> input = new ArrayList<>(series.size());
         for (TrainingSeries s : series) {
@@ -75,7 +89,7 @@ public final class Dl4jCandidateTrainer implements CandidateTrainer {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (PrintStream log = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             TrainedModel t = Trainer.fit(input, options, log);
-            return new Trained(t.model(), Trainer.SCALER_POLICY, t.epochsRun(), options.lr(), options.tbptt(),
+            return new Trained(t.model(), options.scalerPolicy(), t.epochsRun(), options.lr(), options.tbptt(),
                     options.clip(), seed);
         } finally {
             if (LOG.isDebugEnabled()) {

@@ -157,7 +157,7 @@ public final class Learner {
         }
         CandidateTrainer.Trained trained;
         try {
-            trained = trainer.train(train, serving.model(), config.seed() + rounds);
+            trained = trainer.train(train, serving, config.seed() + rounds);
         } catch (Exception | OutOfMemoryError e) {
             return refuse(version, parent, "training failed: " + e.getMessage(), null, null, train.size(), points,
                     from, to, started);

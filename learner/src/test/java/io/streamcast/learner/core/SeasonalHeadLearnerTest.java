@@ -125,6 +125,21 @@ class SeasonalHeadLearnerTest {
     }
 
     @Test
+    void theTrainerKeepsTheServingModelsScalerTransformAndRefusesAScalerItCannotProduce() {
+        var seasonal = LearnerTestData.untrainedSeasonal(8, 4, 7, 1f);
+        ModelArtifact logged = ModelArtifact.of(seasonal, io.streamcast.model.core.feature.ScalerPolicy.SIGNED_LOG,
+                io.streamcast.model.core.artifact.Provenance.none(java.time.Instant.EPOCH), "logged");
+        var options = Dl4jCandidateTrainer.of(config()).options(logged, 1);
+        assertThat(options.scalerPolicy()).isEqualTo(io.streamcast.model.core.feature.ScalerPolicy.SIGNED_LOG);
+        assertThat(Dl4jCandidateTrainer.of(config()).options(LearnerTestData.artifact(seasonal, "plain"), 1)
+                .scalerPolicy()).isEqualTo(io.streamcast.model.core.feature.ScalerPolicy.DEFAULT);
+        ModelArtifact otherFloors = ModelArtifact.of(seasonal, new io.streamcast.model.core.feature.ScalerPolicy(0.01, 1e-6),
+                io.streamcast.model.core.artifact.Provenance.none(java.time.Instant.EPOCH), "floors");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dl4jCandidateTrainer.of(config()).options(otherFloors, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the trainer cannot reproduce it");
+    }
+
+    @Test
     void theValidatorScoresASeasonalHeadOnItsSeasonalBaseAndByWhatTheJobServes() throws Exception {
         // a head that outputs zeros: the network's forecast is exactly seasonal naive (once a key has a season)
         ModelArtifact zero = LearnerTestData.artifact(LearnerTestData.untrainedSeasonal(8, 4, 7, 0f), "zero-head");
