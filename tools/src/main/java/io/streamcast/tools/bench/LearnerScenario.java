@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * each (at 1,024 keys, the default, 100,000 keys visited round-robin push each key out of the sample before its next
  * event and no round ever runs), a holdout of {@value #HOLDOUT} points, a round every {@value #EVERY_MINUTES} minutes
  * of event time, {@value #EPOCHS} epoch a round; the rest are {@link LearnerConfig}'s defaults (margin, patience,
- * seed). Accepted versions go to a
- * model store in the work folder and their announcements to a counting sink; each round's line is logged.
+ * seed). Accepted versions go to a model store in the work folder and their announcements to a counting sink;
+ * each round's line is logged.
  */
 record LearnerScenario(int keys, int repeats) implements PipelineScenario {
 
