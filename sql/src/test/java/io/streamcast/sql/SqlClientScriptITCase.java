@@ -4,6 +4,7 @@ import io.streamcast.connectors.event.DeadLetter;
 import io.streamcast.connectors.event.DeadLetterReason;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.output.ForecastRecord;
+import io.streamcast.jobs.cluster.StandaloneCluster;
 import io.streamcast.jobs.forecast.ModelBundle;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -13,22 +14,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,36 +36,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the dead-letter topic with the job's reason, {@code malformed-json}.
  *
  * <p>The script is edited only where it says EDIT (the jar's path, the bootstrap servers). Every process the scripts
- * start is stopped by its PID when the test ends. Run with {@code mvn -Pcluster-it verify} (after {@code package}).
+ * start is stopped by its PID when the test ends ({@link StandaloneCluster}). Run with {@code mvn -Pcluster-it verify} (after {@code package}).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SqlClientScriptITCase {
 
-    static final Path REPO = Path.of(System.getProperty("streamcast.repo.dir", "..")).toAbsolutePath().normalize();
+    static final Path REPO = StandaloneCluster.repository();
     static final Path JAR = Path.of("target", "streamcast-sql.jar").toAbsolutePath();
     static final Path DIR = Path.of("target", "sql-cluster-it").toAbsolutePath();
     static final Pattern JOB_ID = Pattern.compile("Job ID: ([0-9a-f]{32})");
-    static final Set<Long> STARTED = ConcurrentHashMap.newKeySet();
-    static final Map<String, String> ENV = new HashMap<>();
+    static StandaloneCluster cluster;
     static String bootstrap;
 
     @BeforeAll
     static void startBrokerAndCluster() throws Exception {
         assertThat(JAR).as("the shaded jar (mvn package)").exists();
-        deleteRecursively(DIR);
-        Files.createDirectories(DIR);
-        int kafka = freePort();
-        ENV.put("STREAMCAST_CLUSTER_DIR", DIR.toString());
-        ENV.put("STREAMCAST_KAFKA_PORT", Integer.toString(kafka));
-        ENV.put("STREAMCAST_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
-        ENV.put("STREAMCAST_FLINK_REST_PORT", Integer.toString(freePort()));
-        ENV.put("STREAMCAST_FLINK_RPC_PORT", Integer.toString(freePort()));
-        ENV.put("STREAMCAST_FLINK_SQL", "true");
         // the script's two jobs (dead letters, forecasts) at the cluster's default parallelism of 2
-        ENV.put("STREAMCAST_FLINK_SLOTS", "4");
-        bootstrap = "127.0.0.1:" + kafka;
-        script(Duration.ofMinutes(3), "start-kafka.sh");
-        script(Duration.ofMinutes(3), "start-flink.sh");
+        cluster = new StandaloneCluster(REPO, DIR, Map.of("STREAMCAST_FLINK_SQL", "true", "STREAMCAST_FLINK_SLOTS", "4"));
+        bootstrap = cluster.bootstrap();
+        cluster.start();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             // the output stamped with the broker's append time, as scripts/create-topics.sh does (see there)
             admin.createTopics(List.of(new NewTopic("events", 2, (short) 1),
@@ -84,18 +67,8 @@ class SqlClientScriptITCase {
 
     @AfterAll
     static void stopEverything() {
-        try {
-            script(Duration.ofMinutes(1), "stop-flink.sh");
-            script(Duration.ofMinutes(1), "stop-kafka.sh");
-        } catch (Exception e) {
-            System.err.println("stopping the cluster by its scripts failed: " + e);
-        } finally {
-            for (long pid : STARTED) {
-                ProcessHandle.of(pid).ifPresent(p -> {
-                    p.destroyForcibly();
-                    p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join();
-                });
-            }
+        if (cluster != null) {
+            cluster.stop();
         }
     }
 
@@ -146,56 +119,7 @@ class SqlClientScriptITCase {
         }
     }
 
-    /** Runs scripts/NAME with the test's environment; fails with its output unless it exits 0 in time. */
     static String script(Duration timeout, String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("scripts").resolve(name).toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(ENV);
-        Path out = Files.createTempFile(DIR, name, ".out");
-        pb.redirectOutput(out.toFile());
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        rememberStartedProcesses();
-        String output = Files.readString(out);
-        System.out.printf("scripts/%s %s: %.1f s%n%s%n", name, String.join(" ", args), (System.nanoTime() - t0) / 1e9, output);
-        if (!done) {
-            p.destroyForcibly();
-            throw new AssertionError("scripts/" + name + " did not finish in " + timeout + ":\n" + output);
-        }
-        assertThat(p.exitValue()).as("scripts/%s exit code:%n%s", name, output).isZero();
-        return output;
-    }
-
-    static void rememberStartedProcesses() throws IOException {
-        Path pids = DIR.resolve("pids");
-        if (Files.isDirectory(pids)) {
-            try (Stream<Path> files = Files.list(pids)) {
-                for (Path f : files.toList()) {
-                    try {
-                        STARTED.add(Long.parseLong(Files.readString(f).trim()));
-                    } catch (IOException | NumberFormatException e) {
-                        // removed or half-written by a script meanwhile: the next call sees it
-                    }
-                }
-            }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        return cluster.script(timeout, name, args);
     }
 }

@@ -71,7 +71,7 @@ final class ClusterDiagnostics implements TestExecutionExceptionHandler, Lifecyc
             StringWriter trace = new StringWriter();
             failure.printStackTrace(new PrintWriter(trace));
             write(out.resolve("failure.txt"), () -> "phase: " + StandaloneClusterITCase.phase + "\njobs: "
-                    + StandaloneClusterITCase.JOBS + "\n\n" + trace);
+                    + (StandaloneClusterITCase.cluster == null ? List.of() : StandaloneClusterITCase.cluster.jobs()) + "\n\n" + trace);
             write(out.resolve("load.txt"), ClusterDiagnostics::load);
             write(out.resolve("flink-rest.txt"), ClusterDiagnostics::flinkRest);
             write(out.resolve("kafka.txt"), ClusterDiagnostics::kafka);

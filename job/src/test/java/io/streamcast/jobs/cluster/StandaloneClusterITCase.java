@@ -17,13 +17,9 @@ import io.streamcast.model.core.artifact.Provenance;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,24 +31,19 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,7 +74,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterITCase {
 
-    static final Path REPO = Path.of(System.getProperty("streamcast.repo.dir", "..")).toAbsolutePath().normalize();
+    static final Path REPO = StandaloneCluster.repository();
     static final Path JAR = Path.of(System.getProperty("streamcast.cluster.jar", "target/streamcast-cluster.jar"))
             .toAbsolutePath();
     static final Path DIR = Path.of("target/cluster-it").toAbsolutePath();
@@ -91,37 +82,20 @@ class StandaloneClusterITCase {
     static final int POINTS = 600;
     static final int PARALLELISM = 2;
 
-    static final Set<Long> STARTED = ConcurrentHashMap.newKeySet();
-    static final Thread KILL_ON_EXIT = new Thread(StandaloneClusterITCase::killEverythingStarted, "cluster-it-cleanup");
+    static StandaloneCluster cluster;
     static Map<String, String> env;
     static String bootstrap;
     /** What the test is doing, for the diagnostics of a failure. */
     static volatile String phase = "start";
-    static final List<String> JOBS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startBrokerAndCluster() throws Exception {
         assertThat(JAR).as("build it with mvn package first").exists();
-        deleteRecursively(DIR);
-        Files.createDirectories(DIR);
-        Runtime.getRuntime().addShutdownHook(KILL_ON_EXIT);
-        int kafka = freePort();
-        int controller = freePort();
-        int rest = freePort();
-        int rpc = freePort();
-        env = new HashMap<>();
-        env.put("STREAMCAST_CLUSTER_DIR", DIR.toString());
-        env.put("STREAMCAST_KAFKA_PORT", Integer.toString(kafka));
-        env.put("STREAMCAST_KAFKA_CONTROLLER_PORT", Integer.toString(controller));
-        env.put("STREAMCAST_FLINK_REST_PORT", Integer.toString(rest));
-        env.put("STREAMCAST_FLINK_RPC_PORT", Integer.toString(rpc));
-        env.put("STREAMCAST_JOB_JAR", JAR.toString());
-        bootstrap = "127.0.0.1:" + kafka;
-
-        phase = "start-kafka";
-        script(Duration.ofMinutes(3), "start-kafka.sh");
-        phase = "start-flink";
-        script(Duration.ofMinutes(3), "start-flink.sh");
+        cluster = new StandaloneCluster(REPO, DIR, Map.of("STREAMCAST_JOB_JAR", JAR.toString()));
+        env = cluster.env();
+        bootstrap = cluster.bootstrap();
+        phase = "start-kafka-and-flink";
+        cluster.start();
         phase = "create-topics";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             // as scripts/create-topics.sh: the outputs are stamped with the broker's append time. The sinks stamp
@@ -158,35 +132,14 @@ class StandaloneClusterITCase {
         }
     }
 
-    /** Waits until the job and all its tasks are RUNNING, so that the time given to a phase is the job's own. */
     static void awaitRunning(String job, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String body = "";
-        while (true) {
-            body = rest("/jobs/" + job);
-            if (body.contains("\"state\":\"RUNNING\"") && !Pattern.compile("\"status\":\"(?!RUNNING)[A-Z]+\"").matcher(body).find()) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("job %s and its tasks RUNNING within %s: %s", job, timeout, body)
-                    .isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        cluster.awaitRunning(job, timeout);
     }
 
     @AfterAll
     static void stopEverything() {
-        try {
-            script(Duration.ofMinutes(1), "stop-flink.sh");
-            script(Duration.ofMinutes(1), "stop-kafka.sh");
-        } catch (Exception e) {
-            System.err.println("stopping the cluster by its scripts failed: " + e);
-        } finally {
-            killEverythingStarted();
-            try {
-                Runtime.getRuntime().removeShutdownHook(KILL_ON_EXIT);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
+        if (cluster != null) {
+            cluster.stop();
         }
     }
 
@@ -226,7 +179,7 @@ class StandaloneClusterITCase {
         awaitCommitted(KEYS * 2 * third, Duration.ofMinutes(2));
         // a normal restore logs no ERROR from the Kafka sinks (the committer used to report re-committing a transaction
         // committed before the stop, whose id the restored writer had taken, as a fenced producer and likely data loss)
-        assertNoKafkaSinkErrors();
+        cluster.assertNoKafkaSinkErrors();
         phase = "model-updates";
 
         // a refused model update on the real cluster: one control error per subtask, the model stays
@@ -245,7 +198,7 @@ class StandaloneClusterITCase {
 
         // 3. last third, paced; kill -9 the TaskManager mid-stream; a new TaskManager takes over
         phase = "last-third-failover";
-        long tmPid = Long.parseLong(Files.readString(DIR.resolve("pids/taskmanager-1.pid")).trim());
+        long tmPid = cluster.pid("taskmanager-1");
         Thread producer = new Thread(() -> {
             try {
                 produce(series, 2 * third, POINTS, 30, 150);
@@ -283,7 +236,7 @@ class StandaloneClusterITCase {
                 assertThat(got.get(i).getForecast()).as("key %s forecast %d", e.getKey(), i).containsExactly(reference.get(i));
             }
         }
-        assertNoKafkaSinkErrors();
+        cluster.assertNoKafkaSinkErrors();
         String exceptions = rest("/jobs/" + job2 + "/exceptions");
         assertThat(exceptions).as("the job failed over (exception history)").contains("\"exceptionHistory\"")
                 .doesNotContain("\"entries\":[]");
@@ -390,19 +343,11 @@ class StandaloneClusterITCase {
     }
 
     static String rest(String path) throws Exception {
-        var client = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                "http://127.0.0.1:" + env.get("STREAMCAST_FLINK_REST_PORT") + path)).timeout(Duration.ofSeconds(30)).build();
-        var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-        return response.body();
+        return cluster.rest(path);
     }
 
     static String submitted(String cliOutput) {
-        Matcher m = Pattern.compile("JobID ([0-9a-f]{32})").matcher(cliOutput);
-        assertThat(m.find()).as("JobID in: %s", cliOutput).isTrue();
-        JOBS.add(m.group(1));
-        return m.group(1);
+        return cluster.submitted(cliOutput);
     }
 
     /** Sends events t in [from, to) of every key, keys interleaved, key k to partition k mod 2. */
@@ -443,35 +388,8 @@ class StandaloneClusterITCase {
         return readCommitted("forecasts").stream().map(v -> JsonCodec.fromJson(v, ForecastRecord.class)).toList();
     }
 
-    /**
-     * The committed records of a topic ({@code read_committed}, up to the last stable offsets), values only.
-     * Waits for the topic's partitions to be known: an empty partition list is a metadata race, not an empty topic.
-     */
     static List<byte[]> readCommitted(String topic) throws Exception {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            List<TopicPartition> partitions = List.of();
-            while (partitions.isEmpty()) {
-                assertThat(System.nanoTime()).as("partitions of %s", topic).isLessThan(deadline);
-                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(i -> new TopicPartition(topic, i.partition())).toList();
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            // nothing is ever deleted from the test's topics: a log start offset above 0 means the broker dropped
-            // records (retention), and waiting for them would only time out
-            assertThat(consumer.beginningOffsets(partitions, Duration.ofSeconds(30)))
-                    .as("log start offsets of %s: records deleted by the broker", topic).allSatisfy((tp, o) -> assertThat(o).isZero());
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            List<byte[]> out = new ArrayList<>();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s to %s", topic, end).isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
-            }
-            return out;
-        }
+        return cluster.readCommitted(topic);
     }
 
     static long awaitCommitted(long atLeast, Duration timeout) throws Exception {
@@ -479,14 +397,7 @@ class StandaloneClusterITCase {
     }
 
     static long awaitCommitted(String topic, long atLeast, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long n;
-        while ((n = readCommitted(topic).size()) < atLeast) {
-            assertThat(System.nanoTime()).as("%d committed forecasts within %s (have %d)", atLeast, timeout, n)
-                    .isLessThan(deadline);
-            Thread.sleep(250);
-        }
-        return n;
+        return cluster.awaitCommitted(topic, atLeast, timeout);
     }
 
     static List<ModelControlError> awaitModelErrors(int atLeast, Duration timeout) throws Exception {
@@ -502,98 +413,12 @@ class StandaloneClusterITCase {
         }
     }
 
-    /** Runs scripts/NAME with the test's environment; fails with its output unless it exits 0 in time. */
+    /** Runs scripts/NAME with the cluster's environment; fails with its output unless it exits 0 in time. */
     static String script(Duration timeout, String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add("bash");
-        command.add(REPO.resolve("scripts").resolve(name).toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile(DIR, name, ".out");
-        pb.redirectOutput(out.toFile());
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        rememberStartedProcesses();
-        String output = Files.readString(out);
-        System.out.printf("scripts/%s %s: %.1f s%n%s%n", name, String.join(" ", args),
-                (System.nanoTime() - t0) / 1e9, output);
-        if (!done) {
-            p.destroyForcibly();
-            throw new AssertionError("scripts/" + name + " did not finish in " + timeout + ":\n" + output);
-        }
-        if (p.exitValue() != 0) {
-            throw new AssertionError("scripts/" + name + " exited " + p.exitValue() + ":\n" + output);
-        }
-        return output;
-    }
-
-    static void rememberStartedProcesses() throws IOException {
-        Path pids = DIR.resolve("pids");
-        if (!Files.isDirectory(pids)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(pids)) {
-            for (Path f : files.toList()) {
-                try {
-                    STARTED.add(Long.parseLong(Files.readString(f).trim()));
-                } catch (IOException | NumberFormatException e) {
-                    // removed or half-written by a script meanwhile: the next call sees it
-                }
-            }
-        }
-    }
-
-    /** No ERROR line from the Kafka connector's sink classes in any TaskManager log (current or rolled). */
-    static void assertNoKafkaSinkErrors() throws IOException {
-        List<String> errors = new ArrayList<>();
-        try (var logs = Files.list(DIR.resolve("logs"))) {
-            for (Path log : logs.filter(f -> f.getFileName().toString().matches("taskmanager-\\d+\\.log(\\.\\d+)?")).toList()) {
-                try (var lines = Files.lines(log)) {
-                    lines.filter(l -> l.contains(" ERROR ") && l.contains("org.apache.flink.connector.kafka.sink"))
-                            .forEach(l -> errors.add(log.getFileName() + ": " + l));
-                }
-            }
-        }
-        assertThat(errors).as("ERROR lines of the Kafka sinks in the TaskManager logs").isEmpty();
-    }
-
-    static void killEverythingStarted() {
-        try {
-            rememberStartedProcesses();
-        } catch (IOException e) {
-            // kill what is known
-        }
-        for (long pid : STARTED) {
-            ProcessHandle.of(pid).ifPresent(p -> {
-                p.destroyForcibly();
-                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join();
-            });
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return cluster.script(timeout, name, args);
     }
 
     static String[] concat(String[] a, String[] b) {
-        String[] c = new String[a.length + b.length];
-        System.arraycopy(a, 0, c, 0, a.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        return StandaloneCluster.concat(a, b);
     }
 }

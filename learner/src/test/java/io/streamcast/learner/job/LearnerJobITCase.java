@@ -246,22 +246,14 @@ class LearnerJobITCase {
         return f;
     }
 
-    /** Hours [from, to) of every key: level, daily season, AR(1) noise (the same series on every call). */
+    /** Hours [from, to) of every key ({@link #values}). */
     static void produce(String topic, int from, int to, long pauseMillis) throws Exception {
         produce(kafka.bootstrapServers(), topic, from, to, pauseMillis);
     }
 
     /** As {@link #produce(String, int, int, long)}, to the broker at {@code bootstrap}. */
     static void produce(String bootstrap, String topic, int from, int to, long pauseMillis) throws Exception {
-        double[][] values = new double[KEYS][to];
-        for (int key = 0; key < KEYS; key++) {
-            SplittableRandom rnd = new SplittableRandom(100 + key);
-            double x = 0;
-            for (int t = 0; t < to; t++) {
-                x = 0.9 * x + rnd.nextDouble(-1, 1);
-                values[key][t] = 20 + 5 * key + (3 + key) * Math.sin(2 * Math.PI * ((t + 3 * key) % 24) / 24.0) + x;
-            }
-        }
+        double[][] values = values(to);
         try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
@@ -278,6 +270,20 @@ class LearnerJobITCase {
             }
             p.flush();
         }
+    }
+
+    /** Hours [0, to) of every key: level, daily season, AR(1) noise (the same series on every call). */
+    static double[][] values(int to) {
+        double[][] values = new double[KEYS][to];
+        for (int key = 0; key < KEYS; key++) {
+            SplittableRandom rnd = new SplittableRandom(100 + key);
+            double x = 0;
+            for (int t = 0; t < to; t++) {
+                x = 0.9 * x + rnd.nextDouble(-1, 1);
+                values[key][t] = 20 + 5 * key + (3 + key) * Math.sin(2 * Math.PI * ((t + 3 * key) % 24) / 24.0) + x;
+            }
+        }
+        return values;
     }
 
     static List<ModelUpdate> awaitUpdates(String topic, int n, JobClient learner) throws Exception {

@@ -18,6 +18,8 @@ import java.util.List;
  *   <li>{@code state} ({@link StateScenario}): state bytes per key (completed checkpoint size ÷ keys) and heap per key;
  *   <li>{@code sql} ({@link SqlScenario}): the SQL path ({@code STREAMCAST_FORECAST}) at 100,000 keys, heap state,
  *       parallelism 1, alternating run by run with the DataStream job on the same events;
+ *   <li>{@code learner} ({@link LearnerScenario}): the job's throughput at 100,000 keys, heap state, parallelism 1,
+ *       with the learner job running beside it on the same events, alternating run by run with the job alone;
  *   <li>{@code dl4j} ({@link Dl4jScenario}): the same keyed stepping done with DL4J {@code rnnTimeStep}, side by side.
  * </ol>
  * Each throughput figure is the median of {@code repeats} runs in this one JVM. A {@link Selection} narrows a run
@@ -29,7 +31,7 @@ import java.util.List;
 public final class PipelineBench {
 
     /** The scenario names a {@link Selection} may pick, in the order they run. */
-    public static final List<String> SCENARIOS = List.of("generator", "kafka", "latency", "state", "sql", "dl4j");
+    public static final List<String> SCENARIOS = List.of("generator", "kafka", "latency", "state", "sql", "learner", "dl4j");
 
     /**
      * What a run measures.

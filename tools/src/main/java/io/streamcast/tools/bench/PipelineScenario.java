@@ -29,6 +29,7 @@ interface PipelineScenario {
                 case "latency" -> new LatencyScenario(100_000, quick ? 10 : 20);
                 case "state" -> new StateScenario(100_000);
                 case "sql" -> new SqlScenario(100_000, s.repeats());
+                case "learner" -> new LearnerScenario(100_000, s.repeats());
                 case "dl4j" -> new Dl4jScenario(1_000, quick ? 5 : 20, s.repeats());
                 default -> throw new IllegalArgumentException("Unknown scenario " + name);
             });

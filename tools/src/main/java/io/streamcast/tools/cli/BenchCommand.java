@@ -57,7 +57,8 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "pipeline", mixinStandardHelpOptions = true,
             description = "The real job in a local mini-cluster: throughput (1k/100k/1M keys, heap and RocksDB, parallelism 1 "
-                    + "and 2), Kafka exactly-once, latency at half load, state bytes per key, and DL4J-in-the-job as baseline. "
+                    + "and 2), Kafka exactly-once, latency at half load, state bytes per key, the SQL path and the job with the "
+                    + "learner job beside it (each against the job alone), and DL4J-in-the-job as baseline. "
                     + "Run with a large heap, e.g. STREAMCAST_JAVA_OPTS=-Xmx12g. With --scenarios, --keys, --backends or "
                     + "--parallelism only the selected rows are measured; they replace the same rows of the existing table, "
                     + "e.g. --scenarios generator --keys 100000 --backends hashmap --parallelism 1, or --scenarios kafka.")
@@ -66,7 +67,7 @@ final class BenchCommand implements Runnable {
         Output output;
 
         @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-                description = "Scenarios to run, comma-separated: generator, kafka, latency, state, sql, dl4j (default: all).")
+                description = "Scenarios to run, comma-separated: generator, kafka, latency, state, sql, learner, dl4j (default: all).")
         List<String> scenarios;
 
         @Option(names = "--keys", split = ",", paramLabel = "N",

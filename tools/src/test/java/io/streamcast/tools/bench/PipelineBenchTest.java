@@ -67,7 +67,7 @@ class PipelineBenchTest {
         assertThatThrownBy(() -> new PipelineBench.Selection(List.of("generator", "kafak"), all.keys(), all.backends(),
                 all.parallelisms(), 3, 10, Duration.ofSeconds(2), null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown scenario 'kafak': choose from generator, kafka, latency, state, sql, dl4j");
+                .hasMessage("Unknown scenario 'kafak': choose from generator, kafka, latency, state, sql, learner, dl4j");
         assertThatThrownBy(() -> new PipelineBench.Selection(all.scenarios(), List.of(1001), all.backends(),
                 all.parallelisms(), 3, 10, Duration.ofSeconds(2), null))
                 .hasMessageContaining("Key count 1001 must be even");
