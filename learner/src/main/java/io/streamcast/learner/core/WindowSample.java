@@ -17,9 +17,17 @@ import java.util.Objects;
  * <p>Why this shape. The trainer learns from contiguous stretches of a series (it cuts sequences and scales each
  * series itself), so the unit kept is a key's recent history, not loose points. Every key gets the same ring: a key
  * sending a thousand events a second keeps no more than one sending one an hour, so busy keys cannot crowd out rare
- * ones, and a new key is always admitted. When {@code maxKeys} keys are held and a new one arrives, the key whose
- * last event is the oldest (the one that went quiet longest ago) is dropped: the sample follows the keys that are
- * live.
+ * ones. When {@code maxKeys} keys are held and a new one arrives:
+ * <ul>
+ *   <li>if the key whose last event is the oldest went quiet, {@value #QUIET_DAYS} days of event time before the new
+ *       event (the forecast job's default state TTL), it is dropped and the new key takes its place: the sample
+ *       follows the keys that are live;
+ *   <li>else the sample keeps the keys with the smallest hashes of their names (a bottom-k sample: a uniform,
+ *       deterministic sample of the live keys): the new key is admitted, in place of the held key with the largest
+ *       hash, only if its own hash is smaller. More live keys than {@code maxKeys} then give a stable sample whose
+ *       keys keep their history, instead of each new key pushing out one that is about to send again (with keys
+ *       arriving in turn, dropping the least recently seen would keep no key long enough for a second point).
+ * </ul>
  *
  * <p>Memory bound. A point costs 12 bytes (a {@code long} timestamp and a {@code float} value) and the rings are
  * allocated at their full size, so the sample never holds more than {@link #boundBytes()}:
@@ -38,10 +46,24 @@ public final class WindowSample {
     /** Longest key stored as given; a longer one is kept as a prefix and a hash of the whole key. */
     public static final int MAX_KEY_CHARS = 128;
     private static final int LAYOUT = 1;
+    /** Days of event time after which a key's silence lets a new key take its place in a full sample. */
+    public static final int QUIET_DAYS = 7;
+    private static final long QUIET_MILLIS = QUIET_DAYS * 86_400_000L;
 
     private final int maxKeys;
     private final int pointsPerKey;
     private final LinkedHashMap<String, Ring> rings;
+    /** The held keys by the hash of their names (for the bottom-k admission). */
+    private final java.util.TreeSet<HashedKey> byHash = new java.util.TreeSet<>();
+
+    /** A held key with its hash, ordered by the hash, then the name. */
+    private record HashedKey(long hash, String key) implements Comparable<HashedKey> {
+        @Override
+        public int compareTo(HashedKey o) {
+            int c = Long.compare(hash, o.hash);
+            return c != 0 ? c : key.compareTo(o.key);
+        }
+    }
     private long points;
 
     public WindowSample(int maxKeys, int pointsPerKey) {
@@ -120,13 +142,25 @@ public final class WindowSample {
         String k = storedKey(key);
         Ring r = rings.get(k);
         if (r == null) {
+            long hash = keyHash(k);
             if (rings.size() >= maxKeys) {
                 Iterator<Map.Entry<String, Ring>> eldest = rings.entrySet().iterator();
-                points -= eldest.next().getValue().size;
-                eldest.remove();
+                Map.Entry<String, Ring> quietest = eldest.next();
+                Ring q = quietest.getValue();
+                if (q.size > 0 && q.last() < timestamp - QUIET_MILLIS) {
+                    drop(quietest.getKey());
+                } else {
+                    HashedKey candidate = new HashedKey(hash, k);
+                    HashedKey largest = byHash.last();
+                    if (candidate.compareTo(largest) > 0) {
+                        return false; // not in the sample: its hash is above every held key's
+                    }
+                    drop(largest.key());
+                }
             }
             r = new Ring(pointsPerKey);
             rings.put(k, r);
+            byHash.add(new HashedKey(hash, k));
         } else if (r.size > 0 && timestamp <= r.last()) {
             return false;
         }
@@ -135,6 +169,26 @@ public final class WindowSample {
         }
         r.add(timestamp, (float) value);
         return true;
+    }
+
+    private void drop(String k) {
+        Ring r = rings.remove(k);
+        points -= r.size;
+        byHash.remove(new HashedKey(keyHash(k), k));
+    }
+
+    /**
+     * The hash that orders keys for the bottom-k admission: 64 well-mixed bits of the stored key (the same in every
+     * JVM and after a restore; two held keys sharing one are told apart by a tie-break on the name).
+     */
+    static long keyHash(String storedKey) {
+        long h = longHash(storedKey);
+        h ^= h >>> 33; // MurmurHash3's 64-bit finaliser
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 
     /** Records that a model trained on every held event of every key up to its split has gone into service. */

@@ -32,14 +32,36 @@ class WindowSampleTest {
     }
 
     @Test
-    void aNewKeyIsAdmittedByDroppingTheKeyThatWentQuietLongestAgo() {
+    void aNewKeyIsAdmittedByDroppingAKeyThatWentQuiet() {
+        long day = 86_400_000L;
         WindowSample s = new WindowSample(2, 16);
         s.add("a", 1, 1);
         s.add("b", 2, 1);
-        s.add("a", 3, 1); // b is now the least recently active
-        s.add("c", 4, 1);
+        s.add("a", 3 + WindowSample.QUIET_DAYS * day, 1); // b has now been quiet for a week
+        assertThat(s.add("c", 4 + WindowSample.QUIET_DAYS * day, 1)).isTrue();
         assertThat(s.split(1)).extracting(WindowSample.KeySplit::key).containsExactlyInAnyOrder("a", "c");
         assertThat(s.points()).isEqualTo(3);
+    }
+
+    @Test
+    void moreLiveKeysThanTheSampleHoldsGiveAStableSampleOfTheKeysWithTheSmallestHashes() {
+        // 10,000 keys arriving in turn, every minute, a sample of 100: dropping the least recently seen key would keep
+        // every key for less than one round (one point each, nothing to train on); the bottom-k sample keeps 100 keys
+        // with their whole history
+        WindowSample s = new WindowSample(100, 32);
+        int keys = 10_000;
+        for (int round = 0; round < 40; round++) {
+            for (int k = 0; k < keys; k++) {
+                s.add("key-" + k, 60_000L * round + k, round);
+            }
+        }
+        List<WindowSample.KeySplit> splits = s.split(4);
+        assertThat(splits).hasSize(100).allSatisfy(k -> assertThat(k.size()).isEqualTo(32));
+        assertThat(s.points()).isEqualTo(100 * 32);
+        // the held keys are the 100 with the smallest hashes, computed independently of the sample's order
+        List<String> expected = java.util.stream.IntStream.range(0, keys).mapToObj(k -> "key-" + k)
+                .sorted(java.util.Comparator.comparingLong(WindowSample::keyHash)).limit(100).toList();
+        assertThat(splits).extracting(WindowSample.KeySplit::key).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
