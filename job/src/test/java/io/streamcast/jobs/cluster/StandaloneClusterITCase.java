@@ -106,7 +106,7 @@ class StandaloneClusterITCase {
                     new NewTopic("forecasts", 2, (short) 1).configs(appendTime),
                     new NewTopic("anomalies", 2, (short) 1).configs(appendTime),
                     new NewTopic("events-dlq", 1, (short) 1).configs(appendTime),
-                    new NewTopic("models", 1, (short) 1),
+                    new NewTopic("models", 1, (short) 1).configs(appendTime),
                     new NewTopic("model-errors", 1, (short) 1).configs(appendTime)))
                     .all().get(60, TimeUnit.SECONDS);
             awaitTopicsReady(admin, Duration.ofSeconds(60));
