@@ -426,10 +426,16 @@ public final class HorizonCombination {
             update(state, offset + CANDIDATES * i + MODEL, m, value, alpha);
             update(state, offset + CANDIDATES * i + PERSISTENCE, p, value, alpha);
             update(state, offset + CANDIDATES * i + SEASONAL, s, value, alpha);
-            // the weekly candidate's observations start when the ring holds a week (count R, for a key whose ring was a
-            // week from the start): averaged plainly at first as well
-            long seenWeekly = (filledAt - r) / periods[i] + 1;
-            update(state, offset + CANDIDATES * i + WEEKLY, w, value, Math.max(alpha, 1.0 / Math.max(seenWeekly, 1)));
+            // the weekly candidate's first forecasts are made once the ring holds a week (count R for a key whose ring
+            // was a week from the start): averaged plainly at first, as the others were. A key whose ring grew to a
+            // week later (converted from layout 7, COUNT long past R) starts its weekly average from seasonal naive's
+            // at the same horizon instead, so that one lucky first error cannot make weekly lead for weeks
+            long seenWeekly = (filledAt - (r - 1)) / periods[i] + 1;
+            int weeklyAt = offset + CANDIDATES * i + WEEKLY;
+            if (seenWeekly > 1 && Float.isNaN(state[weeklyAt]) && !Float.isNaN(w)) {
+                state[weeklyAt] = state[offset + CANDIDATES * i + SEASONAL];
+            }
+            update(state, weeklyAt, w, value, Math.max(alpha, 1.0 / Math.max(seenWeekly, 1)));
         }
         state[offset + ring() + (int) (c % r)] = (float) value;
         long next = c + 1;

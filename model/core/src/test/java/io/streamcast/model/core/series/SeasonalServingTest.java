@@ -179,6 +179,46 @@ class SeasonalServingTest {
     }
 
     @Test
+    void aKeyConvertedFromLayout7DoesNotTakeUpTheWeeklyCandidateOnALuckyFirstError() throws Exception {
+        // a daily series with no weekly rhythm, converted from layout 7 (a ring of one day) after 10 days; its ring
+        // grows to a week at the next event, and the first weekly forecast judged at horizon 1 happens to be exact.
+        // One lucky error must not make weekly lead seasonal naive for weeks: weekly starts from seasonal naive's
+        // error average and has to earn the lead.
+        ServingModel m = model(48, 16, 6);
+        SeriesStep step = step();
+        SeriesState s = step.newState(m);
+        SplittableRandom rnd = new SplittableRandom(21);
+        int converted = 10 * P;
+        int n = converted + 6 * P + 3 * 7 * P;
+        double[] y = new double[n + 1];
+        double level = 500;
+        for (int t = 0; t < y.length; t++) {
+            level += 2 * (rnd.nextDouble() - 0.5);
+            y[t] = level + 60 * Math.sin(2 * Math.PI * (t % P) / P) + 8 * (rnd.nextDouble() - 0.5);
+        }
+        int lucky = converted + 6 * P; // the first position whose week-ago value is in the grown ring
+        y[lucky] = y[lucky - 7 * P];
+        double served = 0;
+        double seasonal = 0;
+        for (int t = 0; t < n; t++) {
+            if (t == converted) {
+                s.stats = beforeWeekly(s.stats, m);
+                s.layout = SeriesState.LAYOUT_7;
+            }
+            if (t > lucky) { // the one-step forecast made at t − 1 for t
+                served += sq(y[t] - step.forecast()[0]);
+                seasonal += sq(y[t] - y[t - P]);
+            }
+            step.step(s, m, T0 + t * HOUR, y[t], SeriesStep.Lineage.NONE);
+            if (t == converted) {
+                assertThat(HorizonCombination.ringLength(s.stats)).as("grown at the first event after").isEqualTo(7 * P);
+            }
+        }
+        assertThat(served).as("one-step error over the three weeks after the lucky one, against seasonal naive's")
+                .isLessThanOrEqualTo(1.05 * seasonal);
+    }
+
+    @Test
     void aKeyWithADailySeasonFitsTheBudgetAndOneWithoutAddsNothing() throws Exception {
         ServingModel m = model(48, 32, 7);
         SeriesStep step = step();
