@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The learner's settings, validated in one place.
  *
- * <p>Defaults and why: 1,024 keys × 1,024 points (13.0 MB bound, {@link WindowSample#boundBytes}) — a few weeks of
+ * <p>Defaults and why: 1,024 keys × 1,024 points (13.1 MB bound, {@link WindowSample#boundBytes}) — a few weeks of
  * hourly data per key, enough sequences for a 32-unit LSTM, and a training round of a few minutes on one core;
  * a round every 100,000 events or 7 days of event time, whichever comes first (a week holds every hour-of-week
  * once); 48 held-back points per key for validation (two days of hourly data, and at least one full horizon of the

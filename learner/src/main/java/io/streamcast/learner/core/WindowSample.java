@@ -41,8 +41,11 @@ import java.util.Objects;
  */
 public final class WindowSample {
 
-    /** Per-key bytes besides the ring and the key's characters: the objects, array headers, map entry, fields. */
-    public static final int KEY_OVERHEAD_BYTES = 160;
+    /**
+     * Per-key bytes besides the ring and the key's characters: the objects, array headers, map entry, fields (160),
+     * and the key's entry in the index by hash (64).
+     */
+    public static final int KEY_OVERHEAD_BYTES = 224;
     /** Longest key stored as given; a longer one is kept as a prefix and a hash of the whole key. */
     public static final int MAX_KEY_CHARS = 128;
     private static final int LAYOUT = 1;
@@ -147,7 +150,7 @@ public final class WindowSample {
                 Iterator<Map.Entry<String, Ring>> eldest = rings.entrySet().iterator();
                 Map.Entry<String, Ring> quietest = eldest.next();
                 Ring q = quietest.getValue();
-                if (q.size > 0 && q.last() < timestamp - QUIET_MILLIS) {
+                if (q.last() < timestamp - QUIET_MILLIS) { // a held key has at least one point
                     drop(quietest.getKey());
                 } else {
                     HashedKey candidate = new HashedKey(hash, k);
@@ -158,7 +161,7 @@ public final class WindowSample {
                     drop(largest.key());
                 }
             }
-            r = new Ring(pointsPerKey);
+            r = new Ring(pointsPerKey, hash);
             rings.put(k, r);
             byHash.add(new HashedKey(hash, k));
         } else if (r.size > 0 && timestamp <= r.last()) {
@@ -174,7 +177,7 @@ public final class WindowSample {
     private void drop(String k) {
         Ring r = rings.remove(k);
         points -= r.size;
-        byHash.remove(new HashedKey(keyHash(k), k));
+        byHash.remove(new HashedKey(r.hash, k));
     }
 
     /**
@@ -260,8 +263,8 @@ public final class WindowSample {
 
     /**
      * Reads what {@link #writeTo} wrote into a sample with the given bounds (they may differ from the written
-     * ones: the keys beyond {@code maxKeys} that went quiet longest ago, and each key's oldest points beyond
-     * {@code pointsPerKey}, are dropped).
+     * ones: keys beyond {@code maxKeys} are admitted as {@link #add} admits new keys, and each key's oldest points
+     * beyond {@code pointsPerKey} are dropped).
      */
     public static WindowSample readFrom(DataInput in, int maxKeys, int pointsPerKey) throws IOException {
         int layout = in.readByte();
@@ -293,11 +296,13 @@ public final class WindowSample {
         final float[] v;
         int start;
         int size;
+        final long hash;
         long trainedThrough = Long.MIN_VALUE;
 
-        Ring(int capacity) {
+        Ring(int capacity, long hash) {
             ts = new long[capacity];
             v = new float[capacity];
+            this.hash = hash;
         }
 
         long last() {
