@@ -283,7 +283,7 @@ class StateCompatibilityTest {
     }
 
     @Test
-    void aKeyStepsOnFromItsLayout7RecordExactlyAsFromTheStateInMemory() throws Exception {
+    void aKeyStepsOnFromItsRecordExactlyAsFromTheStateInMemory() throws Exception {
         io.streamcast.model.core.series.SeriesStep step = new io.streamcast.model.core.series.SeriesStep(
                 io.streamcast.model.core.anomaly.AnomalyConfig.defaults(), true);
         var model = new io.streamcast.model.core.series.ServingModel(io.streamcast.model.core.artifact.ModelArtifact.of(

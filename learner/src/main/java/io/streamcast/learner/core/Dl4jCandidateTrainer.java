@@ -1,6 +1,8 @@
 package io.streamcast.learner.core;
 
 import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.artifact.ModelArtifact;
+import io.streamcast.model.core.feature.ScalerPolicy;
 import io.streamcast.model.core.cell.LayerWeights;
 import io.streamcast.model.core.HeadMode;
 import io.streamcast.model.core.feature.Feature;
@@ -42,22 +44,15 @@ public final class Dl4jCandidateTrainer implements CandidateTrainer {
     }
 
     /**
-     * The training options that keep {@code serving}'s architecture: its cell, layers, units, horizon, head (direct,
+     * The training options that keep the serving model's architecture: its cell, layers, units, horizon, head (direct,
      * residual or seasonal) and features (the value, with or without the calendar, and the seasonal difference that
-     * goes with a seasonal head).
+     * goes with a seasonal head), and its scaler's transform.
      *
-     * @throws IllegalArgumentException if the serving model's features are not a list the trainer produces
+     * @throws IllegalArgumentException if the serving model's features or scaler are not ones the trainer produces
      */
-    public TrainOptions options(ForecastModel serving, long seed) {
-        return options(serving, io.streamcast.model.core.feature.ScalerPolicy.DEFAULT, seed);
-    }
-
-    /** {@link #options(ForecastModel, long)} for the serving model's artifact: its scaler's transform too. */
-    public TrainOptions options(io.streamcast.model.core.artifact.ModelArtifact serving, long seed) {
-        return options(serving.model(), serving.scaler(), seed);
-    }
-
-    private TrainOptions options(ForecastModel serving, io.streamcast.model.core.feature.ScalerPolicy scaler, long seed) {
+    public TrainOptions options(ModelArtifact artifact, long seed) {
+        ForecastModel serving = artifact.model();
+        ScalerPolicy scaler = artifact.scaler();
         LayerWeights first = serving.layers().get(0);
         boolean calendar = serving.features().indexOf(Feature.HOUR_SIN) >= 0;
         boolean seasonal = serving.headMode() == HeadMode.SEASONAL;
@@ -80,7 +75,7 @@ public final class Dl4jCandidateTrainer implements CandidateTrainer {
     }
 
     @Override
-    public Trained train(List<TrainingSeries> series, io.streamcast.model.core.artifact.ModelArtifact serving, long seed) {
+    public Trained train(List<TrainingSeries> series, ModelArtifact serving, long seed) {
         TrainOptions options = options(serving, seed);
         List<Series> input = new ArrayList<>(series.size());
         for (TrainingSeries s : series) {

@@ -108,7 +108,7 @@ class SeasonalHeadLearnerTest {
     @Test
     void theTrainerKeepsASeasonalHeadAndItsFeaturesAndRefusesFeaturesItCannotProduce() {
         var seasonal = LearnerTestData.untrainedSeasonal(8, 4, 7, 1f);
-        var options = Dl4jCandidateTrainer.of(config()).options(seasonal, 1);
+        var options = Dl4jCandidateTrainer.of(config()).options(LearnerTestData.artifact(seasonal, "seasonal"), 1);
         assertThat(options.headMode()).isEqualTo(HeadMode.SEASONAL);
         assertThat(options.features()).isEqualTo(seasonal.features());
 
@@ -120,7 +120,7 @@ class SeasonalHeadLearnerTest {
                         io.streamcast.model.core.feature.Feature.DOW_SIN,
                         io.streamcast.model.core.feature.Feature.SEASONAL_DIFF),
                 plain.horizon(), plain.headMode());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dl4jCandidateTrainer.of(config()).options(odd, 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dl4jCandidateTrainer.of(config()).options(LearnerTestData.artifact(odd, "odd"), 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the trainer cannot reproduce them");
     }
 

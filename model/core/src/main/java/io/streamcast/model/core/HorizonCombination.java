@@ -31,7 +31,8 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  * (the error averages of a few dozen observations are noisy, and a weak candidate with a small weight still costs).
  * If some candidates' E is exactly 0 (they were exact at every observation so far), they share the weight equally
  * and the others get none: a baseline that is exact is served exactly. The weekly candidate joins a horizon's weights
- * once it has been observed there (a key's first week has none): hourly and half-hourly series with a weekly rhythm
+ * once it has been observed there (a key's first week has none), and only while it leads seasonal naive at horizon 1
+ * ({@code weeklyLeads}, where every event judges both): hourly and half-hourly series with a weekly rhythm
  * (traffic, demand) are served it where it is better, the others lose nothing.
  *
  * <p>Horizon-k errors are observed on a schedule like that of {@link PredictionIntervals}: the tracked horizons
@@ -57,11 +58,11 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  *  +4n .. +8n−5       PENDING    pending forecasts of tracked horizons 2 … n, the same four candidates (NaN = none)
  *  +8n−4              COUNT      values written into the ring (below 2^23; then stepped back by a multiple of R)
  *  +8n−3 .. +8n+R−4   RING       the last R values, value units
- *  +8n+R−3            RING       R
+ *  +8n+R−3            LENGTH     R
  *  +8n+R−2            PERIOD     P
  * </pre>
  * Series state layouts up to 7 had no weekly candidate: a block of {@code P + 6n − 1} floats, three candidates and a
- * ring of one season ({@link #upgradeBlock}).
+ * ring of one season ({@link #resizeBlock}).
  * Instances are not thread-safe (they hold the error averages of the current event); one per serving model.
  */
 public final class HorizonCombination {
@@ -184,10 +185,7 @@ public final class HorizonCombination {
         return w < s; // false while either is NaN
     }
 
-    /** The ring length of a key's block (the block ends {@code state}). */
-    private static int ringOf(float[] state) {
-        return (int) state[state.length - 2];
-    }
+
 
     /**
      * The season, in events, of a key whose events are {@code gapMillis} apart: a day's worth of events when the gap
@@ -277,7 +275,7 @@ public final class HorizonCombination {
     public float[] resizeBlock(float[] stats, int offset, int period, boolean beforeWeekly, int toRing) {
         int oc = beforeWeekly ? CANDIDATES_BEFORE_WEEKLY : CANDIDATES;
         int oldCount = oc * (2 * n - 1);
-        int oldRing = beforeWeekly ? period : ringOf(stats);
+        int oldRing = beforeWeekly ? period : ringLength(stats);
         StateRegions.check(stats, offset, oldCount + oldRing + (beforeWeekly ? 2 : 3));
         float[] out = java.util.Arrays.copyOf(stats, offset + blockSize(period, toRing));
         init(out, offset, period, toRing);
@@ -297,12 +295,12 @@ public final class HorizonCombination {
 
     /** The ring length of a block of this layout that ends {@code stats}. */
     public static int ringLength(float[] stats) {
-        return ringOf(stats);
+        return (int) stats[stats.length - 2];
     }
 
     /** Forgets the errors and pending forecasts (a new model), keeping the season's values. */
     public void resetErrors(float[] state, int offset, int period) {
-        StateRegions.check(state, offset, blockSize(period, ringOf(state)));
+        StateRegions.check(state, offset, blockSize(period, ringLength(state)));
         for (int i = 0; i < count(); i++) {
             state[offset + i] = Float.NaN;
         }
@@ -366,7 +364,7 @@ public final class HorizonCombination {
         if (c == 0) {
             return fallback;
         }
-        int r = ringOf(state);
+        int r = ringLength(state);
         boolean full = c >= period;
         float seasonal = full ? back(state, offset, r, c, period) : Float.NaN;
         float weekly = r > period && c >= r ? back(state, offset, r, c, r) : Float.NaN;
@@ -397,7 +395,7 @@ public final class HorizonCombination {
             return;
         }
         long c = (long) state[offset + count()];
-        int r = ringOf(state);
+        int r = ringLength(state);
         int[] periods = periods(period);
         double alphaEvent = 1.0 - Math.pow(0.5, 1.0 / (halfLifeSeasons * period));
         for (int i = 0; i < n; i++) {
@@ -469,7 +467,7 @@ public final class HorizonCombination {
     public void combine(float[] state, int offset, int period, float[] model, float last, float[] forecast) {
         long c = (long) state[offset + count()]; // values in the ring, this event's included
         long t = c - 1; // this event's position in the block's schedule
-        int r = ringOf(state);
+        int r = ringLength(state);
         boolean full = c >= period;
         boolean week = r > period && c >= r;
         boolean weekLeads = week && weeklyLeads(state, offset);
@@ -524,7 +522,7 @@ public final class HorizonCombination {
      */
     public float seasonBeforeNext(float[] state, int offset, int period) {
         long c = (long) state[offset + count()];
-        return c >= period ? back(state, offset, ringOf(state), c, period) : Float.NaN;
+        return c >= period ? back(state, offset, ringLength(state), c, period) : Float.NaN;
     }
 
     /**
@@ -537,7 +535,7 @@ public final class HorizonCombination {
         if (c < period) {
             return false;
         }
-        int r = ringOf(state);
+        int r = ringLength(state);
         for (int k = 1; k <= horizon; k++) {
             out[k - 1] = seasonal(state, offset, r, period, c, k);
         }

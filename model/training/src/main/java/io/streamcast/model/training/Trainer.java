@@ -64,8 +64,6 @@ public final class Trainer {
     private static final DateTimeFormatter VERSION_DATE = DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    /** The scaling policy of training's defaults ({@link TrainOptions#scalerPolicy()} is a run's); stored in the artifact so the stream scales identically. */
-    public static final ScalerPolicy SCALER_POLICY = ScalerPolicy.DEFAULT;
 
     static {
         // JavaCPP otherwise measures the process's physical memory on allocations, which costs more than the

@@ -179,7 +179,7 @@ class TrainerTest {
         ForecastModel model = sineModel.model();
         ForecastModel direct = ModelExporter.export(net, model.features(), HeadMode.DIRECT);
         assertThat(model.residual()).isTrue();
-        SeriesFeatures sf = SeriesFeatures.compute(SINES.get(1), model.features(), Trainer.SCALER_POLICY,
+        SeriesFeatures sf = SeriesFeatures.compute(SINES.get(1), model.features(), io.streamcast.model.core.feature.ScalerPolicy.DEFAULT,
                 model.horizon());
         int k = model.horizon();
         int steps = 1_000;

@@ -110,10 +110,9 @@ public final class SeriesStep {
         if (period == 0 && before >= 1 && (before == 1 || before == s.modelSince || upgraded)
                 && s.stats.length == m.statsSize) {
             period = startSeason(s, m, timestamp - s.lastTimestamp);
-        } else if (period > 0 && period <= HorizonCombination.MAX_WEEKLY_PERIOD
-                && HorizonCombination.ringLength(s.stats) == period) {
-            // a key whose block keeps one season (converted from an earlier layout) gets a week's ring once its
-            // events say its season is a day
+        } else if (upgraded && period > 0 && HorizonCombination.ringLength(s.stats) == period) {
+            // a key converted from an earlier layout (its block keeps one season) gets a week's ring if the gap to
+            // this event says its season is a day
             int ring = HorizonCombination.ringFor(timestamp - s.lastTimestamp, period);
             if (ring != period) {
                 s.stats = m.combination.resizeBlock(s.stats, m.statsSize, period, false, ring);

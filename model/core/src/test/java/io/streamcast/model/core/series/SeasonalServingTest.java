@@ -396,7 +396,6 @@ class SeasonalServingTest {
         assertThat(flagged).as("flags on the same clean daily pattern after the conversion").isEmpty();
     }
 
-    /** Layout 4's (and 5's) statistics of a key: this layout's without the scorer's daily profile. */
     /**
      * A key's statistics with its combination block as layouts up to 7 held it: three candidates (no weekly) and a
      * ring of the last P values (unchanged if the key has no block).
@@ -428,6 +427,7 @@ class SeasonalServingTest {
         return old;
     }
 
+    /** Layout 4's (and 5's) statistics of a key: this layout's without the scorer's daily profile. */
     private static float[] layout4(float[] stats) {
         float[] v4 = new float[stats.length - (AnomalyScorer.STATE_SIZE - AnomalyScorer.LAYOUT_5_STATE_SIZE)];
         System.arraycopy(stats, 0, v4, 0, AnomalyScorer.LAYOUT_5_STATE_SIZE);
