@@ -1,5 +1,8 @@
 package io.streamcast.jobs.cluster;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -117,6 +120,48 @@ public final class StandaloneCluster {
 
     public String bootstrap() {
         return bootstrap;
+    }
+
+    /** The job's six topics, as {@code scripts/create-topics.sh} creates them. */
+    public static final List<String> JOB_TOPICS =
+            List.of("events", "forecasts", "anomalies", "events-dlq", "models", "model-errors");
+
+    /**
+     * Creates the job's topics as {@code scripts/create-topics.sh} does and waits until every partition has a leader.
+     * The outputs and {@code models} are stamped with the broker's append time: the sinks stamp records with their
+     * event time (the tests' is in the past), and with CreateTime the broker's 7-day time retention deleted committed
+     * records whenever its check (30 s after start, then every 5 minutes) ran mid-test.
+     */
+    public void createJobTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Map<String, String> appendTime = Map.of("message.timestamp.type", "LogAppendTime");
+            admin.createTopics(List.of(new NewTopic("events", 2, (short) 1),
+                    new NewTopic("forecasts", 2, (short) 1).configs(appendTime),
+                    new NewTopic("anomalies", 2, (short) 1).configs(appendTime),
+                    new NewTopic("events-dlq", 1, (short) 1).configs(appendTime),
+                    new NewTopic("models", 1, (short) 1).configs(appendTime),
+                    new NewTopic("model-errors", 1, (short) 1).configs(appendTime)))
+                    .all().get(60, TimeUnit.SECONDS);
+            awaitTopicsReady(admin, JOB_TOPICS, Duration.ofSeconds(60));
+        }
+    }
+
+    /** Created is not yet served: waits until every partition of {@code topics} has a leader in the metadata. */
+    static void awaitTopicsReady(Admin admin, List<String> topics, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                var d = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+                if (d.values().stream().allMatch(t -> !t.partitions().isEmpty()
+                        && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // UnknownTopicOrPartition while the metadata propagates
+            }
+            assertThat(System.nanoTime()).as("topics %s with leaders within %s", topics, timeout).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     /** The jobs {@link #submitted} so far. */

@@ -97,39 +97,7 @@ class StandaloneClusterITCase {
         phase = "start-kafka-and-flink";
         cluster.start();
         phase = "create-topics";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            // as scripts/create-topics.sh: the outputs are stamped with the broker's append time. The sinks stamp
-            // records with their event time, here January 2026; with CreateTime the broker's 7-day time retention
-            // deleted committed forecasts whenever its check (30 s after start, then every 5 minutes) ran mid-test.
-            Map<String, String> appendTime = Map.of("message.timestamp.type", "LogAppendTime");
-            admin.createTopics(List.of(new NewTopic("events", 2, (short) 1),
-                    new NewTopic("forecasts", 2, (short) 1).configs(appendTime),
-                    new NewTopic("anomalies", 2, (short) 1).configs(appendTime),
-                    new NewTopic("events-dlq", 1, (short) 1).configs(appendTime),
-                    new NewTopic("models", 1, (short) 1).configs(appendTime),
-                    new NewTopic("model-errors", 1, (short) 1).configs(appendTime)))
-                    .all().get(60, TimeUnit.SECONDS);
-            awaitTopicsReady(admin, Duration.ofSeconds(60));
-        }
-    }
-
-    /** Created is not yet served: waits until every partition of the six topics has a leader in the metadata. */
-    static void awaitTopicsReady(Admin admin, Duration timeout) throws Exception {
-        List<String> topics = List.of("events", "forecasts", "anomalies", "events-dlq", "models", "model-errors");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                var d = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
-                if (d.values().stream().allMatch(t -> !t.partitions().isEmpty()
-                        && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
-                    return;
-                }
-            } catch (java.util.concurrent.ExecutionException e) {
-                // UnknownTopicOrPartition while the metadata propagates
-            }
-            assertThat(System.nanoTime()).as("topics %s with leaders within %s", topics, timeout).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        cluster.createJobTopics();
     }
 
     static void awaitRunning(String job, Duration timeout) throws Exception {

@@ -25,12 +25,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** Job settings on topics of their own, so integration tests sharing a broker never read each other's records. */
-final class TestTopics {
+public final class TestTopics {
 
     private TestTopics() {}
 
     /** {@code prefix} and a random suffix. */
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -39,7 +39,7 @@ final class TestTopics {
      * {@code id-models} and {@code id-model-errors}, consumer group and transactional id prefix {@code id}; a mutable
      * map for the test's own settings.
      */
-    static Map<String, String> settings(String id, String bootstrapServers) {
+    public static Map<String, String> settings(String id, String bootstrapServers) {
         Map<String, String> s = new HashMap<>();
         s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         s.put(ForecastOptions.EVENTS_TOPIC.key(), id + "-events");

@@ -22,13 +22,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -81,17 +78,7 @@ class LearnerClusterITCase {
         cluster = new StandaloneCluster(StandaloneCluster.repository(), DIR, Map.of(
                 "STREAMCAST_JOB_JAR", CLUSTER_JAR.toString(), "STREAMCAST_FLINK_SLOTS", "3"));
         cluster.start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
-            // the outputs stamped with the broker's append time, as scripts/create-topics.sh does (see there)
-            Map<String, String> appendTime = Map.of("message.timestamp.type", "LogAppendTime");
-            admin.createTopics(List.of(new NewTopic("events", 2, (short) 1),
-                    new NewTopic("forecasts", 2, (short) 1).configs(appendTime),
-                    new NewTopic("anomalies", 2, (short) 1).configs(appendTime),
-                    new NewTopic("events-dlq", 1, (short) 1).configs(appendTime),
-                    new NewTopic("models", 1, (short) 1).configs(appendTime),
-                    new NewTopic("model-errors", 1, (short) 1).configs(appendTime)))
-                    .all().get(60, TimeUnit.SECONDS);
-        }
+        cluster.createJobTopics();
     }
 
     @AfterAll

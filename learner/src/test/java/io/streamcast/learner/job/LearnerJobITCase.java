@@ -9,13 +9,13 @@ import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.connectors.kafka.TopicReader;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ModelControlConfig;
-import io.streamcast.jobs.control.ModelControlOptions;
 import io.streamcast.jobs.control.ModelUpdate;
 import io.streamcast.jobs.forecast.ForecastJob;
 import io.streamcast.jobs.forecast.ForecastJobConfig;
 import io.streamcast.jobs.forecast.ForecastOptions;
 import io.streamcast.jobs.forecast.KafkaWiring;
 import io.streamcast.jobs.forecast.ModelBundle;
+import io.streamcast.jobs.forecast.TestTopics;
 import io.streamcast.learner.core.LearnerConfig;
 import io.streamcast.model.core.DenseHead;
 import io.streamcast.model.core.ForecastModel;
@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -195,19 +194,10 @@ class LearnerJobITCase {
         return settings(kafka.bootstrapServers(), prefix);
     }
 
+    /** The job's settings on topics of their own ({@link TestTopics}), checkpoints every 300 ms. */
     static Map<String, String> settings(String bootstrap, String prefix) {
-        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> s = new HashMap<>();
-        s.put(ForecastOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
-        s.put(ForecastOptions.EVENTS_TOPIC.key(), id + "-events");
-        s.put(ForecastOptions.FORECASTS_TOPIC.key(), id + "-forecasts");
-        s.put(ForecastOptions.ANOMALIES_TOPIC.key(), id + "-anomalies");
-        s.put(ForecastOptions.DEAD_LETTER_TOPIC.key(), id + "-dlq");
-        s.put(ForecastOptions.GROUP_ID.key(), id);
-        s.put(ForecastOptions.TRANSACTIONAL_ID_PREFIX.key(), id);
+        Map<String, String> s = TestTopics.settings(TestTopics.unique(prefix), bootstrap);
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
-        s.put(ModelControlOptions.MODELS_TOPIC.key(), id + "-models");
-        s.put(ModelControlOptions.MODEL_ERRORS_TOPIC.key(), id + "-model-errors");
         return s;
     }
 

@@ -161,16 +161,24 @@ public final class StateLayouts {
 
     /** Whether layout 6's {@code stats} are those of model {@code m} (with or without a season block). */
     private static boolean fromLayout6Fits(float[] old, ServingModel m) {
-        int n = old.length + LAYOUT_6_GROWTH;
+        return fits(old, AnomalyScorer.LAYOUT_6_STATE_SIZE, m, true);
+    }
+
+    /**
+     * Whether an earlier layout's {@code stats}, whose anomaly scorer took {@code oldScorerSize} floats, are those of
+     * model {@code m} once the scorer has this layout's size: the same length, or (if a season block is allowed) one
+     * of layout 7's blocks after them.
+     */
+    private static boolean fits(float[] old, int oldScorerSize, ServingModel m, boolean seasonAllowed) {
+        int n = old.length + AnomalyScorer.STATE_SIZE - oldScorerSize;
         if (n == m.statsSize) {
             return true;
         }
-        if (n < m.statsSize) {
+        if (!seasonAllowed || n < m.statsSize) {
             return false;
         }
         float[] probe = new float[n];
-        System.arraycopy(old, AnomalyScorer.LAYOUT_6_STATE_SIZE, probe, AnomalyScorer.STATE_SIZE,
-                old.length - AnomalyScorer.LAYOUT_6_STATE_SIZE);
+        System.arraycopy(old, oldScorerSize, probe, AnomalyScorer.STATE_SIZE, old.length - oldScorerSize);
         return m.combination.periodBeforeWeekly(probe, m.statsSize) > 0;
     }
 
@@ -189,17 +197,7 @@ public final class StateLayouts {
 
     /** Whether layout 4's or 5's {@code stats} are those of model {@code m} (with a season block: layout 5 only). */
     private static boolean fromLayout5Fits(float[] old, ServingModel m, boolean seasonAllowed) {
-        int n = old.length + PROFILE_GROWTH;
-        if (n == m.statsSize) {
-            return true;
-        }
-        if (!seasonAllowed || n < m.statsSize) {
-            return false;
-        }
-        float[] probe = new float[n];
-        System.arraycopy(old, AnomalyScorer.LAYOUT_5_STATE_SIZE, probe, AnomalyScorer.STATE_SIZE,
-                old.length - AnomalyScorer.LAYOUT_5_STATE_SIZE);
-        return m.combination.periodBeforeWeekly(probe, m.statsSize) > 0;
+        return fits(old, AnomalyScorer.LAYOUT_5_STATE_SIZE, m, seasonAllowed);
     }
 
     /**
