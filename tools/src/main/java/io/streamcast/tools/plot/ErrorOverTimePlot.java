@@ -25,7 +25,6 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -119,15 +118,7 @@ public final class ErrorOverTimePlot {
                 p.addDomainMarker(m);
             }
         }
-        for (XYPlot p : panels) {
-            p.setBackgroundPaint(Color.WHITE);
-            p.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-            p.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-            p.setAxisOffset(RectangleInsets.ZERO_INSETS);
-        }
-        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.setPadding(new RectangleInsets(4, 4, 4, 48));
+        JFreeChart chart = ForecastPlot.chart(title, plot, panels);
         chart.addSubtitle(new TextTitle(String.format(Locale.ROOT, "weekly mean over all series' scored rows; dashed: "
                 + "a learned version first serves (%d versions)", e.versions().firstServed().size()),
                 new Font(Font.SANS_SERIF, Font.PLAIN, 12)));

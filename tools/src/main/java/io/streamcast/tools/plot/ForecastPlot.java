@@ -46,6 +46,23 @@ import java.util.TimeZone;
  */
 public final class ForecastPlot {
 
+    /**
+     * The charts' common frame: white panels with light grid lines, the title, a white background and room on the
+     * right for the last date label (centred on its tick at the plot's right edge).
+     */
+    static JFreeChart chart(String title, CombinedDomainXYPlot plot, List<XYPlot> panels) {
+        for (XYPlot p : panels) {
+            p.setBackgroundPaint(Color.WHITE);
+            p.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+            p.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+            p.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        }
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setPadding(new RectangleInsets(4, 4, 4, 48));
+        return chart;
+    }
+
     private static final Color ACTUAL = new Color(0x1f, 0x3a, 0x93);
     private static final Color FORECAST = new Color(0xe6, 0x7e, 0x22);
     private static final Color BAND = new Color(0xf8, 0xc4, 0x7e);
@@ -202,16 +219,7 @@ public final class ForecastPlot {
         plot.setGap(8);
         plot.add(top, 3);
         plot.add(bottom, 1);
-        for (XYPlot p : List.of(top, bottom)) {
-            p.setBackgroundPaint(Color.WHITE);
-            p.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-            p.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-            p.setAxisOffset(RectangleInsets.ZERO_INSETS);
-        }
-        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        // room on the right for the last date label, which is centred on its tick at the plot's right edge
-        chart.setPadding(new RectangleInsets(4, 4, 4, 48));
+        JFreeChart chart = chart(title, plot, List.of(top, bottom));
         chart.addSubtitle(new TextTitle(String.format(Locale.ROOT,
                 "%d rows · %d labelled window(s) shaded · %d detection(s) (score ≥ %.4g) marked: %d inside, %d outside "
                         + "labelled windows%s", n, windows.size(), detections, threshold, insideScores.getItemCount(),
