@@ -2,6 +2,7 @@ package io.streamcast.jobs.forecast;
 
 import io.streamcast.connectors.event.ExplicitSerializer;
 import io.streamcast.model.core.HalfFloat;
+import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
 import io.streamcast.model.core.series.SeriesState;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -16,9 +17,9 @@ import java.io.IOException;
  * savepoints and upgrades without Kryo.
  *
  * <p>Each record starts with its layout version, so a later release reads records written by this one
- * (and refuses, with a message, a version it does not know). Layout version 8, written by this release:
+ * (and refuses, with a message, a version it does not know). Layout version 9, written by this release:
  * <pre>
- *   byte    version (8)
+ *   byte    version (9)
  *   varlong lastTimestamp, zigzag-coded      (6 bytes for today's epoch milliseconds)
  *   int     modelTag                         (the model's architecture is in the operator's model lineage)
  *   varlong scalerCount                      (7 bits per byte, low groups first: 1 byte below 128, 3 below 2^21)
@@ -31,16 +32,24 @@ import java.io.IOException;
  *                                            floats, except the scorer's {@value AnomalyScorer#PROFILE_SLOTS} profile codes
  *                                            (at {@value AnomalyScorer#PROFILE}, when n ≥ {@value AnomalyScorer#STATE_SIZE}),
  *                                            16-bit integers each, {@code -32768} for a slot not seen (NaN)
+ *   varint  ringAt                           where a week's ring starts in the stats ({@link SeriesState#ringAt}), 0 if none;
+ *                                            then, for a key with one, the stats in three parts: those before the ring (as above),
+ *                                            the {@value HorizonCombination#WEEK_RING_TAIL} floats after it (the codes' origin and
+ *                                            exponent, the ring's length and the season), then the ring: its newest season's values
+ *                                            floats, its older days' codes 16-bit integers ({@link HorizonCombination#isCode},
+ *                                            {@code -32768} for a slot not written yet)
  * </pre>
- * That is 31 to 33 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 numbers)
- * + 2 × (recurrent) + 4 × (stats) − 2 × 48. The step writes only values these reproduce exactly (half-precision
+ * That is 32 to 36 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 numbers, a
+ * ring that starts before the 16,384th number) + 2 × (recurrent) + 4 × (stats) − 2 × 48 − 2 × (older days' values). The step writes only values these reproduce exactly (half-precision
  * recurrent state, integer profile codes), so a record reads back what was written, bit for bit; anything else (not
  * made by the step) is rounded to the nearest. Still read, and written back for a key restored from them and not
  * seen since (records are read field by field and tagged with their layout, {@link SeriesState#layout}; the one
  * conversion of a key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since
  * it needs the serving model):
  * <ul>
- *   <li>layout version 7: the same record; its stats' combination block has three candidates and a ring of one
+ *   <li>layout version 8: the same record without {@code ringAt}, its stats as version 7's (a week's ring all floats,
+ *       without the codes' origin and exponent);
+ *   <li>layout version 7: the same record as 8; its stats' combination block has three candidates and a ring of one
  *       season;
  *   <li>layout version 6: the same fields, all numbers floats; its stats hold the daily profile's means as floats
  *       and no origin or step of the codes;
@@ -61,6 +70,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
 
     /** The layout version this serializer writes ({@link SeriesState#LAYOUT}). */
     public static final byte LAYOUT_VERSION = SeriesState.LAYOUT;
+
+    /** The eighth layout version: as 9 without the week's ring in codes; read, written back until converted. */
+    public static final byte LAYOUT_VERSION_8 = SeriesState.LAYOUT_8;
 
     /** The seventh layout version: as 8 (the same record; its stats' combination block without the weekly candidate); read, written back until converted. */
     public static final byte LAYOUT_VERSION_7 = SeriesState.LAYOUT_7;
@@ -140,10 +152,59 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             writeFloatValues(s.recurrent, out);
         }
         writeVarLong(s.stats.length, out);
-        if (s.layout >= LAYOUT_VERSION_7 && s.stats.length >= AnomalyScorer.STATE_SIZE) {
-            writeStatsWithProfileCodes(s.stats, out);
+        if (s.layout >= LAYOUT_VERSION) {
+            writeVarLong(s.ringAt, out);
+        }
+        if (s.layout >= LAYOUT_VERSION && s.ringAt > 0) {
+            writeStatsWithWeekRing(s.stats, s.ringAt, out);
+        } else if (s.layout >= LAYOUT_VERSION_7 && s.stats.length >= AnomalyScorer.STATE_SIZE) {
+            writeStatsWithProfileCodes(s.stats, 0, s.stats.length, out);
         } else {
             writeFloatValues(s.stats, out);
+        }
+    }
+
+    /** The stats of a key with a week's ring at {@code ringAt}: before it, the floats after it, then the ring. */
+    private static void writeStatsWithWeekRing(float[] a, int ringAt, DataOutputView out) throws IOException {
+        int ringEnd = a.length - HorizonCombination.WEEK_RING_TAIL;
+        checkWeekRing(a.length, ringAt, ringEnd - ringAt == HorizonCombination.ringLength(a));
+        writeStatsWithProfileCodes(a, 0, ringAt, out);
+        for (int i = ringEnd; i < a.length; i++) {
+            out.writeFloat(a[i]);
+        }
+        for (int i = ringAt; i < ringEnd; i++) {
+            if (HorizonCombination.isCode(a, ringAt, i)) {
+                float code = HorizonCombination.codeOf(a, a[i]);
+                out.writeShort(Float.isNaN(code) ? NO_PROFILE_CODE : (int) code);
+            } else {
+                out.writeFloat(a[i]);
+            }
+        }
+    }
+
+    private static float[] readStatsWithWeekRing(float[] reuse, int n, int ringAt, DataInputView in) throws IOException {
+        int ringEnd = n - HorizonCombination.WEEK_RING_TAIL;
+        checkWeekRing(n, ringAt, true);
+        float[] a = readStatsWithProfileCodes(reuse, n, ringAt, in);
+        for (int i = ringEnd; i < n; i++) {
+            a[i] = in.readFloat();
+        }
+        checkWeekRing(n, ringAt, ringEnd - ringAt == HorizonCombination.ringLength(a));
+        for (int i = ringAt; i < ringEnd; i++) {
+            if (HorizonCombination.isCode(a, ringAt, i)) {
+                short code = in.readShort();
+                a[i] = code == NO_PROFILE_CODE ? Float.NaN : HorizonCombination.valueOfCode(a, code);
+            } else {
+                a[i] = in.readFloat();
+            }
+        }
+        return a;
+    }
+
+    private static void checkWeekRing(int n, int ringAt, boolean lengthMatches) throws IOException {
+        if (ringAt < AnomalyScorer.STATE_SIZE || ringAt >= n - HorizonCombination.WEEK_RING_TAIL || !lengthMatches) {
+            throw new IOException("series state whose week of values starts at " + ringAt + " of its " + n
+                    + " statistics does not hold a ring there: the state is corrupt");
         }
     }
 
@@ -153,10 +214,11 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         }
     }
 
-    private static void writeStatsWithProfileCodes(float[] a, DataOutputView out) throws IOException {
+    /** {@code a[0, end)}: floats, but the scorer's profile codes (which end before {@code end}) in 16 bits. */
+    private static void writeStatsWithProfileCodes(float[] a, int start, int end, DataOutputView out) throws IOException {
         int from = AnomalyScorer.PROFILE;
         int to = from + AnomalyScorer.PROFILE_SLOTS;
-        for (int i = 0; i < from; i++) {
+        for (int i = start; i < from; i++) {
             out.writeFloat(a[i]);
         }
         for (int i = from; i < to; i++) {
@@ -164,7 +226,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             out.writeShort(Float.isNaN(code) ? NO_PROFILE_CODE
                     : (int) Math.max(-AnomalyScorer.MAX_PROFILE_CODE, Math.min(AnomalyScorer.MAX_PROFILE_CODE, Math.rint(code))));
         }
-        for (int i = to; i < a.length; i++) {
+        for (int i = to; i < end; i++) {
             out.writeFloat(a[i]);
         }
     }
@@ -177,7 +239,8 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         return a;
     }
 
-    private static float[] readStatsWithProfileCodes(float[] reuse, int n, DataInputView in) throws IOException {
+    /** Stats of {@code n} numbers, of which {@code a[0, end)} are read here ({@link #writeStatsWithProfileCodes}). */
+    private static float[] readStatsWithProfileCodes(float[] reuse, int n, int end, DataInputView in) throws IOException {
         float[] a = reuse != null && reuse.length == n ? reuse : new float[n];
         int from = AnomalyScorer.PROFILE;
         int to = from + AnomalyScorer.PROFILE_SLOTS;
@@ -188,7 +251,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             short code = in.readShort();
             a[i] = code == NO_PROFILE_CODE ? Float.NaN : code;
         }
-        for (int i = to; i < n; i++) {
+        for (int i = to; i < end; i++) {
             a[i] = in.readFloat();
         }
         return a;
@@ -216,7 +279,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
     @Override
     public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_7 || version == LAYOUT_VERSION_6 || version == LAYOUT_VERSION_5
+        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_8 || version == LAYOUT_VERSION_7 || version == LAYOUT_VERSION_6 || version == LAYOUT_VERSION_5
                 || version == LAYOUT_VERSION_4 || version == LAYOUT_VERSION_3) {
             boolean current = version != LAYOUT_VERSION_3;
             reuse.lastTimestamp = current ? unzigzag(readVarLong(in)) : in.readLong();
@@ -235,8 +298,13 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             int n = readLength(in);
             reuse.recurrent = halves ? readHalves(reuse.recurrent, n, in) : readFloats(reuse.recurrent, n, in);
             n = readLength(in);
-            reuse.stats = halves && n >= AnomalyScorer.STATE_SIZE ? readStatsWithProfileCodes(reuse.stats, n, in)
-                    : readFloats(reuse.stats, n, in);
+            reuse.ringAt = version >= LAYOUT_VERSION ? readLength(in) : 0;
+            if (reuse.ringAt > 0) {
+                reuse.stats = readStatsWithWeekRing(reuse.stats, n, reuse.ringAt, in);
+            } else {
+                reuse.stats = halves && n >= AnomalyScorer.STATE_SIZE ? readStatsWithProfileCodes(reuse.stats, n, n, in)
+                        : readFloats(reuse.stats, n, in);
+            }
             reuse.layout = (byte) version;
             return reuse;
         }
@@ -254,6 +322,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         reuse.scalerM2 = in.readDouble();
         reuse.recurrent = readFloats(reuse.recurrent, in.readShort(), in);
         reuse.stats = readFloats(reuse.stats, in.readShort(), in);
+        reuse.ringAt = 0;
         reuse.layout = (byte) version;
         return reuse;
     }

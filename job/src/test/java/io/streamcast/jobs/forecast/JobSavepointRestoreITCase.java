@@ -350,7 +350,7 @@ class JobSavepointRestoreITCase {
     void aSavepointWhoseSeriesStateCannotBeReadFailsTheJobSayingWhy(@TempDir Path dir) throws Exception {
         Path golden = relocatedGolden(dir, GoldenJobSavepoint.NAME_V1);
         // every key's series-state record in the golden starts with: layout version 2, the key's last event time (the same for
-        // all keys: they share time steps), the model's tag. Make them layout version 9, which no release wrote.
+        // all keys: they share time steps), the model's tag. Make them layout version 99, which no release wrote.
         Event last = GoldenJobSavepoint.series().get("key-0").get(PREFIX - 1);
         byte[] record = ByteBuffer.allocate(13).put(SeriesStateSerializer.LAYOUT_VERSION_2)
                 .putLong(last.getTimestampMillis()).putInt(TestModels.VERSION.hashCode()).array();
@@ -358,7 +358,7 @@ class JobSavepointRestoreITCase {
         byte[] bytes = Files.readAllBytes(metadata);
         List<Integer> at = indexesOf(bytes, record);
         assertThat(at).as("the keys' state records in the golden savepoint").hasSize(KEYS);
-        at.forEach(i -> bytes[i] = 9);
+        at.forEach(i -> bytes[i] = 99);
         Files.write(metadata, bytes);
 
         GoldenJobSavepoint.Run corrupt = GoldenJobSavepoint.Run.continuing("corrupt");
@@ -367,7 +367,7 @@ class JobSavepointRestoreITCase {
         assertThatThrownBy(() -> job.getJobExecutionResult().get(120, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e,
-                        "series state layout version 9 is not supported by this release")).as("cause of %s", e)
+                        "series state layout version 99 is not supported by this release")).as("cause of %s", e)
                         .hasValueSatisfying(cause -> assertThat(cause.getMessage())
                                 .contains("restore with the release that wrote the savepoint or a newer one")));
         assertThat(GoldenJobSavepoint.forecasts(kafka, corrupt.forecasts()))

@@ -49,20 +49,33 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  * after the season started); before any, the {@link PersistenceBlend} forecast is served as for a key without one.
  *
  * <h2>State</h2>
- * A block of {@link #blockSize(int, int)} = {@code R + 8n − 1} floats at the end of the key's statistics (n tracked
- * horizons, R the ring's length: P, or W = 7P for a daily season of at most {@value #MAX_WEEKLY_PERIOD} events;
- * K = 48, P = 24 and a weekly ring give 223 floats, 892 bytes; a ring of one season 79 floats), laid out so that the
- * period and the ring are found from the end:
+ * A block of {@link #blockSize(int, int)} floats at the end of the key's statistics: {@code R + 8n − 1} for a ring of
+ * one season, {@code R + 8n + 1} for a week's (n tracked horizons, R the ring's length: P, or W = 7P for a daily
+ * season of at most {@value #MAX_WEEKLY_PERIOD} events; K = 48 and P = 24 give a block of 225 floats with a week's
+ * ring, 79 with a ring of one season), laid out so that the period and the ring are found from the end:
  * <pre>
  *  +0 .. +4n−1        ERRORS     E of tracked horizon i, candidates model, persistence, seasonal, weekly (NaN = none yet)
  *  +4n .. +8n−5       PENDING    pending forecasts of tracked horizons 2 … n, the same four candidates (NaN = none)
  *  +8n−4              COUNT      values written into the ring (below 2^23; then stepped back by a multiple of R)
  *  +8n−3 .. +8n+R−4   RING       the last R values, value units
- *  +8n+R−3            LENGTH     R
- *  +8n+R−2            PERIOD     P
+ *  (a week's ring only)
+ *  +8n+R−3            ORIGIN     o, the origin of the older days' codes (NaN while the ring has none)
+ *  +8n+R−2            EXPONENT   e, the codes' step is 2^e value units
+ *  then               LENGTH     R
+ *  last               PERIOD     P
  * </pre>
- * Series state layouts up to 7 had no weekly candidate: a block of {@code P + 6n − 1} floats, three candidates and a
- * ring of one season ({@link #resizeBlock}).
+ * <b>The older days of a week's ring are fixed point</b> (series state layout 9), so that a state serializer writes
+ * them in 2 bytes each and reads back exactly what the step computes with: a value is rounded here, once, when it
+ * becomes older than a season (the newest season, which seasonal naive reads, stays a float), to the nearest
+ * {@code o + q·2^e}, q an integer in [−{@value #MAX_CODE}, {@value #MAX_CODE}]. The step 2^e is a power of two set from
+ * the spread of the older days' values, half of it coding to between 2^13 and 2^14 (a resolution of about 1/16,000 of
+ * the spread; integer values whose spread is below 16,384 stay exact), and o a multiple of the step near their
+ * middle. The codes are fitted afresh once a season and whenever an ageing value falls outside their range, every
+ * older value then rounded to the new step (on a finer step nothing changes; a value rounded again to a coarser
+ * one is within a step of what it was). Weekly naive, which reads those days, forecasts at that resolution. For H = 32 and K = 48 that makes a week's ring of an hourly key 1,007 bytes a record
+ * with an LSTM and 943 with a GRU, where floats took 1,285 and 1,221.
+ * Series state layout 8 kept the whole ring in floats and had no ORIGIN or EXPONENT; layouts up to 7 had no weekly
+ * candidate: a block of {@code P + 6n − 1} floats, three candidates and a ring of one season ({@link #resizeBlock}).
  * Instances are not thread-safe (they hold the error averages of the current event); one per serving model.
  */
 public final class HorizonCombination {
@@ -84,6 +97,11 @@ public final class HorizonCombination {
     public static final String HALF_LIFE_PROPERTY = "streamcast.combination.half-life-seasons";
     /** JVM property overriding {@link #DEFAULT_SHARPNESS}, for evaluations that tune it. */
     public static final String SHARPNESS_PROPERTY = "streamcast.combination.sharpness";
+
+    /** Largest magnitude of an older day's code in a week's ring (a 16-bit signed integer; its most negative value is left for NaN). */
+    public static final int MAX_CODE = Short.MAX_VALUE;
+    /** Floats of a block after a week's ring: the codes' origin and exponent, the ring's length and the season. */
+    public static final int WEEK_RING_TAIL = 4;
 
     public static final int MODEL = 0;
     public static final int PERSISTENCE = 1;
@@ -152,8 +170,16 @@ public final class HorizonCombination {
         return horizon;
     }
 
-    /** Floats of a key's block for season {@code period} and a ring of {@code ring} values: R + 8n − 1. */
+    /**
+     * Floats of a key's block for season {@code period} and a ring of {@code ring} values: R + 8n − 1, and two more
+     * (the codes' origin and exponent) for a week's ring.
+     */
     public int blockSize(int period, int ring) {
+        return ring + 8 * n - 1 + (ring > period ? 2 : 0);
+    }
+
+    /** Floats of a key's block in series state layout 8 (the whole ring in floats, no codes): R + 8n − 1. */
+    public int blockSizeLayout8(int ring) {
         return ring + 8 * n - 1;
     }
 
@@ -234,6 +260,23 @@ public final class HorizonCombination {
         return p;
     }
 
+    /** The season of a block of series state layout 8 ({@link #blockSizeLayout8}), 0 if none. */
+    public int periodOfLayout8(float[] stats, int base) {
+        if (stats.length <= base + 1) {
+            return 0;
+        }
+        float last = stats[stats.length - 1];
+        int p = (int) last;
+        if (p != last || p < 2 || p > MAX_PERIOD) {
+            return 0;
+        }
+        float r = stats[stats.length - 2];
+        if (r != p && r != DAYS_PER_WEEK * p || stats.length != base + blockSizeLayout8((int) r)) {
+            return 0;
+        }
+        return p;
+    }
+
     /** The season of a block of series state layouts up to 7 ({@link #blockSizeBeforeWeekly}), 0 if none. */
     public int periodBeforeWeekly(float[] stats, int base) {
         if (stats.length <= base) {
@@ -260,23 +303,35 @@ public final class HorizonCombination {
         for (int i = 0; i < ring; i++) {
             state[offset + ring() + i] = Float.NaN;
         }
-        state[offset + ring() + ring] = ring;
-        state[offset + ring() + ring + 1] = period;
+        if (ring > period) {
+            state[offset + ring() + ring] = Float.NaN; // ORIGIN
+            state[offset + ring() + ring + 1] = Float.NaN; // EXPONENT
+        }
+        state[offset + ring() + ring + tail(ring, period) - 2] = ring;
+        state[offset + ring() + ring + tail(ring, period) - 1] = period;
+    }
+
+    /** Floats after the ring: LENGTH and PERIOD, with ORIGIN and EXPONENT before them for a week's ring. */
+    private static int tail(int ring, int period) {
+        return ring > period ? WEEK_RING_TAIL : 2;
     }
 
     /**
      * The key's statistics {@code stats} with its block (which ends them, from {@code offset}) given a ring of
      * {@code toRing} values: a new array, the floats before the block unchanged. The block may be of series state
-     * layouts up to 7 ({@code beforeWeekly}: three candidates, a ring of one season, {@link #blockSizeBeforeWeekly}),
-     * or of this layout. The errors and pending forecasts of the candidates it had are kept (a weekly candidate new
-     * to it starts empty), and so are the count, and so the schedule, and the newest values of its ring (a ring grown
-     * to a week is full a week later).
+     * layouts up to 7 ({@code fromLayout} ≤ 7: three candidates, a ring of one season, {@link #blockSizeBeforeWeekly}),
+     * of layout 8 (the whole ring in floats, {@link #blockSizeLayout8}), or of this layout (9). The errors and
+     * pending forecasts of the candidates it had are kept (a weekly candidate new to it starts empty), and so are the
+     * count, and so the schedule, and the newest values of its ring (a ring grown to a week is full a week later); the
+     * older days of a week's ring are then rounded to their codes.
      */
-    public float[] resizeBlock(float[] stats, int offset, int period, boolean beforeWeekly, int toRing) {
+    public float[] resizeBlock(float[] stats, int offset, int period, int fromLayout, int toRing) {
+        boolean beforeWeekly = fromLayout <= 7;
         int oc = beforeWeekly ? CANDIDATES_BEFORE_WEEKLY : CANDIDATES;
         int oldCount = oc * (2 * n - 1);
         int oldRing = beforeWeekly ? period : ringLength(stats);
-        StateRegions.check(stats, offset, oldCount + oldRing + (beforeWeekly ? 2 : 3));
+        int oldTail = beforeWeekly ? 1 : fromLayout >= 9 ? tail(oldRing, period) : 2; // PERIOD; LENGTH; the codes'
+        StateRegions.check(stats, offset, oldCount + 1 + oldRing + oldTail);
         float[] out = java.util.Arrays.copyOf(stats, offset + blockSize(period, toRing));
         init(out, offset, period, toRing);
         for (int i = 0; i < n; i++) {
@@ -290,12 +345,143 @@ public final class HorizonCombination {
             out[offset + ring() + (int) ((c - back) % toRing)] = stats[offset + oldCount + 1 + (int) ((c - back) % oldRing)];
         }
         out[offset + count()] = c;
+        if (toRing > period) {
+            fitCodes(out, offset, toRing, period, c);
+        }
         return out;
     }
 
-    /** The ring length of a block of this layout that ends {@code stats}. */
+    /** The ring length of a block of this layout (or layout 8) that ends {@code stats}. */
     public static int ringLength(float[] stats) {
         return (int) stats[stats.length - 2];
+    }
+
+    /**
+     * Where the ring of the block ending {@code stats} starts (an index into them), for a key with a week's ring
+     * (whose older days are codes); 0 when the key has no block ({@code base} floats before it) or a ring of one
+     * season. What a state serializer needs to find the codes ({@link #isCode}).
+     */
+    public int codedRingAt(float[] stats, int base) {
+        int p = periodOf(stats, base);
+        return p > 0 && ringLength(stats) > p ? base + ring() : 0;
+    }
+
+    /**
+     * Whether {@code stats[index]} is one of the older days' values, a code, in the week's ring that starts at
+     * {@code ringAt} ({@link #codedRingAt}) and ends {@value #WEEK_RING_TAIL} floats before the end of {@code stats}.
+     * Reads the block's count (just before the ring), length and season (its last two floats).
+     */
+    public static boolean isCode(float[] stats, int ringAt, int index) {
+        int r = ringLength(stats);
+        int p = (int) stats[stats.length - 1];
+        long c = (long) stats[ringAt - 1];
+        int j = index - ringAt;
+        if (j < 0 || j >= r || c == 0) {
+            return false;
+        }
+        long lag = Math.floorMod(c - 1 - j, (long) r); // 0 for the newest value
+        return lag >= p;
+    }
+
+    /**
+     * The code of an older day's value {@code v} in the week's ring ending {@code stats}: an integer in
+     * [−{@value #MAX_CODE}, {@value #MAX_CODE}] that {@link #valueOfCode} turns back into {@code v} exactly, for every
+     * value the step has rounded; NaN for NaN (a slot not written yet).
+     */
+    public static float codeOf(float[] stats, float v) {
+        if (Float.isNaN(v)) {
+            return Float.NaN;
+        }
+        double q = Math.rint(Math.scalb((double) v - stats[stats.length - WEEK_RING_TAIL],
+                -(int) stats[stats.length - WEEK_RING_TAIL + 1]));
+        return (float) Math.max(-MAX_CODE, Math.min(MAX_CODE, q)) + 0f;
+    }
+
+    /** The value of code {@code q} in the week's ring ending {@code stats}: {@code o + q·2^e}; NaN for NaN. */
+    public static float valueOfCode(float[] stats, float q) {
+        if (Float.isNaN(q)) {
+            return Float.NaN;
+        }
+        return decode(stats[stats.length - WEEK_RING_TAIL], (int) stats[stats.length - WEEK_RING_TAIL + 1], q);
+    }
+
+    private static float decode(double origin, int exponent, double q) {
+        return (float) (origin + Math.scalb(q, exponent));
+    }
+
+    /**
+     * Rounds the value that has just become older than a season (after the value at count {@code c} was written) to
+     * its code, first fitting the codes afresh once a season or when it is outside their range.
+     */
+    private void ageIntoCodes(float[] state, int offset, int r, int period, long c) {
+        if (r == period) {
+            return;
+        }
+        if ((c + 1) % period == 0) {
+            fitCodes(state, offset, r, period, c + 1);
+            return;
+        }
+        if (c < period) {
+            return;
+        }
+        int at = offset + ring() + (int) ((c - period) % r);
+        float v = state[at];
+        float origin = state[offset + ring() + r];
+        if (Float.isNaN(v)) {
+            return;
+        }
+        if (Float.isNaN(origin)) {
+            fitCodes(state, offset, r, period, c + 1);
+            return;
+        }
+        int exponent = (int) state[offset + ring() + r + 1];
+        double q = Math.rint(Math.scalb((double) v - origin, -exponent));
+        if (Math.abs(q) > MAX_CODE) {
+            fitCodes(state, offset, r, period, c + 1);
+        } else {
+            state[at] = decode(origin, exponent, q);
+        }
+    }
+
+    /**
+     * Fits the codes to the older days' values of a week's ring holding {@code c} values (lag P and beyond from the
+     * newest): the step 2^e with half their spread coding to [2^13, 2^14) (the codes of the two extremes then within
+     * ±2^14 + 1 of a middle rounded to the step), and rounds every one of them to it.
+     */
+    private void fitCodes(float[] state, int offset, int r, int period, long c) {
+        int from = offset + ring();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int lag = period; lag < Math.min(c, r); lag++) {
+            float v = state[from + (int) ((c - 1 - lag) % r)];
+            if (!Float.isNaN(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        if (lo > hi) {
+            state[from + r] = Float.NaN;
+            state[from + r + 1] = Float.NaN;
+            return;
+        }
+        double half = (hi - lo) / 2;
+        double middle = lo + half;
+        // one value (or all equal): the step of its float, so it is held exactly and the next value re-fits the codes
+        int exponent = half > 0 ? Math.getExponent(half) - 13 : Math.getExponent((double) Math.ulp((float) middle));
+        float origin = (float) Math.scalb(Math.rint(Math.scalb(middle, -exponent)), exponent);
+        while (Math.abs(Math.rint(Math.scalb(lo - origin, -exponent))) > MAX_CODE
+                || Math.abs(Math.rint(Math.scalb(hi - origin, -exponent))) > MAX_CODE) {
+            exponent++; // not reached for finite floats (the extremes code within ±2^14 + 1); a guard
+        }
+        state[from + r] = origin;
+        state[from + r + 1] = exponent;
+        for (int lag = period; lag < Math.min(c, r); lag++) {
+            int at = from + (int) ((c - 1 - lag) % r);
+            float v = state[at];
+            if (!Float.isNaN(v)) {
+                state[at] = decode(origin, exponent, Math.rint(Math.scalb((double) v - origin, -exponent)));
+            }
+        }
     }
 
     /** Forgets the errors and pending forecasts (a new model), keeping the season's values. */
@@ -436,6 +622,7 @@ public final class HorizonCombination {
             update(state, weeklyAt, w, value, Math.max(alpha, 1.0 / Math.max(seenWeekly, 1)));
         }
         state[offset + ring() + (int) (c % r)] = (float) value;
+        ageIntoCodes(state, offset, r, period, c);
         long next = c + 1;
         if (next >= COUNT_LIMIT) {
             // once in 2^22 events: a slot may be judged once against another event than its target (negligible)

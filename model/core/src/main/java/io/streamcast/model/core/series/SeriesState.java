@@ -44,6 +44,13 @@ public final class SeriesState {
     public float[] recurrent;
     /** Statistics of the anomaly scorer, the prediction intervals and the persistence combination ({@link SeriesStep}). */
     public float[] stats;
+    /**
+     * Where in {@link #stats} the per-horizon combination's week of values starts, for a key that keeps one (its
+     * older days are 16-bit codes, {@link io.streamcast.model.core.HorizonCombination#isCode}); 0 for any other key.
+     * Set by {@link SeriesStep} at every event (it knows the serving model, and so where the block is); a field of the
+     * record from layout 9 on, so that a serializer finds the codes without the model.
+     */
+    public int ringAt;
 
     /**
      * The layout version this state was read in: {@link #LAYOUT} for state written by this release or created by
@@ -54,11 +61,18 @@ public final class SeriesState {
     public byte layout = LAYOUT;
 
     /**
-     * The layout version of this release: as 7, with the per-horizon combination's block of a key with a season
-     * holding a fourth candidate, weekly naive, and a ring of a week of values for a key whose season is a day of at
-     * most 48 events ({@link io.streamcast.model.core.HorizonCombination}).
+     * The layout version of this release: as 8, with the days of a week's ring older than a season in 16-bit
+     * fixed-point codes (with their origin and exponent after the ring), rounded by the per-key step itself, and where
+     * that ring starts ({@link #ringAt}) in the record
+     * ({@link io.streamcast.model.core.HorizonCombination}).
      */
-    public static final byte LAYOUT = 8;
+    public static final byte LAYOUT = 9;
+    /**
+     * Layout version 8: as 7, with the per-horizon combination's block of a key with a season holding a fourth
+     * candidate, weekly naive, and a ring of a week of values (all floats) for a key whose season is a day of at most
+     * 48 events.
+     */
+    public static final byte LAYOUT_8 = 8;
     /**
      * Layout version 7: as 6, with the recurrent state rounded to IEEE half precision and the
      * anomaly scorer's daily profile in 16-bit fixed-point codes (with their origin and step), both by the per-key
@@ -124,6 +138,7 @@ public final class SeriesState {
         c.scalerM2 = scalerM2;
         c.modelSince = modelSince;
         c.layout = layout;
+        c.ringAt = ringAt;
     }
 
     private static float[] copyArray(float[] from, float[] to) {
@@ -143,7 +158,7 @@ public final class SeriesState {
             return false;
         }
         return lastTimestamp == s.lastTimestamp && modelTag == s.modelTag && archTag == s.archTag
-                && layout == s.layout
+                && layout == s.layout && ringAt == s.ringAt
                 && scalerCount == s.scalerCount && modelSince == s.modelSince
                 && Double.compare(scalerMean, s.scalerMean) == 0 && Double.compare(scalerM2, s.scalerM2) == 0
                 && Arrays.equals(recurrent, s.recurrent) && Arrays.equals(stats, s.stats);
@@ -151,7 +166,7 @@ public final class SeriesState {
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(lastTimestamp, modelTag, archTag, scalerCount, modelSince, scalerMean, scalerM2);
+        int h = Objects.hash(lastTimestamp, modelTag, archTag, scalerCount, modelSince, scalerMean, scalerM2, ringAt);
         h = 31 * h + Arrays.hashCode(recurrent);
         return 31 * h + Arrays.hashCode(stats);
     }
@@ -161,6 +176,6 @@ public final class SeriesState {
         return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag + ", layout=" + layout + ", archTag=" + archTag
                 + ", scaler=(" + scalerCount + ", " + scalerMean + ", " + scalerM2 + "), modelSince=" + modelSince
                 + ", recurrent=" + recurrent.length
-                + " floats, stats=" + stats.length + " floats}";
+                + " floats, stats=" + stats.length + " floats, ringAt=" + ringAt + "}";
     }
 }

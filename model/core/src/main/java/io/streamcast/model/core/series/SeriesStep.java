@@ -115,7 +115,7 @@ public final class SeriesStep {
             // this event says its season is a day
             int ring = HorizonCombination.ringFor(timestamp - s.lastTimestamp, period);
             if (ring != period) {
-                s.stats = m.combination.resizeBlock(s.stats, m.statsSize, period, false, ring);
+                s.stats = m.combination.resizeBlock(s.stats, m.statsSize, period, SeriesState.LAYOUT, ring);
             }
         }
 
@@ -173,6 +173,7 @@ public final class SeriesStep {
         s.scalerMean = scaler.mean();
         s.scalerM2 = scaler.m2();
         s.lastTimestamp = timestamp;
+        s.ringAt = period > 0 ? m.combination.codedRingAt(stats, m.statsSize) : 0;
     }
 
     /**

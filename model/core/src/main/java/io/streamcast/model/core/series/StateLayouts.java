@@ -1,5 +1,6 @@
 package io.streamcast.model.core.series;
 
+import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.PersistenceBlend;
 import io.streamcast.model.core.StateRegions;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
@@ -15,11 +16,14 @@ import io.streamcast.model.core.feature.OnlineScaler;
  *
  * <p>Earlier layouts of {@code stats}:
  * <ul>
- *   <li>version 7: the same, but for the combination's block of a key with a season: three candidates and a ring of
+ *   <li>version 8: the same, but for a week's ring in the combination's block: all floats, without the codes' origin
+ *       and exponent. The conversion adds those and rounds the ring's older days to their codes
+ *       ({@link io.streamcast.model.core.HorizonCombination#resizeBlock}); the rest carries over unchanged.
+ *   <li>version 7: as version 8, but for the combination's block of a key with a season: three candidates and a ring of
  *       one season ({@link io.streamcast.model.core.HorizonCombination#blockSizeBeforeWeekly}). The conversion keeps
  *       what the block learnt and its season's values ({@link io.streamcast.model.core.HorizonCombination#resizeBlock});
  *       the ring grows to a week at the key's next event if its season is a day ({@link SeriesStep}). Every earlier
- *       layout with a block is converted to version 7's and then so.
+ *       layout with a block is converted to version 7's and then so (to this release's block directly).
  *   <li>version 6: the anomaly scorer's daily profile as {@value AnomalyScorer#PROFILE_SLOTS} float means
  *       ({@value AnomalyScorer#LAYOUT_6_STATE_SIZE} scorer floats), the rest as in version 7. The conversion rounds
  *       the means to the profile's codes ({@link AnomalyScorer#profileFromLayout6}); the recurrent state, floats in
@@ -75,6 +79,15 @@ public final class StateLayouts {
         float[] old = s.stats;
         int counted = COUNTED_SCORER_SIZE;
         float[] stats;
+        if (s.layout == SeriesState.LAYOUT_8 && old.length >= m.statsSize
+                && (old.length == m.statsSize || m.combination.periodOfLayout8(old, m.statsSize) > 0)) {
+            // the same statistics; a week's ring gets its codes' origin and exponent, its older days rounded to them
+            int period = m.combination.periodOfLayout8(old, m.statsSize);
+            s.stats = period == 0 ? old : m.combination.resizeBlock(old, m.statsSize, period, SeriesState.LAYOUT_8,
+                    HorizonCombination.ringLength(old));
+            s.layout = SeriesState.LAYOUT;
+            return false;
+        }
         if (s.layout == SeriesState.LAYOUT_7 && old.length >= m.statsSize
                 && (old.length == m.statsSize || m.combination.periodBeforeWeekly(old, m.statsSize) > 0)) {
             s.stats = weeklyBlock(old, m);
@@ -156,7 +169,7 @@ public final class StateLayouts {
      */
     private static float[] weeklyBlock(float[] stats, ServingModel m) {
         int period = m.combination.periodBeforeWeekly(stats, m.statsSize);
-        return period == 0 ? stats : m.combination.resizeBlock(stats, m.statsSize, period, true, period);
+        return period == 0 ? stats : m.combination.resizeBlock(stats, m.statsSize, period, SeriesState.LAYOUT_7, period);
     }
 
     /** Whether layout 6's {@code stats} are those of model {@code m} (with or without a season block). */

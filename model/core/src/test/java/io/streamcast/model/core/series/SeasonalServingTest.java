@@ -80,11 +80,15 @@ class SeasonalServingTest {
         }
     }
 
-    /** A weekly rhythm: each weekday its own daily profile, so seasonal naive (a day back) is wrong every day. */
+    /**
+     * A weekly rhythm: each weekday its own daily profile, so seasonal naive (a day back) is wrong every day. In
+     * eighths, as counts and prices are on a grid: the ring's older days (codes of a step of 1/64 for this spread) hold
+     * them exactly.
+     */
     private static double weeklyValue(int t) {
         int hour = t % P;
         int day = (t / P) % 7;
-        return 200 + 30 * day + (day >= 5 ? -80 : 20) * Math.sin(2 * Math.PI * hour / P);
+        return Math.rint(8 * (200 + 30 * day + (day >= 5 ? -80 : 20) * Math.sin(2 * Math.PI * hour / P))) / 8;
     }
 
     @Test
@@ -113,6 +117,123 @@ class SeasonalServingTest {
         assertThat(HorizonCombination.ringLength(s.stats)).as("a week's ring").isEqualTo(7 * P);
         // the first week fills the ring; the longest horizon is judged about 2·48 events later
         assertThat(exactFrom).as("exact from the key's third week at the latest").isBetween(7 * P, 3 * 7 * P);
+    }
+
+    /** The value {@code lag} events before the newest in the week's ring of {@code s} (0: the newest). */
+    private static float ringValue(SeriesState s, int lag) {
+        int r = HorizonCombination.ringLength(s.stats);
+        long c = (long) s.stats[s.ringAt - 1];
+        return s.stats[s.ringAt + (int) Math.floorMod(c - 1 - lag, (long) r)];
+    }
+
+    /** The step of the older days' codes of the week's ring of {@code s}: 2^e. */
+    private static double codeStep(SeriesState s) {
+        return Math.scalb(1.0, (int) s.stats[s.stats.length - HorizonCombination.WEEK_RING_TAIL + 1]);
+    }
+
+    @Test
+    void theWeeksOlderDaysAreWithinHalfACodeStepOfTheValuesAndAPassingSpikeCostsTheirResolutionForAWeekOnly()
+            throws Exception {
+        ServingModel m = model(48, 8, 21);
+        SeriesStep step = step();
+        SeriesState s = step.newState(m);
+        SplittableRandom rnd = new SplittableRandom(5);
+        double[] y = new double[5 * 7 * P];
+        int spikeAt = 3 * 7 * P;
+        for (int t = 0; t < y.length; t++) {
+            y[t] = t == spikeAt ? 1e6 : 1000 + 200 * Math.sin(2 * Math.PI * t / P) + 37 * rnd.nextGaussian();
+        }
+        int r = 7 * P;
+        double[] steps = new double[y.length];
+        for (int t = 0; t < y.length; t++) {
+            step.step(s, m, T0 + t * HOUR, y[t], SeriesStep.Lineage.NONE);
+            steps[t] = s.ringAt > 0 && t >= P ? codeStep(s) : 0;
+            if (t < r || t % 5 != 0) {
+                continue;
+            }
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int lag = P; lag < r; lag++) {
+                lo = Math.min(lo, y[t - lag]);
+                hi = Math.max(hi, y[t - lag]);
+            }
+            double step2e = codeStep(s);
+            for (int lag = 0; lag < r; lag++) {
+                float held = ringValue(s, lag);
+                if (lag < P) {
+                    assertThat(held).as("event %d: the newest season is kept as floats", t).isEqualTo((float) y[t - lag]);
+                } else {
+                    // half the step it was rounded to, or less than a step for a value rounded again to a step
+                    // grown since (the half steps it was rounded to add up to less than the largest)
+                    double largest = 0;
+                    for (int u = t - lag + P; u <= t; u++) {
+                        largest = Math.max(largest, steps[u]);
+                    }
+                    assertThat((double) held).as("event %d, lag %d: within a step (plus float rounding)", t, lag)
+                            .isCloseTo(y[t - lag], within(largest + Math.ulp((float) y[t - lag])));
+                    assertThat(HorizonCombination.valueOfCode(s.stats, HorizonCombination.codeOf(s.stats, held)))
+                            .as("a code gives back the value the step holds").isEqualTo(held);
+                }
+            }
+            // the step fits the spread of the days it codes: at most one re-fit a season behind it
+            double spread = hi - lo;
+            assertThat(step2e).as("event %d: step %s for a spread of %s", t, step2e, spread)
+                    .isLessThanOrEqualTo(spread / 4096);
+            if (t > spikeAt + r + P) {
+                assertThat(step2e).as("the spike has left the week: the resolution is back").isLessThan(1.0 / 8);
+            }
+        }
+    }
+
+    @Test
+    void aKeyOfLayout8KeepsItsWeekAndItsErrorsAndRoundsItsOlderDaysToTheCodes() throws Exception {
+        ServingModel m = model(48, 8, 22);
+        SeriesStep step = step();
+        SeriesState now = step.newState(m);
+        SplittableRandom rnd = new SplittableRandom(9);
+        double[] y = new double[4 * 7 * P];
+        for (int t = 0; t < y.length; t++) {
+            y[t] = 500 + 80 * Math.sin(2 * Math.PI * t / P) + 9 * rnd.nextGaussian();
+        }
+        int split = 2 * 7 * P + 5;
+        for (int t = 0; t < split; t++) {
+            step.step(now, m, T0 + t * HOUR, y[t], SeriesStep.Lineage.NONE);
+        }
+        // layout 8 held the same block without the codes' origin and exponent, every ring value a float
+        SeriesState v8 = now.copy();
+        int ringAt = now.ringAt;
+        int r = 7 * P;
+        float[] block8 = new float[now.stats.length - 2];
+        System.arraycopy(now.stats, 0, block8, 0, ringAt + r);
+        block8[block8.length - 2] = r;
+        block8[block8.length - 1] = P;
+        for (int lag = 0; lag < r; lag++) {
+            long c = (long) now.stats[ringAt - 1];
+            block8[ringAt + (int) Math.floorMod(c - 1 - lag, (long) r)] = (float) y[split - 1 - lag];
+        }
+        v8.stats = block8;
+        v8.ringAt = 0;
+        v8.layout = SeriesState.LAYOUT_8;
+        assertThat(m.combination.periodOf(v8.stats, m.statsSize)).as("not a block of this layout").isZero();
+        assertThat(m.combination.periodOfLayout8(v8.stats, m.statsSize)).isEqualTo(P);
+        for (int t = split; t < y.length; t++) {
+            step.step(now, m, T0 + t * HOUR, y[t], SeriesStep.Lineage.NONE);
+            float[] expected = step.forecast().clone();
+            step.step(v8, m, T0 + t * HOUR, y[t], SeriesStep.Lineage.NONE);
+            if (t == split) {
+                assertThat(v8.layout).isEqualTo(SeriesState.LAYOUT);
+                assertThat(v8.stats.length).isEqualTo(now.stats.length);
+                assertThat(v8.ringAt).isEqualTo(ringAt);
+                // the errors and pending forecasts carried over unchanged (the event's own updates are the same)
+                assertThat(java.util.Arrays.copyOf(v8.stats, ringAt - 1)).isEqualTo(java.util.Arrays.copyOf(now.stats, ringAt - 1));
+            }
+            float[] f = step.forecast();
+            for (int k = 0; k < 48; k++) {
+                assertThat(f[k]).as("event %d, horizon %d", t, k + 1).isCloseTo(expected[k], within(0.05f));
+            }
+        }
+        // once the week has passed, the two keys hold the same codes: one state
+        assertThat(v8.stats).isEqualTo(now.stats);
     }
 
     @Test
@@ -228,13 +349,15 @@ class SeasonalServingTest {
         }
         int n = PredictionIntervals.trackedHorizons(48).length; // 1, 2, 4, 8, 16, 32, 48
         int base = AnomalyScorer.STATE_SIZE + PredictionIntervals.stateSize(48) + 4;
-        // hourly: a week's ring (7P values) for the weekly candidate, four candidates' errors and pending forecasts
-        assertThat(s.stats).hasSize(base + 7 * P + 8 * n - 1);
-        // the record: 33 bytes of fields and lengths (at most), 2 per recurrent number and daily-profile code, 4 per
-        // other float; Flink adds about 24 per key
-        int record = 33 + 2 * s.recurrent.length + 4 * s.stats.length - 2 * AnomalyScorer.PROFILE_SLOTS;
+        // hourly: a week's ring (7P values) for the weekly candidate with its codes' origin and exponent, four
+        // candidates' errors and pending forecasts
+        assertThat(s.stats).hasSize(base + 7 * P + 8 * n + 1);
+        assertThat(s.ringAt).as("where the ring starts, for the serializer").isEqualTo(base + 8 * n - 3);
+        // the record: 35 bytes of fields and lengths (at most), 2 per recurrent number, daily-profile code and older
+        // day's value of the ring, 4 per other float; Flink adds about 24 per key
+        int record = 35 + 2 * s.recurrent.length + 4 * s.stats.length - 2 * AnomalyScorer.PROFILE_SLOTS - 2 * 6 * P;
         assertThat(record + 24).as("bytes per key in a checkpoint, H=32 (LSTM), K=48, P=24, a week's ring")
-                .isLessThanOrEqualTo(1310);
+                .isLessThanOrEqualTo(1040);
         // without the week (a daily season too long for it, here quarter-hours: P=96): within the 1 KB budget
         ServingModel q96 = model(48, 32, 9);
         SeriesState d = step.newState(q96);
