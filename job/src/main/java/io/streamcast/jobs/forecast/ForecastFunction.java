@@ -57,7 +57,7 @@ import java.util.Objects;
  *
  * <p>An event not newer than its key's last one is sent to the dead-letter output as
  * {@code out-of-order} and changes nothing. A key with no events for the state TTL (in event time) is
- * cleared by a timer. Timers are coalesced to a grid of TTL/8 so a busy key holds few of them. The event time is the
+ * cleared by a timer. Timers are on a grid of TTL/8, so a busy key registers one only when its events move to the next grid point, and it then deletes the one before: a key holds one timer. The event time is the
  * events input's watermark only: the model-control input never advances it, an idle events input holds it, and a
  * watermark at the end of time expires nothing ({@link StateExpiry}). Expiries are counted and logged (rate-limited).
  *
@@ -178,7 +178,7 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         long ts = e.getTimestampMillis();
         SeriesState s = state.value();
         // the expiry timer of the key's previous accepted event is registered (and has not fired, else the state
-        // would be gone); registering the same grid point again costs a hash lookup in the timer queue and changes nothing
+        // would be gone): kept while the key stays on its grid point, else replaced
         long previousTimer = Long.MIN_VALUE;
         if (s == null) {
             s = step.newState(m);
@@ -198,6 +198,11 @@ public final class ForecastFunction extends KeyedBroadcastProcessFunction<String
         state.update(s);
         long timer = expiry.timerFor(ts);
         if (timer != previousTimer) {
+            // one expiry timer per key: the previous grid point's goes (a key kept one per grid point of the last TTL,
+            // up to 9, about 140 bytes a key in a checkpoint)
+            if (previousTimer != Long.MIN_VALUE) {
+                ctx.timerService().deleteEventTimeTimer(previousTimer);
+            }
             ctx.timerService().registerEventTimeTimer(timer);
         }
         if (sample) {

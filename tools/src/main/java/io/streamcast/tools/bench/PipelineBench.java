@@ -16,6 +16,8 @@ import java.util.List;
  *   <li>{@code latency} ({@link LatencyScenario}): event → forecast latency percentiles at half the measured
  *       maximum rate;
  *   <li>{@code state} ({@link StateScenario}): state bytes per key (completed checkpoint size ÷ keys) and heap per key;
+ *   <li>{@code seasonal} ({@link SeasonalScenario}): hourly events (keys with a daily season and a week's ring), the
+ *       bundled model and each model of {@code --model}: throughput and state bytes per key;
  *   <li>{@code sql} ({@link SqlScenario}): the SQL path ({@code STREAMCAST_FORECAST}) at 100,000 keys, heap state,
  *       parallelism 1, alternating run by run with the DataStream job on the same events;
  *   <li>{@code learner} ({@link LearnerScenario}): the job's throughput at 100,000 keys, heap state, parallelism 1,
@@ -31,7 +33,8 @@ import java.util.List;
 public final class PipelineBench {
 
     /** The scenario names a {@link Selection} may pick, in the order they run. */
-    public static final List<String> SCENARIOS = List.of("generator", "kafka", "latency", "state", "sql", "learner", "dl4j");
+    public static final List<String> SCENARIOS = List.of("generator", "kafka", "latency", "state", "seasonal", "sql", "learner",
+            "dl4j");
 
     /**
      * What a run measures.
@@ -44,15 +47,17 @@ public final class PipelineBench {
      * @param kafkaPerKey  events per key of the Kafka run
      * @param kafkaCheckpointInterval checkpoint interval of the Kafka run: how often its transactions commit
      * @param kafkaProperties Kafka client properties file for the Kafka run's job (source and sinks), or null
+     * @param models       model files the seasonal rows measure beside the bundled model (e.g. a K = 48 model)
      */
     public record Selection(List<String> scenarios, List<Integer> keys, List<String> backends, List<Integer> parallelisms,
-                            int repeats, int kafkaPerKey, Duration kafkaCheckpointInterval, Path kafkaProperties) {
+                            int repeats, int kafkaPerKey, Duration kafkaCheckpointInterval, Path kafkaProperties,
+                            List<Path> models) {
 
         /** Everything, at the sizes of a full or a quick run. */
         public static Selection all(boolean quick) {
             return new Selection(SCENARIOS, quick ? List.of(1_000, 100_000) : List.of(1_000, 100_000, 1_000_000),
                     List.of("hashmap", "rocksdb"), quick ? List.of(2) : List.of(1, 2), quick ? 1 : 3, quick ? 5 : 10,
-                    KafkaScenario.DEFAULT_CHECKPOINT_INTERVAL, null);
+                    KafkaScenario.DEFAULT_CHECKPOINT_INTERVAL, null, List.of());
         }
 
         /**
@@ -65,6 +70,13 @@ public final class PipelineBench {
             keys = List.copyOf(keys);
             backends = List.copyOf(backends);
             parallelisms = List.copyOf(parallelisms);
+            models = List.copyOf(models);
+            for (Path m : models) {
+                if (!java.nio.file.Files.isRegularFile(m)) {
+                    throw new IllegalArgumentException("Model file '" + m + "' does not exist: give a model artifact "
+                            + "written by 'streamcast train'");
+                }
+            }
             for (String s : scenarios) {
                 if (!SCENARIOS.contains(s)) {
                     throw new IllegalArgumentException("Unknown scenario '" + s + "': choose from " + String.join(", ", SCENARIOS));

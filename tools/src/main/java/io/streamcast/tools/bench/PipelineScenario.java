@@ -28,6 +28,7 @@ interface PipelineScenario {
                         s.kafkaCheckpointInterval(), s.kafkaProperties());
                 case "latency" -> new LatencyScenario(100_000, quick ? 10 : 20);
                 case "state" -> new StateScenario(100_000);
+                case "seasonal" -> new SeasonalScenario(quick ? 2_000 : 10_000, 14 * 24, s.models(), s.repeats());
                 case "sql" -> new SqlScenario(100_000, s.repeats());
                 case "learner" -> new LearnerScenario(100_000, s.repeats());
                 case "dl4j" -> new Dl4jScenario(1_000, quick ? 5 : 20, s.repeats());

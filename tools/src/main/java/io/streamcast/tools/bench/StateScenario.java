@@ -71,7 +71,7 @@ record StateScenario(int keys) implements PipelineScenario {
      * Cancels the job and waits until it has ended: the acknowledged cancellation alone leaves the tasks and their
      * checkpoint writes running.
      */
-    private static void cancelAndWait(JobClient job) throws Exception {
+    static void cancelAndWait(JobClient job) throws Exception {
         job.cancel().get(60, TimeUnit.SECONDS);
         try {
             job.getJobExecutionResult().get(60, TimeUnit.SECONDS);

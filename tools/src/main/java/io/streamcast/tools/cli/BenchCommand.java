@@ -67,7 +67,7 @@ final class BenchCommand implements Runnable {
         Output output;
 
         @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-                description = "Scenarios to run, comma-separated: generator, kafka, latency, state, sql, learner, dl4j (default: all).")
+                description = "Scenarios to run, comma-separated: generator, kafka, latency, state, seasonal, sql, learner, dl4j (default: all).")
         List<String> scenarios;
 
         @Option(names = "--keys", split = ",", paramLabel = "N",
@@ -100,6 +100,11 @@ final class BenchCommand implements Runnable {
                         + "Part of the row's scenario name.")
         Path kafkaProperties;
 
+        @Option(names = "--model", paramLabel = "FILE", split = ",",
+                description = "Model artifacts the seasonal rows measure beside the bundled model (e.g. a K=48 model "
+                        + "from 'streamcast train --horizon 48'); the row names each model's horizon and cells.")
+        List<Path> models;
+
         @Override
         public Integer call() throws Exception {
             PipelineBench.Selection all = PipelineBench.Selection.all(output.quick);
@@ -119,7 +124,7 @@ final class BenchCommand implements Runnable {
                     parallelisms != null ? parallelisms : all.parallelisms(),
                     repeats != null ? repeats : all.repeats(),
                     kafkaPerKey != null ? kafkaPerKey : all.kafkaPerKey(),
-                    interval, kafkaProperties);
+                    interval, kafkaProperties, models != null ? models : all.models());
             Path json = output.json("benchmarks-pipeline.json");
             new PipelineBench(output.quick, selection, System.out).run(output.out, json);
             System.out.println("wrote " + output.out + " and " + json);

@@ -65,24 +65,27 @@ class PipelineBenchTest {
     void selectionNamesWhatIsWrong() {
         PipelineBench.Selection all = PipelineBench.Selection.all(false);
         assertThatThrownBy(() -> new PipelineBench.Selection(List.of("generator", "kafak"), all.keys(), all.backends(),
-                all.parallelisms(), 3, 10, Duration.ofSeconds(2), null))
+                all.parallelisms(), 3, 10, Duration.ofSeconds(2), null, List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown scenario 'kafak': choose from generator, kafka, latency, state, sql, learner, dl4j");
+                .hasMessage("Unknown scenario 'kafak': choose from generator, kafka, latency, state, seasonal, sql, learner, dl4j");
         assertThatThrownBy(() -> new PipelineBench.Selection(all.scenarios(), List.of(1001), all.backends(),
-                all.parallelisms(), 3, 10, Duration.ofSeconds(2), null))
+                all.parallelisms(), 3, 10, Duration.ofSeconds(2), null, List.of()))
                 .hasMessageContaining("Key count 1001 must be even");
         assertThatThrownBy(() -> new PipelineBench.Selection(all.scenarios(), all.keys(), List.of("heap"),
-                all.parallelisms(), 3, 10, Duration.ofSeconds(2), null))
+                all.parallelisms(), 3, 10, Duration.ofSeconds(2), null, List.of()))
                 .hasMessage("Unknown state backend 'heap': choose hashmap or rocksdb");
         assertThatThrownBy(() -> new PipelineBench.Selection(all.scenarios(), all.keys(), all.backends(),
-                List.of(4), 3, 10, Duration.ofSeconds(2), null))
+                List.of(4), 3, 10, Duration.ofSeconds(2), null, List.of()))
                 .hasMessage("Parallelism 4 is not measured: choose 1 or 2");
         assertThatThrownBy(() -> new PipelineBench.Selection(all.scenarios(), all.keys(), all.backends(),
-                all.parallelisms(), 0, 10, Duration.ofSeconds(2), null))
+                all.parallelisms(), 0, 10, Duration.ofSeconds(2), null, List.of()))
                 .hasMessage("repeats must be at least 1; got 0");
         assertThatThrownBy(() -> new PipelineBench.Selection(all.scenarios(), all.keys(), all.backends(),
-                all.parallelisms(), 3, 10, Duration.ofSeconds(2), Path.of("no-such.properties")))
+                all.parallelisms(), 3, 10, Duration.ofSeconds(2), Path.of("no-such.properties"), List.of()))
                 .hasMessage("Kafka client properties file no-such.properties does not exist");
+        assertThatThrownBy(() -> new PipelineBench.Selection(List.of("seasonal"), all.keys(), all.backends(),
+                all.parallelisms(), 3, 10, Duration.ofSeconds(2), null, List.of(Path.of("no-such.scm"))))
+                .hasMessage("Model file 'no-such.scm' does not exist: give a model artifact written by 'streamcast train'");
         assertThat(KafkaScenario.title(Duration.ofMillis(500), Path.of("/x/batch.properties")))
                 .isEqualTo("Kafka → job → Kafka, exactly-once, checkpoints every 500 ms, client properties batch.properties");
     }
