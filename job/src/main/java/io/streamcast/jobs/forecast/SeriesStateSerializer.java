@@ -32,22 +32,22 @@ import java.io.IOException;
  *                                            floats, except the scorer's {@value AnomalyScorer#PROFILE_SLOTS} profile codes
  *                                            (at {@value AnomalyScorer#PROFILE}, when n ≥ {@value AnomalyScorer#STATE_SIZE}),
  *                                            16-bit integers each, {@code -32768} for a slot not seen (NaN)
- *   varint  ringAt                           where a week's ring starts in the stats ({@link SeriesState#ringAt}), 0 if none;
- *                                            then, for a key with one, the stats in three parts: those before the ring (as above),
- *                                            the {@value HorizonCombination#WEEK_RING_TAIL} floats after it (the codes' origin and
- *                                            exponent, the ring's length and the season), then the ring: its newest season's values
- *                                            floats, its older days' codes 16-bit integers ({@link HorizonCombination#isCode},
- *                                            {@code -32768} for a slot not written yet)
+ *   varint  weekAt                           where the combination's block of a key with a week's ring starts in the stats
+ *                                            ({@link SeriesState#weekAt}), 0 if none; then, for such a key, the stats in three parts:
+ *                                            those before the block (as above), the block's last {@value HorizonCombination#WEEK_RING_TAIL}
+ *                                            floats (the codes' origin and exponent, the ring's length and the season), then the rest
+ *                                            of the block: floats, but weekly naive's pending forecasts and the ring's values older
+ *                                            than a season 16-bit codes ({@link HorizonCombination#isCode}, {@code -32768} for NaN)
  * </pre>
  * That is 32 to 36 bytes (a key of up to 2^21 events that started with its model, arrays shorter than 128 numbers, a
- * ring that starts before the 16,384th number) + 2 × (recurrent) + 4 × (stats) − 2 × 48 − 2 × (older days' values). The step writes only values these reproduce exactly (half-precision
+ * block that starts before the 16,384th number) + 2 × (recurrent) + 4 × (stats) − 2 × 48 − 2 × (codes of the week). The step writes only values these reproduce exactly (half-precision
  * recurrent state, integer profile codes), so a record reads back what was written, bit for bit; anything else (not
  * made by the step) is rounded to the nearest. Still read, and written back for a key restored from them and not
  * seen since (records are read field by field and tagged with their layout, {@link SeriesState#layout}; the one
  * conversion of a key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since
  * it needs the serving model):
  * <ul>
- *   <li>layout version 8: the same record without {@code ringAt}, its stats as version 7's (a week's ring all floats,
+ *   <li>layout version 8: the same record without {@code weekAt}, its stats as version 7's (a week's ring all floats,
  *       without the codes' origin and exponent);
  *   <li>layout version 7: the same record as 8; its stats' combination block has three candidates and a ring of one
  *       season;
@@ -153,10 +153,10 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         }
         writeVarLong(s.stats.length, out);
         if (s.layout >= LAYOUT_VERSION) {
-            writeVarLong(s.ringAt, out);
+            writeVarLong(s.weekAt, out);
         }
-        if (s.layout >= LAYOUT_VERSION && s.ringAt > 0) {
-            writeStatsWithWeekRing(s.stats, s.ringAt, out);
+        if (s.layout >= LAYOUT_VERSION && s.weekAt > 0) {
+            writeStatsWithWeek(s.stats, s.weekAt, out);
         } else if (s.layout >= LAYOUT_VERSION_7 && s.stats.length >= AnomalyScorer.STATE_SIZE) {
             writeStatsWithProfileCodes(s.stats, 0, s.stats.length, out);
         } else {
@@ -164,16 +164,16 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         }
     }
 
-    /** The stats of a key with a week's ring at {@code ringAt}: before it, the floats after it, then the ring. */
-    private static void writeStatsWithWeekRing(float[] a, int ringAt, DataOutputView out) throws IOException {
-        int ringEnd = a.length - HorizonCombination.WEEK_RING_TAIL;
-        checkWeekRing(a.length, ringAt, ringEnd - ringAt == HorizonCombination.ringLength(a));
-        writeStatsWithProfileCodes(a, 0, ringAt, out);
-        for (int i = ringEnd; i < a.length; i++) {
+    /** The stats of a key whose block with a week's ring starts at {@code weekAt}: before it, its tail, the rest. */
+    private static void writeStatsWithWeek(float[] a, int weekAt, DataOutputView out) throws IOException {
+        checkWeek(a, weekAt);
+        int tail = a.length - HorizonCombination.WEEK_RING_TAIL;
+        writeStatsWithProfileCodes(a, 0, weekAt, out);
+        for (int i = tail; i < a.length; i++) {
             out.writeFloat(a[i]);
         }
-        for (int i = ringAt; i < ringEnd; i++) {
-            if (HorizonCombination.isCode(a, ringAt, i)) {
+        for (int i = weekAt; i < tail; i++) {
+            if (HorizonCombination.isCode(a, weekAt, i)) {
                 float code = HorizonCombination.codeOf(a, a[i]);
                 out.writeShort(Float.isNaN(code) ? NO_PROFILE_CODE : (int) code);
             } else {
@@ -182,16 +182,18 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         }
     }
 
-    private static float[] readStatsWithWeekRing(float[] reuse, int n, int ringAt, DataInputView in) throws IOException {
-        int ringEnd = n - HorizonCombination.WEEK_RING_TAIL;
-        checkWeekRing(n, ringAt, true);
-        float[] a = readStatsWithProfileCodes(reuse, n, ringAt, in);
-        for (int i = ringEnd; i < n; i++) {
+    private static float[] readStatsWithWeek(float[] reuse, int n, int weekAt, DataInputView in) throws IOException {
+        if (weekAt < AnomalyScorer.STATE_SIZE || weekAt > n - HorizonCombination.WEEK_RING_TAIL) {
+            throw corruptWeek(weekAt, n);
+        }
+        int tail = n - HorizonCombination.WEEK_RING_TAIL;
+        float[] a = readStatsWithProfileCodes(reuse, n, weekAt, in);
+        for (int i = tail; i < n; i++) {
             a[i] = in.readFloat();
         }
-        checkWeekRing(n, ringAt, ringEnd - ringAt == HorizonCombination.ringLength(a));
-        for (int i = ringAt; i < ringEnd; i++) {
-            if (HorizonCombination.isCode(a, ringAt, i)) {
+        checkWeek(a, weekAt);
+        for (int i = weekAt; i < tail; i++) {
+            if (HorizonCombination.isCode(a, weekAt, i)) {
                 short code = in.readShort();
                 a[i] = code == NO_PROFILE_CODE ? Float.NaN : HorizonCombination.valueOfCode(a, code);
             } else {
@@ -201,11 +203,15 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         return a;
     }
 
-    private static void checkWeekRing(int n, int ringAt, boolean lengthMatches) throws IOException {
-        if (ringAt < AnomalyScorer.STATE_SIZE || ringAt >= n - HorizonCombination.WEEK_RING_TAIL || !lengthMatches) {
-            throw new IOException("series state whose week of values starts at " + ringAt + " of its " + n
-                    + " statistics does not hold a ring there: the state is corrupt");
+    private static void checkWeek(float[] a, int weekAt) throws IOException {
+        if (weekAt < AnomalyScorer.STATE_SIZE || !HorizonCombination.isWeekBlock(a, weekAt)) {
+            throw corruptWeek(weekAt, a.length);
         }
+    }
+
+    private static IOException corruptWeek(int weekAt, int n) {
+        return new IOException("series state whose block with a week of values starts at " + weekAt + " of its " + n
+                + " statistics does not hold one there: the state is corrupt");
     }
 
     private static void writeHalfValues(float[] a, DataOutputView out) throws IOException {
@@ -298,9 +304,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             int n = readLength(in);
             reuse.recurrent = halves ? readHalves(reuse.recurrent, n, in) : readFloats(reuse.recurrent, n, in);
             n = readLength(in);
-            reuse.ringAt = version >= LAYOUT_VERSION ? readLength(in) : 0;
-            if (reuse.ringAt > 0) {
-                reuse.stats = readStatsWithWeekRing(reuse.stats, n, reuse.ringAt, in);
+            reuse.weekAt = version >= LAYOUT_VERSION ? readLength(in) : 0;
+            if (reuse.weekAt > 0) {
+                reuse.stats = readStatsWithWeek(reuse.stats, n, reuse.weekAt, in);
             } else {
                 reuse.stats = halves && n >= AnomalyScorer.STATE_SIZE ? readStatsWithProfileCodes(reuse.stats, n, n, in)
                         : readFloats(reuse.stats, n, in);
@@ -322,7 +328,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
         reuse.scalerM2 = in.readDouble();
         reuse.recurrent = readFloats(reuse.recurrent, in.readShort(), in);
         reuse.stats = readFloats(reuse.stats, in.readShort(), in);
-        reuse.ringAt = 0;
+        reuse.weekAt = 0;
         reuse.layout = (byte) version;
         return reuse;
     }

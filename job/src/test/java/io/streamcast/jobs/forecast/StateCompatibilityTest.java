@@ -48,9 +48,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *   <li>{@code series-state-v8.bin}: layout version 8, the record of version 7 (its stats' combination block has the
  *       weekly candidate, which the record does not see; read, and written only for a key restored from it and not
  *       seen since);
- *   <li>{@code series-state-v9.bin}: layout version 9 (written by this release): version 8's record with where a
- *       week's ring starts in the stats, and that ring's older days in 16-bit codes (the newest season floats, a slot
- *       not written yet, both extreme codes);
+ *   <li>{@code series-state-v9.bin}: layout version 9 (written by this release): version 8's record with where the
+ *       block of a week's ring starts in the stats, and that ring's older days and weekly naive's pending forecasts
+ *       in 16-bit codes (the newest season floats, a slot not written yet, both extreme codes);
  *   <li>{@code forecast-operator-v1.snapshot}: the forecast operator's state after 30 events of two keys, written
  *       when the operator was a one-input {@code KeyedProcessOperator}; it restores into today's keyed broadcast
  *       operator because keyed state ({@code series-state}) and timers ({@code user-timers}) keep their names
@@ -177,14 +177,22 @@ class StateCompatibilityTest {
     }
 
     /**
-     * Layout 9 with a week's ring: layout 7's stats, then a block's count (20 values written), a ring of 14 for a season
-     * of 2 (the two newest floats, the twelve older codes of origin 100 and step 2^-3: both extremes, a slot not written
-     * yet, a negative one), the codes' origin and exponent, the ring's length and the season.
+     * Layout 9 with a week's ring: layout 7's stats, then a combination block of two tracked horizons (errors of four
+     * candidates each, the pending forecasts of horizon 2, weekly naive's a code), its count (20 values written), a ring
+     * of 14 for a season of 2 (the two newest floats, the twelve older codes of origin 100 and step 2^-3: both
+     * extremes, a slot not written yet, a negative one), the codes' origin and exponent, the ring's length and the
+     * season.
      */
     static SeriesState knownStateV9WithWeek() {
         SeriesState s = knownStateV9();
-        int ringAt = s.stats.length + 1;
+        int weekAt = s.stats.length;
+        int ringAt = weekAt + 8 * 2 - 3;
         float[] stats = java.util.Arrays.copyOf(s.stats, ringAt + 14 + 4);
+        for (int i = weekAt; i < ringAt - 1; i++) {
+            stats[i] = 0.5f + i;
+        }
+        stats[weekAt + 3] = Float.NaN; // no weekly error yet at horizon 1
+        stats[weekAt + 8 + 3] = 100f + 1234 / 8f; // weekly naive's pending forecast of horizon 2: a code
         stats[ringAt - 1] = 20; // COUNT: the newest value at ring position 19 % 14 = 5, the one before at 4
         for (int j = 0; j < 14; j++) {
             stats[ringAt + j] = 100f + (j * 2729 - 16000) / 8f;
@@ -200,7 +208,7 @@ class StateCompatibilityTest {
         stats[n - 2] = 14;
         stats[n - 1] = 2;
         s.stats = stats;
-        s.ringAt = ringAt;
+        s.weekAt = weekAt;
         return s;
     }
 
@@ -315,9 +323,9 @@ class StateCompatibilityTest {
         assertThat(Float.floatToRawIntBits(read.recurrent[5])).as("negative zero").isEqualTo(Integer.MIN_VALUE);
         assertThat(withWeek).as("this release writes layout version 9 byte for byte").isEqualTo(bytes);
         assertThat(bytes[0]).isEqualTo((byte) 9);
-        // layout 8's fields, ringAt in one byte; 8 halves; 68 + 1 + 14 + 4 stats of which the 48 profile codes and
-        // the ring's 12 older days take 2 bytes
-        assertThat(bytes.length).isEqualTo(1 + 6 + 4 + 2 + 2 + 8 + 8 + 1 + 1 + 1 + 2 * 8 + 4 * (87 - 48 - 12) + 2 * (48 + 12));
+        // layout 8's fields, weekAt in one byte; 8 halves; 68 + 31 stats of which the 48 profile codes, the weekly
+        // pending forecast and the ring's 12 older days take 2 bytes
+        assertThat(bytes.length).isEqualTo(1 + 6 + 4 + 2 + 2 + 8 + 8 + 1 + 1 + 1 + 2 * 8 + 4 * (99 - 48 - 13) + 2 * (48 + 13));
         // without a week's ring: layout 8's record and a 0
         SeriesState plain = knownStateV9();
         byte[] v8 = Files.readAllBytes(GOLDEN_DIR.resolve(SERIES_STATE_V8));
@@ -340,16 +348,16 @@ class StateCompatibilityTest {
     @Test
     void aRecordWhoseWeekOfValuesIsNotWhereItSaysIsRefusedAsCorrupt() throws IOException {
         SeriesState s = knownStateV9WithWeek();
-        s.ringAt = s.ringAt + 1; // the ring's length then does not match the floats before its tail
+        s.weekAt = s.weekAt + 1; // the block's floats then do not have a block's shape
         assertThatThrownBy(() -> serialized(s)).isInstanceOf(IOException.class)
-                .hasMessageContaining("week of values starts at " + s.ringAt).hasMessageContaining("corrupt");
+                .hasMessageContaining("week of values starts at " + s.weekAt).hasMessageContaining("corrupt");
         byte[] bytes = serialized(knownStateV9WithWeek());
-        // the same bytes with ringAt past the stats (the varint right after the stats' length, one byte each)
+        // the same bytes with weekAt past the stats (the varint right after the stats' length, one byte each)
         int at = 1 + 6 + 4 + 2 + 2 + 8 + 8 + 1 + 2 * 8 + 1;
-        assertThat(bytes[at]).isEqualTo((byte) knownStateV9WithWeek().ringAt);
+        assertThat(bytes[at]).isEqualTo((byte) knownStateV9WithWeek().weekAt);
         bytes[at] = 120;
         assertThatThrownBy(() -> SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
-                .isInstanceOf(IOException.class).hasMessageContaining("starts at 120 of its 87 statistics");
+                .isInstanceOf(IOException.class).hasMessageContaining("starts at 120 of its 99 statistics");
     }
 
     private static byte[] serialized(SeriesState s) throws IOException {
@@ -398,8 +406,8 @@ class StateCompatibilityTest {
                 step.step(fiveMinutes, model, TestModels.T0 + t * TestModels.FIVE_MINUTES, v,
                         io.streamcast.model.core.series.SeriesStep.Lineage.NONE);
             }
-            assertThat(hourly.ringAt).as("K=%d: a week's ring", horizon).isPositive();
-            assertThat(fiveMinutes.ringAt).isZero();
+            assertThat(hourly.weekAt).as("K=%d: a week's ring", horizon).isPositive();
+            assertThat(fiveMinutes.weekAt).isZero();
             int seasonal = sizeOf(hourly);
             int plain = sizeOf(fiveMinutes);
             // event count 1000 and start 0: 2 + 1 bytes; 64 recurrent floats; stats 61 + (2n + 1) + 4 (+ 24 + 6n - 1)
@@ -410,16 +418,16 @@ class StateCompatibilityTest {
             int layout4 = 1 + 6 + 4 + 2 + 1 + 8 + 8 + 1 + 2 * 64 + 1 + 4 * (8 + 2 * n + 1 + 4) + 1;
             assertThat(plain).as("K=%d, no season: layout 4's record, halves, and the daily profile", horizon)
                     .isEqualTo(layout4 + profile);
-            // more than 127 stats numbers with a season: their length takes two bytes, and so does a ringAt over 127
-            int lengthBytes = 1 + (hourly.ringAt > 127 ? 1 : 0);
+            // more than 127 stats numbers with a season: their length takes two bytes, and so does a weekAt over 127
+            int lengthBytes = 1 + (hourly.weekAt > 127 ? 1 : 0);
             assertThat(seasonal).as("K=%d, P=24: the block of a week's ring, 7·24 + 8n + 1 floats, of which the "
-                            + "ring's 6·24 older days' in 2 bytes", horizon)
-                    .isEqualTo(layout4 + profile + lengthBytes + 4 * (7 * 24 + 8 * n + 1) - 2 * 6 * 24);
+                            + "ring's 6·24 older days' and the n - 1 weekly pending forecasts in 2 bytes", horizon)
+                    .isEqualTo(layout4 + profile + lengthBytes + 4 * (7 * 24 + 8 * n + 1) - 2 * 6 * 24 - 2 * (n - 1));
             if (horizon == 48) {
-                // the weekly candidate's ring (144 values more than a day's, in codes) and its errors take 350 bytes
+                // the weekly candidate's ring (144 values more than a day's, in codes) and its errors take 337 bytes
                 // more than a block of one season would: within 1 KB per key with Flink's ~24 bytes (it took 1,285
                 // with the ring in floats)
-                assertThat(seasonal).as("K=48, H=32, P=24, a week's ring").isEqualTo(1007);
+                assertThat(seasonal).as("K=48, H=32, P=24, a week's ring").isEqualTo(994);
             } else {
                 // docs/benchmarks.md's bytes are for a count below 128 (one byte); this key's 1000 take two
                 assertThat(plain).as("the bundled shape, K=8, H=32: layout 6's 584 less 128 (halves) and 96 (codes), "

@@ -72,8 +72,9 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  * the spread; integer values whose spread is below 16,384 stay exact), and o a multiple of the step near their
  * middle. The codes are fitted afresh once a season and whenever an ageing value falls outside their range, every
  * older value then rounded to the new step (on a finer step nothing changes; a value rounded again to a coarser
- * one is within a step of what it was). Weekly naive, which reads those days, forecasts at that resolution. For H = 32 and K = 48 that makes a week's ring of an hourly key 1,007 bytes a record
- * with an LSTM and 943 with a GRU, where floats took 1,285 and 1,221.
+ * one is within a step of what it was). Weekly naive, which reads those days, forecasts at that resolution, and its
+ * pending forecasts (copies of those days' values) are codes of the same grid. For H = 32 and K = 48 that makes an hourly key 994 bytes a record with an LSTM and 930
+ * with a GRU, where floats took 1,285 and 1,221.
  * Series state layout 8 kept the whole ring in floats and had no ORIGIN or EXPONENT; layouts up to 7 had no weekly
  * candidate: a block of {@code P + 6n − 1} floats, three candidates and a ring of one season ({@link #resizeBlock}).
  * Instances are not thread-safe (they hold the error averages of the current event); one per serving model.
@@ -357,34 +358,60 @@ public final class HorizonCombination {
     }
 
     /**
-     * Where the ring of the block ending {@code stats} starts (an index into them), for a key with a week's ring
-     * (whose older days are codes); 0 when the key has no block ({@code base} floats before it) or a ring of one
-     * season. What a state serializer needs to find the codes ({@link #isCode}).
+     * Where the block ending {@code stats} starts (an index into them, {@code base}), for a key with a week's ring,
+     * whose older days and weekly naive's pending forecasts are codes; 0 when the key has no block ({@code base}
+     * floats before it) or a ring of one season. What a state serializer needs to find the codes ({@link #isCode}).
      */
-    public int codedRingAt(float[] stats, int base) {
+    public int weekBlockAt(float[] stats, int base) {
         int p = periodOf(stats, base);
-        return p > 0 && ringLength(stats) > p ? base + ring() : 0;
+        return p > 0 && ringLength(stats) > p ? base : 0;
     }
 
     /**
-     * Whether {@code stats[index]} is one of the older days' values, a code, in the week's ring that starts at
-     * {@code ringAt} ({@link #codedRingAt}) and ends {@value #WEEK_RING_TAIL} floats before the end of {@code stats}.
-     * Reads the block's count (just before the ring), length and season (its last two floats).
+     * Whether the floats of {@code stats} from {@code blockAt} on have the shape of a block with a week's ring, as its
+     * last floats say (R = 7P, P of 2 to {@value #MAX_WEEKLY_PERIOD}, R + 8n + 1 floats for some n ≥ 1): what a state
+     * serializer checks before it reads codes by {@link #isCode}.
      */
-    public static boolean isCode(float[] stats, int ringAt, int index) {
-        int r = ringLength(stats);
-        int p = (int) stats[stats.length - 1];
-        long c = (long) stats[ringAt - 1];
-        int j = index - ringAt;
-        if (j < 0 || j >= r || c == 0) {
+    public static boolean isWeekBlock(float[] stats, int blockAt) {
+        int len = stats.length;
+        if (blockAt < 0 || len - blockAt < 2) {
             return false;
         }
-        long lag = Math.floorMod(c - 1 - j, (long) r); // 0 for the newest value
+        float r = stats[len - 2];
+        float p = stats[len - 1];
+        if (p != (int) p || p < 2 || p > MAX_WEEKLY_PERIOD || r != DAYS_PER_WEEK * p) {
+            return false;
+        }
+        int body = len - blockAt - (int) r - 1;
+        return body >= 8 && body % 8 == 0;
+    }
+
+    /**
+     * Whether {@code stats[index]} is a code in the block with a week's ring that starts at {@code blockAt}
+     * ({@link #weekBlockAt}) and ends {@code stats}: one of weekly naive's pending forecasts, or one of the ring's
+     * values older than a season. Reads the ring's length and the season (the last two floats) and, for the ring, the
+     * block's count (just before it).
+     */
+    public static boolean isCode(float[] stats, int blockAt, int index) {
+        int r = ringLength(stats);
+        int p = (int) stats[stats.length - 1];
+        int n = (stats.length - blockAt - r - 1) / 8;
+        int j = index - blockAt;
+        if (j >= CANDIDATES * n && j < 8 * n - 4) {
+            return (j - CANDIDATES * n) % CANDIDATES == WEEKLY;
+        }
+        int ringAt = blockAt + 8 * n - 3;
+        long c = (long) stats[ringAt - 1];
+        int i = index - ringAt;
+        if (i < 0 || i >= r || c == 0) {
+            return false;
+        }
+        long lag = Math.floorMod(c - 1 - i, (long) r); // 0 for the newest value
         return lag >= p;
     }
 
     /**
-     * The code of an older day's value {@code v} in the week's ring ending {@code stats}: an integer in
+     * The code of a value {@code v} of the week's codes in the block ending {@code stats}: an integer in
      * [−{@value #MAX_CODE}, {@value #MAX_CODE}] that {@link #valueOfCode} turns back into {@code v} exactly, for every
      * value the step has rounded; NaN for NaN (a slot not written yet).
      */
@@ -459,6 +486,13 @@ public final class HorizonCombination {
                 hi = Math.max(hi, v);
             }
         }
+        for (int i = 1; i < n; i++) {
+            float v = state[offset + pendingIndex(i, WEEKLY)];
+            if (!Float.isNaN(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
         if (lo > hi) {
             state[from + r] = Float.NaN;
             state[from + r + 1] = Float.NaN;
@@ -476,11 +510,38 @@ public final class HorizonCombination {
         state[from + r] = origin;
         state[from + r + 1] = exponent;
         for (int lag = period; lag < Math.min(c, r); lag++) {
-            int at = from + (int) ((c - 1 - lag) % r);
-            float v = state[at];
-            if (!Float.isNaN(v)) {
-                state[at] = decode(origin, exponent, Math.rint(Math.scalb((double) v - origin, -exponent)));
-            }
+            roundToCode(state, from + (int) ((c - 1 - lag) % r), origin, exponent);
+        }
+        for (int i = 1; i < n; i++) {
+            roundToCode(state, offset + pendingIndex(i, WEEKLY), origin, exponent);
+        }
+    }
+
+    private static void roundToCode(float[] state, int at, float origin, int exponent) {
+        float v = state[at];
+        if (!Float.isNaN(v)) {
+            state[at] = decode(origin, exponent, Math.rint(Math.scalb((double) v - origin, -exponent)));
+        }
+    }
+
+    /**
+     * Keeps weekly naive's pending forecast {@code value} of tracked horizon i as a code: a value of the older days
+     * already is one; a newer one (a horizon beyond six days of a short season) is rounded, the codes fitted afresh
+     * first if it is outside their range.
+     */
+    private void keepPendingWeekly(float[] state, int offset, int r, int period, long c, int i, float value) {
+        int at = offset + pendingIndex(i, WEEKLY);
+        state[at] = value;
+        if (Float.isNaN(value)) {
+            return;
+        }
+        float origin = state[offset + ring() + r];
+        int exponent = (int) state[offset + ring() + r + 1];
+        double q = Float.isNaN(origin) ? Double.POSITIVE_INFINITY : Math.rint(Math.scalb((double) value - origin, -exponent));
+        if (Math.abs(q) > MAX_CODE) {
+            fitCodes(state, offset, r, period, c);
+        } else {
+            state[at] = decode(origin, exponent, q);
         }
     }
 
@@ -697,7 +758,12 @@ public final class HorizonCombination {
                     state[offset + pendingIndex(i, MODEL)] = model[k - 1];
                     state[offset + pendingIndex(i, PERSISTENCE)] = last;
                     state[offset + pendingIndex(i, SEASONAL)] = full ? seasonal(state, offset, r, period, c, k) : Float.NaN;
-                    state[offset + pendingIndex(i, WEEKLY)] = week ? seasonal(state, offset, r, r, c, k) : Float.NaN;
+                    float weekly = week ? seasonal(state, offset, r, r, c, k) : Float.NaN;
+                    if (r > period) {
+                        keepPendingWeekly(state, offset, r, period, c, i, weekly);
+                    } else {
+                        state[offset + pendingIndex(i, WEEKLY)] = weekly;
+                    }
                 }
             }
         }

@@ -45,12 +45,13 @@ public final class SeriesState {
     /** Statistics of the anomaly scorer, the prediction intervals and the persistence combination ({@link SeriesStep}). */
     public float[] stats;
     /**
-     * Where in {@link #stats} the per-horizon combination's week of values starts, for a key that keeps one (its
-     * older days are 16-bit codes, {@link io.streamcast.model.core.HorizonCombination#isCode}); 0 for any other key.
-     * Set by {@link SeriesStep} at every event (it knows the serving model, and so where the block is); a field of the
-     * record from layout 9 on, so that a serializer finds the codes without the model.
+     * Where in {@link #stats} the per-horizon combination's block starts, for a key whose block keeps a week of
+     * values (its older days and weekly naive's pending forecasts are 16-bit codes,
+     * {@link io.streamcast.model.core.HorizonCombination#isCode}); 0 for any other key. Set by {@link SeriesStep} at
+     * every event (it knows the serving model, and so where the block is); a field of the record from layout 9 on, so
+     * that a serializer finds the codes without the model.
      */
-    public int ringAt;
+    public int weekAt;
 
     /**
      * The layout version this state was read in: {@link #LAYOUT} for state written by this release or created by
@@ -62,8 +63,8 @@ public final class SeriesState {
 
     /**
      * The layout version of this release: as 8, with the days of a week's ring older than a season in 16-bit
-     * fixed-point codes (with their origin and exponent after the ring), rounded by the per-key step itself, and where
-     * that ring starts ({@link #ringAt}) in the record
+     * fixed-point codes (with their origin and exponent after the ring), and weekly naive's pending forecasts too,
+     * rounded by the per-key step itself, and where that block starts ({@link #weekAt}) in the record
      * ({@link io.streamcast.model.core.HorizonCombination}).
      */
     public static final byte LAYOUT = 9;
@@ -138,7 +139,7 @@ public final class SeriesState {
         c.scalerM2 = scalerM2;
         c.modelSince = modelSince;
         c.layout = layout;
-        c.ringAt = ringAt;
+        c.weekAt = weekAt;
     }
 
     private static float[] copyArray(float[] from, float[] to) {
@@ -158,7 +159,7 @@ public final class SeriesState {
             return false;
         }
         return lastTimestamp == s.lastTimestamp && modelTag == s.modelTag && archTag == s.archTag
-                && layout == s.layout && ringAt == s.ringAt
+                && layout == s.layout && weekAt == s.weekAt
                 && scalerCount == s.scalerCount && modelSince == s.modelSince
                 && Double.compare(scalerMean, s.scalerMean) == 0 && Double.compare(scalerM2, s.scalerM2) == 0
                 && Arrays.equals(recurrent, s.recurrent) && Arrays.equals(stats, s.stats);
@@ -166,7 +167,7 @@ public final class SeriesState {
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(lastTimestamp, modelTag, archTag, scalerCount, modelSince, scalerMean, scalerM2, ringAt);
+        int h = Objects.hash(lastTimestamp, modelTag, archTag, scalerCount, modelSince, scalerMean, scalerM2, weekAt);
         h = 31 * h + Arrays.hashCode(recurrent);
         return 31 * h + Arrays.hashCode(stats);
     }
@@ -176,6 +177,6 @@ public final class SeriesState {
         return "SeriesState{lastTimestamp=" + lastTimestamp + ", modelTag=" + modelTag + ", layout=" + layout + ", archTag=" + archTag
                 + ", scaler=(" + scalerCount + ", " + scalerMean + ", " + scalerM2 + "), modelSince=" + modelSince
                 + ", recurrent=" + recurrent.length
-                + " floats, stats=" + stats.length + " floats, ringAt=" + ringAt + "}";
+                + " floats, stats=" + stats.length + " floats, weekAt=" + weekAt + "}";
     }
 }

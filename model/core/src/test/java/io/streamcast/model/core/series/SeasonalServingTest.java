@@ -119,11 +119,17 @@ class SeasonalServingTest {
         assertThat(exactFrom).as("exact from the key's third week at the latest").isBetween(7 * P, 3 * 7 * P);
     }
 
+    /** Where the week's ring of {@code s} starts: after the block's errors, pending forecasts and count. */
+    private static int ringAt(SeriesState s) {
+        int n = (s.stats.length - s.weekAt - HorizonCombination.ringLength(s.stats) - 1) / 8;
+        return s.weekAt + 8 * n - 3;
+    }
+
     /** The value {@code lag} events before the newest in the week's ring of {@code s} (0: the newest). */
     private static float ringValue(SeriesState s, int lag) {
         int r = HorizonCombination.ringLength(s.stats);
-        long c = (long) s.stats[s.ringAt - 1];
-        return s.stats[s.ringAt + (int) Math.floorMod(c - 1 - lag, (long) r)];
+        long c = (long) s.stats[ringAt(s) - 1];
+        return s.stats[ringAt(s) + (int) Math.floorMod(c - 1 - lag, (long) r)];
     }
 
     /** The step of the older days' codes of the week's ring of {@code s}: 2^e. */
@@ -147,7 +153,7 @@ class SeasonalServingTest {
         double[] steps = new double[y.length];
         for (int t = 0; t < y.length; t++) {
             step.step(s, m, T0 + t * HOUR, y[t], SeriesStep.Lineage.NONE);
-            steps[t] = s.ringAt > 0 && t >= P ? codeStep(s) : 0;
+            steps[t] = s.weekAt > 0 && t >= P ? codeStep(s) : 0;
             if (t < r || t % 5 != 0) {
                 continue;
             }
@@ -173,6 +179,16 @@ class SeasonalServingTest {
                             .isCloseTo(y[t - lag], within(largest + Math.ulp((float) y[t - lag])));
                     assertThat(HorizonCombination.valueOfCode(s.stats, HorizonCombination.codeOf(s.stats, held)))
                             .as("a code gives back the value the step holds").isEqualTo(held);
+                }
+            }
+            // weekly naive's pending forecasts (copies of older days' values) are codes of the same grid
+            int n = PredictionIntervals.trackedHorizons(48).length;
+            for (int i = 1; i < n; i++) {
+                float pending = s.stats[s.weekAt + 4 * n + 4 * (i - 1) + HorizonCombination.WEEKLY];
+                assertThat(HorizonCombination.isCode(s.stats, s.weekAt, s.weekAt + 4 * n + 4 * (i - 1) + 3)).isTrue();
+                if (!Float.isNaN(pending)) {
+                    assertThat(HorizonCombination.valueOfCode(s.stats, HorizonCombination.codeOf(s.stats, pending)))
+                            .as("event %d: weekly naive's pending forecast of tracked horizon %d", t, i).isEqualTo(pending);
                 }
             }
             // the step fits the spread of the days it codes: at most one re-fit a season behind it
@@ -201,7 +217,7 @@ class SeasonalServingTest {
         }
         // layout 8 held the same block without the codes' origin and exponent, every ring value a float
         SeriesState v8 = now.copy();
-        int ringAt = now.ringAt;
+        int ringAt = ringAt(now);
         int r = 7 * P;
         float[] block8 = new float[now.stats.length - 2];
         System.arraycopy(now.stats, 0, block8, 0, ringAt + r);
@@ -212,7 +228,7 @@ class SeasonalServingTest {
             block8[ringAt + (int) Math.floorMod(c - 1 - lag, (long) r)] = (float) y[split - 1 - lag];
         }
         v8.stats = block8;
-        v8.ringAt = 0;
+        v8.weekAt = 0;
         v8.layout = SeriesState.LAYOUT_8;
         assertThat(m.combination.periodOf(v8.stats, m.statsSize)).as("not a block of this layout").isZero();
         assertThat(m.combination.periodOfLayout8(v8.stats, m.statsSize)).isEqualTo(P);
@@ -223,7 +239,7 @@ class SeasonalServingTest {
             if (t == split) {
                 assertThat(v8.layout).isEqualTo(SeriesState.LAYOUT);
                 assertThat(v8.stats.length).isEqualTo(now.stats.length);
-                assertThat(v8.ringAt).isEqualTo(ringAt);
+                assertThat(v8.weekAt).isEqualTo(now.weekAt);
                 // the errors and pending forecasts carried over unchanged (the event's own updates are the same)
                 assertThat(java.util.Arrays.copyOf(v8.stats, ringAt - 1)).isEqualTo(java.util.Arrays.copyOf(now.stats, ringAt - 1));
             }
@@ -352,12 +368,13 @@ class SeasonalServingTest {
         // hourly: a week's ring (7P values) for the weekly candidate with its codes' origin and exponent, four
         // candidates' errors and pending forecasts
         assertThat(s.stats).hasSize(base + 7 * P + 8 * n + 1);
-        assertThat(s.ringAt).as("where the ring starts, for the serializer").isEqualTo(base + 8 * n - 3);
-        // the record: 35 bytes of fields and lengths (at most), 2 per recurrent number, daily-profile code and older
-        // day's value of the ring, 4 per other float; Flink adds about 24 per key
-        int record = 35 + 2 * s.recurrent.length + 4 * s.stats.length - 2 * AnomalyScorer.PROFILE_SLOTS - 2 * 6 * P;
+        assertThat(s.weekAt).as("where the block starts, for the serializer").isEqualTo(base);
+        // the record: 35 bytes of fields and lengths (at most), 2 per recurrent number, daily-profile code, older
+        // day's value of the ring and weekly pending forecast, 4 per other float; Flink adds about 24 per key
+        int record = 35 + 2 * s.recurrent.length + 4 * s.stats.length - 2 * AnomalyScorer.PROFILE_SLOTS - 2 * 6 * P
+                - 2 * (n - 1);
         assertThat(record + 24).as("bytes per key in a checkpoint, H=32 (LSTM), K=48, P=24, a week's ring")
-                .isLessThanOrEqualTo(1040);
+                .isLessThanOrEqualTo(1024);
         // without the week (a daily season too long for it, here quarter-hours: P=96): within the 1 KB budget
         ServingModel q96 = model(48, 32, 9);
         SeriesState d = step.newState(q96);
