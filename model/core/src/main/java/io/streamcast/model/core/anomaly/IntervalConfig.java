@@ -17,13 +17,19 @@ public final class IntervalConfig {
     /** Default step of the shared quantile trackers, in scale units. */
     public static final double DEFAULT_QUANTILE_STEP = 0.01;
     /** Default observations of a horizon before its interval is reported. */
-    public static final int DEFAULT_MIN_OBSERVATIONS = 30;
+    public static final int DEFAULT_MIN_OBSERVATIONS = 5;
+    /**
+     * Default observations of a horizon from which its error scale counts as settled; below, its interval is widened
+     * for the uncertainty of a scale estimated from so few ({@link PredictionIntervals}).
+     */
+    public static final int DEFAULT_SETTLED_OBSERVATIONS = 30;
 
     private final int horizon;
     private final double coverage;
     private final double scaleHalfLife;
     private final double quantileStep;
     private final int minObservations;
+    private final int settledObservations;
 
     private IntervalConfig(Builder b) {
         this.horizon = b.horizon;
@@ -31,6 +37,7 @@ public final class IntervalConfig {
         this.scaleHalfLife = b.scaleHalfLife;
         this.quantileStep = b.quantileStep;
         this.minObservations = b.minObservations;
+        this.settledObservations = b.settledObservations;
     }
 
     public static Builder builder() {
@@ -51,6 +58,8 @@ public final class IntervalConfig {
     public double quantileStep() { return quantileStep; }
     /** Observations of a horizon before its interval is reported (NaN before). */
     public int minObservations() { return minObservations; }
+    /** Observations of a horizon from which its interval is not widened for the uncertainty of its error scale. */
+    public int settledObservations() { return settledObservations; }
     /** Lower quantile level, (1 − coverage) / 2. */
     public double lowerLevel() { return (1.0 - coverage) / 2.0; }
     /** Upper quantile level, (1 + coverage) / 2. */
@@ -59,7 +68,8 @@ public final class IntervalConfig {
     @Override
     public String toString() {
         return "IntervalConfig{horizon=" + horizon + ", coverage=" + coverage + ", scaleHalfLife="
-                + scaleHalfLife + ", quantileStep=" + quantileStep + ", minObservations=" + minObservations + '}';
+                + scaleHalfLife + ", quantileStep=" + quantileStep + ", minObservations=" + minObservations
+                + ", settledObservations=" + settledObservations + '}';
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -69,6 +79,7 @@ public final class IntervalConfig {
         private double scaleHalfLife = DEFAULT_SCALE_HALF_LIFE;
         private double quantileStep = DEFAULT_QUANTILE_STEP;
         private int minObservations = DEFAULT_MIN_OBSERVATIONS;
+        private int settledObservations = DEFAULT_SETTLED_OBSERVATIONS;
 
         private Builder() {}
 
@@ -77,6 +88,7 @@ public final class IntervalConfig {
         public Builder scaleHalfLife(double v) { this.scaleHalfLife = v; return this; }
         public Builder quantileStep(double v) { this.quantileStep = v; return this; }
         public Builder minObservations(int v) { this.minObservations = v; return this; }
+        public Builder settledObservations(int v) { this.settledObservations = v; return this; }
 
         public IntervalConfig build() {
             if (horizon < 1 || horizon > MAX_HORIZON) {
@@ -93,6 +105,10 @@ public final class IntervalConfig {
             }
             if (minObservations < 1) {
                 throw new IllegalArgumentException("minObservations must be >= 1, got " + minObservations);
+            }
+            if (settledObservations < minObservations) {
+                throw new IllegalArgumentException("settledObservations must be >= minObservations ("
+                        + minObservations + "), got " + settledObservations);
             }
             return new IntervalConfig(this);
         }

@@ -117,6 +117,39 @@ class PredictionIntervalsTest {
     }
 
     @Test
+    void aHorizonWithFewObservationsIsWidenedByStudentsTOverTheGaussianQuantileUntilItsScaleIsSettled() {
+        // t quantiles at 95% (tables): 4 degrees of freedom 2.1318, 9: 1.8331, 28: 1.7011; z = 1.6449
+        assertThat(PredictionIntervals.studentT(1.6448536, 4)).isCloseTo(2.1318, within(0.005));
+        assertThat(PredictionIntervals.studentT(1.6448536, 9)).isCloseTo(1.8331, within(0.001));
+        assertThat(PredictionIntervals.studentT(1.6448536, 28)).isCloseTo(1.7011, within(0.0005));
+        IntervalConfig config = IntervalConfig.builder().horizon(2).minObservations(5).settledObservations(30).build();
+        PredictionIntervals intervals = new PredictionIntervals(config);
+        float[] state = new float[intervals.stateSize()];
+        intervals.init(state, 0);
+        float[] forecast = {0f, 0f};
+        float[] lower = new float[2];
+        float[] upper = new float[2];
+        Random random = new Random(7);
+        // horizon 2 (period 2) is observed at events 2, 4, 6, ...: N at event t is t/2
+        for (int t = 0; t <= 70; t++) {
+            intervals.observe(state, 0, t, random.nextGaussian(), 1.0, 0f, forecast);
+            long n2 = intervals.observations(t, 2);
+            int ready = intervals.bounds(state, 0, t, forecast, 1.0, lower, upper);
+            if (n2 < 5) {
+                assertThat(lower[1]).as("event %d: %d observations", t, n2).isNaN();
+                continue;
+            }
+            assertThat(ready).isEqualTo(2);
+            // the unwidened width is (q_hi − q_lo)·w_2; the state has both
+            int scales = PredictionIntervals.SLOTS + 1;
+            double plain = (state[PredictionIntervals.Q_UPPER] - state[PredictionIntervals.Q_LOWER]) * state[scales + 1];
+            double factor = n2 >= 30 ? 1.0 : PredictionIntervals.studentT(1.6448536, (int) n2 - 1) / 1.6448536;
+            assertThat((double) (upper[1] - lower[1])).as("event %d, %d observations: widened by %s", t, n2, factor)
+                    .isCloseTo(plain * factor, within(1e-4 * plain));
+        }
+    }
+
+    @Test
     void boundsAreNaNUntilAHorizonHasEnoughObservations() {
         IntervalConfig config = IntervalConfig.builder().horizon(2).minObservations(10).build();
         PredictionIntervals intervals = new PredictionIntervals(config);
@@ -257,6 +290,8 @@ class PredictionIntervalsTest {
                 .hasMessage("quantileStep must be in (0, 1], got 0.0");
         assertThatThrownBy(() -> IntervalConfig.builder().minObservations(0).build())
                 .hasMessage("minObservations must be >= 1, got 0");
+        assertThatThrownBy(() -> IntervalConfig.builder().minObservations(10).settledObservations(9).build())
+                .hasMessage("settledObservations must be >= minObservations (10), got 9");
         PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.defaults());
         float[] state = new float[intervals.stateSize()];
         intervals.init(state, 0);
