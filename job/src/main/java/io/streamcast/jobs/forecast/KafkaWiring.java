@@ -10,6 +10,7 @@ import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelControlError;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -75,9 +76,14 @@ public final class KafkaWiring {
      * afresh applies the published updates in order and ends on the latest one; from its checkpointed offsets
      * on restore. Its consumer group is the job's with {@code -models} appended.
      *
-     * @param bounded stop at the offsets that are the latest when the job starts (with a bounded events source)
+     * <p>The topic may be missing: the job then serves on with the model in service and reads the topic once it
+     * exists ({@link ModelsTopicSubscriber}). Unbounded, it follows the topic's identity: a topic deleted and
+     * created again is read from its beginning, while the job runs or when it is restored ({@link ModelsTopicSource}).
+     *
+     * @param bounded stop at the offsets that are the latest when the job starts (with a bounded events source); a
+     *                bounded source reads the topic that exists when it starts and does not follow its identity
      */
-    public static KafkaSource<String> modelsSource(ForecastJobConfig c, ModelControlConfig control, boolean bounded) {
+    public static Source<String, ?, ?> modelsSource(ForecastJobConfig c, ModelControlConfig control, boolean bounded) {
         return modelsSource(c, control, bounded, Optional.empty());
     }
 
@@ -88,7 +94,7 @@ public final class KafkaWiring {
      * resumes from its checkpointed offsets either way.
      */
     @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
-    public static KafkaSource<String> modelsSource(ForecastJobConfig c, ModelControlConfig control, boolean bounded,
+    public static Source<String, ?, ?> modelsSource(ForecastJobConfig c, ModelControlConfig control, boolean bounded,
                                                    Optional<Map<TopicPartition, Long>> startAt) {
         Map<String, String> props = c.kafkaClient().toMap();
         String servers = KafkaClientSettings.requireBootstrapServers(props);
@@ -97,7 +103,7 @@ public final class KafkaWiring {
         p.putAll(props);
         KafkaSourceBuilder<String> b = KafkaSource.<String>builder()
                 .setBootstrapServers(servers)
-                .setTopics(control.modelsTopic())
+                .setKafkaSubscriber(new ModelsTopicSubscriber(control.modelsTopic()))
                 .setGroupId(c.groupId() + "-models")
                 .setStartingOffsets(startAt.isPresent() && !startAt.get().isEmpty()
                         ? OffsetsInitializer.offsets(startAt.get(), OffsetResetStrategy.EARLIEST)
@@ -105,9 +111,9 @@ public final class KafkaWiring {
                 .setValueOnlyDeserializer(new SimpleStringSchema())
                 .setProperties(p);
         if (bounded) {
-            b.setBounded(OffsetsInitializer.latest());
+            return b.setBounded(OffsetsInitializer.latest()).build();
         }
-        return b.build();
+        return new ModelsTopicSource(b.build(), control.modelsTopic(), p);
     }
 
     /** The sink of refused model updates, with the job's delivery guarantee. */

@@ -1,5 +1,6 @@
 package io.streamcast.jobs.forecast;
 
+import io.streamcast.broker.EmbeddedKafkaBroker;
 import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.jobs.control.ModelControlConfig;
@@ -10,7 +11,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,12 +80,29 @@ public final class TestTopics {
      */
     static Running startWithModelControl(EmbeddedKafkaBrokerExtension kafka, Map<String, String> settings,
                                          ModelBundle model, int parallelism, String name) throws Exception {
+        return startWithModelControl(kafka.broker(), settings, model, parallelism, name);
+    }
+
+    /** As {@link #startWithModelControl(EmbeddedKafkaBrokerExtension, Map, ModelBundle, int, String)}, on a broker of the test's own. */
+    static Running startWithModelControl(EmbeddedKafkaBroker kafka, Map<String, String> settings,
+                                         ModelBundle model, int parallelism, String name) throws Exception {
         Configuration conf = Configuration.fromMap(settings);
         ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
         ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
         kafka.createTopics(2, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic());
         kafka.createTopics(1, c.deadLetterTopic(), control.modelsTopic(), control.modelErrorsTopic());
+        return runWithModelControl(settings, model, parallelism, name, SavepointRestoreSettings.none());
+    }
 
+    /**
+     * Starts the forecast job with model control on the topics of {@code settings}, which exist (events from the
+     * earliest offset, no restarts, no generic types), serving {@code model}, restoring {@code restore}.
+     */
+    static Running runWithModelControl(Map<String, String> settings, ModelBundle model, int parallelism, String name,
+                                       SavepointRestoreSettings restore) throws Exception {
+        Configuration conf = Configuration.fromMap(settings);
+        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
+        ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
         Configuration envConf = new Configuration();
         envConf.set(PipelineOptions.GENERIC_TYPES, false);
         envConf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -93,6 +113,9 @@ public final class TestTopics {
         new ForecastJob(c, model, source, KafkaWiring.forecastsSink(c), KafkaWiring.anomaliesSink(c), KafkaWiring.deadLetterSink(c))
                 .withModelControl(control, KafkaWiring.modelsSource(c, control, false), KafkaWiring.modelErrorsSink(c, control))
                 .build(env);
-        return new Running(c, control, env.executeAsync(name));
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(name);
+        graph.setSavepointRestoreSettings(restore);
+        return new Running(c, control, env.executeAsync(graph));
     }
 }

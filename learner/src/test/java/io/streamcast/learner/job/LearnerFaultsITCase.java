@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.broker.EmbeddedKafkaCluster;
 import io.streamcast.connectors.kafka.JsonKafkaSink;
+import io.streamcast.connectors.kafka.KafkaClientSettings;
 import io.streamcast.connectors.kafka.KafkaEventSource;
 import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ModelControlConfig;
@@ -26,7 +28,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,9 +53,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults around the learner job, on a MiniCluster and an in-process broker that does not create topics on demand
- * (as a production cluster usually does not), with real DL4J training: the models topic gone when the learner
- * announces a version, and the learner's restart from its last checkpoint after that failure.
+ * Faults around the learner job, on a MiniCluster and in-process brokers that do not create topics on demand (as a
+ * production cluster usually does not), with real DL4J training: the models topic gone, or its broker down, when the
+ * learner announces a version, and the learner's restart from its last checkpoint after that failure.
  */
 @Timeout(600)
 class LearnerFaultsITCase {
@@ -96,32 +100,10 @@ class LearnerFaultsITCase {
         broker.createTopics(2, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic());
         broker.createTopics(1, c.deadLetterTopic(), control.modelsTopic(), control.modelErrorsTopic());
 
-        StreamExecutionEnvironment forecastEnv = LearnerJobITCase.env(2, null);
-        var source = KafkaEventSource.builder().bootstrapServers(bs).topics(c.eventsTopic()).groupId(c.groupId())
-                .startingOffsets("earliest").validation(KafkaWiring.validation(c)).build();
-        new ForecastJob(c, LearnerJobITCase.start(), source, KafkaWiring.forecastsSink(c),
-                KafkaWiring.anomaliesSink(c), KafkaWiring.deadLetterSink(c))
-                .withModelControl(control, KafkaWiring.modelsSource(c, control, false),
-                        KafkaWiring.modelErrorsSink(c, control))
-                .build(forecastEnv);
-        JobClient forecastJob = forecastEnv.executeAsync("forecast");
-
-        Configuration learnerConf = new Configuration();
-        learnerConf.set(PipelineOptions.GENERIC_TYPES, false);
-        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
-        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-        StreamExecutionEnvironment learnerEnv = StreamExecutionEnvironment.getExecutionEnvironment(learnerConf);
-        learnerEnv.setParallelism(1);
-        learnerEnv.enableCheckpointing(300);
+        JobClient forecastJob = startForecastJob(c, control);
         Path store = tmp.resolve("store");
         // the producer waits 3 s (not the default minute) for a topic it cannot find before it gives up
-        var models = JsonKafkaSink.<ModelUpdate>builder().client(c.kafkaClient().withProperty("max.block.ms", "3000"))
-                .topic(control.modelsTopic()).keyExtractor(ModelUpdate::getVersion)
-                .deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
-        new LearnerJob(LearnerJobITCase.learner(), LearnerJobITCase.start(), store.toUri().toString(),
-                LearnerJob.eventsSource(c, false), models).build(learnerEnv);
-        JobClient learnerJob = learnerEnv.executeAsync("learner");
+        JobClient learnerJob = startLearner(c, control, store, c.kafkaClient().withProperty("max.block.ms", "3000"));
         try {
             // hours 0..199, no round yet; a checkpoint holding them completes (the group's offsets are committed
             // when a checkpoint completes), so a restore starts reading after them
@@ -170,6 +152,120 @@ class LearnerFaultsITCase {
             learnerJob.cancel().get(60, TimeUnit.SECONDS);
             forecastJob.cancel().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The broker of the models topic stops before the learner's first round (a cluster of two brokers: the models
+     * topic on one, every other topic and the group and transaction coordinators on the other, which keeps serving).
+     * The accepted version is written to the store; its announcement cannot reach the topic's broker, so the learner's
+     * producer gives up when the announcement has waited {@code delivery.timeout.ms} (2 minutes by default, 5 s
+     * here), the sink's flush at the next checkpoint throws Kafka's reason and the learner job fails and restarts from
+     * its last checkpoint, again and again while the broker is down. The forecast job serves every event with the
+     * model it had. The broker started again, the version is announced and the forecast job swaps to it.
+     */
+    @Test
+    void anAnnouncementWhoseBrokerIsDownRestartsTheLearnerUntilTheBrokerIsBack() throws Exception {
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(2, Map.of("auto.create.topics.enable", "false"))) {
+            String bs = cluster.bootstrapServers();
+            Configuration conf = Configuration.fromMap(LearnerJobITCase.settings(bs, "models-broker-down"));
+            ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
+            ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
+            cluster.createTopics(2, 1, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic());
+            cluster.createTopics(1, 1, c.deadLetterTopic(), control.modelErrorsTopic());
+            cluster.createTopics(1, 2, control.modelsTopic());
+
+            JobClient forecastJob = startForecastJob(c, control);
+            Path store = tmp.resolve("store");
+            // the producer gives up on an announcement after 5 s (not the default 2 minutes)
+            JobClient learnerJob = startLearner(c, control, store, c.kafkaClient()
+                    .withProperties(Map.of("delivery.timeout.ms", "5000", "request.timeout.ms", "3000",
+                            "max.block.ms", "3000")));
+            try {
+                // hours 0..199, no round yet, in a completed checkpoint
+                LearnerJobITCase.produce(bs, c.eventsTopic(), 0, 200, 0);
+                LearnerJobITCase.awaitConsumed(bs, c.groupId() + LearnerJob.GROUP_SUFFIX, c.eventsTopic(),
+                        KEYS * 200L);
+                cluster.stop(2);
+                // hours 200..299: the round at hour 288 is accepted, its announcement cannot reach the broker
+                LearnerJobITCase.produce(bs, c.eventsTopic(), 200, 300, 0);
+
+                String rest = restAddress();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                while (artifacts(store).isEmpty() || restarts(rest, learnerJob) < 2) {
+                    assertThat(System.nanoTime()).as("an artifact in the store and two restarts of the learner job")
+                            .isLessThan(deadline);
+                    Thread.sleep(500);
+                }
+                // reported: Kafka's reason, naming the models topic's partition
+                assertThat(exceptionHistory(rest, learnerJob)).contains("Expiring 1 record(s) for "
+                        + control.modelsTopic() + "-0").contains("ms has passed since batch creation");
+                Path artifact = artifacts(store).get(0);
+                assertThat(artifact.getFileName().toString()).startsWith("learned-1-");
+
+                // serving continues unchanged: every event forecast, all by the model the forecast job started with
+                List<ForecastRecord> records = LearnerJobITCase.awaitForecasts(bs, c.forecastsTopic(), KEYS * 300);
+                assertThat(records).hasSize(KEYS * 300);
+                assertThat(records).extracting(ForecastRecord::getModelVersion).containsOnly(START_VERSION);
+                assertThat(forecastJob.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+                // the broker is back: the round runs again and is announced, the same version and artifact
+                cluster.restart(2);
+                ModelUpdate update = LearnerJobITCase.awaitUpdates(bs, control.modelsTopic(), 1, learnerJob).get(0);
+                assertThat(update.getVersion()).isEqualTo(artifact.getFileName().toString().replace(".scm", ""));
+                assertThat(Path.of(URI.create(update.getUri()))).isEqualTo(artifact);
+                assertThat(ModelArtifactReader.sha256(artifact)).isEqualTo(update.getSha256());
+                assertThat(artifacts(store)).hasSize(1);
+
+                // and the forecast job, which kept its position in the topic, swaps to it
+                LearnerJobITCase.produce(bs, c.eventsTopic(), 300, 330, 100);
+                List<ForecastRecord> after = LearnerJobITCase.awaitForecasts(bs, c.forecastsTopic(), KEYS * 330);
+                assertThat(after).hasSize(KEYS * 330);
+                Map<String, List<String>> versions = after.stream().sorted(Comparator.comparingLong(
+                        ForecastRecord::getTs)).collect(Collectors.groupingBy(ForecastRecord::getKey,
+                        Collectors.mapping(ForecastRecord::getModelVersion, Collectors.toList())));
+                assertThat(versions).hasSize(KEYS).allSatisfy((key, v) -> {
+                    assertThat(v.subList(0, 300)).containsOnly(START_VERSION);
+                    assertThat(v.get(v.size() - 1)).as("key %s at hour 329", key).isEqualTo(update.getVersion());
+                });
+            } finally {
+                learnerJob.cancel().get(60, TimeUnit.SECONDS);
+                forecastJob.cancel().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The forecast job at parallelism 2 with model control, serving {@link LearnerJobITCase#start()}. */
+    static JobClient startForecastJob(ForecastJobConfig c, ModelControlConfig control) throws Exception {
+        StreamExecutionEnvironment forecastEnv = LearnerJobITCase.env(2, null);
+        var source = KafkaEventSource.builder().bootstrapServers(c.bootstrapServers()).topics(c.eventsTopic())
+                .groupId(c.groupId()).startingOffsets("earliest").validation(KafkaWiring.validation(c)).build();
+        new ForecastJob(c, LearnerJobITCase.start(), source, KafkaWiring.forecastsSink(c),
+                KafkaWiring.anomaliesSink(c), KafkaWiring.deadLetterSink(c))
+                .withModelControl(control, KafkaWiring.modelsSource(c, control, false),
+                        KafkaWiring.modelErrorsSink(c, control))
+                .build(forecastEnv);
+        return forecastEnv.executeAsync("forecast");
+    }
+
+    /**
+     * The learner job (checkpoints every 300 ms, restarts every second, up to 100), its models sink at least once
+     * with the producer settings of {@code modelsClient}.
+     */
+    static JobClient startLearner(ForecastJobConfig c, ModelControlConfig control, Path store,
+                                  KafkaClientSettings modelsClient) throws Exception {
+        Configuration learnerConf = new Configuration();
+        learnerConf.set(PipelineOptions.GENERIC_TYPES, false);
+        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
+        learnerConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        StreamExecutionEnvironment learnerEnv = StreamExecutionEnvironment.getExecutionEnvironment(learnerConf);
+        learnerEnv.setParallelism(1);
+        learnerEnv.enableCheckpointing(300);
+        var models = JsonKafkaSink.<ModelUpdate>builder().client(modelsClient).topic(control.modelsTopic())
+                .keyExtractor(ModelUpdate::getVersion).deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        new LearnerJob(LearnerJobITCase.learner(), LearnerJobITCase.start(), store.toUri().toString(),
+                LearnerJob.eventsSource(c, false), models).build(learnerEnv);
+        return learnerEnv.executeAsync("learner");
     }
 
     static List<Path> artifacts(Path store) throws Exception {
