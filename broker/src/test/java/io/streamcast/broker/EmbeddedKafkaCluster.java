@@ -139,9 +139,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     public void close() {
         List<BrokerNode> byIdDescending = new ArrayList<>(nodes.values());
         byIdDescending.sort(Comparator.comparingInt((BrokerNode n) -> n.id).reversed());
+        RuntimeException failed = null;
         for (BrokerNode node : byIdDescending) {
-            node.stop();
-            node.deleteLog();
+            try {
+                node.stop();
+            } catch (RuntimeException e) { // the other nodes are stopped and every log deleted all the same
+                failed = failed == null ? e : failed;
+            } finally {
+                node.deleteLog();
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

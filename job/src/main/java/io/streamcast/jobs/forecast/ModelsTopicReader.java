@@ -74,6 +74,8 @@ final class ModelsTopicReader implements SourceReader<String, KafkaPartitionSpli
     private String topicId;
     private boolean answered;
     private boolean paused;
+    /** The topic was reported gone while its id was not known yet: when it is back, it is another topic. */
+    private boolean goneWithoutId;
     private boolean noMoreSplits;
 
     ModelsTopicReader(KafkaSource<String> kafka, SourceReaderContext context, String topic,
@@ -185,6 +187,9 @@ final class ModelsTopicReader implements SourceReader<String, KafkaPartitionSpli
         answered = true;
         switch (answer.kind) {
             case ABSENT -> {
+                if (topicId == null && (!assigned.isEmpty() || !held.isEmpty())) {
+                    goneWithoutId = true;
+                }
                 if (!paused && !assigned.isEmpty()) {
                     inner.pauseOrResumeSplits(new ArrayList<>(assigned.keySet()), List.of());
                     paused = true;
@@ -196,10 +201,17 @@ final class ModelsTopicReader implements SourceReader<String, KafkaPartitionSpli
                     LOG.warn("Cannot tell whether the models topic {} is the one its checkpointed offsets belong to "
                             + "(topic id {}): {}; reading on from them", topic, topicId, answer.detail);
                     release();
+                } else {
+                    // each new reason once (answers are handed on only when they change): without answers a topic
+                    // deleted and created again is not noticed
+                    LOG.warn("Cannot ask the broker for the models topic {}'s id: {}; a topic deleted and created "
+                            + "again is not noticed until it answers", topic, answer.detail);
                 }
             }
             case PRESENT -> {
-                if (answer.topicId != null && topicId != null && !answer.topicId.equals(topicId)) {
+                if (answer.topicId != null && (topicId != null ? !answer.topicId.equals(topicId) : goneWithoutId)) {
+                    // another topic of the same name (a known id differs, or the topic was gone before its id was
+                    // known, e.g. restored from a savepoint of a release that did not record it)
                     readNewTopic(answer.topicId);
                     return;
                 }
@@ -253,6 +265,7 @@ final class ModelsTopicReader implements SourceReader<String, KafkaPartitionSpli
             assigned.clear();
         }
         paused = false;
+        goneWithoutId = false;
         topicId = newId;
         give(splits);
         if (noMoreSplits) {
@@ -330,7 +343,12 @@ final class ModelsTopicReader implements SourceReader<String, KafkaPartitionSpli
         }
 
         private void ask() {
-            Answer answer = describe();
+            Answer answer;
+            try {
+                answer = describe();
+            } catch (Throwable t) { // a scheduled task that throws is never run again: report, and ask again next time
+                answer = new Answer(Kind.UNANSWERED, null, String.valueOf(t));
+            }
             if (answer == null || answer.equals(last)) {
                 return;
             }

@@ -37,7 +37,8 @@ final class ModelsTopicSplit extends KafkaPartitionSplit {
 
     @Override
     public boolean equals(Object o) {
-        return super.equals(o) && Objects.equals(topicIdOf((KafkaPartitionSplit) o), topicId);
+        return o != null && o.getClass() == getClass() && super.equals(o)
+                && Objects.equals(((ModelsTopicSplit) o).topicId, topicId);
     }
 
     @Override

@@ -11,10 +11,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * Splits of the models topic in checkpoints and savepoints. Version {@value #VERSION}: the topic id (UTF, empty when
- * not known), then the Kafka source's own serialization of the split (its version as an int, its length, its bytes).
- * Any other version is the Kafka source's own format, as written for this operator by earlier releases: it is read
- * by the Kafka source's serializer, with no topic id.
+ * Splits of the models topic in checkpoints and savepoints. Version {@value #VERSION}: the Kafka source's own
+ * serialization of the split first, unchanged, then its version (an int) and the topic id (UTF, empty when not
+ * known). An earlier release, whose Kafka source's serializer reads the split's fields from the start and ignores what
+ * follows (and the version it is given), therefore reads this release's splits as its own, without the id, instead of
+ * misreading them. Any other version is the Kafka source's own format, as written for this operator by earlier
+ * releases: it is read by the Kafka source's serializer, with no topic id.
  */
 final class ModelsTopicSplitSerializer implements SimpleVersionedSerializer<KafkaPartitionSplit> {
 
@@ -32,12 +34,11 @@ final class ModelsTopicSplitSerializer implements SimpleVersionedSerializer<Kafk
     public byte[] serialize(KafkaPartitionSplit split) throws IOException {
         byte[] kafkaBytes = kafka.serialize(ModelsTopicSplit.plain(split));
         String topicId = ModelsTopicSplit.topicIdOf(split);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(kafkaBytes.length + 32);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(kafkaBytes.length + 48);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(topicId == null ? "" : topicId);
-            out.writeInt(kafka.getVersion());
-            out.writeInt(kafkaBytes.length);
             out.write(kafkaBytes);
+            out.writeInt(kafka.getVersion());
+            out.writeUTF(topicId == null ? "" : topicId);
         }
         return bytes.toByteArray();
     }
@@ -47,13 +48,17 @@ final class ModelsTopicSplitSerializer implements SimpleVersionedSerializer<Kafk
         if (version != VERSION) {
             return kafka.deserialize(version, serialized);
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-            String topicId = in.readUTF();
+        // the Kafka source's bytes come first: their length is that of the same split serialized again
+        KafkaPartitionSplit plain = kafka.deserialize(kafka.getVersion(), serialized);
+        int prefix = kafka.serialize(plain).length;
+        try (DataInputStream in = new DataInputStream(
+                new ByteArrayInputStream(serialized, prefix, serialized.length - prefix))) {
             int kafkaVersion = in.readInt();
-            byte[] kafkaBytes = new byte[in.readInt()];
-            in.readFully(kafkaBytes);
-            KafkaPartitionSplit split = kafka.deserialize(kafkaVersion, kafkaBytes);
-            return new ModelsTopicSplit(split, topicId.isEmpty() ? null : topicId);
+            if (kafkaVersion != kafka.getVersion()) {
+                plain = kafka.deserialize(kafkaVersion, java.util.Arrays.copyOf(serialized, prefix));
+            }
+            String topicId = in.readUTF();
+            return new ModelsTopicSplit(plain, topicId.isEmpty() ? null : topicId);
         }
     }
 }

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  * fails the whole job: the forecast job would stop serving (and, restarted, fail again at its first discovery) for as
  * long as the models topic is gone, although serving does not need it. Here a missing topic has no partitions: the
  * source reads nothing from it (the partitions it already reads are kept), one WARN line says so, and the topic is
- * read again once it exists (the same partitions are taken up where they are; see {@link ModelsTopicSource} for a
- * topic created again). Any other failure to describe the topic (the broker unreachable, not authorised) still fails
+ * read again once it exists, found by the next partition discovery (the same partitions are taken up where they are;
+ * see {@link ModelsTopicSource} for a topic created again). Any other failure to describe the topic (the broker unreachable, not authorised) still fails
  * the discovery, as for the events topic.
  */
 final class ModelsTopicSubscriber implements KafkaSubscriber {

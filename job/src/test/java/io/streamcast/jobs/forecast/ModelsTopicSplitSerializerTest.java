@@ -37,6 +37,19 @@ class ModelsTopicSplitSerializerTest {
     }
 
     @Test
+    void anEarlierReleasesKafkaSerializerReadsThisReleasesSplitAsItsOwnWithoutTheId() throws Exception {
+        // an earlier release restores this operator's splits with the Kafka source's serializer, whatever version they
+        // carry: the split's own fields come first, so it reads them and not a misread topic
+        KafkaPartitionSplitSerializer kafka = new KafkaPartitionSplitSerializer();
+        KafkaPartitionSplit split = new ModelsTopicSplit(new KafkaPartitionSplit(MODELS_0, 17), "Zx3oZ0jORuWGCsA7pMZk0g");
+        KafkaPartitionSplit old = kafka.deserialize(ModelsTopicSplitSerializer.VERSION, serializer.serialize(split));
+        assertThat(old).isEqualTo(new KafkaPartitionSplit(MODELS_0, 17));
+        // the Kafka source's format this relies on: version 0, the topic, partition and offsets from the start
+        assertThat(kafka.getVersion()).isZero();
+        assertThat(serializer.serialize(split)).startsWith(kafka.serialize(new KafkaPartitionSplit(MODELS_0, 17)));
+    }
+
+    @Test
     void theKafkaSourcesOwnFormatIsReadWithoutTopicId() throws Exception {
         KafkaPartitionSplitSerializer kafka = new KafkaPartitionSplitSerializer();
         KafkaPartitionSplit written = new KafkaPartitionSplit(MODELS_0, 5);
