@@ -32,15 +32,22 @@ public final class Dl4jCandidateTrainer implements CandidateTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jCandidateTrainer.class);
 
     private final int epochs;
+    private final double cpuShare;
     private final int patience;
 
     public Dl4jCandidateTrainer(int epochs, int patience) {
+        this(epochs, patience, 1.0);
+    }
+
+    /** @param cpuShare share of one core training takes at most ({@code Trainer.fit}) */
+    public Dl4jCandidateTrainer(int epochs, int patience, double cpuShare) {
+        this.cpuShare = cpuShare;
         this.epochs = epochs;
         this.patience = patience;
     }
 
     public static Dl4jCandidateTrainer of(LearnerConfig c) {
-        return new Dl4jCandidateTrainer(c.epochs(), c.patience());
+        return new Dl4jCandidateTrainer(c.epochs(), c.patience(), c.trainingCpuShare());
     }
 
     /**
@@ -83,7 +90,7 @@ public final class Dl4jCandidateTrainer implements CandidateTrainer {
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (PrintStream log = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-            TrainedModel t = Trainer.fit(input, options, log);
+            TrainedModel t = Trainer.fit(input, options, log, cpuShare);
             return new Trained(t.model(), options.scalerPolicy(), t.epochsRun(), options.lr(), options.tbptt(),
                     options.clip(), seed);
         } finally {

@@ -13,7 +13,8 @@ import java.util.List;
  * once); 48 held-back points per key for validation (two days of hourly data, and at least one full horizon of the
  * models trained here); a candidate must be 2% better than the serving model (a smaller gain is within the noise of
  * a few thousand validation points) and not worse than the better of persistence and seasonal naive; training: 8
- * epochs at most with patience 2 (the trainer's other defaults), seed 42.
+ * epochs at most with patience 2 (the trainer's other defaults), seed 42; training takes the CPU it can (a share of 1:
+ * give less where the learner shares cores with the forecast job, see docs/benchmarks.md).
  *
  * @param maxKeys         keys held in the sample
  * @param pointsPerKey    most recent events held per key
@@ -26,10 +27,12 @@ import java.util.List;
  * @param patience        early-stopping patience in epochs (0: none)
  * @param seed            training seed (each round adds its number, so rounds differ)
  * @param versionPrefix   learned versions are named {@code <prefix>-<round>-<event time>}
+ * @param trainingCpuShare share of one core a training round takes at most, in (0, 1]: after each minibatch it pauses
+ *                        for the rest ({@code Trainer.fit}); 1: no pause
  */
 public record LearnerConfig(int maxKeys, int pointsPerKey, int holdout, long everyEvents, Duration everyEventTime,
-        long minPoints, double margin, int epochs, int patience, long seed, String versionPrefix)
-        implements java.io.Serializable {
+        long minPoints, double margin, int epochs, int patience, long seed, String versionPrefix,
+        double trainingCpuShare) implements java.io.Serializable {
 
     public static final int DEFAULT_MAX_KEYS = 1024;
     public static final int DEFAULT_POINTS_PER_KEY = 1024;
@@ -42,6 +45,7 @@ public record LearnerConfig(int maxKeys, int pointsPerKey, int holdout, long eve
     public static final int DEFAULT_PATIENCE = 2;
     public static final long DEFAULT_SEED = 42;
     public static final String DEFAULT_VERSION_PREFIX = "learned";
+    public static final double DEFAULT_TRAINING_CPU_SHARE = 1.0;
 
     public LearnerConfig {
         List<String> p = new ArrayList<>();
@@ -62,6 +66,9 @@ public record LearnerConfig(int maxKeys, int pointsPerKey, int holdout, long eve
         }
         if (everyEvents == 0 && (everyEventTime == null || everyEventTime.isZero())) {
             p.add("give everyEvents or everyEventTime: with neither the learner never runs");
+        }
+        if (!(trainingCpuShare > 0 && trainingCpuShare <= 1)) {
+            p.add("trainingCpuShare must be in (0, 1], got " + trainingCpuShare);
         }
         if (minPoints < 0) {
             p.add("minPoints must be >= 0, got " + minPoints);
@@ -94,7 +101,7 @@ public record LearnerConfig(int maxKeys, int pointsPerKey, int holdout, long eve
     public Builder toBuilder() {
         return new Builder().maxKeys(maxKeys).pointsPerKey(pointsPerKey).holdout(holdout).everyEvents(everyEvents)
                 .everyEventTime(everyEventTime).minPoints(minPoints).margin(margin).epochs(epochs).patience(patience)
-                .seed(seed).versionPrefix(versionPrefix);
+                .seed(seed).versionPrefix(versionPrefix).trainingCpuShare(trainingCpuShare);
     }
 
     /** The sample's memory bound in bytes. */
@@ -114,6 +121,7 @@ public record LearnerConfig(int maxKeys, int pointsPerKey, int holdout, long eve
         private int patience = DEFAULT_PATIENCE;
         private long seed = DEFAULT_SEED;
         private String versionPrefix = DEFAULT_VERSION_PREFIX;
+        private double trainingCpuShare = DEFAULT_TRAINING_CPU_SHARE;
 
         public Builder maxKeys(int v) { maxKeys = v; return this; }
         public Builder pointsPerKey(int v) { pointsPerKey = v; return this; }
@@ -126,10 +134,11 @@ public record LearnerConfig(int maxKeys, int pointsPerKey, int holdout, long eve
         public Builder patience(int v) { patience = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder versionPrefix(String v) { versionPrefix = v; return this; }
+        public Builder trainingCpuShare(double v) { trainingCpuShare = v; return this; }
 
         public LearnerConfig build() {
             return new LearnerConfig(maxKeys, pointsPerKey, holdout, everyEvents, everyEventTime, minPoints, margin,
-                    epochs, patience, seed, versionPrefix);
+                    epochs, patience, seed, versionPrefix, trainingCpuShare);
         }
     }
 }

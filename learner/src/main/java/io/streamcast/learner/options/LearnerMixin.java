@@ -60,6 +60,12 @@ public final class LearnerMixin {
             description = "Training seed; round r trains with seed + r (default " + LearnerConfig.DEFAULT_SEED + ").")
     Long seed;
 
+    @Option(names = "--learn-cpu-share", paramLabel = "F",
+            description = "Share of one core a training round takes at most, in (0, 1]: it pauses after each minibatch "
+                    + "for the rest, so that a learner sharing cores with the forecast job leaves it its CPU (default "
+                    + LearnerConfig.DEFAULT_TRAINING_CPU_SHARE + ": no pause).")
+    Double cpuShare;
+
     /** The settings, every option not given at its default. */
     public LearnerConfig config() {
         return config(LearnerConfig.builder());
@@ -96,6 +102,9 @@ public final class LearnerMixin {
         }
         if (seed != null) {
             b.seed(seed);
+        }
+        if (cpuShare != null) {
+            b.trainingCpuShare(cpuShare);
         }
         return b.build();
     }

@@ -42,11 +42,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * event and no round ever runs), a holdout of {@value #HOLDOUT} points, a round every {@value #EVERY_MINUTES} minutes
  * of event time, {@value #EPOCHS} epoch a round; the rest are {@link LearnerConfig}'s defaults (margin, patience,
  * seed). Accepted versions go to a model store in the work folder and their announcements to a counting sink;
- * each round's line is logged.
+ * each round's line is logged. A second row runs the same learner with its training paced to {@value #PACED_SHARE} of
+ * a core ({@link LearnerConfig#trainingCpuShare}), its runs alternating with the other two.
  */
 record LearnerScenario(int keys, int repeats) implements PipelineScenario {
 
     static final String TITLE = "generator → job → discard, learner job beside";
+    /** The share of a core the paced learner's training takes ({@code --learn-cpu-share}). */
+    static final double PACED_SHARE = 0.25;
+    static final String PACED_TITLE = TITLE + ", training at 0.25 of a core";
     static final int HOLDOUT = 6;
     static final int POINTS_PER_KEY = 32;
     static final int EVERY_MINUTES = 20;
@@ -67,33 +71,48 @@ record LearnerScenario(int keys, int repeats) implements PipelineScenario {
         GeneratorScenario.run(h, keys, perKey, 1, "hashmap");
         double[] alone = new double[repeats];
         double[] beside = new double[repeats];
+        double[] paced = new double[repeats];
         long announced = 0;
+        long announcedPaced = 0;
         for (int i = 0; i < repeats; i++) {
             alone[i] = GeneratorScenario.run(h, keys, perKey, 1, "hashmap");
-            beside[i] = runBeside(h, keys, perKey, alone[i]);
+            beside[i] = runBeside(h, keys, perKey, alone[i], 1.0);
             announced += Announcements.COUNT.get();
             h.log.printf(Locale.ROOT, "learner p=1 keys=%d, run %d: alone %,.0f events/s, learner beside %,.0f events/s "
                     + "(%.2f), %d versions accepted%n", keys, i + 1, alone[i], beside[i], beside[i] / alone[i],
                     Announcements.COUNT.get());
+            paced[i] = runBeside(h, keys, perKey, alone[i], PACED_SHARE);
+            announcedPaced += Announcements.COUNT.get();
+            h.log.printf(Locale.ROOT, "learner p=1 keys=%d, run %d: learner beside training at %.2f of a core %,.0f "
+                    + "events/s (%.2f), %d versions accepted%n", keys, i + 1, PACED_SHARE, paced[i], paced[i] / alone[i],
+                    Announcements.COUNT.get());
         }
         double aloneMedian = median(alone);
         double besideMedian = median(beside);
+        double pacedMedian = median(paced);
         String note = String.format(Locale.ROOT, "%.2f of the job alone, %,.0f events/s (median of %d runs alternating "
                 + "with these, same events); the learner beside: every key sampled, %d points each, a round of %d epoch "
                 + "every %d min of event time, each measured run starting at its first round; %d versions accepted",
                 besideMedian / aloneMedian, aloneMedian, repeats, POINTS_PER_KEY, EPOCHS, EVERY_MINUTES, announced);
         h.log.printf(Locale.ROOT, "learner p=1 keys=%d: %,.0f events/s, %s%n", keys, besideMedian, note);
+        String pacedNote = String.format(Locale.ROOT, "%.2f of the job alone, %,.0f events/s (the same runs); the same "
+                + "learner with --learn-cpu-share %.2f: training pauses after each minibatch for the rest of a core; "
+                + "%d versions accepted", pacedMedian / aloneMedian, aloneMedian, PACED_SHARE, announcedPaced);
+        h.log.printf(Locale.ROOT, "learner p=1 keys=%d, paced: %,.0f events/s, %s%n", keys, pacedMedian, pacedNote);
         return PipelineResults.ofRows(List.of(
-                PipelineRow.measuredNow(TITLE, "hashmap", 1, keys, keys * perKey, besideMedian, note, repeats)));
+                PipelineRow.measuredNow(TITLE, "hashmap", 1, keys, keys * perKey, besideMedian, note, repeats),
+                PipelineRow.measuredNow(PACED_TITLE, "hashmap", 1, keys, keys * perKey, pacedMedian, pacedNote,
+                        repeats)));
     }
 
     /** One run of the job with the learner job beside it, fed the same events at {@code rate} events per second. */
-    static double runBeside(PipelineHarness h, int keys, long perKey, double rate) throws Exception {
+    static double runBeside(PipelineHarness h, int keys, long perKey, double rate, double cpuShare) throws Exception {
         Announcements.COUNT.set(0);
         LearnerEvents.COUNT.set(0);
         StreamExecutionEnvironment learnerEnv = h.environment(1, "hashmap", null);
         LearnerConfig config = LearnerConfig.builder().maxKeys(keys).pointsPerKey(POINTS_PER_KEY).holdout(HOLDOUT)
-                .everyEvents(0).everyEventTime(Duration.ofMinutes(EVERY_MINUTES)).epochs(EPOCHS).build();
+                .everyEvents(0).everyEventTime(Duration.ofMinutes(EVERY_MINUTES)).epochs(EPOCHS)
+                .trainingCpuShare(cpuShare).build();
         SyntheticEvents.Generator events = SyntheticEvents.generator(keys, LEARNER_PER_KEY, 1, false);
         GeneratorFunction<Long, ParsedEvent> counted = n -> {
             LearnerEvents.COUNT.incrementAndGet();

@@ -131,6 +131,22 @@ public final class Trainer {
      * {@code options.input()} and {@code out()} are not used.
      */
     public static TrainedModel fit(List<Series> series, TrainOptions options, PrintStream log) {
+        return fit(series, options, log, 1.0);
+    }
+
+    /**
+     * As {@link #fit(List, TrainOptions, PrintStream)}, taking at most {@code cpuShare} of the time it runs for the
+     * minibatches: after each, it sleeps {@code (1 − share)/share} times as long as the minibatch took, so that a
+     * training run beside a latency-sensitive job (the learner beside the forecast job on the same machine) leaves it
+     * the rest of a core. 1: no pause.
+     *
+     * @throws IllegalArgumentException if {@code cpuShare} is not in (0, 1]
+     * @throws IllegalStateException    if the thread is interrupted while pausing (a cancelled task)
+     */
+    public static TrainedModel fit(List<Series> series, TrainOptions options, PrintStream log, double cpuShare) {
+        if (!(cpuShare > 0 && cpuShare <= 1)) {
+            throw new IllegalArgumentException("cpuShare must be in (0, 1], got " + cpuShare);
+        }
         Nd4j.getEnvironment().setMaxMasterThreads(options.threads());
         Nd4j.getEnvironment().setMaxThreads(options.threads());
 
@@ -184,12 +200,14 @@ public final class Trainer {
             double lossSum = 0;
             try (ProgressBar bar = options.progress() ? progressBar(epoch, options.epochs(), batches.size()) : null) {
                 for (int i = 0; i < batches.size(); i++) {
+                    long batchStart = System.nanoTime();
                     if (sameDiff) {
                         lossSum += gru.fit(batches.get(i));
                     } else {
                         net.fit(batches.get(i));
                         lossSum += net.score();
                     }
+                    pause(System.nanoTime() - batchStart, cpuShare);
                     if (bar != null) {
                         bar.step();
                         bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / (i + 1)));
@@ -324,6 +342,20 @@ public final class Trainer {
             case MSE -> m.mse();
         };
         return Double.isFinite(v) ? v : Double.POSITIVE_INFINITY;
+    }
+
+    /** Sleeps {@code busyNanos · (1 − share)/share}: the pause that keeps a minibatch to {@code share} of the time. */
+    static void pause(long busyNanos, double share) {
+        if (share >= 1) {
+            return;
+        }
+        long nanos = (long) (busyNanos * (1 - share) / share);
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("training interrupted while pausing for its CPU share", e);
+        }
     }
 
     private static String measureName(TrainOptions.StopMeasure measure) {
