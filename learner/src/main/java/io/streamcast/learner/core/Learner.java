@@ -159,6 +159,10 @@ public final class Learner {
         try {
             trained = trainer.train(train, serving, config.seed() + rounds);
         } catch (Exception | OutOfMemoryError e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // the task is being cancelled (a paused round is interrupted): not a refusal of the candidate
+                throw new IllegalStateException("learning round of " + version + " interrupted", e);
+            }
             return refuse(version, parent, "training failed: " + e.getMessage(), null, null, train.size(), points,
                     from, to, started);
         }
