@@ -3,6 +3,7 @@ package io.streamcast.learner.core;
 import static io.streamcast.learner.core.LearnerTestData.HOUR;
 import static io.streamcast.learner.core.LearnerTestData.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -134,6 +135,24 @@ class LearnerTest {
         assertThat(r.accepted()).isFalse();
         assertThat(r.reason()).isEqualTo("training failed: training diverged: validation MSE was never finite");
         assertThat(l.serving().modelVersion()).isEqualTo(UNTRAINED);
+    }
+
+    @Test
+    void aRoundInterruptedWhileTrainingFailsInsteadOfRefusingTheCandidate() {
+        // a paced round sleeping between minibatches when its task is cancelled: Trainer.pause restores the interrupt
+        // flag and throws; that is the task ending, not a candidate to report as refused
+        Learner l = new Learner(config(), untrained(), LearnerTestData.sha(untrained()),
+                (series, serving, seed) -> {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("training interrupted while pausing for its CPU share");
+                }, new DirectoryModelStore(tmp.resolve("models")));
+        try {
+            assertThatThrownBy(() -> feed(l)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("interrupted");
+            assertThat(l.serving().modelVersion()).isEqualTo(UNTRAINED);
+        } finally {
+            Thread.interrupted(); // clear the flag for the tests that follow
+        }
     }
 
     @Test
