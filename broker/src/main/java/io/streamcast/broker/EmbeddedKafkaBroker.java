@@ -234,18 +234,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
             p.put("log.dirs", logDir.toString());
             p.put("num.partitions", Integer.toString(defaultPartitions));
-            p.put("offsets.topic.replication.factor", "1");
-            p.put("offsets.topic.num.partitions", "1");
-            p.put("transaction.state.log.replication.factor", "1");
-            p.put("transaction.state.log.min.isr", "1");
-            p.put("transaction.state.log.num.partitions", "1");
-            p.put("share.coordinator.state.topic.replication.factor", "1");
-            p.put("share.coordinator.state.topic.min.isr", "1");
-            p.put("group.initial.rebalance.delay.ms", "0");
-            // Records carry event time as their timestamp, and recorded streams are old: with time-based
-            // retention the broker would delete them at its first retention check (30 s after start).
-            p.put("log.retention.ms", "-1");
-            p.put("min.insync.replicas", "1");
+            putSingleReplicaDefaults(p);
             p.putAll(brokerProperties);
             return p;
         }
@@ -300,6 +289,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot find a free port on 127.0.0.1", e);
         }
+    }
+
+    /**
+     * The settings of an in-process broker whose internal topics have one replica each and whose records are kept
+     * whatever their age (records carry event time as their timestamp, and recorded streams are old: with time-based
+     * retention the broker would delete them at its first retention check, 30 s after start).
+     */
+    static void putSingleReplicaDefaults(Properties p) {
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.retention.ms", "-1");
+        p.put("min.insync.replicas", "1");
     }
 
     private static void deleteRecursively(Path dir) {

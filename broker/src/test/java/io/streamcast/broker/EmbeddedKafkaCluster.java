@@ -265,16 +265,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             p.put("log.dirs", logDir.toString());
             p.put("num.partitions", "1");
             p.put("default.replication.factor", "1");
-            p.put("offsets.topic.replication.factor", "1");
-            p.put("offsets.topic.num.partitions", "1");
-            p.put("transaction.state.log.replication.factor", "1");
-            p.put("transaction.state.log.min.isr", "1");
-            p.put("transaction.state.log.num.partitions", "1");
-            p.put("share.coordinator.state.topic.replication.factor", "1");
-            p.put("share.coordinator.state.topic.min.isr", "1");
-            p.put("group.initial.rebalance.delay.ms", "0");
-            p.put("log.retention.ms", "-1");
-            p.put("min.insync.replicas", "1");
+            EmbeddedKafkaBroker.putSingleReplicaDefaults(p);
             p.putAll(overrides);
             this.props = p;
         }

@@ -95,29 +95,8 @@ record SeasonalScenario(int keys, int perKey, List<Path> models, int repeats) im
                 SyntheticEvents.source(keys, 100_000, 1, false, 0, HOUR),
                 new CountingSink(), new DiscardingSink<>(), new DiscardingSink<>()).build(env);
         JobClient job = env.executeAsync("bench-seasonal-state");
-        long seenAt;
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (CountingSink.COUNT.get() < (long) STATE_EVENTS_PER_KEY * keys) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("seasonal state run: eight days of every key not seen within 300 s");
-                }
-                Thread.sleep(100);
-            }
-            seenAt = System.currentTimeMillis();
-            while (CheckpointFolders.latestCompletedAfter(checkpoints, seenAt) == null) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("seasonal state run: no checkpoint completed after eight days");
-                }
-                Thread.sleep(200);
-            }
-        } finally {
-            StateScenario.cancelAndWait(job);
-        }
-        Path chk = CheckpointFolders.latestCompletedAfter(checkpoints, seenAt);
-        if (chk == null) {
-            throw new IllegalStateException("seasonal state run: the completed checkpoint was not retained on cancellation");
-        }
+        Path chk = StateScenario.checkpointAfter(job, checkpoints, (long) STATE_EVENTS_PER_KEY * keys,
+                "eight days of every key", () -> { });
         return CheckpointFolders.size(chk) / (double) keys;
     }
 }

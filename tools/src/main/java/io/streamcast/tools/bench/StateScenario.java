@@ -31,40 +31,57 @@ record StateScenario(int keys) implements PipelineScenario {
                 SyntheticEvents.source(keys, 100_000, 2, false, 200_000),
                 new CountingSink(), new DiscardingSink<>(), new DiscardingSink<>()).build(env);
         JobClient job = env.executeAsync("bench-state");
+        long[] heapDuring = new long[1];
+        Path chk = checkpointAfter(job, checkpoints, 2L * keys, "every key seen twice",
+                () -> heapDuring[0] = usedHeapAfterGc());
+        long bytes = CheckpointFolders.size(chk);
+        PipelineResults.StateSize s = new PipelineResults.StateSize(keys, bytes, bytes / (double) keys,
+                (heapDuring[0] - heapBefore) / (double) keys, Runtime.getRuntime().maxMemory(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        h.log.printf(Locale.ROOT, "state: %,d keys, checkpoint %s, %,d bytes = %.0f bytes/key; heap %.0f bytes/key%n",
+                keys, chk.getFileName(), bytes, s.checkpointBytesPerKey(), s.heapBytesPerKey());
+        return PipelineResults.EMPTY.withState(s);
+    }
+
+    /** Something done while the job runs, once its checkpoint is complete. */
+    interface WhileRunning {
+        void run() throws Exception;
+    }
+
+    /**
+     * The newest checkpoint of {@code job} completed after the counting sink has seen {@code forecasts} forecasts
+     * ({@code what}, for the messages), retained by cancelling the job: a running job deletes each checkpoint once the
+     * next one completes. {@code whileRunning} runs before the cancellation.
+     */
+    static Path checkpointAfter(JobClient job, Path checkpoints, long forecasts, String what, WhileRunning whileRunning)
+            throws Exception {
         long seenAt;
-        long heapDuring;
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (CountingSink.COUNT.get() < 2L * keys) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (CountingSink.COUNT.get() < forecasts) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("state run: keys not all seen within 120 s");
+                    throw new IllegalStateException("state run: " + what + " not within 300 s");
                 }
                 Thread.sleep(100);
             }
             seenAt = System.currentTimeMillis();
             while (CheckpointFolders.latestCompletedAfter(checkpoints, seenAt) == null) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("state run: no checkpoint completed after all keys were seen");
+                    throw new IllegalStateException("state run: no checkpoint completed after " + what);
                 }
                 Thread.sleep(200);
             }
-            heapDuring = usedHeapAfterGc();
+            whileRunning.run();
         } finally {
             cancelAndWait(job);
         }
-        // The job has ended: its newest completed checkpoint is retained on cancellation and no longer subsumed, so
-        // its folder does not change while it is measured (a running job deletes it once the next one completes).
+        // the job has ended: its newest completed checkpoint is retained on cancellation and no longer subsumed, so
+        // its folder does not change while it is measured
         Path chk = CheckpointFolders.latestCompletedAfter(checkpoints, seenAt);
         if (chk == null) {
             throw new IllegalStateException("state run: the completed checkpoint was not retained when the job was cancelled");
         }
-        long bytes = CheckpointFolders.size(chk);
-        PipelineResults.StateSize s = new PipelineResults.StateSize(keys, bytes, bytes / (double) keys,
-                (heapDuring - heapBefore) / (double) keys, Runtime.getRuntime().maxMemory(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        h.log.printf(Locale.ROOT, "state: %,d keys, checkpoint %s, %,d bytes = %.0f bytes/key; heap %.0f bytes/key%n",
-                keys, chk.getFileName(), bytes, s.checkpointBytesPerKey(), s.heapBytesPerKey());
-        return PipelineResults.EMPTY.withState(s);
+        return chk;
     }
 
     /**

@@ -246,23 +246,16 @@ public final class HorizonCombination {
      * block's last float when the length says there is a block of that season, else 0.
      */
     public int periodOf(float[] stats, int base) {
-        if (stats.length <= base + 1) {
-            return 0;
-        }
-        float last = stats[stats.length - 1];
-        int p = (int) last;
-        if (p != last || p < 2 || p > MAX_PERIOD) {
-            return 0;
-        }
-        float r = stats[stats.length - 2];
-        if (r != p && r != DAYS_PER_WEEK * p || stats.length != base + blockSize(p, (int) r)) {
-            return 0;
-        }
-        return p;
+        return periodFromEnd(stats, base, false);
     }
 
     /** The season of a block of series state layout 8 ({@link #blockSizeLayout8}), 0 if none. */
     public int periodOfLayout8(float[] stats, int base) {
+        return periodFromEnd(stats, base, true);
+    }
+
+    /** The season the block ending {@code stats} names (PERIOD last, LENGTH before it), if its length matches. */
+    private int periodFromEnd(float[] stats, int base, boolean layout8) {
         if (stats.length <= base + 1) {
             return 0;
         }
@@ -272,10 +265,11 @@ public final class HorizonCombination {
             return 0;
         }
         float r = stats[stats.length - 2];
-        if (r != p && r != DAYS_PER_WEEK * p || stats.length != base + blockSizeLayout8((int) r)) {
+        if (r != p && r != DAYS_PER_WEEK * p) {
             return 0;
         }
-        return p;
+        int size = layout8 ? blockSizeLayout8((int) r) : blockSize(p, (int) r);
+        return stats.length == base + size ? p : 0;
     }
 
     /** The season of a block of series state layouts up to 7 ({@link #blockSizeBeforeWeekly}), 0 if none. */
