@@ -200,7 +200,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 int brokerPort = freePort();
                 int controllerPort = freePort();
                 Properties props = brokerProperties(logDir, brokerPort, controllerPort);
-                format(logDir);
+                format(logDir, Uuid.randomUuid().toString(), 1);
                 server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
                 server.startup();
                 EmbeddedKafkaBroker broker =
@@ -239,24 +239,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return p;
         }
 
-        private static void format(Path logDir) {
-            ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
-            try (PrintStream out = new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) {
-                new Formatter()
-                        .setPrintStream(out)
-                        .setClusterId(Uuid.randomUuid().toString())
-                        .setNodeId(1)
-                        .setDirectories(List.of(logDir.toString()))
-                        .setMetadataLogDirectory(logDir.toString())
-                        .setControllerListenerName("CONTROLLER")
-                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                        .run();
-            } catch (Exception e) {
-                throw new IllegalStateException("Cannot format Kafka log directory " + logDir + ": " + e.getMessage()
-                        + " " + formatterOutput.toString(StandardCharsets.UTF_8), e);
-            }
-        }
     }
 
     private void awaitReady(Duration timeout) {
@@ -288,6 +270,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot find a free port on 127.0.0.1", e);
+        }
+    }
+
+    /** Formats {@code logDir} as the KRaft log directory of node {@code nodeId} of cluster {@code clusterId}. */
+    static void format(Path logDir, String clusterId, int nodeId) {
+        ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) {
+            new Formatter()
+                    .setPrintStream(out)
+                    .setClusterId(clusterId)
+                    .setNodeId(nodeId)
+                    .setDirectories(List.of(logDir.toString()))
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot format Kafka log directory " + logDir + " (node " + nodeId + "): "
+                    + e.getMessage() + " " + formatterOutput.toString(StandardCharsets.UTF_8), e);
         }
     }
 

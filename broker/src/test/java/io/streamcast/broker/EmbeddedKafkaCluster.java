@@ -10,16 +10,10 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -295,22 +289,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
 
         void format() {
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                new Formatter()
-                        .setPrintStream(out)
-                        .setClusterId(clusterId)
-                        .setNodeId(id)
-                        .setDirectories(List.of(logDir.toString()))
-                        .setMetadataLogDirectory(logDir.toString())
-                        .setControllerListenerName("CONTROLLER")
-                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                        .run();
-            } catch (Exception e) {
-                throw new IllegalStateException("Cannot format the log directory of node " + id + ": " + e.getMessage()
-                        + " " + output.toString(StandardCharsets.UTF_8), e);
-            }
+            EmbeddedKafkaBroker.format(logDir, clusterId, id);
         }
 
         void deleteLog() {
