@@ -353,12 +353,12 @@ public final class HorizonCombination {
 
     /**
      * Where the block ending {@code stats} starts (an index into them, {@code base}), for a key with a week's ring,
-     * whose older days and weekly naive's pending forecasts are codes; 0 when the key has no block ({@code base}
-     * floats before it) or a ring of one season. What a state serializer needs to find the codes ({@link #isCode}).
+     * whose older days and weekly naive's pending forecasts are codes; 0 when the key has no block ({@code period} 0,
+     * as {@link #periodOf} gives it) or a ring of one season. What a state serializer needs to find the codes
+     * ({@link #isCode}).
      */
-    public int weekBlockAt(float[] stats, int base) {
-        int p = periodOf(stats, base);
-        return p > 0 && ringLength(stats) > p ? base : 0;
+    public static int weekBlockAt(float[] stats, int base, int period) {
+        return period > 0 && ringLength(stats) > period ? base : 0;
     }
 
     /**

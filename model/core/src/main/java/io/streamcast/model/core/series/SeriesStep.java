@@ -173,7 +173,7 @@ public final class SeriesStep {
         s.scalerMean = scaler.mean();
         s.scalerM2 = scaler.m2();
         s.lastTimestamp = timestamp;
-        s.weekAt = period > 0 ? m.combination.weekBlockAt(stats, m.statsSize) : 0;
+        s.weekAt = HorizonCombination.weekBlockAt(stats, m.statsSize, period); // the season decided at step 0
     }
 
     /**
