@@ -281,6 +281,8 @@ public final class PredictionIntervals {
         while (usable < tracked.length && observationsOfTracked(lastEvent, usable) >= config.minObservations()) {
             usable++;
         }
+        // the largest tracked horizon has the fewest observations: once it is settled every horizon is
+        boolean settled = observationsOfTracked(lastEvent, tracked.length - 1) >= widening.length;
         int ready = 0;
         for (int j = 0; j < horizon; j++) {
             int i = trackedIndex[j];
@@ -301,9 +303,12 @@ public final class PredictionIntervals {
                 upper[j] = Float.NaN;
                 continue;
             }
-            long seen = i >= 0 ? observationsOfTracked(lastEvent, i)
-                    : Math.min(observationsOfTracked(lastEvent, below[j]), observationsOfTracked(lastEvent, below[j] + 1));
-            double width = w * scale * (seen < widening.length ? widening[(int) seen] : 1.0);
+            double width = w * scale;
+            if (!settled) {
+                long seen = i >= 0 ? observationsOfTracked(lastEvent, i) : Math.min(
+                        observationsOfTracked(lastEvent, below[j]), observationsOfTracked(lastEvent, below[j] + 1));
+                width *= seen < widening.length ? widening[(int) seen] : 1.0;
+            }
             lower[j] = (float) (forecast[j] + qLower * width);
             upper[j] = (float) (forecast[j] + qUpper * width);
             ready++;
