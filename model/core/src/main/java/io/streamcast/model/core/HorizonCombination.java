@@ -157,7 +157,7 @@ public final class HorizonCombination {
             throw new IllegalArgumentException("sharpness must be a finite number > 0, got " + sharpness);
         }
         this.horizon = horizon;
-        TrackedHorizons grid = TrackedHorizons.of(horizon);
+        TrackedHorizons grid = TrackedHorizons.of(TrackedHorizons.powersOfTwo(horizon));
         this.tracked = grid.tracked();
         this.n = tracked.length;
         this.below = grid.below();

@@ -5,7 +5,8 @@ import io.streamcast.model.core.StateRegions;
 /**
  * Per-key prediction intervals for horizons k = 1..K from running residual quantiles, with all
  * per-key state in {@code 2n + 1} floats of a caller's {@code float[]}, where n is the number of
- * <em>tracked</em> horizons (1, 2, 4, … up to K, and K itself: n = 4 for K = 8).
+ * <em>tracked</em> horizons (1, 2, 4, … below K, and K itself, with K/2 in place of the largest power of two
+ * when K/2 is not one: {@link #trackedHorizons}; n = 4 for K = 8: 1, 2, 4, 8; n = 7 for K = 48: 1, 2, 4, 8, 16, 24, 48).
  *
  * <h2>Definition</h2>
  * For a forecast {@code f_k} of the value k steps ahead, made now, the interval is
@@ -99,7 +100,7 @@ public final class PredictionIntervals {
         }
         this.config = config;
         this.horizon = config.horizon();
-        TrackedHorizons grid = TrackedHorizons.of(horizon);
+        TrackedHorizons grid = TrackedHorizons.of(trackedHorizons(horizon));
         this.tracked = grid.tracked();
         this.stateSize = 2 * tracked.length + 1;
         this.periods = new int[tracked.length];
@@ -138,15 +139,21 @@ public final class PredictionIntervals {
                 + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384.0 * v * v * v);
     }
 
-    /** The tracked horizons for horizon K: the powers of two below K, then K. */
+    /**
+     * The tracked horizons for horizon K: the powers of two below K, then K ({@link TrackedHorizons#powersOfTwo}),
+     * except that for an even K whose half is not a power of two the largest power below K (which lies between K/2
+     * and K) gives way to K/2 itself (K = 48: 1, 2, 4, 8, 16, 24, 48). K/2 is one of the horizons the product reports
+     * beside 1 and K, so its width is measured and not interpolated: on a series with a daily season of K/2 events
+     * the errors change in kind past it (seasonal naive, and a model correcting it, look back two days instead of
+     * one), and a width interpolated between 16 and 32 across that step is too wide at 24. The count, and so the
+     * state's size, is the same as with the powers of two.
+     */
     public static int[] trackedHorizons(int horizon) {
-        int n = trackedCount(horizon);
-        int[] t = new int[n];
-        int i = 0;
-        for (int h = 1; h < horizon; h <<= 1) {
-            t[i++] = h;
+        int[] t = TrackedHorizons.powersOfTwo(horizon);
+        int half = horizon / 2;
+        if (horizon % 2 == 0 && half > 1 && Integer.bitCount(half) != 1) {
+            t[t.length - 2] = half;
         }
-        t[i] = horizon;
         return t;
     }
 

@@ -1,10 +1,10 @@
 package io.streamcast.model.core.anomaly;
 
 /**
- * The horizons whose statistics a key keeps for forecasts of horizon K (1, 2, 4, …, K: the powers of two below K,
- * then K), and how every horizon 1..K is read from them: a tracked horizon from its own slot, one in between by linear
- * interpolation between its tracked neighbours. Shared by {@link PredictionIntervals} and the per-horizon combination
- * of the served forecast, which keep statistics for the same horizons.
+ * The horizons whose statistics a key keeps for forecasts of horizon K, and how every horizon 1..K is read from them:
+ * a tracked horizon from its own slot, one in between by linear interpolation between its tracked neighbours. The
+ * per-horizon combination of the served forecast tracks the powers of two below K, then K ({@link #powersOfTwo});
+ * {@link PredictionIntervals} as many horizons, with K/2 among them ({@link PredictionIntervals#trackedHorizons}).
  *
  * @param tracked      the tracked horizons h_0 = 1 < h_1 < … = K
  * @param below        for horizon k = j + 1: the index of the tracked horizon at or below k
@@ -14,9 +14,29 @@ package io.streamcast.model.core.anomaly;
  */
 public record TrackedHorizons(int[] tracked, int[] below, double[] fraction, int[] trackedIndex) {
 
-    /** The tracked horizons of horizon K and the interpolation of every horizon 1..K. */
-    public static TrackedHorizons of(int horizon) {
-        int[] tracked = PredictionIntervals.trackedHorizons(horizon);
+    /** The powers of two below K, then K: the tracked horizons of the per-horizon combination. */
+    public static int[] powersOfTwo(int horizon) {
+        if (horizon < 1) {
+            throw new IllegalArgumentException("horizon must be >= 1, got " + horizon);
+        }
+        int n = 1; // K itself
+        for (int h = 1; h < horizon; h <<= 1) {
+            n++;
+        }
+        int[] t = new int[n];
+        int i = 0;
+        for (int h = 1; h < horizon; h <<= 1) {
+            t[i++] = h;
+        }
+        t[i] = horizon;
+        return t;
+    }
+
+    /**
+     * The interpolation of every horizon 1..K from the tracked horizons {@code tracked} (increasing, from 1 to K).
+     */
+    public static TrackedHorizons of(int[] tracked) {
+        int horizon = tracked[tracked.length - 1];
         int[] below = new int[horizon];
         double[] fraction = new double[horizon];
         int[] trackedIndex = new int[horizon];

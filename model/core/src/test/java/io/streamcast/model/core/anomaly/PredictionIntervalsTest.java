@@ -196,7 +196,12 @@ class PredictionIntervalsTest {
     @Test
     void stateLayoutSizeIsTwoPerTrackedHorizonPlusOne() {
         assertThat(PredictionIntervals.trackedHorizons(8)).containsExactly(1, 2, 4, 8);
-        assertThat(PredictionIntervals.trackedHorizons(6)).containsExactly(1, 2, 4, 6);
+        // K/2 is tracked in place of the power of two between K/2 and K: the count (and the state) is the same
+        assertThat(PredictionIntervals.trackedHorizons(6)).containsExactly(1, 2, 3, 6);
+        assertThat(PredictionIntervals.trackedHorizons(48)).containsExactly(1, 2, 4, 8, 16, 24, 48);
+        assertThat(PredictionIntervals.trackedHorizons(32)).containsExactly(1, 2, 4, 8, 16, 32);
+        assertThat(PredictionIntervals.trackedHorizons(7)).containsExactly(1, 2, 4, 7);
+        assertThat(TrackedHorizons.powersOfTwo(48)).containsExactly(1, 2, 4, 8, 16, 32, 48);
         assertThat(PredictionIntervals.trackedHorizons(1)).containsExactly(1);
         assertThat(PredictionIntervals.stateSize(8)).isEqualTo(9);
         assertThat(PredictionIntervals.stateSize(6)).isEqualTo(9);
@@ -225,6 +230,36 @@ class PredictionIntervalsTest {
         for (int j = 0; j < K; j++) {
             assertThat((upper[j] - forecast[j]) / q).as("w of horizon %d", j + 1).isCloseTo(j + 1.0, within(1e-3));
         }
+    }
+
+    @Test
+    void theWidthAtHalfTheHorizonIsMeasuredNotInterpolatedAcrossAStepInTheErrors() {
+        // errors of size 1 up to horizon 24 and 3 beyond (a forecast that looks back one day up to K/2 = 24 and two
+        // days after): horizon 24 is tracked, so its width is that of an error of 1; interpolated between 16 and 32
+        // it would be 2. Horizons between 24 and 48 are interpolated between 1 and 3.
+        int k = 48;
+        PredictionIntervals intervals = new PredictionIntervals(IntervalConfig.builder().horizon(k).build());
+        float[] state = new float[intervals.stateSize()];
+        intervals.init(state, 0);
+        float[] forecast = new float[k];
+        float[] lower = new float[k];
+        float[] upper = new float[k];
+        int events = 3000;
+        for (int t = 0; t < events; t++) {
+            // the value is 0 at every event; the forecast made at t for t + j + 1 is off by 1 or 3, alternating sign
+            float sign = (t / 7) % 2 == 0 ? 1f : -1f;
+            for (int j = 0; j < k; j++) {
+                forecast[j] = sign * (j + 1 <= 24 ? 1f : 3f);
+            }
+            intervals.observe(state, 0, t, 0.0, 1.0, sign, forecast);
+        }
+        assertThat(intervals.bounds(state, 0, events - 1, forecast, 1.0, lower, upper)).isEqualTo(k);
+        double q = PredictionIntervals.upperQuantile(state, 0);
+        assertThat((upper[23] - forecast[23]) / q).as("w of horizon 24").isCloseTo(1.0, within(1e-3));
+        assertThat((upper[15] - forecast[15]) / q).as("w of horizon 16").isCloseTo(1.0, within(1e-3));
+        assertThat((upper[47] - forecast[47]) / q).as("w of horizon 48").isCloseTo(3.0, within(1e-3));
+        assertThat((upper[35] - forecast[35]) / q).as("w of horizon 36, halfway from 24 to 48")
+                .isCloseTo(2.0, within(1e-3));
     }
 
     @Test
