@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
     void residual(boolean v) { options.residual(v); }
 
     @Option(names = "--validation-points", description = "Hold out exactly this many points at the end of every series "
-            + "for validation (e.g. 48, the M4 task); 0 = the last 20% (default: ${DEFAULT-VALUE}).")
+            + "for validation (e.g. 48, the M4 task); 0 = the last 20%% (default: ${DEFAULT-VALUE}).")
     void validationPoints(int v) { options.validationPoints(v); }
 
     @Option(names = "--context", description = "Unlabelled steps that warm the recurrent state before each training "

@@ -57,6 +57,22 @@ class CommandOptionsTest {
     }
 
     @Test
+    void everyCommandsHelpFormatsWithoutPicocliWarnings() {
+        // a bare '%' in a description makes picocli warn on stderr and print the text unformatted
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            for (String command : StreamcastCli.commandLine().getSubcommands().keySet()) {
+                help(command);
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(captured.toString()).as("stderr while formatting every command's help").isEmpty();
+    }
+
+    @Test
     void eachCommandWordsTheSharedOptionsForItself() {
         assertThat(help("run")).contains(
                 "--bootstrap-servers=HOST:PORT Use this Kafka instead of an in-process broker.",
