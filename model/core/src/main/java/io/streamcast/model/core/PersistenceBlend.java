@@ -17,9 +17,12 @@ package io.streamcast.model.core;
  * (persistence's error) and {@code d = f − y_prev} (the model's predicted change), both observed when the
  * next value {@code v} arrives,
  * <pre>
- *   N = EW mean of e_p · d,      D = EW mean of d²      (half-life {@code halfLife} events)
+ *   N = EW mean of u · e_p · d,      D = EW mean of u · d²      (half-life {@code halfLife} events)
  * </pre>
- * since the one-step error of {@code c} is {@code e_p − W·d}. Before the first observation (D = 0)
+ * since the one-step error of {@code c} is {@code e_p − W·d}; {@code u = 1} for plain least squares, and with the
+ * caller's typical error ({@link #observe(float[], int, double, double)}) Huber's weight {@code min(1, L/|e_p −
+ * W·d|)}, which makes W minimise the Huber loss instead: the job passes it, so one wild error cannot hand a
+ * key's forecasts to the model or to persistence for a thousand events. Before the first observation (D = 0)
  * {@code W = 0.5}; before the key's first finite value there is no {@code y} and the model's forecast is
  * served as it is. Both sums start at 0; the ratio does not depend on that start. Sums in value units hold
  * changes up to ~1e19 (an update that would overflow is skipped); changes below ~1e-19 underflow to D = 0,
@@ -41,6 +44,10 @@ public final class PersistenceBlend {
     public static final int STATE_SIZE = 4;
     /** Default half-life, in events, of the sums behind the weight. */
     public static final double DEFAULT_HALF_LIFE = 1000;
+    /** Huber's tuning constant, in standard deviations of the error (95% efficiency at Gaussian errors). */
+    public static final double HUBER_K = 1.345;
+    /** Huber's constant in mean absolute errors: {@link #HUBER_K}·√(π/2). */
+    static final double HUBER_LIMIT = HUBER_K * Math.sqrt(Math.PI / 2.0);
     /** The weight before any observation. */
     public static final double INITIAL_WEIGHT = 0.5;
 
@@ -114,9 +121,26 @@ public final class PersistenceBlend {
 
     /**
      * Observes the key's next value: updates the sums with the errors of the forecasts made at the previous
-     * value, then remembers the value. A non-finite value is not observed and changes nothing.
+     * value, then remembers the value. A non-finite value is not observed and changes nothing. Without a typical
+     * error the weight is the plain least-squares one.
      */
     public void observe(float[] state, int offset, double value) {
+        observe(state, offset, value, Double.NaN);
+    }
+
+    /**
+     * {@link #observe(float[], int, double)} for a weight that minimises the Huber loss of the combined one-step
+     * forecast instead of its squared error: an observation whose error under the current weight, {@code r = e_p −
+     * W·d}, is larger than {@code L = }{@value #HUBER_K}{@code ·√(π/2)·typicalError} enters both sums with the
+     * weight {@code L/|r|} (one step of iteratively reweighted least squares per observation), so a few huge errors
+     * (spikes, the model's rare wild forecasts) count linearly, not squared, and cannot pull W away from what serves
+     * the other events best. {@value #HUBER_K} standard deviations is Huber's constant (95% efficiency at Gaussian
+     * errors), and √(π/2) converts a mean absolute error into a standard deviation for Gaussian errors.
+     *
+     * @param typicalError the served one-step forecast's typical absolute error now, value units (e.g. the
+     *                     intervals' horizon-1 scale); NaN, 0 or less: none yet, plain least squares
+     */
+    public void observe(float[] state, int offset, double value, double typicalError) {
         checkRegion(state, offset);
         if (!Double.isFinite(value)) {
             return;
@@ -128,8 +152,16 @@ public final class PersistenceBlend {
             double persistenceError = value - last;
             double n = state[offset + NUMERATOR];
             double d = state[offset + DENOMINATOR];
-            float nextN = (float) (n + alpha * (persistenceError * change - n));
-            float nextD = (float) (d + alpha * (change * change - d));
+            double u = 1.0;
+            if (typicalError > 0 && Double.isFinite(typicalError)) {
+                double r = Math.abs(persistenceError - weight(state, offset) * change);
+                double limit = HUBER_LIMIT * typicalError;
+                if (r > limit) {
+                    u = limit / r;
+                }
+            }
+            float nextN = (float) (n + alpha * (u * persistenceError * change - n));
+            float nextD = (float) (d + alpha * (u * change * change - d));
             if (Float.isFinite(nextN) && Float.isFinite(nextD)) { // changes beyond ~1e19 would overflow a float
                 state[offset + NUMERATOR] = nextN;
                 state[offset + DENOMINATOR] = nextD;

@@ -55,6 +55,62 @@ class PersistenceBlendTest {
     }
 
     @Test
+    void withATypicalErrorAFewWildForecastsDoNotHandTheKeyToPersistence() {
+        // a random walk whose next innovation the model knows exactly, except at every 50th event, where it forecasts
+        // a change of +20 (20 innovations' size) and the value moves as usual. Least squares: W = E[i c] / E[c^2]
+        // = 0.98 / (0.98 + 400 / 50) = 0.11, persistence nearly alone, although the model is exact at 49 events of
+        // 50. Huber's weights count the wild errors linearly: W stays above 0.5 (0.59 here) and the served one-step
+        // forecast's mean absolute error is lower than the least-squares weight's (by 24% here).
+        PersistenceBlend blend = new PersistenceBlend(300);
+        float[] squares = new float[PersistenceBlend.STATE_SIZE];
+        float[] huber = new float[PersistenceBlend.STATE_SIZE];
+        blend.init(squares, 0);
+        blend.init(huber, 0);
+        Random rnd = new Random(11);
+        double y = 100;
+        double next = rnd.nextGaussian();
+        double typical = Double.NaN; // EW mean |served one-step error| of the Huber key, as the intervals keep it
+        double errSquares = 0;
+        double errHuber = 0;
+        float[] f = new float[1];
+        float[] g = new float[1];
+        int n = 20_000;
+        for (int t = 0; t < n; t++) {
+            blend.observe(squares, 0, y);
+            blend.observe(huber, 0, y, typical);
+            double change = t % 50 == 49 ? 20.0 : next;
+            f[0] = (float) (y + change);
+            g[0] = f[0];
+            blend.blend(squares, 0, f, 1);
+            blend.blend(huber, 0, g, 1);
+            double v = y + next;
+            double e = Math.abs(v - g[0]);
+            typical = Double.isNaN(typical) ? e : typical + 0.0035 * (e - typical);
+            if (t >= n / 2) {
+                errSquares += Math.abs(v - f[0]);
+                errHuber += e;
+            }
+            y = v;
+            next = rnd.nextGaussian();
+        }
+        assertThat(blend.weight(squares, 0)).as("least squares").isCloseTo(0.11, within(0.03));
+        assertThat(blend.weight(huber, 0)).as("Huber").isGreaterThan(0.5);
+        assertThat(errHuber).as("served mean absolute error, Huber against least squares").isLessThan(0.8 * errSquares);
+        // without a typical error the weight is the least-squares one, bit for bit
+        float[] plain = new float[PersistenceBlend.STATE_SIZE];
+        float[] nan = new float[PersistenceBlend.STATE_SIZE];
+        blend.init(plain, 0);
+        blend.init(nan, 0);
+        for (int t = 0; t < 100; t++) {
+            blend.observe(plain, 0, t);
+            blend.observe(nan, 0, t, Double.NaN);
+            blend.blend(plain, 0, new float[] {t + t % 3}, 1);
+            blend.blend(nan, 0, new float[] {t + t % 3}, 1);
+        }
+        assertThat(nan).containsExactly(plain);
+    }
+
+    @Test
     void servedForecastsMoveFromTheLastValueTowardsTheModelByTheWeight() {
         PersistenceBlend blend = new PersistenceBlend();
         float[] s = new float[2 + PersistenceBlend.STATE_SIZE];

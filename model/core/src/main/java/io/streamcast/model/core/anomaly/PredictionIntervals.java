@@ -347,6 +347,11 @@ public final class PredictionIntervals {
         return lastFill < 0 ? 0 : lastFill / periods[i] + 1;
     }
 
+    /** w of horizon 1: the EW mean absolute one-step error, in model units (0 before any). */
+    public float oneStepScale(float[] state, int offset) {
+        return state[offset + SLOTS + tracked.length - 1];
+    }
+
     /** The pooled lower quantile q_lo of e / w_k. */
     public static float lowerQuantile(float[] state, int offset) {
         return state[offset + Q_LOWER];

@@ -137,7 +137,8 @@ public final class SeriesStep {
         if (period > 0) {
             m.combination.observe(stats, m.statsSize, period, value, pending, lastValue);
         }
-        m.blend.observe(stats, m.blendOffset, value);
+        // the weight's Huber limit from the served one-step forecast's typical error (the intervals' horizon-1 scale)
+        m.blend.observe(stats, m.blendOffset, value, m.intervals.oneStepScale(stats, AnomalyScorer.STATE_SIZE) * unit);
 
         // 2. step the cells with the new value and its calendar features
         scaler.observe(value);
