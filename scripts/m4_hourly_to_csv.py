@@ -5,6 +5,7 @@ Writes OUT/H1.csv ... OUT/H414.csv, each `timestamp,value` on an hourly grid sta
 start dates; any hourly grid will do). By default every series loses its last 48 points (the validation split: the model and the job see the rest, and
 `m4_score.py --from-evaluate` scores the forecasts in the last row of each file written by
 `evaluate --forecast-layout origin` against those 48). --keep-all writes the whole training series.
+Beside the CSVs it writes README.md, naming where the data come from, so that the note travels with the copy.
 """
 import argparse
 import csv
@@ -35,4 +36,11 @@ with open(a.input, newline="") as f:
                 ts = start + datetime.timedelta(hours=i)
                 out.write(ts.strftime("%Y-%m-%d %H:%M:%S") + "," + v + "\n")
         n += 1
+with open(os.path.join(a.out, "README.md"), "w") as note:
+    note.write("# M4 Hourly\n\n"
+               f"{n} hourly series of the M4 forecasting competition (Makridakis, Spiliotis & Assimakopoulos, \"The M4\n"
+               "Competition: 100,000 time series and 61 forecasting methods\", International Journal of Forecasting\n"
+               "36(1), 2020), from the competition's repository Mcompetitions/M4-methods (Dataset/Train/Hourly-train.csv),\n"
+               "one file per series on an hourly grid from 2000-01-01 (M4 gave no start dates)"
+               + (f", each without its last {holdout} points.\n" if holdout else ", whole.\n"))
 print(f"wrote {n} series to {a.out} (last {holdout} points of each held out)")

@@ -104,7 +104,7 @@ public final class Trainer {
         metrics.put("epochs_run", (double) trained.epochsRun());
         metrics.put("train_seconds", Duration.between(start, Instant.now()).toMillis() / 1000.0);
         Provenance provenance = new Provenance(
-                options.input().toAbsolutePath().normalize() + " (" + trained.seriesKeys().size() + " series)",
+                describeData(options.input(), series, trained.seriesKeys()),
                 trained.points(), options.seed(), trained.epochsRun(), options.lr(), options.tbptt(), options.clip(),
                 Instant.now(), metrics);
         ModelArtifact artifact = ModelArtifact.of(trained.model(), options.scalerPolicy(), provenance, version);
@@ -403,6 +403,56 @@ public final class Trainer {
                 model < persistence && !(model >= seasonal) ? "beats both baselines"
                         : model < persistence ? "beats persistence, NOT seasonal naive"
                         : model < seasonal ? "beats seasonal naive, NOT persistence" : "does NOT beat the baselines");
+    }
+
+    /** Notes that travel with a copy of public data: licence, notice, readme. */
+    private static final java.util.regex.Pattern NOTE = java.util.regex.Pattern.compile(
+            "(?i)(licen[cs]e|notice|copying|readme)([.-].*)?");
+
+    /**
+     * What the model saw, for its provenance: the input, the number of series trained on and, for a folder of
+     * folders, each first-level folder with its series and the licence or readme files at its top (a model trained
+     * on copies of public data names them and their notes): {@code /data (464 series: m4-hourly/ 414 with
+     * README.md; nab-dev/ 34 with LICENSE.txt; sample/ 16)}. Series in files directly under the input are counted
+     * as {@code ./}.
+     */
+    static String describeData(Path input, List<Series> series, List<String> trainedKeys) {
+        Path root = input.toAbsolutePath().normalize();
+        StringBuilder sb = new StringBuilder(root.toString()).append(" (").append(trainedKeys.size()).append(" series");
+        if (!Files.isDirectory(root)) {
+            return sb.append(')').toString();
+        }
+        java.util.Set<String> used = new java.util.HashSet<>(trainedKeys);
+        java.util.SortedMap<String, Integer> groups = new java.util.TreeMap<>();
+        for (Series s : series) {
+            if (!used.contains(s.key())) {
+                continue;
+            }
+            Path rel = root.relativize(Path.of(s.source()).toAbsolutePath().normalize());
+            groups.merge(rel.getNameCount() > 1 ? rel.getName(0) + "/" : "./", 1, Integer::sum);
+        }
+        if (groups.size() == 1 && groups.containsKey("./")) {
+            return sb.append(')').toString();
+        }
+        String sep = ": ";
+        for (Map.Entry<String, Integer> g : groups.entrySet()) {
+            sb.append(sep).append(g.getKey()).append(' ').append(g.getValue());
+            sep = "; ";
+            if (g.getKey().equals("./")) {
+                continue;
+            }
+            List<String> notes;
+            try (java.util.stream.Stream<Path> files = Files.list(root.resolve(g.getKey()))) {
+                notes = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                        .filter(n -> NOTE.matcher(n).matches()).sorted().toList();
+            } catch (IOException e) {
+                notes = List.of();
+            }
+            if (!notes.isEmpty()) {
+                sb.append(" with ").append(String.join(", ", notes));
+            }
+        }
+        return sb.append(')').toString();
     }
 
     private static String describe(TrainOptions o) {

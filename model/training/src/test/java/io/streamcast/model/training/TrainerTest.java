@@ -235,6 +235,26 @@ class TrainerTest {
     }
 
     @Test
+    void theProvenanceNamesEachDataFolderWithItsSeriesAndTheNotesBesideThem(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("bundle");
+        Files.createDirectories(data.resolve("nab/realTweets"));
+        Files.createDirectories(data.resolve("m4"));
+        Files.writeString(data.resolve("nab/LICENSE.txt"), "MIT");
+        Files.writeString(data.resolve("m4/README.md"), "M4 Hourly");
+        Files.writeString(data.resolve("m4/notes.txt"), "not a licence or readme");
+        List<Series> series = List.of(
+                new Series("nab/realTweets/a.csv", data.resolve("nab/realTweets/a.csv").toString(), new long[1], new double[1]),
+                new Series("m4/H1.csv", data.resolve("m4/H1.csv").toString(), new long[1], new double[1]),
+                new Series("m4/H2.csv", data.resolve("m4/H2.csv").toString(), new long[1], new double[1]),
+                new Series("m4/H3.csv", data.resolve("m4/H3.csv").toString(), new long[1], new double[1]));
+        // H3 was too short to train on: only the series trained on count
+        assertThat(Trainer.describeData(data, series, List.of("nab/realTweets/a.csv", "m4/H1.csv", "m4/H2.csv")))
+                .isEqualTo(data.toAbsolutePath().normalize() + " (3 series: m4/ 2 with README.md; nab/ 1 with LICENSE.txt)");
+        assertThat(Trainer.describeData(data.resolve("m4/H1.csv"), series.subList(1, 2), List.of("m4/H1.csv")))
+                .isEqualTo(data.resolve("m4/H1.csv").toAbsolutePath().normalize() + " (1 series)");
+    }
+
+    @Test
     void trainWritesAReadableArtifactWithProvenanceAndTheDl4jZip(@TempDir Path dir) throws IOException {
         Path data = dir.resolve("data");
         Files.createDirectories(data.resolve("nested"));
@@ -258,7 +278,8 @@ class TrainerTest {
         assertThat(artifact.provenance().tbpttLength()).isEqualTo(25);
         assertThat(artifact.provenance().learningRate()).isEqualTo(1e-2);
         assertThat(artifact.provenance().rows()).isEqualTo(2_400);
-        assertThat(artifact.provenance().data()).contains("data").contains("2 series");
+        // a.csv at the top, b.csv in a folder of its own: each named with its count
+        assertThat(artifact.provenance().data()).isEqualTo(data.toAbsolutePath().normalize() + " (2 series: ./ 1; nested/ 1)");
         assertThat(artifact.provenance().validationMetrics())
                 .containsEntry("val_mae", result.metrics().mae1())
                 .containsEntry("val_mae_persistence", result.metrics().persistenceMae1());
