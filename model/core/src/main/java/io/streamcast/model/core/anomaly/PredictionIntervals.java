@@ -146,7 +146,10 @@ public final class PredictionIntervals {
      * beside 1 and K, so its width is measured and not interpolated: on a series with a daily season of K/2 events
      * the errors change in kind past it (seasonal naive, and a model correcting it, look back two days instead of
      * one), and a width interpolated between 16 and 32 across that step is too wide at 24. The count, and so the
-     * state's size, is the same as with the powers of two.
+     * state's size, is the same as with the powers of two, and a key whose state was written by a release that tracked
+     * the power of two (K = 48: 32) continues with that slot as K/2's: its first error there is judged against a
+     * forecast made for the power's horizon, and its scale starts at that horizon's and moves to K/2's as K/2's errors
+     * are observed (by the scale's half-life).
      */
     public static int[] trackedHorizons(int horizon) {
         int[] t = TrackedHorizons.powersOfTwo(horizon);
@@ -155,14 +158,6 @@ public final class PredictionIntervals {
             t[t.length - 2] = half;
         }
         return t;
-    }
-
-    private static int trackedCount(int horizon) {
-        int n = 1; // K itself
-        for (int h = 1; h < horizon; h <<= 1) {
-            n++;
-        }
-        return n;
     }
 
     private static int periodOf(int h) {
@@ -180,7 +175,7 @@ public final class PredictionIntervals {
 
     /** Floats of per-key state for horizon K: 2n + 1, n the number of tracked horizons (K = 8: 9). */
     public static int stateSize(int horizon) {
-        return 2 * trackedCount(horizon) + 1;
+        return 2 * TrackedHorizons.powersOfTwo(horizon).length + 1; // as many as the powers of two (trackedHorizons)
     }
 
     /** Writes a fresh key's state into {@code state[offset, offset + stateSize())}. */
