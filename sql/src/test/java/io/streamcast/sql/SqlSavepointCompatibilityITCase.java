@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * State written by a release of the SQL function is read by the next: {@code src/test/resources/golden/sql-savepoint-vN}
  * is a savepoint (canonical format) of {@code forecast-kafka.sql}'s {@code INSERT} taken after the first half of
- * {@link #events()} (one partition), written by {@link #main} (the {@code series} map view holding the job's
+ * {@link #events()} (one partition), written by {@link #writeGolden} (the {@code series} map view holding the job's
  * {@code SeriesStateSerializer} record, timers, uid {@code streamcast-forecast}): v1 with series state layout 5, v2
  * with layout 6, v3 with layout 7; v4 holds the keys' {@code SeriesState} objects (the {@code seriesState} entry,
  * layout 8) instead of their records; v5, this release's, the same entry with layout 9 and the persistence weight
@@ -98,7 +98,6 @@ class SqlSavepointCompatibilityITCase {
             SqlSavepointGoldenWriter.NAME})
     void aGoldenSavepointIsRestoredAndEveryKeyContinues(String name) throws Exception {
         Path golden = GOLDENS.resolve(name);
-        // v3 (layout 7, the bytes entry) kept the recurrent state in halves already; v4 is this release's state entry
         // this release's golden continues exactly; v3 and v4 (layout 7, the recurrent state in halves already) fitted the
         // persistence weight by least squares over the first half, this release by Huber's loss, so they are compared
         // within the tolerance of v1 and v2 (below), as are those

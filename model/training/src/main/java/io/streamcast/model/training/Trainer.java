@@ -24,12 +24,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -406,7 +412,7 @@ public final class Trainer {
     }
 
     /** Notes that travel with a copy of public data: licence, notice, readme. */
-    private static final java.util.regex.Pattern NOTE = java.util.regex.Pattern.compile(
+    private static final Pattern NOTE = Pattern.compile(
             "(?i)(licen[cs]e|notice|copying|readme)([.-].*)?");
 
     /**
@@ -422,8 +428,8 @@ public final class Trainer {
         if (!Files.isDirectory(root)) {
             return sb.append(')').toString();
         }
-        java.util.Set<String> used = new java.util.HashSet<>(trainedKeys);
-        java.util.SortedMap<String, Integer> groups = new java.util.TreeMap<>();
+        Set<String> used = new HashSet<>(trainedKeys);
+        SortedMap<String, Integer> groups = new TreeMap<>();
         for (Series s : series) {
             if (!used.contains(s.key())) {
                 continue;
@@ -442,7 +448,7 @@ public final class Trainer {
                 continue;
             }
             List<String> notes;
-            try (java.util.stream.Stream<Path> files = Files.list(root.resolve(g.getKey()))) {
+            try (Stream<Path> files = Files.list(root.resolve(g.getKey()))) {
                 notes = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
                         .filter(n -> NOTE.matcher(n).matches()).sorted().toList();
             } catch (IOException e) {
