@@ -264,7 +264,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 "Embedded Kafka broker at " + bootstrapServers + " did not answer within " + timeout, last);
     }
 
-    private static int freePort() {
+    /** A port on 127.0.0.1 free now (the test cluster's brokers take theirs the same way). */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

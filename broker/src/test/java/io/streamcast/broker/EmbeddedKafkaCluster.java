@@ -12,8 +12,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +55,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         if (brokers < 2) {
             throw new IllegalArgumentException("a cluster here has at least 2 brokers; got " + brokers);
         }
-        EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(freePort());
+        EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(EmbeddedKafkaBroker.freePort());
         try {
             for (int id = 1; id <= brokers; id++) {
                 cluster.nodes.put(id, cluster.new BrokerNode(id, brokerProperties));
@@ -220,15 +218,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot find a free port on 127.0.0.1", e);
-        }
-    }
-
     /** One broker: its id, port, log directory and properties; started and stopped as often as needed. */
     private final class BrokerNode {
         final int id;
@@ -240,7 +229,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
         BrokerNode(int id, Map<String, String> overrides) {
             this.id = id;
-            this.port = freePort();
+            this.port = EmbeddedKafkaBroker.freePort();
             try {
                 this.logDir = Files.createTempDirectory("streamcast-kafka-node" + id + "-");
             } catch (IOException e) {

@@ -116,12 +116,7 @@ class LearnerFaultsITCase {
             LearnerJobITCase.produce(bs, c.eventsTopic(), 200, 300, 0);
 
             String rest = restAddress();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-            while (artifacts(store).isEmpty() || restarts(rest, learnerJob) < 1) {
-                assertThat(System.nanoTime()).as("an artifact in the store and a restart of the learner job")
-                        .isLessThan(deadline);
-                Thread.sleep(500);
-            }
+            awaitArtifactAndRestarts(store, rest, learnerJob, 1);
             // reported: the job's failure names the models topic, and Flink's numRestarts counts it
             assertThat(exceptionHistory(rest, learnerJob)).contains(control.modelsTopic())
                     .contains("not present in metadata");
@@ -190,12 +185,7 @@ class LearnerFaultsITCase {
                 LearnerJobITCase.produce(bs, c.eventsTopic(), 200, 300, 0);
 
                 String rest = restAddress();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-                while (artifacts(store).isEmpty() || restarts(rest, learnerJob) < 2) {
-                    assertThat(System.nanoTime()).as("an artifact in the store and two restarts of the learner job")
-                            .isLessThan(deadline);
-                    Thread.sleep(500);
-                }
+                awaitArtifactAndRestarts(store, rest, learnerJob, 2);
                 // reported: Kafka's reason, naming the models topic's partition
                 assertThat(exceptionHistory(rest, learnerJob)).contains("Expiring 1 record(s) for "
                         + control.modelsTopic() + "-0").contains("ms has passed since batch creation");
@@ -266,6 +256,16 @@ class LearnerFaultsITCase {
         new LearnerJob(LearnerJobITCase.learner(), LearnerJobITCase.start(), store.toUri().toString(),
                 LearnerJob.eventsSource(c, false), models).build(learnerEnv);
         return learnerEnv.executeAsync("learner");
+    }
+
+    /** Waits (up to 5 minutes) for an artifact in the store and at least {@code atLeast} restarts of the job. */
+    static void awaitArtifactAndRestarts(Path store, String rest, JobClient job, int atLeast) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (artifacts(store).isEmpty() || restarts(rest, job) < atLeast) {
+            assertThat(System.nanoTime()).as("an artifact in the store and %d restart(s) of the learner job", atLeast)
+                    .isLessThan(deadline);
+            Thread.sleep(500);
+        }
     }
 
     static List<Path> artifacts(Path store) throws Exception {
