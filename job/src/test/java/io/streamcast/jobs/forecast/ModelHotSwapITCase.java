@@ -12,16 +12,11 @@ import io.streamcast.connectors.kafka.TopicReader;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,29 +153,11 @@ class ModelHotSwapITCase {
     }
 
     static void produce(String topic, Map<String, List<Event>> series, int from, int to, long pauseMillis) throws Exception {
-        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<String> keys = new ArrayList<>(series.keySet());
-            for (int t = from; t < to; t++) {
-                for (int k = 0; k < keys.size(); k++) {
-                    Event e = series.get(keys.get(k)).get(t);
-                    if (e == null) {
-                        continue;
-                    }
-                    p.send(new ProducerRecord<>(topic, k % 2, e.getKey().getBytes(StandardCharsets.UTF_8), JsonCodec.toJsonBytes(e)));
-                }
-                if (pauseMillis > 0) {
-                    p.flush();
-                    Thread.sleep(pauseMillis);
-                }
-            }
-            p.flush();
-        }
+        TestTopics.produce(kafka.bootstrapServers(), topic, series, from, to, pauseMillis);
     }
 
     static List<ForecastRecord> forecasts(String topic) throws Exception {
-        return TopicReader.readAll(kafka.bootstrapServers(), topic, Duration.ofSeconds(60)).stream()
-                .map(r -> JsonCodec.fromJson(r.value(), ForecastRecord.class)).toList();
+        return TestTopics.forecasts(kafka.bootstrapServers(), topic);
     }
 
     static void awaitCount(String topic, long n) throws Exception {

@@ -14,11 +14,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +22,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -259,26 +254,11 @@ class ModelsTopicRecreatedITCase {
     }
 
     static void produce(String topic, Map<String, List<Event>> series, int from, int to, long pauseMillis) throws Exception {
-        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<String> keys = new ArrayList<>(series.keySet());
-            for (int t = from; t < to; t++) {
-                for (int k = 0; k < keys.size(); k++) {
-                    Event e = series.get(keys.get(k)).get(t);
-                    p.send(new ProducerRecord<>(topic, k % 2, e.getKey().getBytes(StandardCharsets.UTF_8), JsonCodec.toJsonBytes(e)));
-                }
-                if (pauseMillis > 0) {
-                    p.flush();
-                    Thread.sleep(pauseMillis);
-                }
-            }
-            p.flush();
-        }
+        TestTopics.produce(broker.bootstrapServers(), topic, series, from, to, pauseMillis);
     }
 
     static List<ForecastRecord> forecasts(String topic) throws Exception {
-        return TopicReader.readAll(broker.bootstrapServers(), topic, Duration.ofSeconds(60)).stream()
-                .map(r -> JsonCodec.fromJson(r.value(), ForecastRecord.class)).toList();
+        return TestTopics.forecasts(broker.bootstrapServers(), topic);
     }
 
     /** Waits until {@code topic} holds {@code n} committed records, and asserts that it holds no more. */

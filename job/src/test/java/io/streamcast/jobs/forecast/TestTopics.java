@@ -2,7 +2,11 @@ package io.streamcast.jobs.forecast;
 
 import io.streamcast.broker.EmbeddedKafkaBroker;
 import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
+import io.streamcast.connectors.event.Event;
+import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.kafka.KafkaEventSource;
+import io.streamcast.connectors.kafka.TopicReader;
+import io.streamcast.connectors.output.ForecastRecord;
 import io.streamcast.jobs.control.ModelControlConfig;
 import io.streamcast.jobs.control.ModelControlOptions;
 import io.streamcast.jobs.control.ModelUpdate;
@@ -22,7 +26,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +76,40 @@ public final class TestTopics {
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Produces the events of steps [{@code from}, {@code to}) of every key of {@code series} as JSON to {@code topic}
+     * (two partitions, key k to partition k % 2, keyed by the event's key), step by step across the keys, skipping a
+     * key with no event at a step; with {@code pauseMillis} > 0 each step is flushed and followed by that pause.
+     */
+    static void produce(String bootstrapServers, String topic, Map<String, List<Event>> series, int from,
+            int to, long pauseMillis) throws Exception {
+        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<String> keys = new ArrayList<>(series.keySet());
+            for (int t = from; t < to; t++) {
+                for (int k = 0; k < keys.size(); k++) {
+                    Event e = series.get(keys.get(k)).get(t);
+                    if (e == null) {
+                        continue;
+                    }
+                    p.send(new ProducerRecord<>(topic, k % 2, e.getKey().getBytes(StandardCharsets.UTF_8),
+                            JsonCodec.toJsonBytes(e)));
+                }
+                if (pauseMillis > 0) {
+                    p.flush();
+                    Thread.sleep(pauseMillis);
+                }
+            }
+            p.flush();
+        }
+    }
+
+    /** Every committed record of {@code topic} as a forecast record. */
+    static List<ForecastRecord> forecasts(String bootstrapServers, String topic) throws Exception {
+        return TopicReader.readAll(bootstrapServers, topic, Duration.ofSeconds(60)).stream()
+                .map(r -> JsonCodec.fromJson(r.value(), ForecastRecord.class)).toList();
     }
 
     /** A job started by {@link #startWithModelControl}: its configs and its client. */

@@ -123,11 +123,7 @@ class LearnerFaultsITCase {
             Path artifact = artifacts(store).get(0);
             assertThat(artifact.getFileName().toString()).startsWith("learned-1-");
 
-            // serving continues unchanged: every event forecast, all by the model the forecast job started with
-            List<ForecastRecord> records = LearnerJobITCase.awaitForecasts(bs, c.forecastsTopic(), KEYS * 300);
-            assertThat(records).hasSize(KEYS * 300);
-            assertThat(records).extracting(ForecastRecord::getModelVersion).containsOnly(START_VERSION);
-            assertThat(forecastJob.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            assertServingUnchanged(bs, c.forecastsTopic(), forecastJob);
 
             // the topic is back: the round runs again from the restored sample and schedule, and is announced
             broker.createTopics(1, control.modelsTopic());
@@ -192,11 +188,7 @@ class LearnerFaultsITCase {
                 Path artifact = artifacts(store).get(0);
                 assertThat(artifact.getFileName().toString()).startsWith("learned-1-");
 
-                // serving continues unchanged: every event forecast, all by the model the forecast job started with
-                List<ForecastRecord> records = LearnerJobITCase.awaitForecasts(bs, c.forecastsTopic(), KEYS * 300);
-                assertThat(records).hasSize(KEYS * 300);
-                assertThat(records).extracting(ForecastRecord::getModelVersion).containsOnly(START_VERSION);
-                assertThat(forecastJob.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+                assertServingUnchanged(bs, c.forecastsTopic(), forecastJob);
 
                 // the broker is back: the round runs again and is announced, the same version and artifact
                 cluster.restart(2);
@@ -256,6 +248,14 @@ class LearnerFaultsITCase {
         new LearnerJob(LearnerJobITCase.learner(), LearnerJobITCase.start(), store.toUri().toString(),
                 LearnerJob.eventsSource(c, false), models).build(learnerEnv);
         return learnerEnv.executeAsync("learner");
+    }
+
+    /** Serving continues unchanged: every event of hours 0..299 forecast, all by the model the forecast job started with. */
+    static void assertServingUnchanged(String bs, String forecastsTopic, JobClient forecastJob) throws Exception {
+        List<ForecastRecord> records = LearnerJobITCase.awaitForecasts(bs, forecastsTopic, KEYS * 300);
+        assertThat(records).hasSize(KEYS * 300);
+        assertThat(records).extracting(ForecastRecord::getModelVersion).containsOnly(START_VERSION);
+        assertThat(forecastJob.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     }
 
     /** Waits (up to 5 minutes) for an artifact in the store and at least {@code atLeast} restarts of the job. */
