@@ -120,6 +120,20 @@ public final class Learner {
         return Optional.of(runRound());
     }
 
+    /**
+     * The schedule's clock moves to {@code clock} without an event: in a stream, the watermark passing after the
+     * events it covers have arrived. Runs the round if that makes one due, so a round does not wait for an event
+     * after its time (after a restore the source may have nothing more to deliver until new data comes).
+     */
+    public Optional<Round> onClock(long clock) {
+        schedule.advance(clock);
+        if (!schedule.due(sample.points())) {
+            return Optional.empty();
+        }
+        schedule.roundRan();
+        return Optional.of(runRound());
+    }
+
     /** Runs a round now, whatever the schedule says. */
     public Round runRound() {
         long started = System.nanoTime();

@@ -30,6 +30,14 @@ public final class RetrainSchedule {
     /** Counts one event, the clock reading {@code clock} (Long.MIN_VALUE: no reading yet, e.g. no watermark). */
     public void observe(long clock) {
         eventsSinceRound++;
+        advance(clock);
+    }
+
+    /**
+     * Moves the clock to {@code clock} without an event (the watermark passing after the last event; Long.MIN_VALUE:
+     * no reading, nothing changes).
+     */
+    public void advance(long clock) {
         if (clock == Long.MIN_VALUE) {
             return;
         }

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics (group {@code learner}): counters {@code roundsAccepted}, {@code roundsRefused}; gauges
  * {@code sampleBytes}, {@code samplePoints}, {@code sampleBoundBytes}.
  *
- * <p>A round runs in {@code processElement}: while it trains (seconds to minutes) this operator takes no events and
+ * <p>A round runs when the schedule's clock, the watermark, makes it due: at the event that sees that watermark, or
+ * when the watermark itself arrives ({@link LearnerOperator}), whichever comes first. While it trains (seconds to minutes) this operator takes no events and
  * checkpoints of the learner job wait; the forecast job is another job and does not notice.
  */
 public final class LearnerFunction extends ProcessFunction<Event, ModelUpdate> implements CheckpointedFunction {
@@ -124,8 +125,22 @@ public final class LearnerFunction extends ProcessFunction<Event, ModelUpdate> i
             }
             return;
         }
+        emit(round.get(), out);
+    }
+
+    /**
+     * The watermark has reached {@code watermark} ({@link LearnerOperator}): runs the round it makes due, if any. The
+     * end of a bounded input (Long.MAX_VALUE) is no time on the schedule's clock and runs nothing.
+     */
+    void onWatermark(long watermark, Collector<ModelUpdate> out) {
+        if (watermark == Long.MAX_VALUE) {
+            return;
+        }
+        learner.onClock(watermark).ifPresent(r -> emit(r, out));
+    }
+
+    private void emit(Learner.Round r, Collector<ModelUpdate> out) {
         publishSampleSize();
-        Learner.Round r = round.get();
         if (r.accepted()) {
             accepted.inc();
             out.collect(new ModelUpdate(r.announcement().version(), r.announcement().uri(), r.announcement().sha256()));

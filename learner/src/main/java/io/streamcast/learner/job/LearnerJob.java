@@ -16,6 +16,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -83,14 +84,16 @@ public final class LearnerJob {
         env.fromSource(events, watermarks, "learner events").uid(UID_SOURCE)
                 .filter(ParsedEvent::isValid).name("valid events")
                 .map(ParsedEvent::getEvent).returns(Event.class).name("event")
-                .process(new LearnerFunction(config, initial, store)).returns(ModelUpdate.class)
+                .transform("learner", TypeInformation.of(ModelUpdate.class),
+                        new LearnerOperator(new LearnerFunction(config, initial, store)))
                 .uid(UID_LEARNER).name("learner").setParallelism(1).setMaxParallelism(1)
                 .sinkTo(models).uid(UID_MODELS_SINK).name("models topic").setParallelism(1);
     }
 
     /**
-     * Bounded out-of-orderness watermarks emitted at every event, not only periodically: a round is decided at an
-     * event, by the watermark it sees, so the watermark must not lag a burst of events by a whole period.
+     * Bounded out-of-orderness watermarks emitted at every event, not only periodically, so a partition's watermark
+     * keeps up with a burst of its events. (The source still combines the partitions' watermarks on its own period;
+     * {@link LearnerOperator} runs a round the combined watermark makes due when it arrives, event or not.)
      */
     static final class EveryEventWatermarks implements WatermarkGenerator<ParsedEvent> {
         private final long outOfOrderness;

@@ -48,6 +48,21 @@ class RetrainScheduleTest {
     }
 
     @Test
+    void theClockMovesWithoutAnEventAndNeverBack() {
+        RetrainSchedule s = new RetrainSchedule(0, Duration.ofMillis(100), 0);
+        s.observe(1_000);
+        s.advance(1_099);
+        assertThat(s.eventsSinceRound()).isEqualTo(1);
+        assertThat(s.due(10)).isFalse();
+        s.advance(Long.MIN_VALUE);
+        s.advance(500);
+        assertThat(s.eventTime()).isEqualTo(1_099);
+        s.advance(1_100);
+        assertThat(s.due(10)).isTrue();
+        assertThat(s.eventsSinceRound()).isEqualTo(1);
+    }
+
+    @Test
     void neverBeforeTheSampleHoldsEnough() {
         RetrainSchedule s = new RetrainSchedule(1, null, 50);
         s.observe(1);
