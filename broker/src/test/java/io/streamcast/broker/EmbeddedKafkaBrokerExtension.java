@@ -1,5 +1,6 @@
 package io.streamcast.broker;
 
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -12,16 +13,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class EmbeddedKafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final int defaultPartitions;
+    private final Map<String, String> brokerProperties;
     private EmbeddedKafkaBroker broker;
 
     /** @param defaultPartitions partitions of topics created without a count */
     public EmbeddedKafkaBrokerExtension(int defaultPartitions) {
+        this(defaultPartitions, Map.of());
+    }
+
+    /**
+     * @param defaultPartitions partitions of topics created without a count
+     * @param brokerProperties  broker settings over the defaults (e.g. {@code auto.create.topics.enable=false})
+     */
+    public EmbeddedKafkaBrokerExtension(int defaultPartitions, Map<String, String> brokerProperties) {
         this.defaultPartitions = defaultPartitions;
+        this.brokerProperties = Map.copyOf(brokerProperties);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        broker = EmbeddedKafkaBroker.builder().defaultPartitions(defaultPartitions).start();
+        EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder().defaultPartitions(defaultPartitions);
+        brokerProperties.forEach(b::brokerProperty);
+        broker = b.start();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.streamcast.jobs.forecast;
 
-import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.connectors.event.Event;
 import io.streamcast.connectors.json.JsonCodec;
 import io.streamcast.connectors.kafka.TopicReader;
@@ -15,8 +15,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,23 +53,13 @@ class ModelsTopicRecreatedITCase {
     static final String B_VERSION = "test-lstm-h8-recreated";
     static final int KEYS = 4;
 
-    static EmbeddedKafkaBroker broker;
+    /** A broker that does not create topics on demand, as production brokers are often configured. */
+    @RegisterExtension
+    static final EmbeddedKafkaBrokerExtension kafka = new EmbeddedKafkaBrokerExtension(2,
+            Map.of("auto.create.topics.enable", "false"));
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().defaultPartitions(2).brokerProperty("auto.create.topics.enable", "false")
-                .start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     /**
      * The topic holds the announcement of the version in service, which the job has read (its models reader is past
@@ -83,7 +71,7 @@ class ModelsTopicRecreatedITCase {
     @Test
     void aRunningJobServesWithoutItsModelsTopicAndReadsTheTopicCreatedAgainFromItsBeginning() throws Exception {
         Map<String, String> s = settings("recreated");
-        TestTopics.Running running = TestTopics.startWithModelControl(broker, s, A, PARALLELISM, "models-topic-recreated");
+        TestTopics.Running running = TestTopics.startWithModelControl(kafka, s, A, PARALLELISM, "models-topic-recreated");
         ForecastJobConfig c = running.config();
         ModelControlConfig control = running.control();
         JobClient job = running.job();
@@ -102,7 +90,7 @@ class ModelsTopicRecreatedITCase {
             }
 
             // created again, and a new version announced on it at once
-            broker.createTopics(1, control.modelsTopic());
+            kafka.createTopics(1, control.modelsTopic());
             announceB(control);
             produce(c.eventsTopic(), series, 200, 250, 20);
             awaitVersion(c.forecastsTopic(), B_VERSION, job);
@@ -125,7 +113,7 @@ class ModelsTopicRecreatedITCase {
     @Test
     void aJobResumedAfterItsModelsTopicWasCreatedAgainReadsTheNewTopicFromItsBeginning() throws Exception {
         Map<String, String> s = settings("resumed");
-        TestTopics.Running running = TestTopics.startWithModelControl(broker, s, A, PARALLELISM, "models-topic-resumed");
+        TestTopics.Running running = TestTopics.startWithModelControl(kafka, s, A, PARALLELISM, "models-topic-resumed");
         ForecastJobConfig c = running.config();
         ModelControlConfig control = running.control();
         JobClient job = running.job();
@@ -139,7 +127,7 @@ class ModelsTopicRecreatedITCase {
         }
 
         deleteModelsTopic(control);
-        broker.createTopics(1, control.modelsTopic());
+        kafka.createTopics(1, control.modelsTopic());
         announceB(control);
 
         job = TestTopics.runWithModelControl(s, A, PARALLELISM, "models-topic-resumed-2",
@@ -160,7 +148,7 @@ class ModelsTopicRecreatedITCase {
     Map<String, String> settings(String prefix) throws Exception {
         Path clientProperties = dir.resolve(prefix + "-client.properties");
         Files.writeString(clientProperties, "partition.discovery.interval.ms=1000\n");
-        Map<String, String> s = TestTopics.settings(TestTopics.unique(prefix), broker.bootstrapServers());
+        Map<String, String> s = TestTopics.settings(TestTopics.unique(prefix), kafka.bootstrapServers());
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
         s.put(ForecastOptions.KAFKA_PROPERTIES_FILE.key(), clientProperties.toString());
         return s;
@@ -196,7 +184,7 @@ class ModelsTopicRecreatedITCase {
     }
 
     static void deleteModelsTopic(ModelControlConfig control) throws Exception {
-        try (Admin admin = broker.admin()) {
+        try (Admin admin = kafka.broker().admin()) {
             admin.deleteTopics(List.of(control.modelsTopic())).all().get(30, TimeUnit.SECONDS);
             awaitAbsent(admin, control.modelsTopic());
         }
@@ -250,22 +238,22 @@ class ModelsTopicRecreatedITCase {
     }
 
     static void publish(String topic, String json) throws Exception {
-        TestTopics.publish(broker.bootstrapServers(), topic, json);
+        TestTopics.publish(kafka.bootstrapServers(), topic, json);
     }
 
     static void produce(String topic, Map<String, List<Event>> series, int from, int to, long pauseMillis) throws Exception {
-        TestTopics.produce(broker.bootstrapServers(), topic, series, from, to, pauseMillis);
+        TestTopics.produce(kafka.bootstrapServers(), topic, series, from, to, pauseMillis);
     }
 
     static List<ForecastRecord> forecasts(String topic) throws Exception {
-        return TestTopics.forecasts(broker.bootstrapServers(), topic);
+        return TestTopics.forecasts(kafka.bootstrapServers(), topic);
     }
 
     /** Waits until {@code topic} holds {@code n} committed records, and asserts that it holds no more. */
     static void awaitCount(String topic, long n, JobClient job) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         long have;
-        while ((have = TopicReader.forEach(broker.bootstrapServers(), topic, Duration.ofSeconds(30), r -> { })) < n) {
+        while ((have = TopicReader.forEach(kafka.bootstrapServers(), topic, Duration.ofSeconds(30), r -> { })) < n) {
             assertRunning(job, "the forecast job");
             assertThat(System.nanoTime()).as("%d records on %s (have %d)", n, topic, have).isLessThan(deadline);
             Thread.sleep(200);
@@ -286,7 +274,7 @@ class ModelsTopicRecreatedITCase {
     /** Waits until the group has committed {@code offset} for {@code tp} (the job commits when a checkpoint completes). */
     static void awaitCommitted(String group, TopicPartition tp, long offset) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (Admin admin = broker.admin()) {
+        try (Admin admin = kafka.broker().admin()) {
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamcast.broker.EmbeddedKafkaBroker;
+import io.streamcast.broker.EmbeddedKafkaBrokerExtension;
 import io.streamcast.broker.EmbeddedKafkaCluster;
 import io.streamcast.connectors.kafka.JsonKafkaSink;
 import io.streamcast.connectors.kafka.KafkaClientSettings;
@@ -48,8 +48,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,23 +66,13 @@ class LearnerFaultsITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
                     .build());
 
-    static EmbeddedKafkaBroker broker;
+    /** A broker that does not create topics on demand: a deleted models topic stays deleted. */
+    @RegisterExtension
+    static final EmbeddedKafkaBrokerExtension kafka = new EmbeddedKafkaBrokerExtension(2,
+            Map.of("auto.create.topics.enable", "false"));
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().defaultPartitions(2).brokerProperty("auto.create.topics.enable", "false")
-                .start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     /**
      * The models topic is deleted before the learner's first round. The accepted version is written to the store,
@@ -96,12 +84,12 @@ class LearnerFaultsITCase {
     @Test
     void anAnnouncementTheModelsTopicCannotTakeRestartsTheLearnerFromItsCheckpointWhileServingContinues()
             throws Exception {
-        String bs = broker.bootstrapServers();
+        String bs = kafka.bootstrapServers();
         Configuration conf = Configuration.fromMap(LearnerJobITCase.settings(bs, "models-gone"));
         ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
         ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
-        broker.createTopics(2, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic());
-        broker.createTopics(1, c.deadLetterTopic(), control.modelsTopic(), control.modelErrorsTopic());
+        kafka.createTopics(2, c.eventsTopic(), c.forecastsTopic(), c.anomaliesTopic());
+        kafka.createTopics(1, c.deadLetterTopic(), control.modelsTopic(), control.modelErrorsTopic());
 
         JobClient forecastJob = startForecastJob(c, control);
         Path store = tmp.resolve("store");
@@ -112,7 +100,7 @@ class LearnerFaultsITCase {
             // when a checkpoint completes), so a restore starts reading after them
             LearnerJobITCase.produce(bs, c.eventsTopic(), 0, 200, 0);
             LearnerJobITCase.awaitConsumed(bs, c.groupId() + LearnerJob.GROUP_SUFFIX, c.eventsTopic(), KEYS * 200L);
-            try (Admin admin = broker.admin()) {
+            try (Admin admin = kafka.broker().admin()) {
                 admin.deleteTopics(List.of(control.modelsTopic())).all().get(30, TimeUnit.SECONDS);
             }
             // hours 200..299: the round at hour 288 is accepted, its announcement has nowhere to go
@@ -130,7 +118,7 @@ class LearnerFaultsITCase {
 
             // the topic is back, and the stream goes on (hour 300): the round runs again from the restored sample and
             // schedule, and is announced
-            broker.createTopics(1, control.modelsTopic());
+            kafka.createTopics(1, control.modelsTopic());
             LearnerJobITCase.produce(bs, c.eventsTopic(), 300, 301, 0);
             ModelUpdate update = LearnerJobITCase.awaitUpdates(bs, control.modelsTopic(), 1, learnerJob).get(0);
             Path announced = assertAnnouncedFromTheStore(update, store, artifact);
