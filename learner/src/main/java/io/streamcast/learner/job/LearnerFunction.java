@@ -40,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics (group {@code learner}): counters {@code roundsAccepted}, {@code roundsRefused}; gauges
  * {@code sampleBytes}, {@code samplePoints}, {@code sampleBoundBytes}.
  *
- * <p>A round runs when the schedule's clock, the watermark, makes it due: at the event that sees that watermark, or
- * when the watermark itself arrives ({@link LearnerOperator}), whichever comes first. While it trains (seconds to minutes) this operator takes no events and
- * checkpoints of the learner job wait; the forecast job is another job and does not notice.
+ * <p>A round runs when the schedule's clock, the watermark, makes it due: a round due by event time runs when the
+ * watermark that reaches its time arrives ({@link LearnerOperator}), with or without an event after it; one due by
+ * the event count (or held back until the sample held {@code minPoints}) runs at the event that makes it due. While
+ * it trains (seconds to minutes) this operator takes no events and checkpoints of the learner job wait; the forecast
+ * job is another job and does not notice.
  */
 public final class LearnerFunction extends ProcessFunction<Event, ModelUpdate> implements CheckpointedFunction {
     private static final Logger LOG = LoggerFactory.getLogger(LearnerFunction.class);

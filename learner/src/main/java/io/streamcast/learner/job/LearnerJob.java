@@ -92,8 +92,9 @@ public final class LearnerJob {
 
     /**
      * Bounded out-of-orderness watermarks emitted at every event, not only periodically, so a partition's watermark
-     * keeps up with a burst of its events. (The source still combines the partitions' watermarks on its own period;
-     * {@link LearnerOperator} runs a round the combined watermark makes due when it arrives, event or not.)
+     * keeps up with a burst of its events. Each follows the event it was made from, and after a restore a partition
+     * without events holds the combined watermark back until it is idle: {@link LearnerOperator} runs the round a
+     * watermark makes due when that watermark arrives, with or without an event after it.
      */
     static final class EveryEventWatermarks implements WatermarkGenerator<ParsedEvent> {
         private final long outOfOrderness;

@@ -8,10 +8,11 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 
 /**
  * Runs the {@link LearnerFunction} and also shows it every watermark: a round is due when the watermark passes its
- * time, and the watermark can pass after the last event it covers (the source combines its partitions' watermarks
- * periodically), so a round decided only at events would wait for the next event, which after a restore may not
- * come until new data does. A round the watermark makes due runs before the watermark goes on; its announcement
- * carries the watermark as timestamp.
+ * time, and that watermark comes after the events it covers (the source emits each event before the watermark made
+ * from it, and after a restore a partition without events holds the combined watermark back until it is idle, with
+ * no event behind it), so a round decided only at events would wait for the next event, which may not come until new
+ * data does. A round the watermark makes due runs before the watermark goes on; its announcement carries the
+ * watermark as timestamp.
  *
  * <p>The function's state and the operator's uid are the same as with a plain {@code process()}, so savepoints of
  * either restore into the other.

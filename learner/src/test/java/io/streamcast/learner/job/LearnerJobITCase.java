@@ -149,6 +149,42 @@ class LearnerJobITCase {
         }
     }
 
+    /**
+     * The round's time is reached by the watermark of the stream's last event: the watermark arrives after that event,
+     * and no event follows it. The round runs all the same (when the watermark arrives, not at a next event).
+     */
+    @Test
+    void aRoundDueAtTheWatermarkOfTheLastEventRunsWithoutAnotherEvent() throws Exception {
+        Map<String, String> s = settings("learn-last");
+        Configuration conf = Configuration.fromMap(s);
+        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
+        ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
+        kafka.createTopics(1, c.eventsTopic(), control.modelsTopic()); // one partition: its watermark is the job's
+        // hours 0..287 of every key, then one event at hour 288, whose watermark makes the first round due
+        double[][] values = values(289);
+        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int t = 0; t <= 288; t++) {
+                for (int key = 0; key < (t < 288 ? KEYS : 1); key++) {
+                    Event e = new Event("key-" + key, T0 + t * HOUR, values[key][t]);
+                    p.send(new ProducerRecord<>(c.eventsTopic(), e.getKey().getBytes(StandardCharsets.UTF_8),
+                            JsonCodec.toJsonBytes(e)));
+                }
+            }
+        }
+        StreamExecutionEnvironment env = env(1, null);
+        env.enableCheckpointing(300);
+        new LearnerJob(learner(), start(), tmp.resolve("store").toUri().toString(), LearnerJob.eventsSource(c, false),
+                LearnerJob.modelsSink(c, control)).build(env);
+        JobClient job = env.executeAsync("learner-last-event");
+        try {
+            ModelUpdate update = awaitUpdates(control.modelsTopic(), 1, job).get(0);
+            assertThat(update.getVersion()).isEqualTo("learned-1-20260116T235959Z"); // the watermark of hour 288
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aLearnerStartedFromItsSavepointKeepsItsSampleAndSchedule() throws Exception {
         Map<String, String> s = settings("learn-restart");
