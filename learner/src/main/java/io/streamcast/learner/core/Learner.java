@@ -113,11 +113,7 @@ public final class Learner {
             return Optional.empty();
         }
         schedule.observe(clock);
-        if (!schedule.due(sample.points())) {
-            return Optional.empty();
-        }
-        schedule.roundRan();
-        return Optional.of(runRound());
+        return roundIfDue();
     }
 
     /**
@@ -127,6 +123,10 @@ public final class Learner {
      */
     public Optional<Round> onClock(long clock) {
         schedule.advance(clock);
+        return roundIfDue();
+    }
+
+    private Optional<Round> roundIfDue() {
         if (!schedule.due(sample.points())) {
             return Optional.empty();
         }

@@ -159,19 +159,13 @@ class LearnerJobITCase {
         Configuration conf = Configuration.fromMap(s);
         ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
         ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
-        kafka.createTopics(1, c.eventsTopic(), control.modelsTopic()); // one partition: its watermark is the job's
-        // hours 0..287 of every key, then one event at hour 288, whose watermark makes the first round due
-        double[][] values = values(289);
-        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int t = 0; t <= 288; t++) {
-                for (int key = 0; key < (t < 288 ? KEYS : 1); key++) {
-                    Event e = new Event("key-" + key, T0 + t * HOUR, values[key][t]);
-                    p.send(new ProducerRecord<>(c.eventsTopic(), e.getKey().getBytes(StandardCharsets.UTF_8),
-                            JsonCodec.toJsonBytes(e)));
-                }
-            }
-        }
+        kafka.createTopics(2, c.eventsTopic());
+        kafka.createTopics(1, control.modelsTopic());
+        // hours 0..287 of every key, then hour 288 of keys 0 and 1, one event in each partition: the second of them
+        // to be read lifts the slower partition's watermark, and so the job's, to hour 288, which makes the first
+        // round due, and no event follows that watermark
+        produce(c.eventsTopic(), 0, 288, 0);
+        produce(kafka.bootstrapServers(), c.eventsTopic(), 288, 289, 0, 2);
         StreamExecutionEnvironment env = env(1, null);
         env.enableCheckpointing(300);
         new LearnerJob(learner(), start(), tmp.resolve("store").toUri().toString(), LearnerJob.eventsSource(c, false),
@@ -279,12 +273,18 @@ class LearnerJobITCase {
 
     /** As {@link #produce(String, int, int, long)}, to the broker at {@code bootstrap}. */
     static void produce(String bootstrap, String topic, int from, int to, long pauseMillis) throws Exception {
+        produce(bootstrap, topic, from, to, pauseMillis, KEYS);
+    }
+
+    /** Hours [from, to) of keys 0 .. keys − 1, key k to partition k mod 2. */
+    static void produce(String bootstrap, String topic, int from, int to, long pauseMillis, int keys)
+            throws Exception {
         double[][] values = values(to);
         try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int t = from; t < to; t++) {
-                for (int key = 0; key < KEYS; key++) {
+                for (int key = 0; key < keys; key++) {
                     Event e = new Event("key-" + key, T0 + t * HOUR, values[key][t]);
                     p.send(new ProducerRecord<>(topic, key % 2, e.getKey().getBytes(StandardCharsets.UTF_8),
                             JsonCodec.toJsonBytes(e)));
