@@ -83,7 +83,7 @@ public final class TestTopics {
      * (two partitions, key k to partition k % 2, keyed by the event's key), step by step across the keys, skipping a
      * key with no event at a step; with {@code pauseMillis} > 0 each step is flushed and followed by that pause.
      */
-    static void produce(String bootstrapServers, String topic, Map<String, List<Event>> series, int from,
+    public static void produce(String bootstrapServers, String topic, Map<String, List<Event>> series, int from,
             int to, long pauseMillis) throws Exception {
         try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {

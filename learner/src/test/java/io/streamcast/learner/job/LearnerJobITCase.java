@@ -28,13 +28,13 @@ import io.streamcast.model.core.cell.LayerWeights;
 import io.streamcast.model.core.feature.FeatureSpec;
 import io.streamcast.model.core.feature.ScalerPolicy;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,10 +49,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -107,12 +103,8 @@ class LearnerJobITCase {
                 .build(forecastEnv);
         JobClient forecastJob = forecastEnv.executeAsync("forecast");
 
-        StreamExecutionEnvironment learnerEnv = env(1, null);
-        learnerEnv.enableCheckpointing(500);
         Path store = tmp.resolve("store");
-        new LearnerJob(learner(), start(), store.toUri().toString(), LearnerJob.eventsSource(c, false),
-                LearnerJob.modelsSink(c, control)).build(learnerEnv);
-        JobClient learnerJob = learnerEnv.executeAsync("learner");
+        JobClient learnerJob = startLearner(c, control, store, null, 500, "learner");
         try {
             produce(c.eventsTopic(), 0, 300, 0);
             ModelUpdate update = awaitUpdates(control.modelsTopic(), 1, learnerJob).get(0);
@@ -166,11 +158,7 @@ class LearnerJobITCase {
         // round due, and no event follows that watermark
         produce(c.eventsTopic(), 0, 288, 0);
         produce(kafka.bootstrapServers(), c.eventsTopic(), 288, 289, 0, 2);
-        StreamExecutionEnvironment env = env(1, null);
-        env.enableCheckpointing(300);
-        new LearnerJob(learner(), start(), tmp.resolve("store").toUri().toString(), LearnerJob.eventsSource(c, false),
-                LearnerJob.modelsSink(c, control)).build(env);
-        JobClient job = env.executeAsync("learner-last-event");
+        JobClient job = startLearner(c, control, tmp.resolve("store"), null, 300, "learner-last-event");
         try {
             ModelUpdate update = awaitUpdates(control.modelsTopic(), 1, job).get(0);
             assertThat(update.getVersion()).isEqualTo("learned-1-20260116T235959Z"); // the watermark of hour 288
@@ -191,11 +179,7 @@ class LearnerJobITCase {
 
         // hours 0..199: no round yet (the first is due at hour 288)
         produce(c.eventsTopic(), 0, 200, 0);
-        StreamExecutionEnvironment first = env(1, null);
-        first.enableCheckpointing(300);
-        new LearnerJob(learner(), start(), store.toUri().toString(), LearnerJob.eventsSource(c, false),
-                LearnerJob.modelsSink(c, control)).build(first);
-        JobClient job = first.executeAsync("learner-first");
+        JobClient job = startLearner(c, control, store, null, 300, "learner-first");
         awaitConsumed(job, c.groupId() + LearnerJob.GROUP_SUFFIX, c.eventsTopic(), KEYS * 200L);
         String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
@@ -204,11 +188,7 @@ class LearnerJobITCase {
 
         // hours 200..299 after the restart: the round at hour 288 trains on data from hour 0, which only the
         // restored sample holds (a learner starting over would have begun its clock at hour 200)
-        StreamExecutionEnvironment second = env(1, savepoint);
-        second.enableCheckpointing(300);
-        new LearnerJob(learner(), start(), store.toUri().toString(), LearnerJob.eventsSource(c, false),
-                LearnerJob.modelsSink(c, control)).build(second);
-        JobClient resumed = second.executeAsync("learner-second");
+        JobClient resumed = startLearner(c, control, store, savepoint, 300, "learner-second");
         try {
             produce(c.eventsTopic(), 200, 300, 0);
             ModelUpdate update = awaitUpdates(control.modelsTopic(), 1, resumed).get(0);
@@ -229,6 +209,20 @@ class LearnerJobITCase {
         Map<String, String> s = TestTopics.settings(TestTopics.unique(prefix), bootstrap);
         s.put(ForecastOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
         return s;
+    }
+
+    /**
+     * The learner job ({@link #learner()}, starting from {@link #start()}) on the events topic of {@code c}, its store
+     * in {@code store}, announcing to the models topic, checkpoints every {@code checkpointMillis}; from
+     * {@code savepoint} unless null.
+     */
+    static JobClient startLearner(ForecastJobConfig c, ModelControlConfig control, Path store, String savepoint,
+            long checkpointMillis, String name) throws Exception {
+        StreamExecutionEnvironment env = env(1, savepoint);
+        env.enableCheckpointing(checkpointMillis);
+        new LearnerJob(learner(), start(), store.toUri().toString(), LearnerJob.eventsSource(c, false),
+                LearnerJob.modelsSink(c, control)).build(env);
+        return env.executeAsync(name);
     }
 
     static StreamExecutionEnvironment env(int parallelism, String savepoint) {
@@ -276,26 +270,19 @@ class LearnerJobITCase {
         produce(bootstrap, topic, from, to, pauseMillis, KEYS);
     }
 
-    /** Hours [from, to) of keys 0 .. keys − 1, key k to partition k mod 2. */
+    /** Hours [from, to) of keys 0 .. keys − 1, key k to partition k mod 2 ({@link TestTopics#produce}). */
     static void produce(String bootstrap, String topic, int from, int to, long pauseMillis, int keys)
             throws Exception {
         double[][] values = values(to);
-        try (var p = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (int t = from; t < to; t++) {
-                for (int key = 0; key < keys; key++) {
-                    Event e = new Event("key-" + key, T0 + t * HOUR, values[key][t]);
-                    p.send(new ProducerRecord<>(topic, key % 2, e.getKey().getBytes(StandardCharsets.UTF_8),
-                            JsonCodec.toJsonBytes(e)));
-                }
-                if (pauseMillis > 0) {
-                    p.flush();
-                    Thread.sleep(pauseMillis);
-                }
+        Map<String, List<Event>> series = new LinkedHashMap<>();
+        for (int key = 0; key < keys; key++) {
+            List<Event> events = new ArrayList<>(to);
+            for (int t = 0; t < to; t++) {
+                events.add(new Event("key-" + key, T0 + t * HOUR, values[key][t]));
             }
-            p.flush();
+            series.put("key-" + key, events);
         }
+        TestTopics.produce(bootstrap, topic, series, from, to, pauseMillis);
     }
 
     /** Hours [0, to) of every key: level, daily season, AR(1) noise (the same series on every call). */
