@@ -23,6 +23,8 @@ p.add_argument("--evaluated", required=True, help="the evaluate --forecast-layou
 p.add_argument("--holdout", type=int, default=48, help="held-out points per series, the model's K (default 48)")
 a = p.parse_args()
 k = a.holdout
+if k < 1:
+    raise SystemExit(f"--holdout must be at least 1, got {k}: give the points held out of each series (48 for M4)")
 horizons = sorted({1, k // 2, k} - {0})
 
 
@@ -51,6 +53,9 @@ with open(a.input, newline="") as f:
             raise SystemExit(f"{path} is missing: run evaluate over every series first")
         with open(path, newline="") as ef:
             rows = list(csv.DictReader(ef))
+        if len(rows) != len(values) - k:
+            raise SystemExit(f"{path} has {len(rows)} rows, but {key} has {len(values) - k} points before its last {k}: "
+                             f"was {a.evaluated} evaluated on the input m4_hourly_to_csv.py writes with --holdout {k}?")
         last = rows[-1]
         series += 1
         for h in horizons:
