@@ -13,9 +13,9 @@ scored row of the input instead.
 usage: m4_interval_coverage.py --input <M4 Hourly-train.csv> --evaluated DIR [--holdout 48]
 """
 import argparse
-import csv
 import math
-import os
+
+from m4_evaluated import evaluated_rows, m4_series
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 p.add_argument("--input", default="data/m4/Hourly-train.csv")
@@ -41,30 +41,22 @@ inside = {h: 0 for h in horizons}
 counted = {h: 0 for h in horizons}
 without = {h: 0 for h in horizons}
 series = 0
-with open(a.input, newline="") as f:
-    r = csv.reader(f)
-    next(r)
-    for line in r:
-        key = line[0]
-        values = [float(v) for v in line[1:] if v != ""]
-        truth = values[-k:]
-        path = os.path.join(a.evaluated, key + ".csv")
-        if not os.path.exists(path):
-            raise SystemExit(f"{path} is missing: run evaluate over every series first")
-        with open(path, newline="") as ef:
-            rows = list(csv.DictReader(ef))
-        if len(rows) != len(values) - k:
-            raise SystemExit(f"{path} has {len(rows)} rows, but {key} has {len(values) - k} points before its last {k}: "
-                             f"was {a.evaluated} evaluated on the input m4_hourly_to_csv.py writes with --holdout {k}?")
-        last = rows[-1]
-        series += 1
-        for h in horizons:
-            lo, hi = bound(last, "lower", h), bound(last, "upper", h)
-            if math.isnan(lo) or math.isnan(hi):
-                without[h] += 1
-                continue
-            counted[h] += 1
-            inside[h] += lo <= truth[h - 1] <= hi
+for key, values in m4_series(a.input):
+    truth = values[-k:]
+    rows = evaluated_rows(a.evaluated, key)
+    if len(rows) != len(values) - k:
+        raise SystemExit(f"{a.evaluated}/{key}.csv has {len(rows)} rows, but {key} has {len(values) - k} points before "
+                         f"its last {k}: was {a.evaluated} evaluated on the input m4_hourly_to_csv.py writes with "
+                         f"--holdout {k}?")
+    last = rows[-1]
+    series += 1
+    for h in horizons:
+        lo, hi = bound(last, "lower", h), bound(last, "upper", h)
+        if math.isnan(lo) or math.isnan(hi):
+            without[h] += 1
+            continue
+        counted[h] += 1
+        inside[h] += lo <= truth[h - 1] <= hi
 for h in horizons:
     share = inside[h] / counted[h] if counted[h] else math.nan
     print(f"horizon {h}: held-out coverage {share:.3f} over {counted[h]} of {series} series "

@@ -11,8 +11,8 @@ from here.
 usage: m4_series_vs_snaive.py --input <M4 Hourly-train.csv> --evaluated DIR [--per-horizon]
 """
 import argparse
-import csv
-import os
+
+from m4_evaluated import evaluated_rows, m4_series
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 p.add_argument("--input", default="data/m4/Hourly-train.csv")
@@ -22,25 +22,15 @@ a = p.parse_args()
 h = a.holdout
 better = 0
 total = 0
-with open(a.input, newline="") as f:
-    r = csv.reader(f)
-    next(r)
-    for row in r:
-        key = row[0]
-        values = [float(v) for v in row[1:] if v != ""]
-        seen, truth = values[:-h], values[-h:]
-        path = os.path.join(a.evaluated, key + ".csv")
-        if not os.path.exists(path):
-            raise SystemExit(f"{path} is missing: run evaluate over every series first")
-        with open(path, newline="") as ef:
-            rows = list(csv.DictReader(ef))
-        last = rows[-1]
-        served = [float(last["forecast"])] + [float(last[f"forecast_h{k}"]) for k in range(2, h + 1)]
-        snaive = [seen[len(seen) - 24 + (k % 24)] for k in range(h)]
-        mae_served = sum(abs(x - y) for x, y in zip(served, truth)) / h
-        mae_snaive = sum(abs(x - y) for x, y in zip(snaive, truth)) / h
-        total += 1
-        if mae_served < mae_snaive:
-            better += 1
+for key, values in m4_series(a.input):
+    seen, truth = values[:-h], values[-h:]
+    last = evaluated_rows(a.evaluated, key)[-1]
+    served = [float(last["forecast"])] + [float(last[f"forecast_h{k}"]) for k in range(2, h + 1)]
+    snaive = [seen[len(seen) - 24 + (k % 24)] for k in range(h)]
+    mae_served = sum(abs(x - y) for x, y in zip(served, truth)) / h
+    mae_snaive = sum(abs(x - y) for x, y in zip(snaive, truth)) / h
+    total += 1
+    if mae_served < mae_snaive:
+        better += 1
 print(f"{a.evaluated}: served forecast better than seasonal naive on {better} of {total} series "
       f"({100.0 * better / total:.1f}%)")
