@@ -17,9 +17,9 @@ import java.io.IOException;
  * savepoints and upgrades without Kryo.
  *
  * <p>Each record starts with its layout version, so a later release reads records written by this one
- * (and refuses, with a message, a version it does not know). Layout version 9, written by this release:
+ * (and refuses, with a message, a version it does not know). Layout version 10, written by this release:
  * <pre>
- *   byte    version (9)
+ *   byte    version (10)
  *   varlong lastTimestamp, zigzag-coded      (6 bytes for today's epoch milliseconds)
  *   int     modelTag                         (the model's architecture is in the operator's model lineage)
  *   varlong scalerCount                      (7 bits per byte, low groups first: 1 byte below 128, 3 below 2^21)
@@ -27,7 +27,8 @@ import java.io.IOException;
  *   double  scalerMean, double scalerM2
  *   varint  n, half[n] recurrent             (IEEE binary16, 2 bytes each: the per-key step keeps it in half precision)
  *   varint  n, stats                         (anomaly scorer with its daily profile, intervals of the tracked horizons, combination;
- *                                            for a key with a season the per-horizon combination's block after them,
+ *                                            for a key without a season the daily-profile candidate's two floats after them,
+ *                                            for a key with a season the per-horizon combination's block instead,
  *                                            with the weekly candidate and a ring of a week for a daily season):
  *                                            floats, except the scorer's {@value AnomalyScorer#PROFILE_SLOTS} profile codes
  *                                            (at {@value AnomalyScorer#PROFILE}, when n ≥ {@value AnomalyScorer#STATE_SIZE}),
@@ -47,6 +48,8 @@ import java.io.IOException;
  * conversion of a key's statistics to this release's layout is {@code StateLayouts}', at the key's next event, since
  * it needs the serving model):
  * <ul>
+ *   <li>layout version 9: the same record; the stats of a key without a season end before the daily-profile
+ *       candidate's floats;
  *   <li>layout version 8: the same record without {@code weekAt}, its stats as version 7's (a week's ring all floats,
  *       without the codes' origin and exponent);
  *   <li>layout version 7: the same record as 8; its stats' combination block has three candidates and a ring of one
@@ -70,6 +73,9 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
 
     /** The layout version this serializer writes ({@link SeriesState#LAYOUT}). */
     public static final byte LAYOUT_VERSION = SeriesState.LAYOUT;
+
+    /** The ninth layout version: the same record as 10 (its stats without the daily-profile candidate's floats); read, written back until converted. */
+    public static final byte LAYOUT_VERSION_9 = SeriesState.LAYOUT_9;
 
     /** The eighth layout version: as 9 without the week's ring in codes; read, written back until converted. */
     public static final byte LAYOUT_VERSION_8 = SeriesState.LAYOUT_8;
@@ -152,10 +158,10 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             writeFloatValues(s.recurrent, out);
         }
         writeVarLong(s.stats.length, out);
-        if (s.layout >= LAYOUT_VERSION) {
+        if (s.layout >= LAYOUT_VERSION_9) {
             writeVarLong(s.weekAt, out);
         }
-        if (s.layout >= LAYOUT_VERSION && s.weekAt > 0) {
+        if (s.layout >= LAYOUT_VERSION_9 && s.weekAt > 0) {
             writeStatsWithWeek(s.stats, s.weekAt, out);
         } else if (s.layout >= LAYOUT_VERSION_7 && s.stats.length >= AnomalyScorer.STATE_SIZE) {
             writeStatsWithProfileCodes(s.stats, 0, s.stats.length, out);
@@ -285,7 +291,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
     @Override
     public SeriesState deserialize(SeriesState reuse, DataInputView in) throws IOException {
         int version = in.readByte();
-        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_8 || version == LAYOUT_VERSION_7 || version == LAYOUT_VERSION_6 || version == LAYOUT_VERSION_5
+        if (version == LAYOUT_VERSION || version == LAYOUT_VERSION_9 || version == LAYOUT_VERSION_8 || version == LAYOUT_VERSION_7 || version == LAYOUT_VERSION_6 || version == LAYOUT_VERSION_5
                 || version == LAYOUT_VERSION_4 || version == LAYOUT_VERSION_3) {
             boolean current = version != LAYOUT_VERSION_3;
             reuse.lastTimestamp = current ? unzigzag(readVarLong(in)) : in.readLong();
@@ -304,7 +310,7 @@ public final class SeriesStateSerializer extends ExplicitSerializer<SeriesState>
             int n = readLength(in);
             reuse.recurrent = halves ? readHalves(reuse.recurrent, n, in) : readFloats(reuse.recurrent, n, in);
             n = readLength(in);
-            reuse.weekAt = version >= LAYOUT_VERSION ? readLength(in) : 0;
+            reuse.weekAt = version >= LAYOUT_VERSION_9 ? readLength(in) : 0;
             if (reuse.weekAt > 0) {
                 reuse.stats = readStatsWithWeek(reuse.stats, n, reuse.weekAt, in);
             } else {

@@ -304,7 +304,7 @@ public final class AnomalyScorer {
         if (!Double.isFinite(value)) {
             return 0.0;
         }
-        int slot = (int) (Math.floorMod(timestamp, 86_400_000L) / SLOT_MILLIS);
+        int slot = profileSlot(timestamp);
         double mean = profileMean(state, offset, slot);
         if (Double.isNaN(mean)) {
             if (Float.isNaN(state[offset + PROFILE_ORIGIN])) {
@@ -323,6 +323,11 @@ public final class AnomalyScorer {
         double a = Math.max(residualAlpha, 1.0 / n);
         state[offset + PROFILE_SCALE] = (float) (scale + a * (Math.abs(clipped) - scale));
         return score;
+    }
+
+    /** The daily profile's slot of the event time {@code timestamp} (epoch milliseconds): its UTC half hour of the day. */
+    public static int profileSlot(long timestamp) {
+        return (int) (Math.floorMod(timestamp, 86_400_000L) / SLOT_MILLIS);
     }
 
     /**

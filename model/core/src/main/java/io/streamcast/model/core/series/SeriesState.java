@@ -62,12 +62,17 @@ public final class SeriesState {
     public byte layout = LAYOUT;
 
     /**
-     * The layout version of this release: as 8, with the days of a week's ring older than a season in 16-bit
-     * fixed-point codes (with their origin and exponent after the ring), and weekly naive's pending forecasts too,
-     * rounded by the per-key step itself, and where that block starts ({@link #weekAt}) in the record
+     * The layout version of this release: as 9, with the stats of a key without a season ending in the two floats of
+     * its daily-profile candidate ({@link io.streamcast.model.core.ProfileCandidate}); the record is version 9's.
+     */
+    public static final byte LAYOUT = 10;
+    /**
+     * Layout version 9: as 8, with the days of a week's ring older than a season in 16-bit fixed-point codes (with
+     * their origin and exponent after the ring), and weekly naive's pending forecasts too, rounded by the per-key step
+     * itself, and where that block starts ({@link #weekAt}) in the record
      * ({@link io.streamcast.model.core.HorizonCombination}).
      */
-    public static final byte LAYOUT = 9;
+    public static final byte LAYOUT_9 = 9;
     /**
      * Layout version 8: as 7, with the per-horizon combination's block of a key with a season holding a fourth
      * candidate, weekly naive, and a ring of a week of values (all floats) for a key whose season is a day of at most

@@ -3,6 +3,7 @@ package io.streamcast.model.core.series;
 import io.streamcast.model.core.HalfFloat;
 import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.PersistenceBlend;
+import io.streamcast.model.core.ProfileCandidate;
 import io.streamcast.model.core.anomaly.AnomalyConfig;
 import io.streamcast.model.core.anomaly.AnomalyResult;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
@@ -106,7 +107,7 @@ public final class SeriesStep {
         // 0. a key whose season is not decided yet decides it from the gap to its previous event: at its second
         // event, at its first under a model taken up afresh, or at its first after a restore from an earlier layout
         long before = s.scalerCount; // this key's events before this one
-        int period = m.combination.periodOf(s.stats, m.statsSize);
+        int period = m.combination.periodOf(s.stats, m.blockAt);
         if (period == 0 && before >= 1 && (before == 1 || before == s.modelSince || upgraded)
                 && s.stats.length == m.statsSize) {
             period = startSeason(s, m, timestamp - s.lastTimestamp);
@@ -115,7 +116,7 @@ public final class SeriesStep {
             // this event says its season is a day
             int ring = HorizonCombination.ringFor(timestamp - s.lastTimestamp, period);
             if (ring != period) {
-                s.stats = m.combination.resizeBlock(s.stats, m.statsSize, period, SeriesState.LAYOUT, ring);
+                s.stats = m.combination.resizeBlock(s.stats, m.blockAt, period, SeriesState.LAYOUT, ring);
             }
         }
 
@@ -125,9 +126,19 @@ public final class SeriesStep {
         float pending = PersistenceBlend.pendingModelForecast(stats, m.blendOffset);
         float servedPending = m.blend.pendingServedForecast(stats, m.blendOffset);
         float lastValue = PersistenceBlend.lastValue(stats, m.blendOffset);
-        float seasonBefore = period > 0 ? m.combination.seasonBeforeNext(stats, m.statsSize, period) : Float.NaN;
+        // a key without a season: the daily-profile candidate's one-step forecast from the previous event (the profile
+        // has not seen this value yet), and the served one with it
+        boolean profiled = period == 0 && stats.length == m.statsSize;
+        float basePending = servedPending;
+        float profilePending = Float.NaN;
+        if (profiled && before >= 1) {
+            profilePending = (float) ProfileCandidate.forecast(stats, 0, lastValue, s.lastTimestamp, timestamp);
+            servedPending = (float) ProfileCandidate.combine(m.profile.weight(stats, m.blockAt), servedPending,
+                    profilePending);
+        }
+        float seasonBefore = period > 0 ? m.combination.seasonBeforeNext(stats, m.blockAt, period) : Float.NaN;
         if (period > 0) {
-            servedPending = m.combination.pendingServed(stats, m.statsSize, period, servedPending, pending, lastValue);
+            servedPending = m.combination.pendingServed(stats, m.blockAt, period, servedPending, pending, lastValue);
         }
         // the anomaly evidence is the served forecast's residual: the forecast the key's consumers saw, never worse
         // than the baselines it is combined with, whatever the model
@@ -135,7 +146,9 @@ public final class SeriesStep {
         double residual = Float.isNaN(servedPending) || before == 0 ? Double.NaN : value - servedPending;
         scorer.score(stats, 0, before + 1, timestamp, value, residual, unit, result);
         if (period > 0) {
-            m.combination.observe(stats, m.statsSize, period, value, pending, lastValue);
+            m.combination.observe(stats, m.blockAt, period, value, pending, lastValue);
+        } else if (profiled) {
+            m.profile.observe(stats, m.blockAt, value, basePending, profilePending);
         }
         // the weight's Huber limit from the served one-step forecast's typical error (the intervals' horizon-1 scale)
         m.blend.observe(stats, m.blendOffset, value, m.intervals.oneStepScale(stats, AnomalyScorer.STATE_SIZE) * unit);
@@ -148,7 +161,7 @@ public final class SeriesStep {
         m.encoder.encode(scaled, seasonalDiff, timestamp, m.features, 0);
         m.forecaster.step(m.features, s.recurrent, m.modelOut);
         HalfFloat.roundInPlace(s.recurrent); // layout 7 keeps it in half precision: the next event steps from these
-        if (m.seasonalHead && period > 0 && m.combination.seasonalNaive(stats, m.statsSize, period, m.forecast)) {
+        if (m.seasonalHead && period > 0 && m.combination.seasonalNaive(stats, m.blockAt, period, m.forecast)) {
             for (int j = 0; j < m.horizon; j++) { // the forecaster added the scaled value; the base is seasonal naive
                 m.modelOut[j] += (float) (scaler.scale(m.forecast[j]) - scaled);
             }
@@ -162,8 +175,18 @@ public final class SeriesStep {
         System.arraycopy(forecast, 0, m.modelForecast, 0, m.horizon); // the network's own, for modelForecast()
         m.blend.blend(stats, m.blendOffset, forecast, m.horizon);
         if (period > 0) {
-            m.combination.combine(stats, m.statsSize, period, m.modelForecast,
+            m.combination.combine(stats, m.blockAt, period, m.modelForecast,
                     PersistenceBlend.lastValue(stats, m.blendOffset), forecast);
+        } else if (profiled && before >= 1) {
+            double w = m.profile.weight(stats, m.blockAt);
+            if (w > 0) {
+                double y = PersistenceBlend.lastValue(stats, m.blendOffset);
+                long gap = timestamp - s.lastTimestamp; // the key's latest gap steps the targets' times
+                for (int j = 0; j < m.horizon; j++) {
+                    double p = ProfileCandidate.forecast(stats, 0, y, timestamp, timestamp + (j + 1) * gap);
+                    forecast[j] = (float) ProfileCandidate.combine(w, forecast[j], p);
+                }
+            }
         }
         unit = scaler.valueStd();
         long sinceModel = before - s.modelSince;
@@ -174,7 +197,7 @@ public final class SeriesStep {
         s.scalerMean = scaler.mean();
         s.scalerM2 = scaler.m2();
         s.lastTimestamp = timestamp;
-        s.weekAt = HorizonCombination.weekBlockAt(stats, m.statsSize, period); // the season decided at step 0
+        s.weekAt = HorizonCombination.weekBlockAt(stats, m.blockAt, period); // the season decided at step 0
     }
 
     /**
@@ -189,15 +212,15 @@ public final class SeriesStep {
             return 0;
         }
         int ring = HorizonCombination.ringFor(gapMillis, period);
-        float[] stats = java.util.Arrays.copyOf(s.stats, m.statsSize + m.combination.blockSize(period, ring));
-        m.combination.init(stats, m.statsSize, period, ring);
+        float[] stats = java.util.Arrays.copyOf(s.stats, m.blockAt + m.combination.blockSize(period, ring));
+        m.combination.init(stats, m.blockAt, period, ring);
         s.stats = stats;
         return period;
     }
 
     /** The season of the key's state {@code s} under model {@code m} (0: none), as the length of its state says. */
     public static int periodOf(SeriesState s, ServingModel m) {
-        return m.combination.periodOf(s.stats, m.statsSize);
+        return m.combination.periodOf(s.stats, m.blockAt);
     }
 
     /** The forecast of the last {@link #step}, horizons 1..K (the serving model's buffer: copy to keep it). */
@@ -238,7 +261,7 @@ public final class SeriesStep {
      * architecture.
      */
     public void adopt(SeriesState s, ServingModel m, Lineage lineage, boolean architectureUnrecorded) throws Exception {
-        int period = m.combination.periodOf(s.stats, m.statsSize);
+        int period = m.combination.periodOf(s.stats, m.blockAt);
         boolean sameShape = s.recurrent.length == m.forecaster.stateSize()
                 && (s.stats.length == m.statsSize || period > 0);
         int arch = s.archTag != 0 ? s.archTag : lineage.architectureOf(s.modelTag);
@@ -264,7 +287,9 @@ public final class SeriesStep {
             m.blend.resetWeight(s.stats, m.blendOffset);
             m.intervals.init(s.stats, AnomalyScorer.STATE_SIZE);
             if (period > 0) {
-                m.combination.resetErrors(s.stats, m.statsSize, period);
+                m.combination.resetErrors(s.stats, m.blockAt, period);
+            } else {
+                m.profile.init(s.stats, m.blockAt); // its errors compare against the forecast of the model left
             }
         }
     }
@@ -276,5 +301,8 @@ public final class SeriesStep {
         }
         m.intervals.init(stats, AnomalyScorer.STATE_SIZE);
         m.blend.init(stats, m.blendOffset);
+        if (stats.length == m.statsSize) {
+            m.profile.init(stats, m.blockAt);
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.anomaly.AnomalyScorer;
 import io.streamcast.model.core.anomaly.IntervalConfig;
 import io.streamcast.model.core.PersistenceBlend;
+import io.streamcast.model.core.ProfileCandidate;
 import io.streamcast.model.core.anomaly.PredictionIntervals;
 import io.streamcast.model.core.artifact.ModelArtifact;
 import io.streamcast.model.core.cell.LayerWeights;
@@ -34,13 +35,20 @@ public final class ServingModel {
     final ScalerPolicy scalerPolicy;
     final PredictionIntervals intervals;
     final PersistenceBlend blend;
-    /** The per-horizon combination with the baselines, for keys with a season (a block after {@link #statsSize}). */
+    /** The per-horizon combination with the baselines, for keys with a season (a block at {@link #blockAt}). */
     final HorizonCombination combination;
     final int horizon;
     /** Where the blend's floats start in a key's stats: after the scorer's and the intervals'. */
     final int blendOffset;
-    /** Floats of a key's stats without a season; a key with one has the combination's block after them. */
+    /**
+     * Where the combination's block of a key with a season starts in its stats: after the scorer's, the intervals' and
+     * the blend's floats (what a key's stats were without a season up to series state layout 9).
+     */
+    final int blockAt;
+    /** Floats of a key's stats without a season: up to {@link #blockAt}, then the {@link ProfileCandidate}'s. */
     final int statsSize;
+    /** The daily-profile candidate of keys without a season (its floats at {@link #blockAt}). */
+    final ProfileCandidate profile;
     final float[] features;
     final float[] modelOut;
     /** The model's forecasts in value units, before any combination. */
@@ -66,7 +74,9 @@ public final class ServingModel {
         this.intervals = new PredictionIntervals(IntervalConfig.builder().horizon(horizon).build());
         this.blend = new PersistenceBlend();
         this.blendOffset = AnomalyScorer.STATE_SIZE + intervals.stateSize();
-        this.statsSize = blendOffset + PersistenceBlend.STATE_SIZE;
+        this.blockAt = blendOffset + PersistenceBlend.STATE_SIZE;
+        this.statsSize = blockAt + ProfileCandidate.STATE_SIZE;
+        this.profile = new ProfileCandidate();
         this.combination = new HorizonCombination(horizon);
         this.features = new float[model.inputSize()];
         this.modelOut = new float[horizon];

@@ -74,22 +74,60 @@ public final class StateLayouts {
      *         needs to decide whether a same-sized key keeps its recurrent state
      */
     static boolean upgrade(SeriesState s, ServingModel m, SeriesStep step) {
+        boolean architectureUnrecorded = s.layout == SeriesState.LAYOUT_9 ? fromLayout9(s, m, step) : toLayout9(s, m, step);
+        if (s.stats.length == m.blockAt) {
+            // a key without a season: the daily-profile candidate's floats, no errors observed yet
+            float[] stats = java.util.Arrays.copyOf(s.stats, m.statsSize);
+            m.profile.init(stats, m.blockAt);
+            s.stats = stats;
+        }
+        s.layout = SeriesState.LAYOUT;
+        return architectureUnrecorded;
+    }
+
+    /**
+     * Layout 9's statistics are this layout's but for a key without a season, which has no daily-profile candidate
+     * ({@link #upgrade} adds it). Statistics of another model's shape start afresh but for the scorer's, which is
+     * this layout's.
+     */
+    private static boolean fromLayout9(SeriesState s, ServingModel m, SeriesStep step) {
+        float[] old = s.stats;
+        if (old.length == m.blockAt || m.combination.periodOf(old, m.blockAt) > 0) {
+            return false;
+        }
+        float[] stats = new float[m.statsSize];
+        if (old.length >= AnomalyScorer.STATE_SIZE) {
+            System.arraycopy(old, 0, stats, 0, AnomalyScorer.STATE_SIZE);
+            step.initStats(stats, m, true);
+        } else {
+            step.initStats(stats, m, false);
+        }
+        s.stats = stats;
+        s.modelSince = s.scalerCount;
+        return false;
+    }
+
+    /**
+     * Converts {@code s}, read in a layout before 9, to layout 9's statistics for model {@code m} (its statistics
+     * without a season {@link ServingModel#blockAt} floats long).
+     */
+    private static boolean toLayout9(SeriesState s, ServingModel m, SeriesStep step) {
         boolean architectureUnrecorded = s.archTag == 0; // layout version 1 did not record it
         byte from = s.layout;
         float[] old = s.stats;
         int counted = COUNTED_SCORER_SIZE;
         float[] stats;
-        if (s.layout == SeriesState.LAYOUT_8 && old.length >= m.statsSize
-                && (old.length == m.statsSize || m.combination.periodOfLayout8(old, m.statsSize) > 0)) {
+        if (s.layout == SeriesState.LAYOUT_8 && old.length >= m.blockAt
+                && (old.length == m.blockAt || m.combination.periodOfLayout8(old, m.blockAt) > 0)) {
             // the same statistics; a week's ring gets its codes' origin and exponent, its older days rounded to them
-            int period = m.combination.periodOfLayout8(old, m.statsSize);
-            s.stats = period == 0 ? old : m.combination.resizeBlock(old, m.statsSize, period, SeriesState.LAYOUT_8,
+            int period = m.combination.periodOfLayout8(old, m.blockAt);
+            s.stats = period == 0 ? old : m.combination.resizeBlock(old, m.blockAt, period, SeriesState.LAYOUT_8,
                     HorizonCombination.ringLength(old));
             s.layout = SeriesState.LAYOUT;
             return false;
         }
-        if (s.layout == SeriesState.LAYOUT_7 && old.length >= m.statsSize
-                && (old.length == m.statsSize || m.combination.periodBeforeWeekly(old, m.statsSize) > 0)) {
+        if (s.layout == SeriesState.LAYOUT_7 && old.length >= m.blockAt
+                && (old.length == m.blockAt || m.combination.periodBeforeWeekly(old, m.blockAt) > 0)) {
             s.stats = weeklyBlock(old, m);
             s.layout = SeriesState.LAYOUT;
             return false;
@@ -110,20 +148,20 @@ public final class StateLayouts {
             residualToValueUnits(s, m);
             return false; // layouts 4 and 5 leave the architecture to the lineage, as this one does
         } else if (s.layout == SeriesState.LAYOUT_3 && old.length == counted + countedIntervalsSize(m.horizon) + PersistenceBlend.STATE_SIZE) {
-            stats = new float[m.statsSize];
+            stats = new float[m.blockAt];
             scorerFromCounted(old, 0, stats, 0);
             intervalsFromCounted(m.intervals, old, counted, stats, AnomalyScorer.STATE_SIZE);
             System.arraycopy(old, old.length - PersistenceBlend.STATE_SIZE, stats, m.blendOffset, PersistenceBlend.STATE_SIZE);
             s.modelSince = sinceCounter(s, countedCounter(old, counted));
         } else if (s.layout <= SeriesState.LAYOUT_2 && old.length == counted + perHorizonIntervalsSize(m.horizon)) {
-            stats = new float[m.statsSize];
+            stats = new float[m.blockAt];
             scorerFromCounted(old, 0, stats, 0);
             intervalsFromPerHorizon(m.intervals, old, counted, stats, AnomalyScorer.STATE_SIZE);
             // that release served the model alone, and the horizon-1 slot of its intervals holds the model's forecast
             m.blend.initServingModel(stats, m.blendOffset, perHorizonPendingOneStep(old, counted));
             s.modelSince = sinceCounter(s, perHorizonCounter(old, counted));
         } else {
-            stats = new float[m.statsSize];
+            stats = new float[m.blockAt];
             if (s.layout == SeriesState.LAYOUT_6 && old.length >= AnomalyScorer.LAYOUT_6_STATE_SIZE) {
                 AnomalyScorer.profileFromLayout6(old, 0, stats, 0);
                 step.initStats(stats, m, true);
@@ -168,8 +206,8 @@ public final class StateLayouts {
      * its ring one season until the key's next event decides).
      */
     private static float[] weeklyBlock(float[] stats, ServingModel m) {
-        int period = m.combination.periodBeforeWeekly(stats, m.statsSize);
-        return period == 0 ? stats : m.combination.resizeBlock(stats, m.statsSize, period, SeriesState.LAYOUT_7, period);
+        int period = m.combination.periodBeforeWeekly(stats, m.blockAt);
+        return period == 0 ? stats : m.combination.resizeBlock(stats, m.blockAt, period, SeriesState.LAYOUT_7, period);
     }
 
     /** Whether layout 6's {@code stats} are those of model {@code m} (with or without a season block). */
@@ -184,15 +222,15 @@ public final class StateLayouts {
      */
     private static boolean fits(float[] old, int oldScorerSize, ServingModel m, boolean seasonAllowed) {
         int n = old.length + AnomalyScorer.STATE_SIZE - oldScorerSize;
-        if (n == m.statsSize) {
+        if (n == m.blockAt) {
             return true;
         }
-        if (!seasonAllowed || n < m.statsSize) {
+        if (!seasonAllowed || n < m.blockAt) {
             return false;
         }
         float[] probe = new float[n];
         System.arraycopy(old, oldScorerSize, probe, AnomalyScorer.STATE_SIZE, old.length - oldScorerSize);
-        return m.combination.periodBeforeWeekly(probe, m.statsSize) > 0;
+        return m.combination.periodBeforeWeekly(probe, m.blockAt) > 0;
     }
 
     /**
