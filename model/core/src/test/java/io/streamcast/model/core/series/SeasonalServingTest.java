@@ -416,6 +416,58 @@ class SeasonalServingTest {
         }
     }
 
+    /** A five-minute step pattern by half hour of the day: the same value through each half hour, every day. */
+    static double halfHourlySteps(int t) {
+        int slot = (t / 6) % 48;
+        return 50 + 10 * ((slot * 7) % 5);
+    }
+
+    /**
+     * A five-minute key (no season block) whose values repeat by half hour of the day: once its daily profile has
+     * seen a day and the profile candidate leads persistence and the model, every horizon is served the value the
+     * pattern gives, including across the half hours where persistence is wrong; a random walk keeps the candidate
+     * out.
+     */
+    @Test
+    void aFiveMinuteKeyWithADailyShapeIsServedItsProfileAndARandomWalkIsNot() throws Exception {
+        ServingModel m = model(8, 8, 21);
+        SeriesStep step = step();
+        SeriesState s = step.newState(m);
+        int days = 10;
+        int n = days * 288;
+        double worstAtAChange = 0;
+        for (int t = 0; t < n; t++) {
+            step.step(s, m, T0 + t * 300_000L, halfHourlySteps(t), SeriesStep.Lineage.NONE);
+        }
+        assertThat(SeriesStep.periodOf(s, m)).as("five-minute data: no season block").isZero();
+        assertThat(m.profile.weight(s.stats, m.blockAt)).isGreaterThan(0.999);
+        for (int t = n; t < n + 288; t++) {
+            step.step(s, m, T0 + t * 300_000L, halfHourlySteps(t), SeriesStep.Lineage.NONE);
+            float[] f = step.forecast();
+            for (int k = 1; k <= 8; k++) {
+                double truth = halfHourlySteps(t + k);
+                assertThat((double) f[k - 1]).as("t %d, horizon %d", t, k).isCloseTo(truth, within(1e-3));
+                if (halfHourlySteps(t) != truth) {
+                    worstAtAChange = Math.max(worstAtAChange, Math.abs(truth - halfHourlySteps(t)));
+                }
+            }
+        }
+        assertThat(worstAtAChange).as("persistence's error where the half hour changes").isGreaterThanOrEqualTo(10.0);
+
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(22);
+        SeriesState walk = step.newState(m);
+        double v = 100;
+        int open = 0;
+        for (int t = 0; t < n; t++) {
+            v += rnd.nextGaussian();
+            step.step(walk, m, T0 + t * 300_000L, v, SeriesStep.Lineage.NONE);
+            if (t >= n / 2 && m.profile.weight(walk.stats, m.blockAt) > 0) {
+                open++;
+            }
+        }
+        assertThat(open).as("events of the second half where a random walk's profile took weight").isZero();
+    }
+
     @Test
     void aHourlyKeyRestoredFromLayoutFourStartsItsSeasonAtItsNextEventAndALayoutFourKeyWithoutOneIsUnchanged()
             throws Exception {
@@ -440,8 +492,9 @@ class SeasonalServingTest {
         // the same key in this layout, as the conversion leaves it: a fresh daily profile, no open episode
         AnomalyScorer.initProfile(fiveMinutes.stats, 0);
         fiveMinutes.stats[AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
+        freshCandidate(fiveMinutes, m);
         SeriesState unconverted = fiveMinutes.copy();
-        unconverted.stats = layout4(fiveMinutes.stats);
+        unconverted.stats = layout4(layout9(fiveMinutes.stats, m));
         double unit = new io.streamcast.model.core.feature.OnlineScaler(m.scalerPolicy, fiveMinutes.scalerCount,
                 fiveMinutes.scalerMean, fiveMinutes.scalerM2).std();
         unconverted.stats[0] = (float) (unconverted.stats[0] / unit); // residual statistics in units of the scale
@@ -478,8 +531,9 @@ class SeasonalServingTest {
                     now.scalerMean, now.scalerM2).std();
             AnomalyScorer.initProfile(now.stats, 0);
             now.stats[AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
+            freshCandidate(now, m);
             SeriesState v5 = now.copy();
-            v5.stats = layout4(beforeWeekly(now.stats, m));
+            v5.stats = layout4(layout9(beforeWeekly(now.stats, m), m));
             v5.stats[0] = (float) (v5.stats[0] / unit);
             v5.stats[1] = (float) (v5.stats[1] / unit);
             v5.layout = SeriesState.LAYOUT_5;
@@ -525,7 +579,7 @@ class SeasonalServingTest {
             step.step(s, m, T0 + t * 300_000L, v[t], SeriesStep.Lineage.NONE);
         }
         SeriesState v5 = s.copy();
-        v5.stats = layout4(s.stats);
+        v5.stats = layout4(layout9(s.stats, m));
         v5.layout = SeriesState.LAYOUT_5;
         List<Integer> flagged = new java.util.ArrayList<>();
         for (int t = 3000; t < v.length; t++) {
@@ -570,6 +624,21 @@ class SeasonalServingTest {
     }
 
     /** Layout 4's (and 5's) statistics of a key: this layout's without the scorer's daily profile. */
+    /**
+     * A key's statistics as layout 9 held them: without the daily-profile candidate's floats of a key without a season
+     * (unchanged if the key has a block).
+     */
+    private static float[] layout9(float[] stats, ServingModel m) {
+        return stats.length == m.statsSize ? java.util.Arrays.copyOf(stats, m.blockAt) : stats;
+    }
+
+    /** The key's daily-profile candidate started afresh, as a conversion from layout 9 or earlier starts it. */
+    private static void freshCandidate(SeriesState s, ServingModel m) {
+        if (s.stats.length == m.statsSize) {
+            m.profile.init(s.stats, m.blockAt);
+        }
+    }
+
     private static float[] layout4(float[] stats) {
         float[] v4 = new float[stats.length - (AnomalyScorer.STATE_SIZE - AnomalyScorer.LAYOUT_5_STATE_SIZE)];
         System.arraycopy(stats, 0, v4, 0, AnomalyScorer.LAYOUT_5_STATE_SIZE);

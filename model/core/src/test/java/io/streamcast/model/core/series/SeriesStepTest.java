@@ -165,16 +165,19 @@ class SeriesStepTest {
         for (int t = 0; t < n; t++) {
             step.step(now, m, T0 + t * FIVE_MINUTES, 1e4 + 50 * value(t, rnd), SeriesStep.Lineage.NONE);
         }
-        // the same key as layout 6 held it: the scorer's first 13 floats, then the 48 means, then the rest
+        // the same key as layout 6 held it: the scorer's first 13 floats, then the 48 means, then the rest up to the
+        // daily-profile candidate's floats (layouts up to 9 had none: the converted key starts it afresh, and so, for
+        // the comparison, does the key kept in this layout)
         int scorer6 = AnomalyScorer.LAYOUT_6_STATE_SIZE;
-        float[] v6 = new float[now.stats.length - (AnomalyScorer.STATE_SIZE - scorer6)];
+        float[] v6 = new float[m.blockAt - (AnomalyScorer.STATE_SIZE - scorer6)];
         System.arraycopy(now.stats, 0, v6, 0, 13);
         double[] means = new double[AnomalyScorer.PROFILE_SLOTS];
         for (int i = 0; i < means.length; i++) {
             means[i] = AnomalyScorer.profileMean(now.stats, 0, i);
             v6[13 + i] = (float) means[i];
         }
-        System.arraycopy(now.stats, AnomalyScorer.STATE_SIZE, v6, scorer6, now.stats.length - AnomalyScorer.STATE_SIZE);
+        System.arraycopy(now.stats, AnomalyScorer.STATE_SIZE, v6, scorer6, m.blockAt - AnomalyScorer.STATE_SIZE);
+        m.profile.init(now.stats, m.blockAt);
         SeriesState old = now.copy();
         old.stats = v6;
         old.layout = SeriesState.LAYOUT_6;
@@ -214,6 +217,7 @@ class SeriesStepTest {
         // and no open episode, which is what the conversion gives it)
         AnomalyScorer.initProfile(now.stats, 0);
         now.stats[AnomalyScorer.LAYOUT_5_EVENTS_SINCE_RED] = 0f;
+        m.profile.init(now.stats, m.blockAt); // layouts up to 9 had no daily-profile candidate: it starts afresh
         int scorer = AnomalyScorer.LAYOUT_5_STATE_SIZE;
         int from = AnomalyScorer.STATE_SIZE;
         int intervals = m.intervals.stateSize();
