@@ -192,7 +192,8 @@ class ForecastFunctionTest {
             int horizon = out.get(0).horizon();
             assertThat(s.stats).hasSize(io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE
                     + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon)
-                    + io.streamcast.model.core.PersistenceBlend.STATE_SIZE);
+                    + io.streamcast.model.core.PersistenceBlend.STATE_SIZE
+                    + io.streamcast.model.core.ProfileCandidate.STATE_SIZE);
             for (int slot = 0; slot < io.streamcast.model.core.anomaly.AnomalyScorer.PROFILE_SLOTS; slot++) {
                 double m = io.streamcast.model.core.anomaly.AnomalyScorer.profileMean(s.stats, 0, slot);
                 assertThat(m).as("the mean of half hour %d (every one has a mean)", slot).isBetween(30.0, 70.0);

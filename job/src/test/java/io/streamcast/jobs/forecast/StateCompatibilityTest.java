@@ -76,6 +76,7 @@ class StateCompatibilityTest {
     static final String SERIES_STATE_V7 = "series-state-v7.bin";
     static final String SERIES_STATE_V8 = "series-state-v8.bin";
     static final String SERIES_STATE_V9 = "series-state-v9.bin";
+    static final String SERIES_STATE_V10 = "series-state-v10.bin";
     static final String OPERATOR_SNAPSHOT_V1 = "forecast-operator-v1.snapshot";
     static final String OPERATOR_SNAPSHOT_RESET_V3 = "forecast-operator-reset-v3.snapshot";
     static final boolean WRITE = Boolean.getBoolean("streamcast.golden.write");
@@ -172,6 +173,20 @@ class StateCompatibilityTest {
     /** Layout 9 without a week's ring: layout 8's record with {@code ringAt} 0. */
     static SeriesState knownStateV9() {
         SeriesState s = knownStateV7();
+        s.layout = SeriesState.LAYOUT_9;
+        return s;
+    }
+
+    /**
+     * Layout 10, a key without a season: layout 9's record, its stats ending in the daily-profile candidate's two
+     * error averages.
+     */
+    static SeriesState knownStateV10() {
+        SeriesState s = knownStateV9();
+        float[] stats = java.util.Arrays.copyOf(s.stats, s.stats.length + 2);
+        stats[stats.length - 2] = 3.5f;
+        stats[stats.length - 1] = 1.25f;
+        s.stats = stats;
         s.layout = SeriesState.LAYOUT;
         return s;
     }
@@ -321,7 +336,8 @@ class StateCompatibilityTest {
         SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
         assertThat(read).isEqualTo(knownStateV9WithWeek());
         assertThat(Float.floatToRawIntBits(read.recurrent[5])).as("negative zero").isEqualTo(Integer.MIN_VALUE);
-        assertThat(withWeek).as("this release writes layout version 9 byte for byte").isEqualTo(bytes);
+        assertThat(withWeek).as("a key restored from layout 9 and not seen since is written back byte for byte")
+                .isEqualTo(bytes);
         assertThat(bytes[0]).isEqualTo((byte) 9);
         // layout 8's fields, weekAt in one byte; 8 halves; 68 + 31 stats of which the 48 profile codes, the weekly
         // pending forecast and the ring's 12 older days take 2 bytes
@@ -343,6 +359,24 @@ class StateCompatibilityTest {
         assertThat(small.length()).isEqualTo(1 + 6 + 4 + 1 + 1 + 8 + 8 + 1 + 1 + 1 + 2 * 4 + 4 * 3);
         assertThat(SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(small.getCopyOfBuffer())))
                 .isEqualTo(knownState());
+    }
+
+    @Test
+    void seriesStateLayoutV10IsReadAndWrittenIdentically() throws IOException {
+        byte[] written = serialized(knownStateV10());
+        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V10);
+        if (WRITE && !Files.exists(golden)) {
+            Files.createDirectories(GOLDEN_DIR);
+            Files.write(golden, written);
+        }
+        byte[] bytes = Files.readAllBytes(golden);
+        SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
+        assertThat(read).isEqualTo(knownStateV10());
+        assertThat(read.layout).isEqualTo(SeriesState.LAYOUT);
+        assertThat(written).as("this release writes layout version 10 byte for byte").isEqualTo(bytes);
+        assertThat(bytes[0]).isEqualTo((byte) 10);
+        // layout 9's record and two floats more (one byte of length either way)
+        assertThat(bytes.length).isEqualTo(serialized(knownStateV9()).length + 2 * 4);
     }
 
     @Test
@@ -416,8 +450,9 @@ class StateCompatibilityTest {
             int profile = 4 * 7 + 2 * 48;
             // layout 4's fields with the recurrent state in halves, and ringAt (0: one byte)
             int layout4 = 1 + 6 + 4 + 2 + 1 + 8 + 8 + 1 + 2 * 64 + 1 + 4 * (8 + 2 * n + 1 + 4) + 1;
-            assertThat(plain).as("K=%d, no season: layout 4's record, halves, and the daily profile", horizon)
-                    .isEqualTo(layout4 + profile);
+            // and, for a key without a season, the daily-profile candidate's two floats
+            assertThat(plain).as("K=%d, no season: layout 4's record, halves, the daily profile, the profile candidate",
+                    horizon).isEqualTo(layout4 + profile + 4 * 2);
             // more than 127 stats numbers with a season: their length takes two bytes, and so does a weekAt over 127
             int lengthBytes = 1 + (hourly.weekAt > 127 ? 1 : 0);
             assertThat(seasonal).as("K=%d, P=24: the block of a week's ring, 7·24 + 8n + 1 floats, of which the "
@@ -431,7 +466,7 @@ class StateCompatibilityTest {
             } else {
                 // docs/benchmarks.md's bytes are for a count below 128 (one byte); this key's 1000 take two
                 assertThat(plain).as("the bundled shape, K=8, H=32: layout 6's 584 less 128 (halves) and 96 (codes), "
-                        + "plus 8 (their origin and step) and 1 (ringAt)").isEqualTo(369);
+                        + "plus 8 (their origin and step), 1 (ringAt) and 8 (the profile candidate)").isEqualTo(377);
             }
         }
     }
@@ -482,10 +517,10 @@ class StateCompatibilityTest {
         DataOutputSerializer out = new DataOutputSerializer(64);
         SeriesStateSerializer.INSTANCE.serialize(knownState(), out);
         byte[] bytes = out.getCopyOfBuffer();
-        bytes[0] = 10;
+        bytes[0] = 11;
         assertThatThrownBy(() -> SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("layout version 10 is not supported").hasMessageContaining("versions 1 to 9");
+                .hasMessageContaining("layout version 11 is not supported").hasMessageContaining("versions 1 to 10");
     }
 
     @Test
@@ -512,10 +547,12 @@ class StateCompatibilityTest {
             assertThat(restored.modelTag).isEqualTo(TestModels.VERSION.hashCode());
             assertThat(restored.layout).isEqualTo(SeriesState.LAYOUT);
             int horizon = out.get(0).horizon();
-            assertThat(restored.stats).as("scorer, the intervals of the tracked horizons, the persistence blend")
+            assertThat(restored.stats).as("scorer, the intervals of the tracked horizons, the persistence blend, "
+                            + "the profile candidate")
                     .hasSize(io.streamcast.model.core.anomaly.AnomalyScorer.STATE_SIZE
                             + io.streamcast.model.core.anomaly.PredictionIntervals.stateSize(horizon)
-                            + io.streamcast.model.core.PersistenceBlend.STATE_SIZE);
+                            + io.streamcast.model.core.PersistenceBlend.STATE_SIZE
+                            + io.streamcast.model.core.ProfileCandidate.STATE_SIZE);
             ForecastRecord last = out.get(29);
             assertThat(last.getLower()[0]).as("the one-step interval continues from the restored statistics")
                     .isLessThan(last.getForecast()[0]);

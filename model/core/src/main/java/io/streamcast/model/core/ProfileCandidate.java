@@ -10,9 +10,10 @@ import io.streamcast.model.core.anomaly.AnomalyScorer;
  * </pre>
  * where {@code m} is the anomaly scorer's daily profile (the mean of each half hour of the day,
  * {@link AnomalyScorer#profileMean}), {@code t_k} the target's time ({@code t} plus k times the key's latest gap) and
- * {@code y_t} the latest value (an unseen slot: no change). The profile is the scorer's, so the candidate costs no
- * values of its own: on a series with a daily shape (a step pattern by time of day, a daily sine) it carries the
- * shape into the forecast where persistence and a one-step model cannot.
+ * {@code y_t} the latest value. The profile is the scorer's, so the candidate costs no values of its own: on a series
+ * with a daily shape (a step pattern by time of day, a daily sine) it carries the shape into the forecast where
+ * persistence and a one-step model cannot. It takes part once the profile has seen every half hour of the day (the
+ * caller checks: {@link AnomalyScorer#profileComplete}), as seasonal naive once a whole season is known.
  *
  * <p><b>Serving.</b> The candidate takes part only while it leads: while {@code E_p}, the exponentially weighted
  * mean absolute one-step error of the candidate, is below {@code E_b}, that of the forecast served without it (the

@@ -325,6 +325,16 @@ public final class AnomalyScorer {
         return score;
     }
 
+    /** Whether the daily profile in the scorer's state at {@code state[offset..]} has seen every half hour of the day. */
+    public static boolean profileComplete(float[] state, int offset) {
+        for (int i = 0; i < PROFILE_SLOTS; i++) {
+            if (Float.isNaN(state[offset + PROFILE + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The daily profile's slot of the event time {@code timestamp} (epoch milliseconds): its UTC half hour of the day. */
     public static int profileSlot(long timestamp) {
         return (int) (Math.floorMod(timestamp, 86_400_000L) / SLOT_MILLIS);

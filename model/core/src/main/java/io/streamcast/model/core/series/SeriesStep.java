@@ -126,9 +126,9 @@ public final class SeriesStep {
         float pending = PersistenceBlend.pendingModelForecast(stats, m.blendOffset);
         float servedPending = m.blend.pendingServedForecast(stats, m.blendOffset);
         float lastValue = PersistenceBlend.lastValue(stats, m.blendOffset);
-        // a key without a season: the daily-profile candidate's one-step forecast from the previous event (the profile
-        // has not seen this value yet), and the served one with it
-        boolean profiled = period == 0 && stats.length == m.statsSize;
+        // a key without a season whose daily profile has seen every half hour: the profile candidate's one-step
+        // forecast from the previous event (the profile has not seen this value yet), and the served one with it
+        boolean profiled = period == 0 && stats.length == m.statsSize && AnomalyScorer.profileComplete(stats, 0);
         float basePending = servedPending;
         float profilePending = Float.NaN;
         if (profiled && before >= 1) {
@@ -150,6 +150,7 @@ public final class SeriesStep {
         } else if (profiled) {
             m.profile.observe(stats, m.blockAt, value, basePending, profilePending);
         }
+        profiled = profiled || (period == 0 && stats.length == m.statsSize && AnomalyScorer.profileComplete(stats, 0));
         // the weight's Huber limit from the served one-step forecast's typical error (the intervals' horizon-1 scale)
         m.blend.observe(stats, m.blendOffset, value, m.intervals.oneStepScale(stats, AnomalyScorer.STATE_SIZE) * unit);
 

@@ -438,6 +438,10 @@ class SeasonalServingTest {
         double worstAtAChange = 0;
         for (int t = 0; t < n; t++) {
             step.step(s, m, T0 + t * 300_000L, halfHourlySteps(t), SeriesStep.Lineage.NONE);
+            if (t == 286) {
+                assertThat(s.stats[m.blockAt + 1]).as("no candidate before the profile has seen every half hour")
+                        .isNaN();
+            }
         }
         assertThat(SeriesStep.periodOf(s, m)).as("five-minute data: no season block").isZero();
         assertThat(m.profile.weight(s.stats, m.blockAt)).isGreaterThan(0.999);
