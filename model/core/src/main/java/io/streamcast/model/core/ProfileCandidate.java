@@ -33,7 +33,8 @@ import io.streamcast.model.core.anomaly.AnomalyScorer;
  * <h2>State layout</h2>
  * {@link #STATE_SIZE} = 2 floats from the caller's offset:
  * <pre>
- *  +0 BASE_ERROR     E_b (value units; NaN before the first observation)
+ *  +0 BASE_ERROR     E_b (value units; NaN before the first observation, then both start at the mean of the first
+ *                    two errors)
  *  +1 PROFILE_ERROR  E_p (value units; NaN before the first observation)
  * </pre>
  * Instances are immutable and thread-safe (all mutable state is in the caller's arrays).
@@ -119,12 +120,19 @@ public final class ProfileCandidate {
         if (!Double.isFinite(value) || !Double.isFinite(base) || !Double.isFinite(profile)) {
             return;
         }
-        average(state, offset + BASE_ERROR, Math.abs(value - base));
-        average(state, offset + PROFILE_ERROR, Math.abs(value - profile));
-    }
-
-    private void average(float[] state, int at, double error) {
-        float old = state[at];
-        state[at] = (float) (Float.isNaN(old) ? error : old + alpha * (error - old));
+        double eb = Math.abs(value - base);
+        double ep = Math.abs(value - profile);
+        if (Float.isNaN(state[offset + BASE_ERROR]) || Float.isNaN(state[offset + PROFILE_ERROR])) {
+            // both start level, at the mean of the first errors: which one leads is then decided by the difference
+            // of the errors the averages accumulate, not by the luck of a first sample that a half-life of a thousand
+            // events would keep for hundreds
+            float start = (float) ((eb + ep) / 2);
+            state[offset + BASE_ERROR] = start;
+            state[offset + PROFILE_ERROR] = start;
+            return;
+        }
+        state[offset + BASE_ERROR] = (float) (state[offset + BASE_ERROR] + alpha * (eb - state[offset + BASE_ERROR]));
+        state[offset + PROFILE_ERROR] = (float) (state[offset + PROFILE_ERROR]
+                + alpha * (ep - state[offset + PROFILE_ERROR]));
     }
 }

@@ -47,19 +47,21 @@ class ProfileCandidateTest {
     }
 
     @Test
-    void errorsStartAtTheFirstObservationThenAverageWithAHalfLifeOfAThousandEvents() {
+    void errorsStartLevelAtTheMeanOfTheFirstTwoThenAverageWithAHalfLifeOfAThousandEvents() {
         float[] s = new float[2];
         candidate.init(s, 0);
         candidate.observe(s, 0, 10.0, 7.0, Double.NaN);
         assertThat(s[0]).as("nothing without both forecasts").isNaN();
-        candidate.observe(s, 0, 10.0, 7.0, 11.0);
-        assertThat(s).containsExactly(3f, 1f);
-        candidate.observe(s, 0, 20.0, 20.0, 15.0);
+        candidate.observe(s, 0, 10.0, 7.0, 11.0); // errors 3 and 1
+        assertThat(s).as("level: a first sample does not decide which leads").containsExactly(2f, 2f);
+        assertThat(candidate.weight(s, 0)).isZero();
+        candidate.observe(s, 0, 20.0, 20.0, 15.0); // errors 0 and 5
         double a = 1 - Math.pow(0.5, 1.0 / 1000);
-        assertThat((double) s[0]).isCloseTo(3 + a * (0 - 3), within(1e-6));
-        assertThat((double) s[1]).isCloseTo(1 + a * (5 - 1), within(1e-6));
+        assertThat((double) s[0]).isCloseTo(2 + a * (0 - 2), within(1e-6));
+        assertThat((double) s[1]).isCloseTo(2 + a * (5 - 2), within(1e-6));
+        assertThat(candidate.weight(s, 0)).as("the candidate was worse").isZero();
         candidate.observe(s, 0, Double.NaN, 1.0, 1.0);
-        assertThat((double) s[0]).as("a missing value changes nothing").isCloseTo(3 + a * (0 - 3), within(1e-6));
+        assertThat((double) s[0]).as("a missing value changes nothing").isCloseTo(2 + a * (0 - 2), within(1e-6));
     }
 
     @Test
