@@ -128,7 +128,7 @@ public final class SeriesStep {
         float lastValue = PersistenceBlend.lastValue(stats, m.blendOffset);
         // a key without a season whose daily profile has seen every half hour: the profile candidate's one-step
         // forecast from the previous event (the profile has not seen this value yet), and the served one with it
-        boolean profiled = period == 0 && stats.length == m.statsSize && AnomalyScorer.profileComplete(stats, 0);
+        boolean profiled = period == 0 && stats.length == m.statsSize && profileReady(stats, m);
         float basePending = servedPending;
         float profilePending = Float.NaN;
         if (profiled && before >= 1) {
@@ -150,7 +150,7 @@ public final class SeriesStep {
         } else if (profiled) {
             m.profile.observe(stats, m.blockAt, value, basePending, profilePending);
         }
-        profiled = profiled || (period == 0 && stats.length == m.statsSize && AnomalyScorer.profileComplete(stats, 0));
+        profiled = profiled || (period == 0 && stats.length == m.statsSize && profileReady(stats, m));
         // the weight's Huber limit from the served one-step forecast's typical error (the intervals' horizon-1 scale)
         m.blend.observe(stats, m.blendOffset, value, m.intervals.oneStepScale(stats, AnomalyScorer.STATE_SIZE) * unit);
 
@@ -199,6 +199,15 @@ public final class SeriesStep {
         s.scalerM2 = scaler.m2();
         s.lastTimestamp = timestamp;
         s.weekAt = HorizonCombination.weekBlockAt(stats, m.blockAt, period); // the season decided at step 0
+    }
+
+    /**
+     * Whether the key's daily profile has seen every half hour, so that its profile candidate takes part: known at once
+     * from the candidate's error averages once they have started (they start only then, and the profile never loses a
+     * slot but with them), else by looking at the profile's slots.
+     */
+    private static boolean profileReady(float[] stats, ServingModel m) {
+        return !Float.isNaN(stats[m.blockAt]) || AnomalyScorer.profileComplete(stats, 0);
     }
 
     /**
