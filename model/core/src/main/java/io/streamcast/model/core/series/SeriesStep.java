@@ -32,7 +32,9 @@ import java.util.Objects;
  * intervals' (which include the pending forecasts of horizons above 1; 9 floats for K = 8), then the combination's
  * {@value PersistenceBlend#STATE_SIZE}, then, for a key with a season, the {@link HorizonCombination}'s block (its
  * ring buffer of the last season's values, error averages and pending forecasts of the candidates; the block's length
- * and its last float give the season). None of them keeps an event count: the scaler's count is the key's, and the
+ * and its last float give the season), and for a key without one the {@link ProfileCandidate}'s
+ * {@value ProfileCandidate#STATE_SIZE} floats (a key without a season whose daily profile has seen every half hour is
+ * also served the profile candidate while it leads). None of them keeps an event count: the scaler's count is the key's, and the
  * intervals count from {@link SeriesState#modelSince}; nor the served one-step forecast, which the combination
  * recomputes. State read in an earlier layout is converted by {@link StateLayouts} before anything else touches it.
  *
