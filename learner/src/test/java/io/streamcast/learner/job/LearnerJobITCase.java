@@ -147,12 +147,9 @@ class LearnerJobITCase {
      */
     @Test
     void aRoundDueAtTheWatermarkOfTheLastEventRunsWithoutAnotherEvent() throws Exception {
-        Map<String, String> s = settings("learn-last");
-        Configuration conf = Configuration.fromMap(s);
-        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
-        ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
-        kafka.createTopics(2, c.eventsTopic());
-        kafka.createTopics(1, control.modelsTopic());
+        LearnerTopics topics = learnerTopics("learn-last");
+        ForecastJobConfig c = topics.job();
+        ModelControlConfig control = topics.control();
         // hours 0..287 of every key, then hour 288 of keys 0 and 1, one event in each partition: the second of them
         // to be read lifts the slower partition's watermark, and so the job's, to hour 288, which makes the first
         // round due, and no event follows that watermark
@@ -169,12 +166,9 @@ class LearnerJobITCase {
 
     @Test
     void aLearnerStartedFromItsSavepointKeepsItsSampleAndSchedule() throws Exception {
-        Map<String, String> s = settings("learn-restart");
-        Configuration conf = Configuration.fromMap(s);
-        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
-        ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
-        kafka.createTopics(2, c.eventsTopic());
-        kafka.createTopics(1, control.modelsTopic());
+        LearnerTopics topics = learnerTopics("learn-restart");
+        ForecastJobConfig c = topics.job();
+        ModelControlConfig control = topics.control();
         Path store = tmp.resolve("store");
 
         // hours 0..199: no round yet (the first is due at hour 288)
@@ -203,6 +197,18 @@ class LearnerJobITCase {
     static Map<String, String> settings(String prefix) {
         return settings(kafka.bootstrapServers(), prefix);
     }
+
+    /** The settings of a learner run alone, {@link #settings}, with its events (two partitions) and models topics made. */
+    private LearnerTopics learnerTopics(String prefix) {
+        Configuration conf = Configuration.fromMap(settings(prefix));
+        ForecastJobConfig c = ForecastJobConfig.fromConfiguration(conf);
+        ModelControlConfig control = ModelControlConfig.fromConfiguration(conf);
+        kafka.createTopics(2, c.eventsTopic());
+        kafka.createTopics(1, control.modelsTopic());
+        return new LearnerTopics(c, control);
+    }
+
+    private record LearnerTopics(ForecastJobConfig job, ModelControlConfig control) {}
 
     /** The job's settings on topics of their own ({@link TestTopics}), checkpoints every 300 ms. */
     static Map<String, String> settings(String bootstrap, String prefix) {
