@@ -327,12 +327,7 @@ class StateCompatibilityTest {
     @Test
     void seriesStateLayoutV9IsReadAndWrittenIdentically() throws IOException {
         byte[] withWeek = serialized(knownStateV9WithWeek());
-        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V9);
-        if (WRITE && !Files.exists(golden)) {
-            Files.createDirectories(GOLDEN_DIR);
-            Files.write(golden, withWeek);
-        }
-        byte[] bytes = Files.readAllBytes(golden);
+        byte[] bytes = golden(SERIES_STATE_V9, withWeek);
         SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
         assertThat(read).isEqualTo(knownStateV9WithWeek());
         assertThat(Float.floatToRawIntBits(read.recurrent[5])).as("negative zero").isEqualTo(Integer.MIN_VALUE);
@@ -364,12 +359,7 @@ class StateCompatibilityTest {
     @Test
     void seriesStateLayoutV10IsReadAndWrittenIdentically() throws IOException {
         byte[] written = serialized(knownStateV10());
-        Path golden = GOLDEN_DIR.resolve(SERIES_STATE_V10);
-        if (WRITE && !Files.exists(golden)) {
-            Files.createDirectories(GOLDEN_DIR);
-            Files.write(golden, written);
-        }
-        byte[] bytes = Files.readAllBytes(golden);
+        byte[] bytes = golden(SERIES_STATE_V10, written);
         SeriesState read = SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes));
         assertThat(read).isEqualTo(knownStateV10());
         assertThat(read.layout).isEqualTo(SeriesState.LAYOUT);
@@ -392,6 +382,19 @@ class StateCompatibilityTest {
         bytes[at] = 120;
         assertThatThrownBy(() -> SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
                 .isInstanceOf(IOException.class).hasMessageContaining("starts at 120 of its 99 statistics");
+    }
+
+    /**
+     * The bytes of the golden record {@code name}, written first from {@code bytes} when asked to
+     * ({@code -Dstreamcast.golden.write=true}) and it does not exist yet: a golden is never rewritten.
+     */
+    private static byte[] golden(String name, byte[] bytes) throws IOException {
+        Path golden = GOLDEN_DIR.resolve(name);
+        if (WRITE && !Files.exists(golden)) {
+            Files.createDirectories(GOLDEN_DIR);
+            Files.write(golden, bytes);
+        }
+        return Files.readAllBytes(golden);
     }
 
     private static byte[] serialized(SeriesState s) throws IOException {

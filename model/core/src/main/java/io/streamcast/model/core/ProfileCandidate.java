@@ -88,6 +88,26 @@ public final class ProfileCandidate {
         return Double.isNaN(now) || Double.isNaN(then) ? last : last + (then - now);
     }
 
+    /**
+     * Serves the candidate in {@code forecast[0..horizon)} (the forecasts without it, horizon k at k − 1), with the
+     * weight of the state at {@code state[offset..]}: each becomes {@code b_k + w·(p_k − b_k)} for the target time
+     * {@code from + k·gap}, the profile in the scorer's state at {@code scorer[scorerOffset..]} and the latest value
+     * {@code last}. Nothing changes while the candidate does not lead.
+     */
+    public void serve(float[] state, int offset, float[] scorer, int scorerOffset, double last, long from, long gap,
+                      float[] forecast, int horizon) {
+        double w = weight(state, offset);
+        if (w == 0.0) {
+            return;
+        }
+        double now = AnomalyScorer.profileMean(scorer, scorerOffset, AnomalyScorer.profileSlot(from));
+        for (int j = 0; j < horizon; j++) {
+            double then = AnomalyScorer.profileMean(scorer, scorerOffset, AnomalyScorer.profileSlot(from + (j + 1) * gap));
+            double p = Double.isNaN(now) || Double.isNaN(then) ? last : last + (then - now);
+            forecast[j] = (float) combine(w, forecast[j], p);
+        }
+    }
+
     /** The candidate's weight now, in [0, 1]: 0 unless it leads ({@code E_p < E_b}). */
     public double weight(float[] state, int offset) {
         StateRegions.check(state, offset, STATE_SIZE);

@@ -181,15 +181,9 @@ public final class SeriesStep {
             m.combination.combine(stats, m.blockAt, period, m.modelForecast,
                     PersistenceBlend.lastValue(stats, m.blendOffset), forecast);
         } else if (profiled && before >= 1) {
-            double w = m.profile.weight(stats, m.blockAt);
-            if (w > 0) {
-                double y = PersistenceBlend.lastValue(stats, m.blendOffset);
-                long gap = timestamp - s.lastTimestamp; // the key's latest gap steps the targets' times
-                for (int j = 0; j < m.horizon; j++) {
-                    double p = ProfileCandidate.forecast(stats, 0, y, timestamp, timestamp + (j + 1) * gap);
-                    forecast[j] = (float) ProfileCandidate.combine(w, forecast[j], p);
-                }
-            }
+            // the key's latest gap steps the targets' times
+            m.profile.serve(stats, m.blockAt, stats, 0, PersistenceBlend.lastValue(stats, m.blendOffset), timestamp,
+                    timestamp - s.lastTimestamp, forecast, m.horizon);
         }
         unit = scaler.valueStd();
         long sinceModel = before - s.modelSince;
