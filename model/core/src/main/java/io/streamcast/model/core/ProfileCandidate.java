@@ -84,7 +84,11 @@ public final class ProfileCandidate {
      */
     public static double forecast(float[] scorer, int scorerOffset, double last, long from, long to) {
         double now = AnomalyScorer.profileMean(scorer, scorerOffset, AnomalyScorer.profileSlot(from));
-        double then = AnomalyScorer.profileMean(scorer, scorerOffset, AnomalyScorer.profileSlot(to));
+        return moved(last, now, AnomalyScorer.profileMean(scorer, scorerOffset, AnomalyScorer.profileSlot(to)));
+    }
+
+    /** {@code last} moved by the profile's change from the mean {@code now} to {@code then}; {@code last} if either is unseen. */
+    private static double moved(double last, double now, double then) {
         return Double.isNaN(now) || Double.isNaN(then) ? last : last + (then - now);
     }
 
@@ -103,8 +107,7 @@ public final class ProfileCandidate {
         double now = AnomalyScorer.profileMean(scorer, scorerOffset, AnomalyScorer.profileSlot(from));
         for (int j = 0; j < horizon; j++) {
             double then = AnomalyScorer.profileMean(scorer, scorerOffset, AnomalyScorer.profileSlot(from + (j + 1) * gap));
-            double p = Double.isNaN(now) || Double.isNaN(then) ? last : last + (then - now);
-            forecast[j] = (float) combine(w, forecast[j], p);
+            forecast[j] = (float) combine(w, forecast[j], moved(last, now, then));
         }
     }
 

@@ -152,7 +152,6 @@ public final class SeriesStep {
         } else if (profiled) {
             m.profile.observe(stats, m.blockAt, value, basePending, profilePending);
         }
-        profiled = profiled || (period == 0 && stats.length == m.statsSize && profileReady(stats, m));
         // the weight's Huber limit from the served one-step forecast's typical error (the intervals' horizon-1 scale)
         m.blend.observe(stats, m.blendOffset, value, m.intervals.oneStepScale(stats, AnomalyScorer.STATE_SIZE) * unit);
 
@@ -181,7 +180,8 @@ public final class SeriesStep {
             m.combination.combine(stats, m.blockAt, period, m.modelForecast,
                     PersistenceBlend.lastValue(stats, m.blendOffset), forecast);
         } else if (profiled && before >= 1) {
-            // the key's latest gap steps the targets' times
+            // the key's latest gap steps the targets' times (a profile that became whole at this event has no
+            // candidate errors yet, so its weight is 0 until the next)
             m.profile.serve(stats, m.blockAt, stats, 0, PersistenceBlend.lastValue(stats, m.blendOffset), timestamp,
                     timestamp - s.lastTimestamp, forecast, m.horizon);
         }

@@ -16,6 +16,9 @@ import io.streamcast.model.core.feature.OnlineScaler;
  *
  * <p>Earlier layouts of {@code stats}:
  * <ul>
+ *   <li>version 9: the same, but a key without a season has no {@link io.streamcast.model.core.ProfileCandidate}
+ *       floats after the blend's; the conversion appends them, no errors observed yet (every earlier layout is
+ *       converted to version 9's statistics and then so).
  *   <li>version 8: the same, but for a week's ring in the combination's block: all floats, without the codes' origin
  *       and exponent. The conversion adds those and rounds the ring's older days to their codes
  *       ({@link io.streamcast.model.core.HorizonCombination#resizeBlock}); the rest carries over unchanged.
