@@ -130,6 +130,11 @@ public final class HorizonCombination {
     private final double[][] errors;
     /** Scratch: the weights of one horizon. */
     private final double[] weights = new double[CANDIDATES];
+    /** The serving model's week model, null if it has none. */
+    private final WeekModel week;
+    private final WeekModel.Scratch weekScratch;
+    /** Scratch: the week model's forecasts of the current event, horizons 1..K. */
+    private final float[] weekOut;
 
     /** With the defaults, or the values of the JVM properties {@link #HALF_LIFE_PROPERTY} and {@link #SHARPNESS_PROPERTY}. */
     public HorizonCombination(int horizon) {
@@ -147,6 +152,23 @@ public final class HorizonCombination {
      * @param sharpness       γ, the exponent of the inverse errors (finite, &gt; 0)
      */
     public HorizonCombination(int horizon, double halfLifeSeasons, double sharpness) {
+        this(horizon, halfLifeSeasons, sharpness, null);
+    }
+
+    /** With the defaults (or the JVM properties' values) and the serving model's week model (null: none). */
+    public HorizonCombination(int horizon, WeekModel week) {
+        this(horizon, property(HALF_LIFE_PROPERTY, DEFAULT_HALF_LIFE_SEASONS), property(SHARPNESS_PROPERTY, DEFAULT_SHARPNESS),
+                week);
+    }
+
+    /**
+     * @param horizon         K, the number of forecast steps
+     * @param halfLifeSeasons half-life of the error averages in seasons (finite, &gt; 0)
+     * @param sharpness       γ, the exponent of the inverse errors (finite, &gt; 0)
+     * @param week            the serving model's week model (null: none): the second candidate of keys whose ring is
+     *                        its window, in place of persistence
+     */
+    public HorizonCombination(int horizon, double halfLifeSeasons, double sharpness, WeekModel week) {
         if (horizon < 1) {
             throw new IllegalArgumentException("horizon must be >= 1, got " + horizon);
         }
@@ -165,6 +187,46 @@ public final class HorizonCombination {
         this.halfLifeSeasons = halfLifeSeasons;
         this.sharpness = sharpness;
         this.errors = new double[n][CANDIDATES];
+        if (week != null && week.horizon() != horizon) {
+            throw new IllegalArgumentException("the week model forecasts " + week.horizon() + " steps, the model "
+                    + horizon + ": train them together");
+        }
+        this.week = week;
+        this.weekScratch = week == null ? null : week.newScratch();
+        this.weekOut = new float[horizon];
+    }
+
+    /**
+     * Whether the second candidate of a key whose ring holds {@code r} values is the week model (the serving model has
+     * one whose window is the ring) rather than persistence.
+     */
+    private boolean weekServes(int r) {
+        return week != null && r == week.window();
+    }
+
+    /**
+     * The week model's forecasts for horizons 1..upto into {@code out}, from the ring of R values holding {@code c}:
+     * false while it cannot forecast (no week model for this ring, or the ring not yet full).
+     */
+    private boolean weekForecast(float[] state, int offset, int r, long c, int upto, float[] out) {
+        if (!weekServes(r) || c < r) {
+            return false;
+        }
+        float[] window = weekScratch.window();
+        for (int i = 0; i < r; i++) {
+            window[i] = state[offset + ring() + (int) ((c - r + i) % r)];
+        }
+        return week.forecast(weekScratch, upto, out);
+    }
+
+    /**
+     * The second candidate's one-step forecast made at the previous event, recomputed from the state: the week model's
+     * where it serves this key and its ring was full, else {@code last} (persistence's). What {@link #pendingServed} and
+     * {@link #observe} take as their {@code last}. Call before {@link #observe}.
+     */
+    public float secondPending(float[] state, int offset, int period, float last) {
+        long c = (long) state[offset + count()];
+        return weekForecast(state, offset, ringLength(state), c, 1, weekOut) ? weekOut[0] : last;
     }
 
     public int horizon() {
@@ -662,14 +724,19 @@ public final class HorizonCombination {
             // observations of horizon i so far (counted from the block's start; the wrap keeps it far above 1/alpha)
             long seen = filledAt / periods[i] + 1;
             double alpha = Math.max(1.0 - Math.pow(1.0 - alphaEvent, periods[i]), 1.0 / seen);
+            // forecasts made once the ring held a week (the weekly candidate's, and the week model's)
+            long seenWeekly = (filledAt - (r - 1)) / periods[i] + 1;
             update(state, offset + CANDIDATES * i + MODEL, m, value, alpha);
-            update(state, offset + CANDIDATES * i + PERSISTENCE, p, value, alpha);
+            // the week model's errors are averaged plainly from its first forecast on, as the weekly candidate's: the
+            // persistence errors the slot held before are forgotten at once
+            boolean weekMade = weekServes(r) && filledAt >= r - 1;
+            update(state, offset + CANDIDATES * i + PERSISTENCE, p, value,
+                    weekMade ? Math.max(alpha, 1.0 / seenWeekly) : alpha);
             update(state, offset + CANDIDATES * i + SEASONAL, s, value, alpha);
             // the weekly candidate's first forecasts are made once the ring holds a week (count R for a key whose ring
             // was a week from the start): averaged plainly at first, as the others were. A key whose ring grew to a
             // week later (converted from layout 7, COUNT long past R) starts its weekly average from seasonal naive's
             // at the same horizon instead, so that one lucky first error cannot make weekly lead for weeks
-            long seenWeekly = (filledAt - (r - 1)) / periods[i] + 1;
             int weeklyAt = offset + CANDIDATES * i + WEEKLY;
             if (seenWeekly > 1 && Float.isNaN(state[weeklyAt]) && !Float.isNaN(w)) {
                 state[weeklyAt] = state[offset + CANDIDATES * i + SEASONAL];
@@ -714,7 +781,9 @@ public final class HorizonCombination {
         boolean week = r > period && c >= r;
         boolean weekLeads = week && weeklyLeads(state, offset);
         boolean hasM = !Float.isNaN(model[0]);
-        boolean hasP = !Float.isNaN(last);
+        // the second candidate: the week model where it serves this key, else persistence
+        boolean weekNow = weekForecast(state, offset, r, c, horizon, weekOut);
+        boolean hasP = weekNow || !Float.isNaN(last);
         for (int i = 0; i < n; i++) {
             if (c == 0 || !errorsAt(state, offset, i, hasM, hasP, full, errors[i])) {
                 errors[i][0] = Double.NaN;
@@ -742,7 +811,7 @@ public final class HorizonCombination {
             float s = full ? seasonal(state, offset, r, period, c, j + 1) : Float.NaN;
             float wk = week ? seasonal(state, offset, r, r, c, j + 1) : Float.NaN;
             weights(ej, weekLeads ? wk : Float.NaN, w);
-            forecast[j] = combine(w, model[j], last, s, wk);
+            forecast[j] = combine(w, model[j], weekNow ? weekOut[j] : last, s, wk);
         }
         if (t >= 0) {
             int[] periods = periods(period);
@@ -750,7 +819,7 @@ public final class HorizonCombination {
                 if (t % periods[i] == 0) {
                     int k = tracked[i];
                     state[offset + pendingIndex(i, MODEL)] = model[k - 1];
-                    state[offset + pendingIndex(i, PERSISTENCE)] = last;
+                    state[offset + pendingIndex(i, PERSISTENCE)] = weekNow ? weekOut[k - 1] : last;
                     state[offset + pendingIndex(i, SEASONAL)] = full ? seasonal(state, offset, r, period, c, k) : Float.NaN;
                     float weekly = week ? seasonal(state, offset, r, r, c, k) : Float.NaN;
                     if (r > period) {

@@ -1,6 +1,7 @@
 package io.streamcast.model.core.artifact;
 
 import io.streamcast.model.core.ForecastModel;
+import io.streamcast.model.core.WeekModel;
 import io.streamcast.model.core.feature.ScalerPolicy;
 import java.util.Objects;
 
@@ -15,9 +16,17 @@ import java.util.Objects;
  * @param provenance training provenance
  * @param modelVersion free text identifying the model, e.g. {@code "lstm-h32-20261124"}; carried in every
  *        forecast so outputs can be traced to a model
+ * @param weekModel the global week model served beside the network to keys with a daily season, null if none
+ *        (format version 5 on)
  */
 public record ModelArtifact(int formatVersion, ForecastModel model, ScalerPolicy scaler, Provenance provenance,
-        String modelVersion) {
+        String modelVersion, WeekModel weekModel) {
+
+    /** An artifact without a week model. */
+    public ModelArtifact(int formatVersion, ForecastModel model, ScalerPolicy scaler, Provenance provenance,
+            String modelVersion) {
+        this(formatVersion, model, scaler, provenance, modelVersion, null);
+    }
 
     public ModelArtifact {
         Objects.requireNonNull(model, "model");
@@ -27,6 +36,16 @@ public record ModelArtifact(int formatVersion, ForecastModel model, ScalerPolicy
         if (modelVersion.isBlank()) {
             throw new IllegalArgumentException("modelVersion must not be blank");
         }
+        if (weekModel != null && weekModel.horizon() != model.horizon()) {
+            throw new IllegalArgumentException("the week model forecasts " + weekModel.horizon()
+                    + " steps and the network " + model.horizon() + ": both must have the same horizon");
+        }
+    }
+
+    /** This artifact with {@code week} as its week model, in the format version that holds it. */
+    public ModelArtifact withWeekModel(WeekModel week) {
+        int version = week == null ? formatVersion : Math.max(formatVersion, ModelArtifactFormat.FIRST_VERSION_WITH_WEEK_MODEL);
+        return new ModelArtifact(version, model, scaler, provenance, modelVersion, week);
     }
 
     /** An artifact in the oldest format version that holds the model and its scaler ({@link ModelArtifactFormat#versionFor}). */

@@ -3,12 +3,12 @@ package io.streamcast.model.core.artifact;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The binary layout of a model artifact, format versions 1 to 4. All integers and floats little-endian.
+ * The binary layout of a model artifact, format versions 1 to 5. All integers and floats little-endian.
  *
  * <pre>
  * offset        size  content
  * 0             8     magic "STRMCAST" (ASCII)
- * 8             4     int32 format version (1 to 4)
+ * 8             4     int32 format version (1 to 5)
  * 12            4     int32 header length N in bytes
  * 16            N     header: UTF-8 JSON object (see below)
  * 16+N          4·T   tensors: float32, in the order of header "tensors", each row-major
@@ -39,8 +39,13 @@ import java.nio.charset.StandardCharsets;
  *       ({@link io.streamcast.model.core.feature.ScalerPolicy.Transform}; without it, as in versions 1–3, none).
  *       Written only for a model whose scaler transforms the values ({@link #versionFor}), so that a release
  *       that cannot scale like it refuses it by its version. Golden file {@code golden/gru1-h4-slog-v4.strmcast}.</li>
+ *   <li>5: as version 4, and an optional {@code weekModel} object ({@code {period, window, hidden, transform}},
+ *       transform {@code "signed-log1p-centred"}; {@link io.streamcast.model.core.WeekModel}) whose tensors follow the
+ *       head's: {@code week.Wl [L, K]}, {@code week.bl [K]}, {@code week.W1 [L, U]}, {@code week.b1 [U]},
+ *       {@code week.W2 [U, K]} (L = 7·period, U = hidden). Written only for an artifact with a week model. Golden
+ *       file {@code golden/gru1-h4-week-v5.strmcast}.</li>
  * </ul>
- * The reader reads all four; the writer writes {@link #versionFor} the model and, for a
+ * The reader reads all five; the writer writes {@link #versionFor} the model and, for a
  * {@link io.streamcast.model.core.HeadMode#DIRECT} model, still version 1 when asked to.
  *
  * <p>A reader must refuse any version it does not know: a new layout gets a new version number and
@@ -83,11 +88,17 @@ public final class ModelArtifactFormat {
                 || model.features().indexOf(io.streamcast.model.core.feature.Feature.SEASONAL_DIFF) >= 0;
     }
 
+    /** The first version with the optional {@code weekModel}. */
+    public static final int FIRST_VERSION_WITH_WEEK_MODEL = 5;
+
+    /** The week model's only transform: g(v) = sign(v)·ln(1 + |v|), the window centred by its mean. */
+    static final String WEEK_TRANSFORM = "signed-log1p-centred";
+
     /** The first version with {@code head.mode}; earlier versions are read as direct-head models. */
     public static final int FIRST_VERSION_WITH_HEAD_MODE = 2;
 
     /** Every version this code reads and writes, oldest first. */
-    public static final java.util.List<Integer> SUPPORTED_VERSIONS = java.util.List.of(1, 2, 3, 4);
+    public static final java.util.List<Integer> SUPPORTED_VERSIONS = java.util.List.of(1, 2, 3, 4, 5);
 
     /** True if this code can read and write format {@code version}. */
     public static boolean supports(int version) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamcast.model.core.DenseHead;
 import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.HeadMode;
+import io.streamcast.model.core.WeekModel;
 import io.streamcast.model.core.cell.CellType;
 import io.streamcast.model.core.cell.LayerWeights;
 import io.streamcast.model.core.feature.Feature;
@@ -225,10 +226,16 @@ public final class ModelArtifactReader {
         if (layersNode == null || !layersNode.isArray() || layersNode.isEmpty()) {
             throw new ModelFormatException("corrupt header: missing or empty array 'layers'");
         }
-        int expectedTensors = 3 * layersNode.size() + 2;
+        JsonNode weekNode = header.get("weekModel");
+        if (weekNode != null && version < ModelArtifactFormat.FIRST_VERSION_WITH_WEEK_MODEL) {
+            throw new ModelFormatException("'weekModel' is not a field of format version " + version
+                    + " (it was added in version " + ModelArtifactFormat.FIRST_VERSION_WITH_WEEK_MODEL + ")");
+        }
+        int expectedTensors = 3 * layersNode.size() + 2 + (weekNode == null ? 0 : 5);
         if (tensors.size() != expectedTensors) {
             throw new ModelFormatException("shape mismatch: header lists " + tensors.size() + " tensors, expected "
-                    + expectedTensors + " for " + layersNode.size() + " layers and a head");
+                    + expectedTensors + " for " + layersNode.size() + " layers and a head"
+                    + (weekNode == null ? "" : " and a week model"));
         }
         Iterator<Tensor> it = tensors.iterator();
         List<LayerWeights> layers = new ArrayList<>();
@@ -283,7 +290,51 @@ public final class ModelArtifactReader {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("shape mismatch: " + e.getMessage(), e);
         }
-        return new ModelArtifact(version, model, scaler(header, version), provenance(header), modelVersion);
+        WeekModel week = weekNode == null ? null : weekModel(weekNode, horizon, it);
+        try {
+            return new ModelArtifact(version, model, scaler(header, version), provenance(header), modelVersion, week);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("shape mismatch: " + e.getMessage(), e);
+        }
+    }
+
+    /** The week model of format version 5: its header object, then its five tensors. */
+    private static WeekModel weekModel(JsonNode node, int horizon, Iterator<Tensor> it) throws ModelFormatException {
+        if (!node.isObject()) {
+            throw new ModelFormatException("corrupt header: 'weekModel' is not an object");
+        }
+        int period = integer(node, "period", "weekModel");
+        int window = integer(node, "window", "weekModel");
+        int hidden = integer(node, "hidden", "weekModel");
+        String transform = text(node, "transform", "weekModel");
+        if (!ModelArtifactFormat.WEEK_TRANSFORM.equals(transform)) {
+            throw new ModelFormatException("weekModel: unknown transform '" + transform + "' (known: "
+                    + ModelArtifactFormat.WEEK_TRANSFORM + ")");
+        }
+        if (period < 2 || period > io.streamcast.model.core.HorizonCombination.MAX_WEEKLY_PERIOD
+                || window != io.streamcast.model.core.HorizonCombination.DAYS_PER_WEEK * period || hidden <= 0) {
+            throw new ModelFormatException("weekModel: period " + period + ", window " + window + ", hidden " + hidden
+                    + " (expected a period of 2.." + io.streamcast.model.core.HorizonCombination.MAX_WEEKLY_PERIOD
+                    + ", a window of 7 periods and hidden > 0)");
+        }
+        float[] wl = weekTensor(it.next(), "week.Wl", window, horizon);
+        float[] bl = weekTensor(it.next(), "week.bl", horizon);
+        float[] w1 = weekTensor(it.next(), "week.W1", window, hidden);
+        float[] b1 = weekTensor(it.next(), "week.b1", hidden);
+        float[] w2 = weekTensor(it.next(), "week.W2", hidden, horizon);
+        return new WeekModel(period, hidden, horizon, wl, bl, w1, b1, w2);
+    }
+
+    private static float[] weekTensor(Tensor t, String expectedName, int... expectedShape) throws ModelFormatException {
+        if (!t.name.equals(expectedName)) {
+            throw new ModelFormatException("weekModel: found tensor '" + t.name + "' where '" + expectedName
+                    + "' was expected");
+        }
+        if (!Arrays.equals(t.shape, expectedShape)) {
+            throw new ModelFormatException("weekModel: " + expectedName + " has shape " + Arrays.toString(t.shape)
+                    + ", expected " + Arrays.toString(expectedShape));
+        }
+        return t.data;
     }
 
     /** Version 1: always direct (and no 'mode' field); version 2 on: 'mode' is required. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.model.core.DenseHead;
 import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.HeadMode;
+import io.streamcast.model.core.WeekModel;
 import io.streamcast.model.core.cell.LayerWeights;
 import io.streamcast.model.core.feature.Feature;
 import java.io.IOException;
@@ -90,6 +91,10 @@ public final class ModelArtifactWriter {
                     + artifact.scaler().transform().headerName() + " as format version " + version + " (use version "
                     + ModelArtifactFormat.FIRST_VERSION_WITH_TRANSFORM + ")");
         }
+        if (version < ModelArtifactFormat.FIRST_VERSION_WITH_WEEK_MODEL && artifact.weekModel() != null) {
+            throw new IllegalArgumentException("cannot write a week model as format version " + version + " (use version "
+                    + ModelArtifactFormat.FIRST_VERSION_WITH_WEEK_MODEL + ")");
+        }
         List<Map.Entry<String, float[]>> tensors = new ArrayList<>();
         ObjectNode header = JSON.createObjectNode();
         header.put("modelVersion", artifact.modelVersion());
@@ -121,6 +126,21 @@ public final class ModelArtifactWriter {
         }
         addTensor(tensorList, tensors, "head.W", head.w(), head.inputSize(), head.outputSize());
         addTensor(tensorList, tensors, "head.b", head.b(), head.outputSize());
+        WeekModel week = artifact.weekModel();
+        if (week != null) {
+            ObjectNode w = header.putObject("weekModel");
+            w.put("period", week.period());
+            w.put("window", week.window());
+            w.put("hidden", week.hidden());
+            w.put("transform", ModelArtifactFormat.WEEK_TRANSFORM);
+            int l = week.window();
+            int k = week.horizon();
+            addTensor(tensorList, tensors, "week.Wl", week.wl(), l, k);
+            addTensor(tensorList, tensors, "week.bl", week.bl(), k);
+            addTensor(tensorList, tensors, "week.W1", week.w1(), l, week.hidden());
+            addTensor(tensorList, tensors, "week.b1", week.b1(), week.hidden());
+            addTensor(tensorList, tensors, "week.W2", week.w2(), week.hidden(), k);
+        }
         ObjectNode scaler = header.putObject("scaler");
         scaler.put("method", ModelArtifactFormat.SCALER_METHOD);
         scaler.put("relativeStdFloor", artifact.scaler().relativeStdFloor());

@@ -139,8 +139,11 @@ public final class SeriesStep {
                     profilePending);
         }
         float seasonBefore = period > 0 ? m.combination.seasonBeforeNext(stats, m.blockAt, period) : Float.NaN;
+        // the combination's second candidate's one-step forecast: the week model's where it serves this key, else the
+        // last value (persistence's)
+        float secondPending = period > 0 ? m.combination.secondPending(stats, m.blockAt, period, lastValue) : lastValue;
         if (period > 0) {
-            servedPending = m.combination.pendingServed(stats, m.blockAt, period, servedPending, pending, lastValue);
+            servedPending = m.combination.pendingServed(stats, m.blockAt, period, servedPending, pending, secondPending);
         }
         // the anomaly evidence is the served forecast's residual: the forecast the key's consumers saw, never worse
         // than the baselines it is combined with, whatever the model
@@ -148,7 +151,7 @@ public final class SeriesStep {
         double residual = Float.isNaN(servedPending) || before == 0 ? Double.NaN : value - servedPending;
         scorer.score(stats, 0, before + 1, timestamp, value, residual, unit, result);
         if (period > 0) {
-            m.combination.observe(stats, m.blockAt, period, value, pending, lastValue);
+            m.combination.observe(stats, m.blockAt, period, value, pending, secondPending);
         } else if (profiled) {
             m.profile.observe(stats, m.blockAt, value, basePending, profilePending);
         }

@@ -77,7 +77,7 @@ public final class ServingModel {
         this.blockAt = blendOffset + PersistenceBlend.STATE_SIZE;
         this.statsSize = blockAt + ProfileCandidate.STATE_SIZE;
         this.profile = new ProfileCandidate();
-        this.combination = new HorizonCombination(horizon);
+        this.combination = new HorizonCombination(horizon, artifact.weekModel());
         this.features = new float[model.inputSize()];
         this.modelOut = new float[horizon];
         this.modelForecast = new float[horizon];

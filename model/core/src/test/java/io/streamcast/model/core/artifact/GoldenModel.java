@@ -2,6 +2,7 @@ package io.streamcast.model.core.artifact;
 
 import io.streamcast.model.core.ForecastModel;
 import io.streamcast.model.core.HeadMode;
+import io.streamcast.model.core.WeekModel;
 import io.streamcast.model.core.TestModels;
 import io.streamcast.model.core.cell.CellType;
 import io.streamcast.model.core.feature.FeatureSpec;
@@ -35,6 +36,9 @@ public final class GoldenModel {
             io.streamcast.model.core.feature.Feature.HOUR_COS, io.streamcast.model.core.feature.Feature.SEASONAL_DIFF));
 
     static final String TRANSFORM_RESOURCE = "/golden/gru1-h4-slog-v4.strmcast";
+    /** Format version 5 (a week model): {@link #weekArtifact()}. */
+    static final String WEEK_RESOURCE = "/golden/gru1-h4-week-v5.strmcast";
+    static final long WEEK_SEED = 5L;
     static final long TRANSFORM_SEED = 20261208L;
 
     private GoldenModel() {
@@ -84,7 +88,31 @@ public final class GoldenModel {
         return ModelArtifact.of(model, ScalerPolicy.SIGNED_LOG, provenance, "golden-gru1-h4-slog-v4");
     }
 
-    /** Arguments: {@code v1} … {@code v4}, the golden files to (re)write under src/test/resources. */
+    /**
+     * Format version 5: the version 4 model with a week model (P = 2, a window of 14 values, 3 hidden units, K = 4),
+     * deterministic weights.
+     */
+    static ModelArtifact weekArtifact() {
+        ModelArtifact t = transformArtifact();
+        java.util.Random r = new java.util.Random(WEEK_SEED);
+        int l = 14;
+        int u = 3;
+        int k = 4;
+        WeekModel week = new WeekModel(2, u, k, floats(r, l * k), floats(r, k), floats(r, l * u), floats(r, u),
+                floats(r, u * k));
+        return new ModelArtifact(t.formatVersion(), t.model(), t.scaler(), t.provenance(), "golden-gru1-h4-week-v5")
+                .withWeekModel(week);
+    }
+
+    private static float[] floats(java.util.Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextGaussian() * 0.1);
+        }
+        return a;
+    }
+
+    /** Arguments: {@code v1} … {@code v5}, the golden files to (re)write under src/test/resources. */
     public static void main(String[] args) throws Exception {
         for (String which : args) {
             ModelArtifact artifact = switch (which) {
@@ -92,13 +120,15 @@ public final class GoldenModel {
                 case "v2" -> residualArtifact();
                 case "v3" -> seasonalArtifact();
                 case "v4" -> transformArtifact();
-                default -> throw new IllegalArgumentException("unknown golden file " + which + " (v1 … v4)");
+                case "v5" -> weekArtifact();
+                default -> throw new IllegalArgumentException("unknown golden file " + which + " (v1 … v5)");
             };
             String resource = switch (which) {
                 case "v1" -> RESOURCE;
                 case "v2" -> RESIDUAL_RESOURCE;
                 case "v3" -> SEASONAL_RESOURCE;
-                default -> TRANSFORM_RESOURCE;
+                case "v4" -> TRANSFORM_RESOURCE;
+                default -> WEEK_RESOURCE;
             };
             Path out = Path.of("src/test/resources" + resource);
             ModelArtifactWriter.write(artifact, out);

@@ -106,10 +106,10 @@ class ModelArtifactTest {
         byte[] bytes = ModelArtifactWriter.toBytes(mixedArtifact());
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 7);
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(bytes))
-                .hasMessage("unknown format version 7 (this reader supports 1, 2, 3, 4)");
+                .hasMessage("unknown format version 7 (this reader supports 1, 2, 3, 4, 5)");
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 0);
         assertThatThrownBy(() -> ModelArtifactReader.fromBytes(bytes))
-                .hasMessage("unknown format version 0 (this reader supports 1, 2, 3, 4)");
+                .hasMessage("unknown format version 0 (this reader supports 1, 2, 3, 4, 5)");
     }
 
     @Test
@@ -240,9 +240,9 @@ class ModelArtifactTest {
     @Test
     void writerRefusesOtherFormatVersionsAndResidualHeadsInVersion1() {
         ModelArtifact a = mixedArtifact();
-        ModelArtifact v5 = new ModelArtifact(5, a.model(), a.scaler(), a.provenance(), a.modelVersion());
-        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(v5)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cannot write format version 5: this writer writes versions 1, 2, 3, 4");
+        ModelArtifact v6 = new ModelArtifact(6, a.model(), a.scaler(), a.provenance(), a.modelVersion());
+        assertThatThrownBy(() -> ModelArtifactWriter.toBytes(v6)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot write format version 6: this writer writes versions 1, 2, 3, 4, 5");
         ForecastModel m = a.model();
         ModelArtifact residualV1 = new ModelArtifact(1, new ForecastModel(m.layers(), m.head(), m.features(),
                 m.horizon(), io.streamcast.model.core.HeadMode.RESIDUAL), a.scaler(), a.provenance(), "r");
