@@ -96,6 +96,29 @@ final class TrainCommand implements Callable<Integer> {
             + "level varies between series or over time). Stored in the artifact (format 4). Default: ${DEFAULT-VALUE}.")
     void transform(String v) { options.transform(v); }
 
+    @Option(names = "--week-model", description = "Also train a week model: one network over a key's last week of "
+            + "values (its signed logarithm, centred), trained across every series with a daily season of at most 48 "
+            + "events (hourly, half-hourly), that the stream serves as a candidate beside the model at every horizon. "
+            + "Hidden units " + TrainOptions.WEEK_MODEL_HIDDEN + " unless --week-hidden says otherwise. Format 5.")
+    void weekModel(boolean v) {
+        if (v && !weekHiddenGiven) {
+            options.weekHidden(TrainOptions.WEEK_MODEL_HIDDEN);
+        }
+    }
+
+    private boolean weekHiddenGiven;
+
+    @Option(names = "--week-hidden", description = "Hidden units of the week model; 0 = none (default: 0, or "
+            + TrainOptions.WEEK_MODEL_HIDDEN + " with --week-model).")
+    void weekHidden(int v) {
+        weekHiddenGiven = true;
+        options.weekHidden(v);
+    }
+
+    @Option(names = "--week-epochs", description = "Epochs of the week model's training; the one with the best "
+            + "validation MASE is kept (default: " + TrainOptions.DEFAULT_WEEK_EPOCHS + ").")
+    void weekEpochs(int v) { options.weekEpochs(v); }
+
     @Option(names = "--model-version", description = "Version label stored in the artifact (default: <cell>-h<hidden>-<date>).")
     void modelVersion(String v) { options.modelVersion(v); }
 

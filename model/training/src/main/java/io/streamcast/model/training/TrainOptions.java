@@ -64,12 +64,15 @@ import java.util.Objects;
  * @param transform          what the key's scaler standardises ({@link ScalerPolicy.Transform}): the values
  *                           ({@code none}, the default) or their signed logarithm ({@code signed-log1p}: changes learnt
  *                           relative to the series' level); stored in the artifact, the stream scales the same way
+ * @param weekHidden         hidden units of the week model ({@link io.streamcast.model.core.WeekModel}) trained beside
+ *                           the network on the series with a daily season of at most 48 events; 0 (the default) = none
+ * @param weekEpochs         epochs of the week model's training (the best by validation MASE is kept)
  */
 public record TrainOptions(Path input, Path out, CellType cell, int layers, int hidden, int horizon, int tbptt,
         int epochs, double lr, double clip, long seed, boolean calendar, int patience, int batchSize,
         int sequenceLength, double validationFraction, int threads, boolean progress, String modelVersion,
         boolean residual, int validationPoints, int context, NetworkSpec.Loss loss, StopMeasure stopOn,
-        boolean seasonal, ScalerPolicy.Transform transform) {
+        boolean seasonal, ScalerPolicy.Transform transform, int weekHidden, int weekEpochs) {
 
     /** The validation measure early stopping watches and the best epoch is chosen by. */
     public enum StopMeasure {
@@ -109,6 +112,11 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
     public static final NetworkSpec.Loss DEFAULT_LOSS = NetworkSpec.Loss.MSE;
     public static final StopMeasure DEFAULT_STOP_ON = StopMeasure.MASE;
     public static final ScalerPolicy.Transform DEFAULT_TRANSFORM = ScalerPolicy.Transform.IDENTITY;
+    /** No week model unless asked for. */
+    public static final int DEFAULT_WEEK_HIDDEN = 0;
+    /** The week model's hidden units when asked for without a size (the CLI's {@code --week-model}). */
+    public static final int WEEK_MODEL_HIDDEN = 64;
+    public static final int DEFAULT_WEEK_EPOCHS = 20;
 
     /** Validates; prefer {@link #builder(Path, Path)}. */
     public TrainOptions {
@@ -130,6 +138,12 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         if (transform == null) {
             problems.add("transform is required (none or signed-log1p)");
         }
+        if (weekHidden < 0 || weekHidden > 1024) {
+            problems.add("weekHidden must be in [0, 1024] (0 = no week model), got " + weekHidden);
+        }
+        if (weekEpochs < 1 || weekEpochs > 10_000) {
+            problems.add("weekEpochs must be in [1, 10000], got " + weekEpochs);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid training options: " + String.join("; ", problems));
         }
@@ -147,7 +161,7 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
                 .batchSize(batchSize).sequenceLength(sequenceLength).validationFraction(validationFraction)
                 .threads(threads).progress(progress).modelVersion(modelVersion).residual(residual)
                 .validationPoints(validationPoints).context(context).loss(loss).stopOn(stopOn).seasonal(seasonal)
-                .transform(transform);
+                .transform(transform).weekHidden(weekHidden).weekEpochs(weekEpochs);
     }
 
     /** The scaler policy these options train with and store in the artifact: the default floors, {@link #transform}. */
@@ -303,6 +317,8 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         private StopMeasure stopOn = DEFAULT_STOP_ON;
         private boolean seasonal;
         private ScalerPolicy.Transform transform = DEFAULT_TRANSFORM;
+        private int weekHidden = DEFAULT_WEEK_HIDDEN;
+        private int weekEpochs = DEFAULT_WEEK_EPOCHS;
 
         private Builder(Path input, Path out) {
             this.input = input;
@@ -340,6 +356,9 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         public Builder seasonal(boolean v) { this.seasonal = v; return this; }
         public Builder stopOn(String v) { this.stopOn = parse(StopMeasure.class, "stop-on", v); return this; }
         public Builder transform(ScalerPolicy.Transform v) { this.transform = v; return this; }
+        /** Hidden units of the week model, 0 = none (the CLI's {@code --week-hidden}). */
+        public Builder weekHidden(int v) { this.weekHidden = v; return this; }
+        public Builder weekEpochs(int v) { this.weekEpochs = v; return this; }
         /** {@code none} or {@code signed-log1p} (the CLI's {@code --transform}). */
         public Builder transform(String v) {
             try {
@@ -354,7 +373,8 @@ public record TrainOptions(Path input, Path out, CellType cell, int layers, int 
         public TrainOptions build() {
             return new TrainOptions(input, out, cell, layers, hidden, horizon, tbptt, epochs, lr, clip, seed,
                     calendar, patience, batchSize, sequenceLength, validationFraction, threads, progress,
-                    modelVersion, residual, validationPoints, context, loss, stopOn, seasonal, transform);
+                    modelVersion, residual, validationPoints, context, loss, stopOn, seasonal, transform, weekHidden,
+                    weekEpochs);
         }
     }
 }

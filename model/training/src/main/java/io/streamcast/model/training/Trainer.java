@@ -12,6 +12,7 @@ import io.streamcast.model.training.dataset.SequenceDataSets;
 import io.streamcast.model.training.dataset.SeriesFeatures;
 import io.streamcast.model.training.dataset.ValidationMetrics;
 import io.streamcast.model.training.export.ModelExporter;
+import io.streamcast.model.training.week.WeekModelTrainer;
 import io.streamcast.model.training.net.NetworkFactory;
 import io.streamcast.model.training.net.NetworkSpec;
 import io.streamcast.model.training.net.SameDiffGru;
@@ -109,11 +110,23 @@ public final class Trainer {
         metrics.put("best_epoch", (double) trained.bestEpoch());
         metrics.put("epochs_run", (double) trained.epochsRun());
         metrics.put("train_seconds", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        WeekModelTrainer.Result week = null;
+        if (options.weekHidden() > 0) {
+            week = WeekModelTrainer.train(series, options.horizon(), options.weekHidden(), options.weekEpochs(),
+                    options.seed(), options.validationFraction(), options.validationPoints(), log);
+            if (week.model() != null) {
+                metrics.put("week_val_mase", week.valMase());
+                metrics.put("week_val_smape", week.valSmape());
+                metrics.put("week_best_epoch", (double) week.bestEpoch());
+                metrics.put("train_seconds", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+            }
+        }
         Provenance provenance = new Provenance(
                 describeData(options.input(), series, trained.seriesKeys()),
                 trained.points(), options.seed(), trained.epochsRun(), options.lr(), options.tbptt(), options.clip(),
                 Instant.now(), metrics);
-        ModelArtifact artifact = ModelArtifact.of(trained.model(), options.scalerPolicy(), provenance, version);
+        ModelArtifact artifact = ModelArtifact.of(trained.model(), options.scalerPolicy(), provenance, version)
+                .withWeekModel(week == null ? null : week.model());
         Path out = options.out().toAbsolutePath();
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
