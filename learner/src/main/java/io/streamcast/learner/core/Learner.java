@@ -192,8 +192,11 @@ public final class Learner {
             serv = validator.score(serving, splits);
             Map<String, Double> metrics = new LinkedHashMap<>();
             // the candidate is scored before its artifact is final: score a provisional artifact of the same model
+            // the serving model's week model (trained across keys offline) goes on with the retrained network
+            io.streamcast.model.core.WeekModel week = serving.weekModel() != null
+                    && serving.weekModel().horizon() == trained.model().horizon() ? serving.weekModel() : null;
             ModelArtifact provisional = ModelArtifact.of(trained.model(), trained.scaler(),
-                    Provenance.none(Instant.now()), version);
+                    Provenance.none(Instant.now()), version).withWeekModel(week);
             cand = validator.score(provisional, splits);
             metrics.put("round", (double) rounds);
             metrics.put("val_score", cand.model());
@@ -207,11 +210,12 @@ public final class Learner {
             metrics.put("data_from_ms", (double) from);
             metrics.put("data_to_ms", (double) to);
             metrics.put("train_keys", (double) train.size());
-            String data = String.format(Locale.ROOT, "stream sample: %d keys, %d points, event time %s..%s; parent %s",
-                    train.size(), points, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), parent);
+            String data = String.format(Locale.ROOT, "stream sample: %d keys, %d points, event time %s..%s; parent %s%s",
+                    train.size(), points, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), parent,
+                    week == null ? "" : " (its week model kept)");
             candidate = ModelArtifact.of(trained.model(), trained.scaler(), new Provenance(data, points,
                     trained.seed(), trained.epochs(), trained.learningRate(), trained.tbptt(), trained.clip(),
-                    Instant.now(), metrics), version);
+                    Instant.now(), metrics), version).withWeekModel(week);
         } catch (Exception e) {
             return refuse(version, parent, "validation failed: " + e, null, null, train.size(), points, from, to,
                     started);

@@ -107,6 +107,31 @@ class LearnerTest {
         assertThat(json.get("sha256").asText()).isEqualTo(a.sha256());
     }
 
+    /** A serving model's week model (trained offline across keys) goes on with the network a round retrains. */
+    @Test
+    void anAcceptedVersionKeepsTheServingModelsWeekModel() throws Exception {
+        int k = 4;
+        int l = 7 * 24;
+        float[] wl = new float[l * k];
+        for (int j = 0; j < k; j++) {
+            wl[(j + 24 * 6) * k + j] = 1; // weekly naive: f_{j+1} = y_{t+j+1−168}
+        }
+        io.streamcast.model.core.WeekModel week = new io.streamcast.model.core.WeekModel(24, 2, k, wl, new float[k],
+                new float[l * 2], new float[2], new float[2 * k]);
+        ModelArtifact serving = untrained().withWeekModel(week);
+        Path store = tmp.resolve("models-week");
+        Learner l2 = new Learner(config(), serving, LearnerTestData.sha(serving),
+                (series, s, seed) -> new CandidateTrainer.Trained(trained, ScalerPolicy.DEFAULT, 1, 0.005, 50, 1, seed),
+                new DirectoryModelStore(store));
+        Learner.Round r = feed(l2).orElseThrow();
+        assertThat(r.accepted()).as(r.describe()).isTrue();
+        ModelArtifact stored = ModelArtifactReader.read(Path.of(URI.create(r.announcement().uri())));
+        assertThat(stored.weekModel()).isEqualTo(week);
+        assertThat(stored.formatVersion()).isEqualTo(5);
+        assertThat(stored.provenance().data()).contains("its week model kept");
+        assertThat(l2.serving().weekModel()).isEqualTo(week);
+    }
+
     @ParameterizedTest
     @ValueSource(floats = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY})
     void aCandidateWithANonFiniteWeightIsRefusedAndServingStays(float bad) {

@@ -49,7 +49,7 @@ record SeasonalScenario(int keys, int perKey, List<Path> models, int repeats) im
             double[] v = eps[b].clone();
             java.util.Arrays.sort(v);
             double median = v[repeats / 2];
-            String shape = shape(bundles.get(b).load().model());
+            String shape = shape(bundles.get(b).load());
             double bytesPerKey = stateBytesPerKey(h, bundles.get(b));
             String note = String.format(Locale.ROOT, "%,.0f bytes/key in a checkpoint", bytesPerKey);
             rows.add(PipelineRow.measuredNow(TITLE + " (" + shape + ")", "hashmap", 1, keys, (long) keys * perKey,
@@ -57,6 +57,11 @@ record SeasonalScenario(int keys, int perKey, List<Path> models, int repeats) im
             h.log.printf(Locale.ROOT, "seasonal %s: %,.0f events/s, %s%n", shape, median, note);
         }
         return PipelineResults.ofRows(rows);
+    }
+
+    /** "K=48, GRU 32, week model 64": {@link #shape(ForecastModel)} and the artifact's week model's hidden units, if any. */
+    static String shape(io.streamcast.model.core.artifact.ModelArtifact a) {
+        return shape(a.model()) + (a.weekModel() == null ? "" : ", week model " + a.weekModel().hidden());
     }
 
     /** "K=48, GRU 32": the horizon and each layer's cell and units ({@code train --cell gru} trains the reset-after GRU). */
@@ -81,7 +86,7 @@ record SeasonalScenario(int keys, int perKey, List<Path> models, int repeats) im
             throw new IllegalStateException("expected " + expected + " forecasts, got " + CountingSink.COUNT.get());
         }
         double eps = expected * 1000.0 / r.getNetRuntime(TimeUnit.MILLISECONDS);
-        h.logRun("seasonal " + shape(model.load().model()), eps, expected, cpu);
+        h.logRun("seasonal " + shape(model.load()), eps, expected, cpu);
         return eps;
     }
 

@@ -100,20 +100,14 @@ final class TrainCommand implements Callable<Integer> {
             + "values (its signed logarithm, centred), trained across every series with a daily season of at most 48 "
             + "events (hourly, half-hourly), that the stream serves as a candidate beside the model at every horizon. "
             + "Hidden units " + TrainOptions.WEEK_MODEL_HIDDEN + " unless --week-hidden says otherwise. Format 5.")
-    void weekModel(boolean v) {
-        if (v && !weekHiddenGiven) {
-            options.weekHidden(TrainOptions.WEEK_MODEL_HIDDEN);
-        }
-    }
+    void weekModel(boolean v) { weekModel = v; }
 
-    private boolean weekHiddenGiven;
+    private boolean weekModel;
+    private int weekHidden;
 
-    @Option(names = "--week-hidden", description = "Hidden units of the week model; 0 = none (default: 0, or "
+    @Option(names = "--week-hidden", description = "Hidden units of the week model (default: none; "
             + TrainOptions.WEEK_MODEL_HIDDEN + " with --week-model).")
-    void weekHidden(int v) {
-        weekHiddenGiven = true;
-        options.weekHidden(v);
-    }
+    void weekHidden(int v) { weekHidden = v; }
 
     @Option(names = "--week-epochs", description = "Epochs of the week model's training; the one with the best "
             + "validation MASE is kept (default: " + TrainOptions.DEFAULT_WEEK_EPOCHS + ").")
@@ -125,9 +119,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     void noProgress(boolean v) { options.progress(!v); }
 
+    /** The options as parsed, the week model's size settled ({@code --week-model} alone: its default size). */
+    TrainOptions effectiveOptions() {
+        options.weekHidden(weekHidden > 0 ? weekHidden : weekModel ? TrainOptions.WEEK_MODEL_HIDDEN : 0);
+        return options.build();
+    }
+
     @Override
     public Integer call() throws Exception {
-        Trainer.train(options.build(), System.out); // prints progress, the validation table and what it wrote
+        Trainer.train(effectiveOptions(), System.out); // prints progress, the validation table and what it wrote
         return 0;
     }
 

@@ -115,6 +115,23 @@ class CommandOptionsTest {
     }
 
     @Test
+    void weekModelOptionsGiveTheWeekModelsSize() {
+        for (String[][] c : new String[][][] {
+                {{}, {"0"}}, {{"--week-model"}, {"" + TrainOptions.WEEK_MODEL_HIDDEN}},
+                {{"--week-model", "--week-hidden", "16"}, {"16"}}, {{"--week-hidden", "16", "--week-model"}, {"16"}},
+                {{"--week-hidden", "8"}, {"8"}}}) {
+            CommandLine cli = StreamcastCli.commandLine();
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--input", "in.csv",
+                    "--out", "m.scm"));
+            args.addAll(java.util.List.of(c[0]));
+            cli.parseArgs(args.toArray(String[]::new));
+            TrainCommand train = cli.getSubcommands().get("train").getCommand();
+            assertThat(train.effectiveOptions().weekHidden()).as(String.join(" ", c[0]))
+                    .isEqualTo(Integer.parseInt(c[1][0]));
+        }
+    }
+
+    @Test
     void everyTrainDefaultIsAValueTheOptionAccepts() throws Exception {
         // the defaults are applied through the options' own setters: each must accept what the provider gives
         StreamcastCli.commandLine().parseArgs("train", "--input", "in.csv", "--out", "m.scm");
