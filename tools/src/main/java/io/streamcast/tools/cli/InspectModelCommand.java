@@ -67,6 +67,12 @@ final class InspectModelCommand implements Callable<Integer> {
                             + "before a whole season)";
                 });
         out.println("state per key:   " + m.stateSize() + " floats");
+        if (a.weekModel() != null) {
+            io.streamcast.model.core.WeekModel w = a.weekModel();
+            out.printf("week model:      season %d, window %d -> %d hidden (relu) -> %d, linear skip; %d parameters; "
+                    + "served to keys whose ring is a week of this season, no state of its own%n", w.period(), w.window(),
+                    w.hidden(), w.horizon(), w.parameters());
+        }
         out.println("scaler:          " + a.scaler());
         Provenance p = a.provenance();
         out.println("trained on:      " + p.data() + " (" + p.rows() + " rows)");

@@ -57,6 +57,22 @@ class StreamcastCliTest {
     }
 
     @Test
+    void inspectModelNamesTheWeekModel(@TempDir Path dir) throws Exception {
+        io.streamcast.model.core.artifact.ModelArtifact bundled = ModelArtifactReader.read(bundledModel(dir));
+        int k = bundled.model().horizon();
+        io.streamcast.model.core.WeekModel week = new io.streamcast.model.core.WeekModel(24, 3, k, new float[168 * k],
+                new float[k], new float[168 * 3], new float[3], new float[3 * k]);
+        Path model = dir.resolve("week.scm");
+        io.streamcast.model.core.artifact.ModelArtifactWriter.write(bundled.withWeekModel(week), model);
+        Result r = execute("inspect-model", model.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("format version:  5")
+                .contains("week model:      season 24, window 168 -> 3 hidden (relu) -> " + k + ", linear skip; "
+                        + week.parameters() + " parameters");
+        assertThat(execute("inspect-model", bundledModel(Files.createDirectories(dir.resolve("b"))).toString()).out()).doesNotContain("week model");
+    }
+
+    @Test
     void inspectModelOnADamagedFileExitsNonZeroWithTheReason(@TempDir Path dir) throws Exception {
         Path model = bundledModel(dir);
         byte[] bytes = Files.readAllBytes(model);

@@ -1,5 +1,6 @@
 package io.streamcast.model.core;
 
+import io.streamcast.model.core.cell.MatVec;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -35,6 +36,9 @@ import java.util.Objects;
 public record WeekModel(int period, int hidden, int horizon, float[] wl, float[] bl, float[] w1, float[] b1,
         float[] w2) {
 
+    /** The dense products' kernel (SIMD where the Vector API module is present; the same floats either way). */
+    private static final MatVec MAT_VEC = MatVec.best();
+
     public WeekModel {
         if (period < 2 || period > HorizonCombination.MAX_WEEKLY_PERIOD) {
             throw new IllegalArgumentException("week model period must be 2.." + HorizonCombination.MAX_WEEKLY_PERIOD
@@ -69,29 +73,65 @@ public record WeekModel(int period, int hidden, int horizon, float[] wl, float[]
         return (long) wl.length + bl.length + w1.length + b1.length + w2.length;
     }
 
-    /** g(v) = sign(v)·ln(1 + |v|). */
+    /**
+     * g(v) = sign(v)·ln(1 + |v|), with {@code Math.log} (an intrinsic; {@code log1p} costs several times more per call,
+     * and the window's 2·7P calls per event were most of the model's time): for |v| below 1e-8 the result loses relative
+     * precision, far below the float the network computes in.
+     */
     public static double transform(double v) {
-        return Math.copySign(Math.log1p(Math.abs(v)), v);
+        return Math.copySign(Math.log(1 + Math.abs(v)), v);
     }
 
-    /** g⁻¹(z) = sign(z)·(e^|z| − 1). */
+    /** g⁻¹(z) = sign(z)·(e^|z| − 1), with {@code Math.exp} (as {@link #transform}). */
     public static double inverse(double z) {
-        return Math.copySign(Math.expm1(Math.abs(z)), z);
+        return Math.copySign(Math.exp(Math.abs(z)) - 1, z);
     }
 
-    /** Scratch for {@link #forecast}: one per thread (a serving model's combination holds one). */
+    /**
+     * Buffers and column-padded copies of the weights for {@link #forecast}: one per thread (a serving model's
+     * combination holds one).
+     */
     public Scratch newScratch() {
-        return new Scratch(window(), hidden);
+        return new Scratch(this);
     }
 
-    /** Buffers of one forecast. */
+    /** The weights padded to the kernel's column blocks, and the buffers of one forecast. */
     public static final class Scratch {
         final float[] z;
         final float[] h;
+        final float[] o;
+        final int hp;
+        final int kp;
+        final float[] w1p;
+        final float[] wlp;
+        final float[] w2p;
+        final float[] b1p;
+        final float[] blp;
 
-        Scratch(int window, int hidden) {
-            z = new float[window];
-            h = new float[hidden];
+        Scratch(WeekModel m) {
+            int block = MAT_VEC.blockColumns();
+            int l = m.window();
+            hp = (m.hidden + block - 1) / block * block;
+            kp = (m.horizon + block - 1) / block * block;
+            z = new float[l];
+            h = new float[hp];
+            o = new float[kp];
+            w1p = padColumns(m.w1, l, m.hidden, hp);
+            wlp = padColumns(m.wl, l, m.horizon, kp);
+            w2p = padColumns(m.w2, m.hidden, m.horizon, kp);
+            b1p = java.util.Arrays.copyOf(m.b1, hp);
+            blp = java.util.Arrays.copyOf(m.bl, kp);
+        }
+
+        private static float[] padColumns(float[] w, int rows, int cols, int padded) {
+            if (cols == padded) {
+                return w;
+            }
+            float[] p = new float[rows * padded];
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(w, i * cols, p, i * padded, cols);
+            }
+            return p;
         }
 
         /** The window to fill, oldest first, before {@link #forecast}: L values in value units. */
@@ -101,12 +141,16 @@ public record WeekModel(int period, int hidden, int horizon, float[] wl, float[]
     }
 
     /**
-     * The forecasts f_1..f_upto of the window in {@code s.window()} (L values, oldest first, value units; any
-     * non-finite value: none), into {@code out[0, upto)}. The window is overwritten. Allocation-free.
+     * The forecasts f_1..f_upto of the window in {@code s.window()} (L values, oldest first, value units), into
+     * {@code out[0, upto)}: all K ({@code upto} = K) or the first alone ({@code upto} = 1, the same float as the first
+     * of all K). The window is overwritten. Allocation-free.
      *
      * @return false (out untouched) when a value of the window is not finite
      */
     public boolean forecast(Scratch s, int upto, float[] out) {
+        if (upto != 1 && upto != horizon) {
+            throw new IllegalArgumentException("forecasts 1 or " + horizon + " steps, asked for " + upto);
+        }
         int l = window();
         int k = horizon;
         float[] z = s.z;
@@ -125,47 +169,22 @@ public record WeekModel(int period, int hidden, int horizon, float[] wl, float[]
             z[i] -= mu;
         }
         float[] h = s.h;
-        System.arraycopy(b1, 0, h, 0, hidden);
-        for (int i = 0; i < l; i++) {
-            float zi = z[i];
-            int row = i * hidden;
-            for (int u = 0; u < hidden; u++) {
-                h[u] += zi * w1[row + u];
-            }
-        }
+        System.arraycopy(s.b1p, 0, h, 0, s.hp);
+        MAT_VEC.accumulate(z, l, s.w1p, s.hp, h);
         for (int u = 0; u < hidden; u++) {
             h[u] = Math.max(h[u], 0f);
         }
-        System.arraycopy(bl, 0, out, 0, upto);
         if (upto == 1) {
-            float o = out[0];
-            for (int i = 0; i < l; i++) {
-                o += z[i] * wl[i * k];
-            }
-            for (int u = 0; u < hidden; u++) {
-                o += h[u] * w2[u * k];
-            }
-            out[0] = o;
-        } else {
-            for (int i = 0; i < l; i++) {
-                float zi = z[i];
-                int row = i * k;
-                for (int j = 0; j < upto; j++) {
-                    out[j] += zi * wl[row + j];
-                }
-            }
-            for (int u = 0; u < hidden; u++) {
-                float hu = h[u];
-                if (hu != 0f) {
-                    int row = u * k;
-                    for (int j = 0; j < upto; j++) {
-                        out[j] += hu * w2[row + j];
-                    }
-                }
-            }
+            float o = MatVec.column(z, l, wl, k, 0, bl[0]);
+            out[0] = (float) inverse(MatVec.column(h, hidden, w2, k, 0, o) + mean);
+            return true;
         }
-        for (int j = 0; j < upto; j++) {
-            out[j] = (float) inverse(out[j] + mean);
+        float[] o = s.o;
+        System.arraycopy(s.blp, 0, o, 0, s.kp);
+        MAT_VEC.accumulate(z, l, s.wlp, s.kp, o);
+        MAT_VEC.accumulate(h, hidden, s.w2p, s.kp, o);
+        for (int j = 0; j < k; j++) {
+            out[j] = (float) inverse(o[j] + mean);
         }
         return true;
     }
