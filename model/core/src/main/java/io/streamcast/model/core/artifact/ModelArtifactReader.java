@@ -284,14 +284,9 @@ public final class ModelArtifactReader {
         float[] hw = headTensor(it.next(), "head.W", "W", hi, ho, hi, ho);
         float[] hb = headTensor(it.next(), "head.b", "b", hi, ho, ho);
 
-        ForecastModel model;
         try {
-            model = new ForecastModel(layers, new DenseHead(hi, ho, hw, hb), features, horizon, mode);
-        } catch (IllegalArgumentException e) {
-            throw new ModelFormatException("shape mismatch: " + e.getMessage(), e);
-        }
-        WeekModel week = weekNode == null ? null : weekModel(weekNode, horizon, it);
-        try {
+            WeekModel week = weekNode == null ? null : weekModel(weekNode, horizon, it);
+            ForecastModel model = new ForecastModel(layers, new DenseHead(hi, ho, hw, hb), features, horizon, mode);
             return new ModelArtifact(version, model, scaler(header, version), provenance(header), modelVersion, week);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("shape mismatch: " + e.getMessage(), e);
