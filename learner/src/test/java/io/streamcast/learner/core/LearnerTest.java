@@ -114,7 +114,7 @@ class LearnerTest {
         int l = 7 * 24;
         float[] wl = new float[l * k];
         for (int j = 0; j < k; j++) {
-            wl[(j + 24 * 6) * k + j] = 1; // weekly naive: f_{j+1} = y_{t+j+1−168}
+            wl[j * k + j] = 1; // weekly naive: f_{j+1} = y_{t+j+1−168}, the window's (j)th value, oldest first
         }
         io.streamcast.model.core.WeekModel week = new io.streamcast.model.core.WeekModel(24, 2, k, wl, new float[k],
                 new float[l * 2], new float[2], new float[2 * k]);

@@ -121,7 +121,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The options as parsed, the week model's size settled ({@code --week-model} alone: its default size). */
     TrainOptions effectiveOptions() {
-        options.weekHidden(weekHidden > 0 ? weekHidden : weekModel ? TrainOptions.WEEK_MODEL_HIDDEN : 0);
+        // a negative --week-hidden goes through, so that validation names it
+        options.weekHidden(weekHidden != 0 ? weekHidden : weekModel ? TrainOptions.WEEK_MODEL_HIDDEN : 0);
         return options.build();
     }
 

@@ -17,7 +17,9 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  * At an event t (after its value {@code y_t} is observed) the candidates for the value k steps ahead are
  * <pre>
  *   model          f_k                          (the model's forecast, value units)
- *   persistence    y_t
+ *   persistence    y_t                          (or, where the serving model has a week model whose window is
+ *                                               the key's ring: the week model's f_k, {@link WeekModel}, once the
+ *                                               ring is full; its errors then restart from its first judged forecast)
  *   seasonal naive y_{t + k − P·ceil(k/P)}      (available once a whole season is in the key's ring buffer)
  *   weekly naive   y_{t + k − W·ceil(k/W)}      (W = 7P, a key with a daily season: once a whole week is in the ring)
  * </pre>
@@ -40,8 +42,9 @@ import io.streamcast.model.core.anomaly.TrackedHorizons;
  * judged h_i events later, where q_i is the smallest number ≥ h_i sharing no factor with P ({@link #periods}), so the
  * forecasts judged at a horizon are made at every phase of the season alike (with powers of two and P = 24, horizon
  * 8 would be judged only on forecasts made at three hours of the day, and on M4 Hourly that cost 5% at h = 8).
- * Horizon 1's pending forecasts are the model's one-step forecast ({@link PersistenceBlend}'s), the last value and
- * the ring's oldest value, so it has no slots. For a horizon between two tracked ones each candidate's E is
+ * Horizon 1's pending forecasts are the model's one-step forecast ({@link PersistenceBlend}'s), the last value (or
+ * the week model's one-step forecast, recomputed from the ring at the next event: {@link #secondPending}) and the
+ * ring's oldest value, so it has no slots. For a horizon between two tracked ones each candidate's E is
  * interpolated linearly between the two (the weights are then computed from those: interpolating weights instead
  * would give persistence weight at horizon 33 because it is exact at 48 = 2P on a periodic series). A tracked horizon
  * uses its own errors once every available candidate has been observed there; until then those of the largest

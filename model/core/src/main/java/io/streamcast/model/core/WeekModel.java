@@ -48,6 +48,11 @@ public record WeekModel(int period, int hidden, int horizon, float[] wl, float[]
             throw new IllegalArgumentException("week model hidden and horizon must be >= 1, got " + hidden + " and "
                     + horizon);
         }
+        if (horizon > maxHorizon(period)) {
+            throw new IllegalArgumentException("a week model of season " + period + " forecasts at most "
+                    + maxHorizon(period) + " steps (six seasons: further ahead its weekly-naive neighbour reads the "
+                    + "newest season, whose codes can change under it), got " + horizon);
+        }
         int l = HorizonCombination.DAYS_PER_WEEK * period;
         check("week Wl", wl, (long) l * horizon);
         check("week bl", bl, horizon);
@@ -61,6 +66,15 @@ public record WeekModel(int period, int hidden, int horizon, float[] wl, float[]
         if (a.length != expected) {
             throw new IllegalArgumentException(name + " has " + a.length + " floats, expected " + expected);
         }
+    }
+
+    /**
+     * The longest horizon a week model of season {@code period} may have: 6P. Up to there the weekly candidate's
+     * forecasts are values of the ring's older days, which never re-fit the ring's codes when they are kept, so the
+     * week the model read at one event is the week it reads again to recompute its one-step forecast at the next.
+     */
+    public static int maxHorizon(int period) {
+        return (HorizonCombination.DAYS_PER_WEEK - 1) * period;
     }
 
     /** L = 7P, the values the network reads. */
@@ -145,7 +159,7 @@ public record WeekModel(int period, int hidden, int horizon, float[] wl, float[]
      * {@code out[0, upto)}: all K ({@code upto} = K) or the first alone ({@code upto} = 1, the same float as the first
      * of all K). The window is overwritten. Allocation-free.
      *
-     * @return false (out untouched) when a value of the window is not finite
+     * @return false (out untouched) when a value of the window or a forecast is not finite
      */
     public boolean forecast(Scratch s, int upto, float[] out) {
         if (upto != 1 && upto != horizon) {
@@ -176,13 +190,22 @@ public record WeekModel(int period, int hidden, int horizon, float[] wl, float[]
         }
         if (upto == 1) {
             float o = MatVec.column(z, l, wl, k, 0, bl[0]);
-            out[0] = (float) inverse(MatVec.column(h, hidden, w2, k, 0, o) + mean);
+            float f = (float) inverse(MatVec.column(h, hidden, w2, k, 0, o) + mean);
+            if (!Float.isFinite(f)) {
+                return false;
+            }
+            out[0] = f;
             return true;
         }
         float[] o = s.o;
         System.arraycopy(s.blp, 0, o, 0, s.kp);
         MAT_VEC.accumulate(z, l, s.wlp, s.kp, o);
         MAT_VEC.accumulate(h, hidden, s.w2p, s.kp, o);
+        for (int j = 0; j < k; j++) {
+            if (!Float.isFinite((float) inverse(o[j] + mean))) {
+                return false; // a forecast beyond the float range: none this event (persistence's slot serves the last value)
+            }
+        }
         for (int j = 0; j < k; j++) {
             out[j] = (float) inverse(o[j] + mean);
         }

@@ -114,5 +114,8 @@ class WeekModelTest {
                 new float[1])).hasMessage("week Wl has 13 floats, expected 14");
         assertThatThrownBy(() -> new WeekModel(96, 1, 1, new float[672], new float[1], new float[672], new float[1],
                 new float[1])).hasMessageContaining("period must be 2..48").hasMessageContaining("got 96");
+        assertThat(WeekModel.maxHorizon(2)).isEqualTo(12);
+        assertThatThrownBy(() -> new WeekModel(2, 1, 13, new float[14 * 13], new float[13], new float[14], new float[1],
+                new float[13])).hasMessageContaining("forecasts at most 12 steps").hasMessageContaining("got 13");
     }
 }

@@ -62,7 +62,7 @@ public final class ServingModel {
         this.version = artifact.modelVersion();
         this.sha256 = sha256;
         this.modelTag = version.hashCode();
-        this.architecture = architectureOf(model);
+        this.architecture = architectureOf(model) + weekOf(artifact.weekModel());
         int h = architecture.hashCode();
         // 0 means "unknown" in state, OTHER_ARCHITECTURE "not any serving model's"
         this.archTag = h == 0 || h == OTHER_ARCHITECTURE ? 1 : h;
@@ -97,6 +97,16 @@ public final class ServingModel {
         }
         return sb.append(" features=").append(model.features().features())
                 .append(" horizon=").append(model.horizon()).toString();
+    }
+
+    /**
+     * The week model's part of the architecture: a key's candidate slot 1 holds the week model's errors and pending
+     * forecasts where a model has one and persistence's where it has none, so a swap between the two must not keep
+     * them (a swap between week models of the same shape keeps them, as it keeps the network's); empty without one,
+     * so the architecture of a model without a week model is what it was.
+     */
+    static String weekOf(io.streamcast.model.core.WeekModel week) {
+        return week == null ? "" : " week=" + week.period() + "x" + week.hidden();
     }
 
     @Override

@@ -75,6 +75,35 @@ class WeekCandidateServingTest {
         assertThat(worstBaseline).as("no baseline is within 0.1% at any horizon").isGreaterThan(1e-3);
     }
 
+    /**
+     * Slot 1 holds the week model's errors under a model with one and persistence's under a model without: a swap
+     * between the two starts the key's combination afresh (the architecture differs), a swap between week models of
+     * one shape keeps it, as a swap between networks of one shape does.
+     */
+    @Test
+    void aSwapToOrFromAWeekModelStartsTheCombinationsErrorsAfresh() throws Exception {
+        int horizon = 48;
+        ServingModel with = model(horizon, trendModel(horizon));
+        ServingModel without = model(horizon, null);
+        assertThat(with.archTag).isNotEqualTo(without.archTag);
+        assertThat(without.architecture).doesNotContain("week");
+        assertThat(model(horizon, trendModel(horizon)).archTag).isEqualTo(with.archTag);
+        SeriesStep step = SeasonalServingTest.step();
+        SeriesState s = step.newState(with);
+        for (int t = 0; t < 3 * 7 * P; t++) {
+            step.step(s, with, T0 + t * HOUR, growth(t), SeriesStep.Lineage.NONE);
+        }
+        int errorsAt = with.blockAt; // the block starts with the tracked horizons' error averages
+        assertThat(s.stats[errorsAt + HorizonCombination.PERSISTENCE]).as("slot 1 judged").isFinite();
+        float[] ringBefore = java.util.Arrays.copyOfRange(s.stats, s.stats.length - 7 * P - 4, s.stats.length);
+        SeriesStep.Lineage lineage = tag -> tag == with.modelTag ? with.archTag : 0;
+        step.adopt(s, without, lineage, false);
+        assertThat(s.stats[errorsAt + HorizonCombination.PERSISTENCE]).as("slot 1 forgotten").isNaN();
+        assertThat(s.stats[errorsAt + HorizonCombination.MODEL]).isNaN();
+        assertThat(java.util.Arrays.copyOfRange(s.stats, s.stats.length - 7 * P - 4, s.stats.length))
+                .as("the week's values are kept").isEqualTo(ringBefore);
+    }
+
     @Test
     void aKeyWhoseRingIsNotTheWeekModelsWindowIsServedAsWithoutIt() throws Exception {
         int horizon = 8;

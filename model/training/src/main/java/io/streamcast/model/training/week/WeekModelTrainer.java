@@ -99,6 +99,11 @@ public final class WeekModelTrainer {
         }
         int period = byPeriod.entrySet().stream().max(Map.Entry.<Integer, Integer>comparingByValue()
                 .thenComparing(Map.Entry.comparingByKey())).orElseThrow().getKey();
+        if (horizon > WeekModel.maxHorizon(period)) {
+            log.printf(Locale.ROOT, "week model: season %d allows at most %d steps (six days), the horizon is %d: none "
+                    + "trained%n", period, WeekModel.maxHorizon(period), horizon);
+            return new Result(null, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
         int l = HorizonCombination.DAYS_PER_WEEK * period;
         List<float[]> logs = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
@@ -184,7 +189,9 @@ public final class WeekModelTrainer {
             // without a validation window (parts shorter than K) every epoch is "better": the last is kept
             boolean better = Double.isNaN(scores[0]) ? Double.isInfinite(best) : scores[0] < best;
             if (better) {
-                best = scores[0];
+                if (!Double.isNaN(scores[0])) {
+                    best = scores[0]; // a NaN epoch never bars a later finite one
+                }
                 bestScores = scores;
                 bestModel = model;
                 bestEpoch = epoch;
@@ -258,6 +265,14 @@ public final class WeekModelTrainer {
     }
 
     private static WeekModel export(SameDiff sd, int period, int hidden, int horizon) {
+        for (String p : new String[] {"week.Wl", "week.bl", "week.W1", "week.b1", "week.W2"}) {
+            for (float v : floats(sd, p)) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalStateException("week model training diverged: " + p + " has the value " + v
+                            + " (try fewer epochs or a smaller --week-hidden)");
+                }
+            }
+        }
         return new WeekModel(period, hidden, horizon, floats(sd, "week.Wl"), floats(sd, "week.bl"),
                 floats(sd, "week.W1"), floats(sd, "week.b1"), floats(sd, "week.W2"));
     }
