@@ -202,13 +202,12 @@ public record WeekModel(int period, int hidden, int horizon, float[] wl, float[]
         MAT_VEC.accumulate(z, l, s.wlp, s.kp, o);
         MAT_VEC.accumulate(h, hidden, s.w2p, s.kp, o);
         for (int j = 0; j < k; j++) {
-            if (!Float.isFinite((float) inverse(o[j] + mean))) {
+            o[j] = (float) inverse(o[j] + mean);
+            if (!Float.isFinite(o[j])) {
                 return false; // a forecast beyond the float range: none this event (persistence's slot serves the last value)
             }
         }
-        for (int j = 0; j < k; j++) {
-            out[j] = (float) inverse(o[j] + mean);
-        }
+        System.arraycopy(o, 0, out, 0, k);
         return true;
     }
 
