@@ -20,8 +20,8 @@ import java.util.Objects;
  * </pre>
  * a one-hidden-layer perceptron with a linear skip from the window to the outputs. The logarithm makes one network
  * serve keys of every size (a key's level is μ, its relative changes are what the weights see); the centring makes
- * it independent of the level. The linear part alone holds every naive forecast (weekly naive is
- * {@code Wl[L − 7P + k − 1, k] = 1} up to the logarithm); the hidden layer lets the network choose between them by
+ * it independent of the level. The linear part alone holds every naive forecast (weekly naive, y_{t+k−7P}, is
+ * {@code Wl[k − 1, k − 1] = 1}: the window's k-th value, 0-based rows and columns); the hidden layer lets the network choose between them by
  * what the week looks like.
  *
  * @param period  P, the key's season in events (a day); the window is a week, L = 7P
