@@ -55,26 +55,18 @@ public final class WeekModelTrainer {
     }
 
     /**
-     * The season of a series in events, from its most common gap: a day of 2..{@value HorizonCombination#MAX_WEEKLY_PERIOD}
-     * events, for which a key keeps a week's ring; 0 otherwise.
+     * The season of a series in events as the stream decides it for a key, from the gap between its first two points
+     * ({@link HorizonCombination#detectPeriod}, {@link HorizonCombination#ringFor}, as
+     * {@link io.streamcast.model.training.dataset.SeriesFeatures#season()} does): a day of
+     * 2..{@value HorizonCombination#MAX_WEEKLY_PERIOD} events, for which the key keeps a week's ring; 0 otherwise.
      */
     public static int weeklyRingPeriod(Series s) {
         if (s.size() < 2) {
             return 0;
         }
-        Map<Long, Integer> gaps = new HashMap<>();
-        long best = 0;
-        int bestCount = 0;
-        for (int i = 1; i < s.size(); i++) {
-            long g = s.timestamp(i) - s.timestamp(i - 1);
-            int c = gaps.merge(g, 1, Integer::sum);
-            if (c > bestCount) {
-                bestCount = c;
-                best = g;
-            }
-        }
-        int p = HorizonCombination.detectPeriod(best);
-        return p > 0 && HorizonCombination.ringFor(best, p) == HorizonCombination.DAYS_PER_WEEK * p ? p : 0;
+        long gap = s.timestamp(1) - s.timestamp(0);
+        int p = HorizonCombination.detectPeriod(gap);
+        return p > 0 && HorizonCombination.ringFor(gap, p) == HorizonCombination.DAYS_PER_WEEK * p ? p : 0;
     }
 
     /**
