@@ -8,6 +8,10 @@ error over the 48 points is below seasonal naive's (the last 24 seen values repe
 so this is "MASE below seasonal naive's". The official measures (sMAPE, MASE, OWA) come from the M4 scorer, not
 from here.
 
+--per-horizon also prints, for horizons 1, 2, 4, 8, 12, 16, 24, 32, 40 and 48, the mean over series of the absolute
+error at that horizon divided by the series' in-sample seasonal-naive error (M4's MASE scale, m = 24), for the served
+forecast and for seasonal naive.
+
 usage: m4_series_vs_snaive.py --input <M4 Hourly-train.csv> --evaluated DIR [--per-horizon]
 """
 import argparse
@@ -18,10 +22,14 @@ p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDes
 p.add_argument("--input", default="data/m4/Hourly-train.csv")
 p.add_argument("--evaluated", required=True, help="the evaluate --forecast-layout origin output folder")
 p.add_argument("--holdout", type=int, default=48)
+p.add_argument("--per-horizon", action="store_true", help="also the scaled error at each of ten horizons")
 a = p.parse_args()
 h = a.holdout
 better = 0
 total = 0
+horizons = [k for k in (1, 2, 4, 8, 12, 16, 24, 32, 40, 48) if k <= h]
+scaled_served = {k: 0.0 for k in horizons}
+scaled_snaive = {k: 0.0 for k in horizons}
 for key, values in m4_series(a.input):
     seen, truth = values[:-h], values[-h:]
     last = evaluated_rows(a.evaluated, key)[-1]
@@ -32,5 +40,13 @@ for key, values in m4_series(a.input):
     total += 1
     if mae_served < mae_snaive:
         better += 1
+    scale = sum(abs(seen[i] - seen[i - 24]) for i in range(24, len(seen))) / (len(seen) - 24)
+    for k in horizons if scale > 0 else ():
+        scaled_served[k] += abs(served[k - 1] - truth[k - 1]) / scale
+        scaled_snaive[k] += abs(snaive[k - 1] - truth[k - 1]) / scale
 print(f"{a.evaluated}: served forecast better than seasonal naive on {better} of {total} series "
       f"({100.0 * better / total:.1f}%)")
+if a.per_horizon:
+    print("horizon        " + " ".join(f"{k:>6}" for k in horizons))
+    print("served         " + " ".join(f"{scaled_served[k] / total:6.3f}" for k in horizons))
+    print("seasonal naive " + " ".join(f"{scaled_snaive[k] / total:6.3f}" for k in horizons))

@@ -31,8 +31,13 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * its start and every K steps after, and scored by MASE (scaled by the training part's in-sample seasonal-naive error)
  * and sMAPE, in value units, through the exported core model: what the stream would serve.
  *
- * <p>Training: SameDiff, Adam (lr {@value #LR}), minibatches of {@value #BATCH} windows, mean absolute error on the
- * transformed scale (the logarithm's: relative errors, as sMAPE and the absolute measures of M4 reward). The linear
+ * <p>Training: SameDiff, Adam (lr {@value #LR}), minibatches of {@value #BATCH} windows, and a loss shaped like the
+ * measures forecasts are judged by, which weigh relative and scaled errors alike (M4's OWA is half sMAPE, half MASE):
+ * each window's mean absolute error on the transformed scale (the logarithm's, so a relative error, as sMAPE's) times
+ * {@link #lossWeight}{@code (s, s̄) = (1 + s̄ / s) / 2}, s the series' in-sample seasonal-naive error on that scale
+ * (MASE's scale: the error in units of it is the series' scaled error) and s̄ the mean of s over the series, which
+ * makes the two halves commensurate. With the relative error alone, a series whose seasonal naive is already close
+ * (small s) counts as little as any other, and that is where beating it is hardest. The linear
  * skip starts at the least-squares fit of the windows (ridge 1), the hidden layer at Xavier weights and a zero
  * output layer, so training starts from the best linear forecaster and the network learns what it misses. The epoch
  * with the best validation MASE is kept. Deterministic for a seed.
@@ -45,6 +50,11 @@ public final class WeekModelTrainer {
     public static final int BATCH = 512;
     /** Ridge of the linear skip's least-squares start. */
     static final double RIDGE = 1.0;
+    /**
+     * The least in-sample seasonal-naive error a series' loss weight is computed with, on the transformed scale (a
+     * relative error of 0.1%): a series repeating its days exactly would otherwise have an infinite weight.
+     */
+    static final double MIN_SCALE = 1e-3;
 
     private WeekModelTrainer() {
     }
@@ -101,6 +111,7 @@ public final class WeekModelTrainer {
         List<double[]> values = new ArrayList<>();
         List<Integer> splits = new ArrayList<>();
         List<int[]> examples = new ArrayList<>(); // {series, first target index}
+        List<Double> scales = new ArrayList<>(); // s of each series: in-sample seasonal-naive error, transformed scale
         for (Series s : series) {
             if (weeklyRingPeriod(s) != period) {
                 continue;
@@ -116,6 +127,11 @@ public final class WeekModelTrainer {
                 g[i] = (float) WeekModel.transform(v[i]);
             }
             int si = logs.size();
+            double sc = 0;
+            for (int i = period; i < split; i++) {
+                sc += Math.abs(g[i] - g[i - period]);
+            }
+            scales.add(Math.max(sc / (split - period), MIN_SCALE));
             logs.add(g);
             values.add(v);
             splits.add(split);
@@ -143,16 +159,22 @@ public final class WeekModelTrainer {
         SDVariable w2 = sd.var("week.W2", new ZeroInitScheme('c'), DataType.FLOAT, hidden, horizon);
         SDVariable hiddenOut = sd.nn().relu(x.mmul(w1).add(b1), 0);
         SDVariable out = x.mmul(wl).add(bl).add(hiddenOut.mmul(w2)).rename("out");
-        SDVariable loss = sd.math().abs(out.sub(y)).mean().rename("loss");
+        SDVariable wt = sd.placeHolder("w", DataType.FLOAT, -1, 1);
+        SDVariable loss = sd.math().abs(out.sub(y)).mul(wt).mean().rename("loss");
         sd.setLossVariables(loss);
         sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Adam(LR))
-                .dataSetFeatureMapping("x").dataSetLabelMapping("y").build());
+                .dataSetFeatureMapping("x", "w").dataSetLabelMapping("y").build());
         String[] params = {"week.Wl", "week.bl", "week.W1", "week.b1", "week.W2"};
 
         Random shuffle = new Random(seed);
         int[] order = new int[examples.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
+        }
+        double meanScale = scales.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        float[] weightOfSeries = new float[scales.size()];
+        for (int i = 0; i < weightOfSeries.length; i++) {
+            weightOfSeries[i] = (float) lossWeight(scales.get(i), meanScale);
         }
         double[] snaive = seasonalNaiveScores(values, splits, period, horizon);
         double best = Double.POSITIVE_INFINITY;
@@ -172,8 +194,13 @@ public final class WeekModelTrainer {
             for (int from = 0; from < order.length; from += BATCH) {
                 int b = Math.min(BATCH, order.length - from);
                 INDArray[] xy = batch(logs, examples, order, from, b, l, horizon);
-                lossSum += sd.outputSingle(Map.of("x", xy[0], "y", xy[1]), "loss").getDouble(0);
-                sd.fit(new MultiDataSet(xy[0], xy[1]));
+                float[] ws = new float[b];
+                for (int r = 0; r < b; r++) {
+                    ws[r] = weightOfSeries[examples.get(order[from + r])[0]];
+                }
+                INDArray wa = Nd4j.create(ws, new long[] {b, 1}, 'c');
+                lossSum += sd.outputSingle(Map.of("x", xy[0], "y", xy[1], "w", wa), "loss").getDouble(0);
+                sd.fit(new MultiDataSet(new INDArray[] {xy[0], wa}, new INDArray[] {xy[1]}));
                 batches++;
             }
             WeekModel model = export(sd, period, hidden, horizon);
@@ -196,6 +223,15 @@ public final class WeekModelTrainer {
                 bestEpoch, bestScores[0], bestScores[1], snaive[0], snaive[1]);
         return new Result(bestModel, bestEpoch, epochs, logs.size(), examples.size(), bestScores[0], bestScores[1],
                 snaive[0], snaive[1]);
+    }
+
+    /**
+     * The loss weight of a series' windows: {@code (1 + s̄ / s) / 2}, half for the relative error (weight 1 for every
+     * series) and half for the error in units of the series' own in-sample seasonal-naive error s, counted in units of
+     * the mean s̄ of s over the series (both on the transformed scale; s at least {@value #MIN_SCALE}).
+     */
+    static double lossWeight(double scale, double meanScale) {
+        return 0.5 * (1 + meanScale / scale);
     }
 
     /** The minibatch of windows {@code order[from, from + b)}: centred transformed windows and their targets. */

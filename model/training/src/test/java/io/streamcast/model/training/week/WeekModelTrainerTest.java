@@ -99,6 +99,16 @@ class WeekModelTrainerTest {
     }
 
     @Test
+    void aSeriesWeighsHalfByItsRelativeErrorAndHalfByItsErrorInUnitsOfItsSeasonalNaive() {
+        // a series of average seasonal-naive error: both halves count 1
+        assertThat(WeekModelTrainer.lossWeight(0.05, 0.05)).isEqualTo(1.0);
+        // a series whose seasonal naive is four times closer: its scaled error counts four times, its relative once
+        assertThat(WeekModelTrainer.lossWeight(0.0125, 0.05)).isEqualTo((1 + 4) / 2.0);
+        // one twice as rough: its scaled error counts half
+        assertThat(WeekModelTrainer.lossWeight(0.1, 0.05)).isEqualTo((1 + 0.5) / 2.0);
+    }
+
+    @Test
     void fiveMinuteDataHasNoWeekToLearnFrom() {
         long[] ts = new long[3000];
         double[] v = new double[3000];
