@@ -37,8 +37,9 @@ import java.util.stream.Collectors;
  * The job and the input of the golden whole-job savepoints {@code golden/job-savepoint-v1} (written by the release
  * with series state layout 2), {@code golden/job-savepoint-v2} (the release with layout 3) and
  * {@code golden/job-savepoint-v3} (the releases with layouts 4 and 5), {@code golden/job-savepoint-v4} (layout 6) and
- * {@code golden/job-savepoint-v5} (layouts 7 to 9, the persistence weight by least squares) and
- * {@code golden/job-savepoint-v6} (this release: layout 9, the weight by Huber's loss), shared by the class
+ * {@code golden/job-savepoint-v5} (layouts 7 to 9, the persistence weight by least squares),
+ * {@code golden/job-savepoint-v6} (layout 9, the weight by Huber's loss) and {@code golden/job-savepoint-v7} (this
+ * release: layout 10, the profile candidate's two floats for keys without a season), shared by the class
  * that wrote it ({@link JobSavepointGoldenWriter}) and the test that restores it ({@link JobSavepointRestoreITCase}).
  *
  * <p>The job is the one {@link ForecastJobMain} submits to a cluster ({@link ForecastJobMain#job}): Kafka events
@@ -85,10 +86,15 @@ final class GoldenJobSavepoint {
      */
     static final String NAME_V5 = "job-savepoint-v5";
     /**
-     * The golden of this release (series state layout 9, the persistence weight fitted by Huber's loss);
-     * {@link JobSavepointGoldenWriter} writes this one.
+     * The golden written by the release with series state layout 9 and the persistence weight fitted by Huber's loss;
+     * never rewritten.
      */
-    static final String NAME = "job-savepoint-v6";
+    static final String NAME_V6 = "job-savepoint-v6";
+    /**
+     * The golden of this release (series state layout 10: a key without a season also keeps its profile candidate's
+     * error averages); {@link JobSavepointGoldenWriter} writes this one.
+     */
+    static final String NAME = "job-savepoint-v7";
     static final Path DIR = dir(NAME);
 
     static Path dir(String name) {

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Not part of the build (its name matches neither {@code *Test} nor {@code *ITCase}); run it by name, once, for
  * a new golden version:
  * <pre>
- *   mvn -B -ntp -o -pl jobs -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+ *   mvn -B -ntp -o -pl job -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
  *       -Dit.test=JobSavepointGoldenWriter -Dfailsafe.failIfNoSpecifiedTests=false
  * </pre>
  * It refuses to overwrite an existing golden directory: a released savepoint is never regenerated. For a new
