@@ -82,6 +82,7 @@ public final class SameDiffGru {
                 .dataSetFeatureMapping("x", "h0")
                 .dataSetLabelMapping("y", "mask")
                 .build());
+        Gradients.create(sd);
     }
 
     /** Trainable parameters. */

@@ -4,6 +4,7 @@ import io.streamcast.model.core.HorizonCombination;
 import io.streamcast.model.core.WeekModel;
 import io.streamcast.model.training.data.Series;
 import io.streamcast.model.training.dataset.SequenceDataSets;
+import io.streamcast.model.training.net.Gradients;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -164,6 +165,7 @@ public final class WeekModelTrainer {
         sd.setLossVariables(loss);
         sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Adam(LR))
                 .dataSetFeatureMapping("x", "w").dataSetLabelMapping("y").build());
+        Gradients.create(sd);
         String[] params = {"week.Wl", "week.bl", "week.W1", "week.b1", "week.W2"};
 
         Random shuffle = new Random(seed);

@@ -99,6 +99,22 @@ class WeekModelTrainerTest {
     }
 
     @Test
+    void trainingWritesItsLogOnlyToTheGivenStreamNotSameDiffsLinesToStandardOutput() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            WeekModelTrainer.train(weeklyRhythms(2, 4, 5), 24, 4, 1, 42, 0.2, 24,
+                    new PrintStream(log, true, StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("differentiated");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("week model epoch 1/1");
+    }
+
+    @Test
     void aSeriesWeighsHalfByItsRelativeErrorAndHalfByItsErrorInUnitsOfItsSeasonalNaive() {
         // a series of average seasonal-naive error: both halves count 1
         assertThat(WeekModelTrainer.lossWeight(0.05, 0.05)).isEqualTo(1.0);
