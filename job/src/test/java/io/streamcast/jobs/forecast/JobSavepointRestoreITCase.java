@@ -70,7 +70,8 @@ import static org.assertj.core.api.Assertions.within;
  * persistence weight by least squares, this release by Huber's loss; up to v4 it also kept the recurrent state in
  * floats, this release in half precision from a key's first event); from v6 (layout 9, which gains layout 10's
  * profile candidate afresh: its keys' daily profiles are far from whole after the prefix, so the candidate has not
- * taken part yet) and v7, this release's, every field of every record equals it. (The release of v1 served the model's forecast alone; today's combines it with persistence by a
+ * taken part yet) and v7, this release's, every field of every record equals it. (The release of v1 served the
+ * model's forecast alone; today's combines it with persistence by a
  * per-key weight that starts, for restored keys, at what that release served: see {@code PersistenceBlend}.)
  *
  * <p>This release's golden is also restored at parallelism 1 and {@value #RESCALED_MAX} (it was written at
