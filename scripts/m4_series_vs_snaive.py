@@ -30,6 +30,7 @@ total = 0
 horizons = [k for k in (1, 2, 4, 8, 12, 16, 24, 32, 40, 48) if k <= h]
 scaled_served = {k: 0.0 for k in horizons}
 scaled_snaive = {k: 0.0 for k in horizons}
+scaled_n = 0  # series with an in-sample seasonal-naive error above 0 (the per-horizon means are over these)
 for key, values in m4_series(a.input):
     seen, truth = values[:-h], values[-h:]
     last = evaluated_rows(a.evaluated, key)[-1]
@@ -41,12 +42,15 @@ for key, values in m4_series(a.input):
     if mae_served < mae_snaive:
         better += 1
     scale = sum(abs(seen[i] - seen[i - 24]) for i in range(24, len(seen))) / (len(seen) - 24)
-    for k in horizons if scale > 0 else ():
-        scaled_served[k] += abs(served[k - 1] - truth[k - 1]) / scale
-        scaled_snaive[k] += abs(snaive[k - 1] - truth[k - 1]) / scale
+    if scale > 0:
+        scaled_n += 1
+        for k in horizons:
+            scaled_served[k] += abs(served[k - 1] - truth[k - 1]) / scale
+            scaled_snaive[k] += abs(snaive[k - 1] - truth[k - 1]) / scale
 print(f"{a.evaluated}: served forecast better than seasonal naive on {better} of {total} series "
       f"({100.0 * better / total:.1f}%)")
 if a.per_horizon:
     print("horizon        " + " ".join(f"{k:>6}" for k in horizons))
-    print("served         " + " ".join(f"{scaled_served[k] / total:6.3f}" for k in horizons))
-    print("seasonal naive " + " ".join(f"{scaled_snaive[k] / total:6.3f}" for k in horizons))
+    n = max(scaled_n, 1)
+    print("served         " + " ".join(f"{scaled_served[k] / n:6.3f}" for k in horizons))
+    print("seasonal naive " + " ".join(f"{scaled_snaive[k] / n:6.3f}" for k in horizons))
