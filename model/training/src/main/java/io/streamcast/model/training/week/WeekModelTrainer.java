@@ -112,7 +112,6 @@ public final class WeekModelTrainer {
         List<double[]> values = new ArrayList<>();
         List<Integer> splits = new ArrayList<>();
         List<int[]> examples = new ArrayList<>(); // {series, first target index}
-        List<Double> scales = new ArrayList<>(); // s of each series: in-sample seasonal-naive error, transformed scale
         for (Series s : series) {
             if (weeklyRingPeriod(s) != period) {
                 continue;
@@ -128,11 +127,6 @@ public final class WeekModelTrainer {
                 g[i] = (float) WeekModel.transform(v[i]);
             }
             int si = logs.size();
-            double sc = 0;
-            for (int i = period; i < split; i++) {
-                sc += Math.abs(g[i] - g[i - period]);
-            }
-            scales.add(Math.max(sc / (split - period), MIN_SCALE));
             logs.add(g);
             values.add(v);
             splits.add(split);
@@ -173,11 +167,7 @@ public final class WeekModelTrainer {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        double meanScale = scales.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        float[] weightOfSeries = new float[scales.size()];
-        for (int i = 0; i < weightOfSeries.length; i++) {
-            weightOfSeries[i] = (float) lossWeight(scales.get(i), meanScale);
-        }
+        float[] weightOfSeries = seriesWeights(logs, splits, period);
         double[] snaive = seasonalNaiveScores(values, splits, period, horizon);
         double best = Double.POSITIVE_INFINITY;
         double[] bestScores = null;
@@ -225,6 +215,29 @@ public final class WeekModelTrainer {
                 bestEpoch, bestScores[0], bestScores[1], snaive[0], snaive[1]);
         return new Result(bestModel, bestEpoch, epochs, logs.size(), examples.size(), bestScores[0], bestScores[1],
                 snaive[0], snaive[1]);
+    }
+
+    /**
+     * The loss weight of each series' windows ({@link #lossWeight}), in the order of {@code logs}: s from the series'
+     * transformed values before its split, s̄ the mean of s over the series.
+     */
+    static float[] seriesWeights(List<float[]> logs, List<Integer> splits, int period) {
+        List<Double> scales = new ArrayList<>(); // s of each series: in-sample seasonal-naive error, transformed scale
+        for (int s = 0; s < logs.size(); s++) {
+            float[] g = logs.get(s);
+            int split = splits.get(s);
+            double sc = 0;
+            for (int i = period; i < split; i++) {
+                sc += Math.abs(g[i] - g[i - period]);
+            }
+            scales.add(Math.max(sc / (split - period), MIN_SCALE));
+        }
+        double meanScale = scales.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        float[] weights = new float[scales.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) lossWeight(scales.get(i), meanScale);
+        }
+        return weights;
     }
 
     /**

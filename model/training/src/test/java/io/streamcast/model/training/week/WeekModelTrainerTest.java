@@ -1,6 +1,7 @@
 package io.streamcast.model.training.week;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamcast.model.core.WeekModel;
 import io.streamcast.model.core.artifact.ModelArtifact;
@@ -112,6 +113,26 @@ class WeekModelTrainerTest {
         }
         assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("differentiated");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("week model epoch 1/1");
+    }
+
+    @Test
+    void eachSeriesIsWeightedByItsOwnSeasonalNaiveErrorBeforeItsSplit() {
+        int p = 2;
+        // series 0 changes by 0.1 a season before its split, series 1 by 0.4; after the splits both jump, which the
+        // weights must not see; series 2 repeats its seasons exactly: its s is the floor
+        float[] a = {0f, 1f, 0.1f, 1.1f, 0f, 1f, 9f, 9f};
+        float[] b = {0f, 1f, 0.4f, 1.4f, 0f, 1f, 0.4f, 1.4f, -9f};
+        float[] c = {3f, 4f, 3f, 4f, 3f, 4f};
+        float[] w = WeekModelTrainer.seriesWeights(List.of(a, b, c), List.of(6, 8, 6), p);
+        double sa = 0.1;
+        double sb = 0.4;
+        double sc = WeekModelTrainer.MIN_SCALE;
+        double mean = (sa + sb + sc) / 3;
+        assertThat(w).hasSize(3);
+        assertThat((double) w[0]).isCloseTo(0.5 * (1 + mean / sa), within(1e-5));
+        assertThat((double) w[1]).isCloseTo(0.5 * (1 + mean / sb), within(1e-5));
+        assertThat((double) w[2]).isCloseTo(0.5 * (1 + mean / sc), within(1e-3));
+        assertThat(w[2]).isGreaterThan(w[0]).isGreaterThan(w[1]);
     }
 
     @Test
